@@ -1,0 +1,71 @@
+package io.junitmultihost.api;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One host of a test, reached over SSH. Injected into test methods; never null.
+ *
+ * <p>Every remote call has a deadline: the overloads without one use the configured default
+ * ({@code multihost.exec.timeout}, 60 s unless set). A call that outlives its deadline fails with
+ * {@link CommandTimeoutException} in about that time and the remote process is ended.
+ *
+ * <p>Commands given as an argument list are quoted by the library: no argument ever reaches the
+ * remote shell unquoted. A raw shell script is a separate, explicit call ({@link #execShell}).
+ */
+public interface Host {
+
+    /** The host's name, unique within a run (for example {@code host-1} or an inventory name). */
+    String name();
+
+    /** The address the test JVM reaches the host at (an IP address or a DNS name). */
+    String address();
+
+    /** The roles this host has in the current test, in declaration order. */
+    Set<String> roles();
+
+    /** Labels from the host provider (for example an inventory's labels); never null. */
+    Map<String, String> labels();
+
+    /**
+     * Runs a command given as its arguments, each quoted for the remote shell, with the default
+     * deadline. Does not fail on a non-zero exit code: see {@link ExecResult#assertSuccess()}.
+     */
+    ExecResult exec(String... argv);
+
+    /** Runs a command given as its arguments, each quoted for the remote shell, within {@code deadline}. */
+    ExecResult exec(List<String> argv, Duration deadline);
+
+    /** Runs a command described in full: arguments or script, environment, directory, stdin, deadline. */
+    ExecResult exec(Command command);
+
+    /** Runs {@code script} as it is with the remote user's shell ({@code sh -c}); the caller quotes. */
+    ExecResult execShell(String script);
+
+    /** Runs {@code script} as it is with the remote user's shell, within {@code deadline}. */
+    ExecResult execShell(String script, Duration deadline);
+
+    /** Copies a local file to {@code remotePath} on the host (SFTP), keeping its permissions. */
+    void upload(Path local, String remotePath, Duration deadline);
+
+    /** Copies {@code remotePath} from the host to a local file (SFTP). */
+    void download(String remotePath, Path local, Duration deadline);
+
+    /**
+     * The host's current boot id, read from {@code /proc/sys/kernel/random/boot_id} and checked
+     * to be a UUID: a failing command's output is never taken for a boot id.
+     */
+    String bootId();
+
+    /** The host's kernel command line ({@code /proc/cmdline}), without the trailing newline. */
+    String cmdline();
+
+    /**
+     * Asks the host to reboot and returns at once. The returned handle's
+     * {@link Reboot#awaitUp(Duration)} completes only once the host is back with a new boot id.
+     */
+    Reboot reboot();
+}

@@ -1,0 +1,6 @@
+/**
+ * The user-facing API of junit-multihost: the annotations a test class carries, the handles
+ * injected into test methods ({@link io.junitmultihost.api.Host}, {@link io.junitmultihost.api.Cluster}),
+ * their value types and the project's exceptions.
+ */
+package io.junitmultihost.api;

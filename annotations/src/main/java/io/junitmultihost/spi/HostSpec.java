@@ -1,0 +1,243 @@
+package io.junitmultihost.spi;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * How to reach one host over SSH, as a provider describes it. Immutable; build with
+ * {@link #builder(String, String)}. The password, if any, is never shown by {@link #toString()}.
+ */
+public final class HostSpec {
+
+    private final String name;
+    private final String address;
+    private final int port;
+    private final String user;
+    private final Path identityFile;
+    private final String password;
+    private final List<String> knownHosts;
+    private final boolean strictHostKeyChecking;
+    private final String proxyJump;
+    private final Set<String> roles;
+    private final Map<String, String> labels;
+    private final HostControl control;
+
+    private HostSpec(Builder b) {
+        this.name = requireText(b.name, "name");
+        this.address = requireText(b.address, "address of host [" + b.name + "]");
+        if (b.port < 1 || b.port > 65535) {
+            throw new IllegalArgumentException("Port of host [" + b.name + "] must be 1..65535, was [" + b.port + "].");
+        }
+        this.port = b.port;
+        this.user = requireText(b.user, "user of host [" + b.name + "]");
+        this.identityFile = b.identityFile;
+        this.password = b.password;
+        this.knownHosts = List.copyOf(b.knownHosts);
+        this.strictHostKeyChecking = b.strictHostKeyChecking;
+        this.proxyJump = b.proxyJump;
+        this.roles = Set.copyOf(b.roles);
+        this.labels = Map.copyOf(b.labels);
+        this.control = b.control;
+    }
+
+    /** A builder for a host named {@code name} at {@code address}; port 22, user {@code root}. */
+    public static Builder builder(String name, String address) {
+        return new Builder(name, address);
+    }
+
+    /** The host's name, unique within a provider. */
+    public String name() {
+        return name;
+    }
+
+    /** The address to connect to. */
+    public String address() {
+        return address;
+    }
+
+    /** The SSH port. */
+    public int port() {
+        return port;
+    }
+
+    /** The user to log in as. */
+    public String user() {
+        return user;
+    }
+
+    /** The private key file to authenticate with, if any (else ssh-agent and the user's default keys). */
+    public Optional<Path> identityFile() {
+        return Optional.ofNullable(identityFile);
+    }
+
+    /** The password to authenticate with, if configured. Never logged. */
+    public Optional<String> password() {
+        return Optional.ofNullable(password);
+    }
+
+    /**
+     * Lines in OpenSSH known_hosts format that vouch for this host's key. Empty means: use the
+     * user's {@code ~/.ssh/known_hosts}.
+     */
+    public List<String> knownHosts() {
+        return knownHosts;
+    }
+
+    /** Whether an unknown or changed host key is refused (the default) rather than accepted. */
+    public boolean strictHostKeyChecking() {
+        return strictHostKeyChecking;
+    }
+
+    /** A jump host in OpenSSH's ProxyJump form ({@code user@host:port}), if any. */
+    public Optional<String> proxyJump() {
+        return Optional.ofNullable(proxyJump);
+    }
+
+    /** The roles this host may serve; empty means any role. */
+    public Set<String> roles() {
+        return roles;
+    }
+
+    /** Free-form labels, for example from an inventory. */
+    public Map<String, String> labels() {
+        return labels;
+    }
+
+    /** Power and link control, for simulated hosts. */
+    public Optional<HostControl> control() {
+        return Optional.ofNullable(control);
+    }
+
+    /** Whether this host may serve {@code role}. */
+    public boolean canServe(String role) {
+        return roles.isEmpty() || roles.contains(role);
+    }
+
+    /** A builder starting from this spec's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder(name, address).port(port).user(user).password(password)
+                .knownHosts(knownHosts).strictHostKeyChecking(strictHostKeyChecking)
+                .proxyJump(proxyJump).roles(roles).labels(labels).control(control);
+        b.identityFile = identityFile;
+        return b;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HostSpec h && name.equals(h.name) && address.equals(h.address) && port == h.port
+                && user.equals(h.user);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, address, port, user);
+    }
+
+    @Override
+    public String toString() {
+        return "HostSpec[" + name + " " + user + "@" + address + ":" + port
+                + (identityFile != null ? ", identity=" + identityFile : "")
+                + (password != null ? ", password=***" : "")
+                + (proxyJump != null ? ", proxyJump=" + proxyJump : "")
+                + (roles.isEmpty() ? "" : ", roles=" + roles) + "]";
+    }
+
+    private static String requireText(String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("The " + what + " must not be blank.");
+        }
+        return value;
+    }
+
+    /** Builds a {@link HostSpec}. */
+    public static final class Builder {
+        private final String name;
+        private final String address;
+        private int port = 22;
+        private String user = "root";
+        private Path identityFile;
+        private String password;
+        private List<String> knownHosts = List.of();
+        private boolean strictHostKeyChecking = true;
+        private String proxyJump;
+        private Set<String> roles = new LinkedHashSet<>();
+        private Map<String, String> labels = new LinkedHashMap<>();
+        private HostControl control;
+
+        private Builder(String name, String address) {
+            this.name = name;
+            this.address = address;
+        }
+
+        /** The SSH port, 22 unless set. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** The login user, root unless set. */
+        public Builder user(String user) {
+            this.user = user;
+            return this;
+        }
+
+        /** The private key file. */
+        public Builder identityFile(Path identityFile) {
+            this.identityFile = Objects.requireNonNull(identityFile, "identityFile");
+            return this;
+        }
+
+        /** The password; null for none. */
+        public Builder password(String password) {
+            this.password = password;
+            return this;
+        }
+
+        /** known_hosts lines vouching for the host's key. */
+        public Builder knownHosts(List<String> knownHosts) {
+            this.knownHosts = List.copyOf(knownHosts);
+            return this;
+        }
+
+        /** Whether host keys are checked strictly (true unless set). */
+        public Builder strictHostKeyChecking(boolean strict) {
+            this.strictHostKeyChecking = strict;
+            return this;
+        }
+
+        /** A ProxyJump, null for none. */
+        public Builder proxyJump(String proxyJump) {
+            this.proxyJump = proxyJump;
+            return this;
+        }
+
+        /** The roles the host may serve; empty for any. */
+        public Builder roles(Set<String> roles) {
+            this.roles = new LinkedHashSet<>(roles);
+            return this;
+        }
+
+        /** Labels. */
+        public Builder labels(Map<String, String> labels) {
+            this.labels = new LinkedHashMap<>(labels);
+            return this;
+        }
+
+        /** Power and link control; null for none. */
+        public Builder control(HostControl control) {
+            this.control = control;
+            return this;
+        }
+
+        /** The spec; an {@link IllegalArgumentException} naming the bad field otherwise. */
+        public HostSpec build() {
+            return new HostSpec(this);
+        }
+    }
+}
