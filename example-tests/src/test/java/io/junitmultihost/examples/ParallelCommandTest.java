@@ -1,0 +1,34 @@
+package io.junitmultihost.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.junitmultihost.api.Cluster;
+import io.junitmultihost.api.Host;
+import io.junitmultihost.api.Hosts;
+import io.junitmultihost.api.MultiHostTest;
+import io.junitmultihost.api.Role;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** One command on every host of a role at once, with a result per host. */
+@Hosts(@Role(name = "worker", count = 3))
+class ParallelCommandTest {
+
+    @MultiHostTest
+    void everyWorkerAnswersWithItsOwnBootId(Cluster cluster, @Role("worker") List<Host> workers) {
+        Map<String, String> bootIds = cluster.onRole("worker", Host::bootId, Duration.ofSeconds(30));
+
+        assertThat(bootIds).hasSize(3).containsOnlyKeys(workers.stream().map(Host::name).toList());
+        assertThat(bootIds.values()).doesNotHaveDuplicates();
+    }
+
+    @MultiHostTest
+    void aShellPipelineRunsOnEveryWorker(Cluster cluster) {
+        Map<String, Integer> lines = cluster.onRole("worker",
+                host -> host.execShell("seq 1 1000 | grep -c 7").assertSuccess().stdoutLines().size(),
+                Duration.ofSeconds(30));
+
+        assertThat(lines.values()).containsOnly(1);
+    }
+}
