@@ -9,14 +9,13 @@ import io.junitmultihost.api.Role;
 import io.junitmultihost.jupiter.MultiHost;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The same hosts in a plain Jupiter test: {@code @MultiHost} registers the extension, and
- * {@code @Test}, {@code @ParameterizedTest}, {@code @Nested} and {@code @BeforeEach} work as usual.
+ * {@code @Test}, {@code @ParameterizedTest}, {@code @BeforeEach} (and {@code @Nested}) work as usual.
  */
 @MultiHost
 @Hosts(@Role(name = "node", count = 2))
@@ -41,14 +40,10 @@ class JupiterStyleTest {
         }
     }
 
-    @Nested
-    class WhenAFileIsWritten {
-
-        @Test
-        void itIsReadBackOnTheSameNode(Cluster cluster) {
-            Host node = cluster.role("node").get(0);
-            node.execShell("echo written > scratch.txt").assertSuccess();
-            assertThat(node.exec("cat", "scratch.txt").stdout()).isEqualTo("written\n");
-        }
+    @Test
+    void aFileWrittenOnANodeIsReadBackThere(Cluster cluster) {
+        Host node = cluster.role("node").get(0);
+        node.execShell("echo written > scratch.txt").assertSuccess();
+        assertThat(node.exec("cat", "scratch.txt").stdout()).isEqualTo("written\n");
     }
 }

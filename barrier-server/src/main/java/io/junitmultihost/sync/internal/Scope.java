@@ -1,0 +1,184 @@
+package io.junitmultihost.sync.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.junitmultihost.sync.ParticipantInfo;
+import io.junitmultihost.sync.SyncEvent;
+import io.junitmultihost.sync.SyncEventType;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One isolated set of syncpoints, participants, cluster state, keys and events, reached with its
+ * own token. The engine may give each test its own scope, so that names and an abort stay inside
+ * the test. The public methods are for the engine; they hop onto the loop thread and wait at most
+ * the given time.
+ */
+public final class Scope {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Scope.class);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+
+    final String label;
+    private final byte[] token;
+    final ServerLoop loop;
+    final ServerLimits limits;
+    final EventLog events;
+    final Participants participants;
+    final SyncPoints syncPoints;
+    final Cluster cluster;
+    final KeyValues keyValues;
+    private String abortReason;
+    private String abortedBy;
+
+    Scope(String label, String token, ServerLoop loop, ServerLimits limits, EventLog events) {
+        this.label = label;
+        this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.loop = loop;
+        this.limits = limits;
+        this.events = events;
+        this.participants = new Participants(this);
+        this.syncPoints = new SyncPoints(this);
+        this.cluster = new Cluster(this);
+        this.keyValues = new KeyValues(this, limits.maxKeys);
+    }
+
+    /** Compares in constant time, so the answer's timing says nothing about the token. */
+    boolean tokenMatches(byte[] candidate) {
+        return MessageDigest.isEqual(token, candidate);
+    }
+
+    /** The scope's label, for logs. */
+    public String label() {
+        return label;
+    }
+
+    boolean aborted() {
+        return abortReason != null;
+    }
+
+    String abortSentence() {
+        return "Syncs were aborted by [" + abortedBy + "]: " + abortReason;
+    }
+
+    void abortNow(String by, String reason) {
+        if (abortReason != null) {
+            return;
+        }
+        abortedBy = by;
+        abortReason = reason;
+        LOG.info("Syncs of scope [{}] aborted by [{}]: {}", label, by, reason);
+        events.publish(SyncEventType.ABORTED, by, "", reason);
+        syncPoints.abortAll();
+        cluster.reevaluate();
+        keyValues.abortAll();
+    }
+
+    void participantGone(Participant p) {
+        syncPoints.participantGone(p);
+        cluster.reevaluate();
+    }
+
+    void participantRemoved(Participant p) {
+        syncPoints.participantRemoved(p);
+        cluster.reevaluate();
+    }
+
+    private <T> T onLoop(java.util.concurrent.Callable<T> task) {
+        return loop.call(task, CALL_TIMEOUT);
+    }
+
+    /** Aborts every sync of the scope: everyone blocked returns at once with the reason; later blocking calls too. */
+    public void abort(String by, String reason) {
+        onLoop(() -> {
+            abortNow(by, reason);
+            return null;
+        });
+    }
+
+    /** The participant will be away on purpose (reboot, stopped JVM): silence and dropped connections are not death. */
+    public void expectAbsence(String participant, String reason) {
+        Names.participant(participant);
+        onLoop(() -> {
+            participants.expectAbsence(participant, reason);
+            return null;
+        });
+    }
+
+    /** The participant is back; its lease counts again. */
+    public void endAbsence(String participant) {
+        onLoop(() -> {
+            participants.endAbsence(participant);
+            return null;
+        });
+    }
+
+    /** The participant will never come back (start mode NEVER): removed from open and later syncpoints and the cluster. */
+    public void remove(String participant, String reason) {
+        Names.participant(participant);
+        onLoop(() -> {
+            participants.remove(participant, reason);
+            return null;
+        });
+    }
+
+    /** The engine knows the participant's host or process is gone: dead at once, even when absent on purpose. */
+    public void declareDead(String participant, String cause) {
+        Names.participant(participant);
+        onLoop(() -> {
+            participants.markDead(participants.getOrCreate(participant), cause, true);
+            return null;
+        });
+    }
+
+    /** Sets the cluster members for wait_ready and wait_finish. */
+    public void defineCluster(Collection<String> members) {
+        onLoop(() -> {
+            try {
+                cluster.define(members);
+            } catch (HttpError e) {
+                throw new IllegalStateException(e.getMessage());
+            }
+            return null;
+        });
+    }
+
+    /** The participant's record, or null when it is not known. */
+    public ParticipantInfo participant(String name) {
+        return onLoop(() -> {
+            Participant p = participants.get(name);
+            return p == null ? null : participants.info(p, false);
+        });
+    }
+
+    /** Role to addresses, as roles_ip exports them. */
+    public Map<String, List<String>> roles() {
+        return onLoop(cluster::roles);
+    }
+
+    /** The events still held after the given sequence number. */
+    public List<SyncEvent> events(long after) {
+        return onLoop(() -> new ArrayList<>(events.after(after, Integer.MAX_VALUE)));
+    }
+
+    /** Subscribes a listener; it first gets the held events after the given one, then each new one, on the server's event thread. */
+    public AutoCloseable subscribe(long after, Consumer<SyncEvent> listener) {
+        EventLog.Subscriber s = onLoop(() -> events.subscribe(after, listener));
+        return () -> {
+            s.closed = true;
+            if (loop.inLoop()) {
+                events.unsubscribe(s);
+            } else {
+                loop.execute(() -> events.unsubscribe(s));
+            }
+        };
+    }
+}

@@ -1,0 +1,250 @@
+package io.junitmultihost.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real mh-sync script, run by /bin/sh with real curl, meeting Java clients at syncpoints. */
+class MhSyncScriptIT {
+
+    private static final Duration T = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+    private SyncServer server;
+    private SyncScope scope;
+    private final List<Process> processes = new ArrayList<>();
+    private final List<SyncClient> clients = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws IOException {
+        server = SyncServer.start();
+        scope = server.scope();
+        Path script = dir.resolve("mh-sync");
+        Files.writeString(script, SyncServer.script());
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @AfterEach
+    void stop() {
+        for (Process p : processes) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        clients.forEach(SyncClient::close);
+        server.close();
+    }
+
+    private SyncClient client(String name) {
+        SyncClient c = scope.client(name);
+        clients.add(c);
+        return c;
+    }
+
+    private Map<String, String> env(String as) {
+        Map<String, String> env = new HashMap<>(scope.endpoint().environment(as));
+        env.put("PATH", dir + ":" + System.getenv("PATH"));
+        return env;
+    }
+
+    /** Starts /bin/sh -c script as the participant. */
+    private Process shell(String as, String script) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", script);
+        pb.environment().putAll(env(as));
+        pb.redirectOutput(dir.resolve(as + ".out").toFile());
+        pb.redirectError(dir.resolve(as + ".err").toFile());
+        Process p = pb.start();
+        processes.add(p);
+        return p;
+    }
+
+    private Curl.Run finish(String as, Process p) throws Exception {
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            throw new AssertionError("The shell of [" + as + "] did not finish within 60 s.");
+        }
+        return new Curl.Run(p.exitValue(), Files.readString(dir.resolve(as + ".out"), StandardCharsets.UTF_8),
+                Files.readString(dir.resolve(as + ".err"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void twoShellsAndAJavaClientMeetAtNamedAndNumberedSyncpoints() throws Exception {
+        String steps = "set -e; mh-sync sync start --participants %s --timeout 30s; "
+                + "mh-sync sync 0 --participants %s --timeout 30s; mh-sync sync 0 --participants %s --timeout 30s; echo done";
+        Process a = shell("hosta", String.format(steps, "hostb,java", "hostb,java", "hostb,java"));
+        Process b = shell("hostb", String.format(steps, "hosta,java", "hosta,java", "hosta,java"));
+        SyncClient java = client("java");
+        assertThat(java.sync(SyncRequest.to("start").with("hosta", "hostb").timeout(T)).success()).isTrue();
+        assertThat(java.sync(SyncRequest.next().with("hosta", "hostb").timeout(T)).syncpoint()).isEqualTo("1");
+        assertThat(java.sync(SyncRequest.next().with("hosta", "hostb").timeout(T)).syncpoint()).isEqualTo("2");
+        Curl.Run ra = finish("hosta", a);
+        Curl.Run rb = finish("hostb", b);
+        assertThat(ra.exit).as("%s", ra).isZero();
+        assertThat(rb.exit).as("%s", rb).isZero();
+        assertThat(ra.out).isEqualTo("done\n");
+    }
+
+    @Test
+    void aVoteAndAMessageRoundTripBetweenShellsAndJava() throws Exception {
+        Process a = shell("hosta", "mh-sync sync addr --participants hostb,java --message '10.0.0.5:5432' --timeout 30s");
+        Process b = shell("hostb", "mh-sync sync addr --participants hosta,java --vote no --timeout 30s");
+        SyncResult r = client("java").sync(SyncRequest.to("addr").with("hosta", "hostb").timeout(T));
+        assertThat(r.message().orElseThrow().text()).isEqualTo("10.0.0.5:5432");
+        assertThat(r.message().orElseThrow().sender()).isEqualTo("hosta");
+        assertThat(r.states()).containsEntry("hostb", SyncState.SYNCED_NO).containsEntry("hosta", SyncState.SYNCED_YES);
+        assertThat(r.success()).isFalse();
+        Curl.Run ra = finish("hosta", a);
+        Curl.Run rb = finish("hostb", b);
+        assertThat(rb.exit).as("the NO voter succeeds: %s", rb).isZero();
+        assertThat(rb.out).isEqualTo("10.0.0.5:5432\n");
+        assertThat(ra.exit).as("a YES voter fails on a NO vote: %s", ra).isEqualTo(1);
+        assertThat(ra.err).contains("[hostb] voted NO");
+    }
+
+    @Test
+    void aShellKilledMidSyncMakesTheOthersFailAtOnceNamingIt() throws Exception {
+        Process a = shell("hosta", "mh-sync sync work --participants hostb,java --timeout 60s");
+        Process b = shell("hostb", "mh-sync sync work --participants hosta,java --timeout 60s");
+        SyncClient java = client("java");
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < end) {
+            try {
+                if (java.status("work").participantsIn(SyncState.SYNCED_YES).size() == 2) {
+                    break;
+                }
+            } catch (SyncRejectedException notYet) {
+                // Nobody there yet.
+            }
+            Thread.sleep(20);
+        }
+        long start = System.nanoTime();
+        a.descendants().forEach(ProcessHandle::destroyForcibly);
+        a.destroyForcibly();
+        SyncResult r = java.sync(SyncRequest.to("work").with("hosta", "hostb").timeout(T));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(r.outcome()).isEqualTo(SyncOutcome.FAILED);
+        assertThat(r.states()).containsEntry("hosta", SyncState.DEAD);
+        assertThat(r.reason()).contains("participant [hosta] is dead");
+        Curl.Run rb = finish("hostb", b);
+        assertThat(rb.exit).isEqualTo(1);
+        assertThat(rb.err).contains("participant [hosta] is dead").contains("DEAD");
+    }
+
+    @Test
+    void aShellWithALeaseThatDiesIsDeclaredDeadWithinTheLease() throws Exception {
+        Process a = shell("hosta", "mh-sync join --lease 3s >/dev/null && exec sleep 60");
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (scope.participant("hosta").isEmpty() && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(4000);
+        assertThat(scope.participant("hosta").orElseThrow().status()).as("heartbeats keep it alive").isEqualTo(ParticipantStatus.ALIVE);
+        long start = System.nanoTime();
+        a.destroyForcibly();
+        end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (scope.participant("hosta").orElseThrow().status() != ParticipantStatus.DEAD && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        assertThat(scope.participant("hosta").orElseThrow().status()).isEqualTo(ParticipantStatus.DEAD);
+        assertThat(scope.participant("hosta").orElseThrow().cause()).contains("lease of [PT3S] lapsed");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aTimeoutNamesWhoWasMissing() throws Exception {
+        Curl.Run r = finish("hosta", shell("hosta", "mh-sync sync lonely --participants hostb,hostc --timeout 1s"));
+        assertThat(r.exit).isEqualTo(1);
+        assertThat(r.err).contains("timed out").contains("still missing: [hostb, hostc]").contains("TIMED_OUT=hostb,hostc");
+    }
+
+    @Test
+    void theLkpFlowRunsFromShellsWithRolesExportedAsEnvironment() throws Exception {
+        String flow = "set -e; mh-sync state started --role %s --address %s; mh-sync ready --participants server,client --timeout 30s; "
+                + "eval \"$(mh-sync roles-ip)\"; echo \"server=$server client=$client\"; mh-sync finish --timeout 30s";
+        Process s = shell("server", String.format(flow, "server", "10.0.0.1"));
+        Process c = shell("client", String.format(flow, "client", "10.0.0.2"));
+        Curl.Run rs = finish("server", s);
+        Curl.Run rc = finish("client", c);
+        assertThat(rs.exit).as("%s", rs).isZero();
+        assertThat(rc.exit).as("%s", rc).isZero();
+        assertThat(rs.out).isEqualTo("ready\nserver=10.0.0.1 client=10.0.0.2\nfinish\n");
+    }
+
+    @Test
+    void waitReadyInAShellReturnsAbortWhenAJavaPartFails() throws Exception {
+        scope.defineCluster(List.of("server", "client"));
+        Process s = shell("server", "mh-sync ready --timeout 30s");
+        Thread.sleep(300);
+        client("client").writeState("failed", null, null);
+        Curl.Run r = finish("server", s);
+        assertThat(r.exit).isEqualTo(1);
+        assertThat(r.out).isEqualTo("abort\n");
+        assertThat(r.err).contains("[client] aborted");
+    }
+
+    @Test
+    void keysAndAbortWorkBetweenShellAndJava() throws Exception {
+        Process waiter = shell("hosta", "mh-sync wait-key db/url --timeout 30s && mh-sync set ack yes");
+        Thread.sleep(300);
+        SyncClient java = client("java");
+        java.set("db/url", "postgres://10.0.0.1/app");
+        assertThat(java.waitKey("ack", T).text()).isEqualTo("yes");
+        Curl.Run r = finish("hosta", waiter);
+        assertThat(r.out).isEqualTo("postgres://10.0.0.1/app\n");
+        Curl.Run cas = finish("hostb", shell("hostb", "mh-sync cas ack no maybe; echo $?; mh-sync cas ack yes sure; echo $?; mh-sync get ack"));
+        assertThat(cas.out).isEqualTo("1\n0\nsure\n");
+
+        CompletableFuture<SyncResult> blocked = CompletableFuture.supplyAsync(
+                () -> java.sync(SyncRequest.to("never").with("hostc").timeout(T)));
+        Thread.sleep(300);
+        Curl.Run abort = finish("hostc", shell("hostc", "mh-sync abort test part on hostc failed"));
+        assertThat(abort.exit).as("%s", abort).isZero();
+        SyncResult res = blocked.get(5, TimeUnit.SECONDS);
+        assertThat(res.outcome()).isEqualTo(SyncOutcome.ABORTED);
+        assertThat(res.reason()).contains("aborted by [hostc]: test part on hostc failed");
+    }
+
+    @Test
+    void wrongSetupsFailWithASentenceAndDistinctExitCodes() throws Exception {
+        Map<String, String> noToken = env("hosta");
+        noToken.remove(SyncEndpoint.TOKEN_VARIABLE);
+        Curl.Run missing = Curl.run(noToken, "/bin/sh", "-c", "mh-sync health");
+        assertThat(missing.exit).isEqualTo(2);
+        assertThat(missing.err).contains("MH_SYNC_TOKEN is not set");
+
+        Map<String, String> wrong = env("hosta");
+        wrong.put(SyncEndpoint.TOKEN_VARIABLE, "not-the-token-at-all");
+        Curl.Run refused = Curl.run(wrong, "/bin/sh", "-c", "mh-sync health");
+        assertThat(refused.exit).isEqualTo(2);
+        assertThat(refused.err).contains("A valid token is required");
+
+        Map<String, String> down = env("hosta");
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        down.put(SyncEndpoint.URL_VARIABLE, "http://127.0.0.1:" + port);
+        Curl.Run unreachable = Curl.run(down, "/bin/sh", "-c", "mh-sync sync x --participants b --timeout 2s");
+        assertThat(unreachable.exit).isEqualTo(3);
+        assertThat(unreachable.err).contains("did not answer [POST /v1/sync/");
+
+        Curl.Run dup = Curl.run(env("hosta"), "/bin/sh", "-c", "mh-sync sync x --participants b,b --timeout 2s");
+        assertThat(dup.exit).isEqualTo(2);
+        assertThat(dup.err).contains("Participant [b] is listed twice");
+    }
+}

@@ -1,0 +1,259 @@
+package io.junitmultihost.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SyncPointTest {
+
+    private static final Duration T = Duration.ofSeconds(20);
+
+    private SyncServer server;
+    private SyncScope scope;
+    private final List<SyncClient> clients = new ArrayList<>();
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @BeforeEach
+    void start() {
+        server = SyncServer.start();
+        scope = server.scope();
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        clients.forEach(SyncClient::close);
+        pool.shutdownNow();
+        pool.awaitTermination(5, TimeUnit.SECONDS);
+        server.close();
+    }
+
+    private SyncClient client(String name) {
+        SyncClient c = scope.client(name);
+        clients.add(c);
+        return c;
+    }
+
+    private CompletableFuture<SyncResult> async(SyncClient c, SyncRequest r) {
+        return CompletableFuture.supplyAsync(() -> c.sync(r), pool);
+    }
+
+    @Test
+    void threeParticipantsMeetAndAllSeeEveryoneSyncedYes() throws Exception {
+        SyncClient a = client("a");
+        SyncClient b = client("b");
+        SyncClient c = client("c");
+        CompletableFuture<SyncResult> fa = async(a, SyncRequest.to("start").with("b", "c").timeout(T));
+        CompletableFuture<SyncResult> fb = async(b, SyncRequest.to("start").with("a", "c").timeout(T));
+        SyncResult rc = c.sync(SyncRequest.to("start").with("a", "b").timeout(T));
+        for (SyncResult r : List.of(fa.get(10, TimeUnit.SECONDS), fb.get(10, TimeUnit.SECONDS), rc)) {
+            assertThat(r.success()).isTrue();
+            assertThat(r.outcome()).isEqualTo(SyncOutcome.RELEASED);
+            assertThat(r.states()).containsOnlyKeys("a", "b", "c").allSatisfy((p, s) -> assertThat(s).isEqualTo(SyncState.SYNCED_YES));
+        }
+    }
+
+    @Test
+    void aNoVoteFailsTheYesVotersButNotTheNoVoter() throws Exception {
+        SyncClient a = client("a");
+        SyncClient b = client("b");
+        CompletableFuture<SyncResult> fa = async(a, SyncRequest.to("vote").with("b").timeout(T));
+        SyncResult rb = b.sync(SyncRequest.to("vote").with("a").vote(Vote.NO).timeout(T));
+        SyncResult ra = fa.get(10, TimeUnit.SECONDS);
+        assertThat(rb.success()).isTrue();
+        assertThat(ra.success()).isFalse();
+        assertThat(ra.outcome()).isEqualTo(SyncOutcome.RELEASED);
+        assertThat(ra.states()).containsEntry("a", SyncState.SYNCED_YES).containsEntry("b", SyncState.SYNCED_NO);
+        assertThat(ra.reason()).contains("[b] voted NO");
+        assertThatThrownBy(ra::orThrow).isInstanceOf(SyncFailedException.class).hasMessageContaining("[b] voted NO");
+    }
+
+    @Test
+    void oneSenderBroadcastsAMessageToTheOthers() throws Exception {
+        SyncClient a = client("a");
+        SyncClient b = client("b");
+        SyncClient c = client("c");
+        CompletableFuture<SyncResult> fb = async(b, SyncRequest.to("addr").with("a", "c").timeout(T));
+        CompletableFuture<SyncResult> fc = async(c, SyncRequest.to("addr").with("a", "b").timeout(T));
+        SyncResult ra = a.sync(SyncRequest.to("addr").with("b", "c").message("10.0.0.7:5432\nline two %").timeout(T));
+        SyncMessage sent = ra.message().orElseThrow();
+        assertThat(sent.sent()).isTrue();
+        assertThat(sent.sender()).isEqualTo("a");
+        for (SyncResult r : List.of(fb.get(10, TimeUnit.SECONDS), fc.get(10, TimeUnit.SECONDS))) {
+            SyncMessage m = r.message().orElseThrow();
+            assertThat(m.text()).isEqualTo("10.0.0.7:5432\nline two %");
+            assertThat(m.received()).isTrue();
+            assertThat(m.duplicateSenders()).isFalse();
+            assertThat(m.truncated()).isFalse();
+        }
+    }
+
+    @Test
+    void aSecondSenderAndAnOversizedMessageAreFlagged() throws Exception {
+        SyncClient a = client("a");
+        SyncClient b = client("b");
+        byte[] big = new byte[1500];
+        java.util.Arrays.fill(big, (byte) 'x');
+        CompletableFuture<SyncResult> fa = async(a, SyncRequest.to("dup").with("b").message(big).timeout(T));
+        Thread.sleep(200);
+        SyncResult rb = b.sync(SyncRequest.to("dup").with("a").message("mine").timeout(T));
+        SyncResult ra = fa.get(10, TimeUnit.SECONDS);
+        assertThat(ra.message().orElseThrow().data()).hasSize(SyncMessage.MAX_BYTES);
+        assertThat(ra.message().orElseThrow().truncated()).isTrue();
+        assertThat(ra.message().orElseThrow().duplicateSenders()).isTrue();
+        assertThat(rb.message().orElseThrow().sender()).isEqualTo("a");
+        assertThat(rb.message().orElseThrow().received()).isTrue();
+    }
+
+    @Test
+    void syncpointZeroMeansEachParticipantsNextNumber() throws Exception {
+        SyncClient a = client("a");
+        SyncClient b = client("b");
+        for (int i = 1; i <= 3; i++) {
+            CompletableFuture<SyncResult> fa = async(a, SyncRequest.next().with("b").timeout(T));
+            SyncResult rb = b.sync(SyncRequest.next().with("a").timeout(T));
+            assertThat(rb.syncpoint()).isEqualTo(Integer.toString(i));
+            assertThat(fa.get(10, TimeUnit.SECONDS).syncpoint()).isEqualTo(Integer.toString(i));
+        }
+        assertThat(scope.participant("a").orElseThrow().lastNumber()).isEqualTo(3);
+    }
+
+    @Test
+    void syncingAgainToASyncpointThatHappenedIsAnError() throws Exception {
+        SyncClient a = client("a");
+        SyncClient b = client("b");
+        CompletableFuture<SyncResult> fa = async(a, SyncRequest.to("once").with("b").timeout(T));
+        b.sync(SyncRequest.to("once").with("a").timeout(T)).orThrow();
+        fa.get(10, TimeUnit.SECONDS).orThrow();
+        assertThatThrownBy(() -> a.sync(SyncRequest.to("once").with("b").timeout(T)))
+                .isInstanceOf(SyncRejectedException.class)
+                .hasMessageContaining("Syncpoint [once] already happened")
+                .satisfies(e -> assertThat(((SyncRejectedException) e).status()).isEqualTo(409));
+    }
+
+    @Test
+    void listingAParticipantTwiceIsAnError() {
+        SyncClient a = client("a");
+        assertThatThrownBy(() -> a.sync(SyncRequest.to("dups").with("b", "c", "b").timeout(T)))
+                .isInstanceOf(SyncRejectedException.class)
+                .hasMessageContaining("Participant [b] is listed twice");
+    }
+
+    @Test
+    void participantsMustAgreeOnWhoMeets() throws Exception {
+        SyncClient a = client("a");
+        SyncClient b = client("b");
+        CompletableFuture<SyncResult> fa = async(a, SyncRequest.to("set").with("b").timeout(Duration.ofSeconds(3)));
+        Thread.sleep(200);
+        assertThatThrownBy(() -> b.sync(SyncRequest.to("set").with("a", "c").timeout(T)))
+                .isInstanceOf(SyncRejectedException.class)
+                .hasMessageContaining("but it was opened with [a, b]");
+        assertThat(fa.get(10, TimeUnit.SECONDS).outcome()).isEqualTo(SyncOutcome.TIMED_OUT);
+    }
+
+    @Test
+    void theInactivityWaitTimesOutNamingWhoIsMissing() {
+        SyncClient a = client("a");
+        long start = System.nanoTime();
+        SyncResult r = a.sync(SyncRequest.to("lonely").with("b", "c").inactivity(Duration.ofMillis(500)).timeout(T));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(r.outcome()).isEqualTo(SyncOutcome.TIMED_OUT);
+        assertThat(r.states()).containsEntry("a", SyncState.SYNCED_YES).containsEntry("b", SyncState.TIMED_OUT)
+                .containsEntry("c", SyncState.TIMED_OUT);
+        assertThat(r.reason()).contains("inactivity wait").contains("still missing: [b, c]");
+    }
+
+    @Test
+    void theOverallDeadlineTimesOutEvenWhileOthersKeepArriving() throws Exception {
+        SyncClient a = client("a");
+        SyncClient b = client("b");
+        CompletableFuture<SyncResult> fa = async(a, SyncRequest.to("slow").with("b", "c").inactivity(T).timeout(Duration.ofMillis(800)));
+        Thread.sleep(300);
+        SyncResult rb = b.sync(SyncRequest.to("slow").with("a", "c").timeout(T));
+        assertThat(rb.outcome()).isEqualTo(SyncOutcome.TIMED_OUT);
+        assertThat(rb.reason()).contains("deadline of [PT0.8S]").contains("still missing: [c]");
+        assertThat(fa.get(10, TimeUnit.SECONDS).states()).containsEntry("c", SyncState.TIMED_OUT);
+    }
+
+    @Test
+    void aLateParticipantLearnsHowTheSyncpointItMissedEnded() {
+        SyncClient a = client("a");
+        SyncClient b = client("b");
+        a.sync(SyncRequest.to("missed").with("b").timeout(Duration.ofMillis(300)));
+        SyncResult late = b.sync(SyncRequest.to("missed").with("a").timeout(T));
+        assertThat(late.success()).isFalse();
+        assertThat(late.outcome()).isEqualTo(SyncOutcome.TIMED_OUT);
+        assertThat(late.states()).containsEntry("b", SyncState.TIMED_OUT);
+    }
+
+    @Test
+    void statusShowsWhoArrivedAtAnOpenSyncpoint() throws Exception {
+        SyncClient a = client("a");
+        SyncClient b = client("b");
+        CompletableFuture<SyncResult> fa = async(a, SyncRequest.to("peek").with("b").timeout(T));
+        Thread.sleep(200);
+        SyncResult open = b.status("peek");
+        assertThat(open.outcome()).isEqualTo(SyncOutcome.OPEN);
+        assertThat(open.states()).containsEntry("a", SyncState.SYNCED_YES).containsEntry("b", SyncState.NOT_SYNCED);
+        b.sync(SyncRequest.to("peek").with("a").timeout(T)).orThrow();
+        fa.get(10, TimeUnit.SECONDS).orThrow();
+        assertThat(b.status("peek").outcome()).isEqualTo(SyncOutcome.RELEASED);
+        assertThatThrownBy(() -> b.status("never-there")).isInstanceOf(SyncRejectedException.class)
+                .hasMessageContaining("Syncpoint [never-there] is not known");
+    }
+
+    @Test
+    void asynchronousSyncsNeedNoThreadEach() throws Exception {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            names.add("q" + i);
+        }
+        List<CompletableFuture<SyncResult>> all = new ArrayList<>();
+        for (String name : names) {
+            all.add(client(name).syncAsync(SyncRequest.to("async").with(names).timeout(T)));
+        }
+        for (CompletableFuture<SyncResult> f : all) {
+            assertThat(f.get(30, TimeUnit.SECONDS).success()).isTrue();
+        }
+        assertThat(all.get(7).get().states()).hasSize(200).containsEntry("q199", SyncState.SYNCED_YES);
+        CompletableFuture<SyncResult> lonely = client("solo").syncAsync(SyncRequest.to("async-timeout").with("nobody")
+                .timeout(Duration.ofMillis(300)));
+        assertThat(lonely.get(10, TimeUnit.SECONDS).outcome()).isEqualTo(SyncOutcome.TIMED_OUT);
+        assertThatThrownBy(() -> client("solo2").syncAsync(SyncRequest.to("dup").with("x", "x")).join())
+                .hasCauseInstanceOf(SyncRejectedException.class);
+    }
+
+    @Test
+    void aThousandParticipantsAreReleasedTogether() throws Exception {
+        int n = 1000;
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            names.add("p" + i);
+        }
+        List<CompletableFuture<SyncResult>> all = new ArrayList<>();
+        ExecutorService many = Executors.newFixedThreadPool(n);
+        try {
+            for (String name : names) {
+                SyncClient c = client(name);
+                all.add(CompletableFuture.supplyAsync(() -> c.sync(SyncRequest.to("big").with(names).timeout(T)), many));
+            }
+            for (CompletableFuture<SyncResult> f : all) {
+                SyncResult r = f.get(30, TimeUnit.SECONDS);
+                assertThat(r.success()).isTrue();
+            }
+            assertThat(all.get(0).get().states()).hasSize(n);
+        } finally {
+            many.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,461 @@
+package io.junitmultihost.benchmarks;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+
+import io.junitmultihost.sync.SyncClient;
+import io.junitmultihost.sync.SyncRejectedException;
+import io.junitmultihost.sync.SyncRequest;
+import io.junitmultihost.sync.SyncResult;
+import io.junitmultihost.sync.SyncServer;
+import io.junitmultihost.sync.SyncState;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.barriers.DistributedDoubleBarrier;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingServer;
+
+import redis.clients.jedis.Jedis;
+
+/**
+ * {@code benchmarks/run sync}: a 2-party syncpoint round trip (median, p99) and the time from
+ * the last arrival to the release of all in a 1000-party barrier, on our server, on Curator's
+ * DistributedDoubleBarrier over an in-process ZooKeeper, and (2-party) on a Redis-polling
+ * barrier in the lkp style against a redis-server started here. Progress goes to stderr; the
+ * last line of stdout is one JSON object.
+ *
+ * <p>Arguments (all optional): {@code rounds2=5000 rounds1000=5 curatorRounds2=500
+ * curatorRounds1000=3 curatorSessions=parties redisRounds2=500 redisPollMs=1 parties=1000 oursOnly=0}; oursOnly=1 skips the peers
+ * (a quick look while tuning; its JSON lacks the peers' keys).
+ */
+public final class SyncBenchmark {
+
+    private static final Duration T = Duration.ofSeconds(120);
+
+    private final int rounds2;
+    private final int rounds1000;
+    private final int curatorRounds2;
+    private final int curatorRounds1000;
+    private final int redisRounds2;
+    private final int redisPollMs;
+    private final int parties;
+    private final boolean oursOnly;
+    private final int curatorSessions;
+
+    private SyncBenchmark(String[] args) {
+        rounds2 = arg(args, "rounds2", 5000);
+        rounds1000 = arg(args, "rounds1000", 5);
+        curatorRounds2 = arg(args, "curatorRounds2", 500);
+        curatorRounds1000 = arg(args, "curatorRounds1000", 3);
+        redisRounds2 = arg(args, "redisRounds2", 500);
+        redisPollMs = arg(args, "redisPollMs", 1);
+        parties = arg(args, "parties", 1000);
+        oursOnly = arg(args, "oursOnly", 0) == 1;
+        curatorSessions = arg(args, "curatorSessions", parties);
+    }
+
+    private static int arg(String[] args, String name, int dflt) {
+        for (String a : args) {
+            if (a.startsWith(name + "=")) {
+                return Integer.parseInt(a.substring(name.length() + 1));
+            }
+        }
+        return dflt;
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        System.setProperty("zookeeper.admin.enableServer", "false");
+        new SyncBenchmark(args).run();
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        double[] ours2 = oursTwoParty();
+        double ours1000Async = oursReleaseAsync();
+        double ours1000 = oursRelease();
+        if (oursOnly) {
+            System.out.printf(Locale.ROOT, "{\"bench\":\"sync\",\"p50_2party_ms\":%.4f,\"release_1000_ms\":%.3f,"
+                    + "\"release_1000_async_ms\":%.3f}%n", ours2[0], ours1000, ours1000Async);
+            return;
+        }
+        double[] curator2 = curatorTwoParty();
+        double curator1000 = curatorRelease();
+        double[] redis2 = redisTwoParty();
+
+        double ratio2 = curator2[0] / ours2[0];
+        double ratio1000 = curator1000 / ours1000;
+        String json = String.format(Locale.ROOT, "{\"bench\":\"sync\",\"p50_2party_ms\":%.4f,\"p99_2party_ms\":%.4f,"
+                        + "\"release_1000_ms\":%.3f,\"release_1000_async_ms\":%.3f,\"curator_p50_2party_ms\":%.4f,\"curator_p99_2party_ms\":%.4f,"
+                        + "\"curator_release_1000_ms\":%.3f,\"redis_p50_2party_ms\":%.4f,\"redis_p99_2party_ms\":%.4f,"
+                        + "\"redis_poll_interval_ms\":%d,\"ratio_vs_curator\":%.1f,\"ratio_vs_curator_2party\":%.1f,"
+                        + "\"ratio_vs_curator_release\":%.1f,\"ratio_vs_redis_2party\":%.1f,\"parties\":%d,\"cores\":%d,"
+                        + "\"load_avg_1m\":%s}",
+                ours2[0], ours2[1], ours1000, ours1000Async, curator2[0], curator2[1], curator1000, redis2[0], redis2[1],
+                redisPollMs, Math.min(ratio2, ratio1000), ratio2, ratio1000, redis2[0] / ours2[0], parties,
+                Runtime.getRuntime().availableProcessors(), loadAverage());
+        System.out.println(json);
+    }
+
+    // ---- ours ----------------------------------------------------------------------------
+
+    private double[] oursTwoParty() throws Exception {
+        try (SyncServer server = SyncServer.start();
+             SyncClient a = server.scope().client("a");
+             SyncClient b = server.scope().client("b")) {
+            double[] ms = twoParty("ours", rounds2, rounds2 / 2,
+                    i -> a.sync(SyncRequest.next().with("b").timeout(T)).orThrow(),
+                    i -> b.sync(SyncRequest.next().with("a").timeout(T)).orThrow());
+            return ms;
+        }
+    }
+
+    /**
+     * The 1000-party release with one shared client I/O thread ({@link SyncClient#syncAsync}):
+     * what the server does, without a thousand client threads fighting it for two cores.
+     */
+    private double oursReleaseAsync() throws Exception {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < parties; i++) {
+            names.add("p" + i);
+        }
+        try (SyncServer server = SyncServer.start(); SyncClient probe = server.scope().client("probe")) {
+            List<SyncClient> clients = new ArrayList<>();
+            for (String n : names) {
+                clients.add(server.scope().client(n));
+            }
+            double[] releases = new double[rounds1000 + 1];
+            for (int round = 0; round <= rounds1000; round++) {
+                String point = "barrier-" + round;
+                SyncRequest request = SyncRequest.to(point).with(names).timeout(T);
+                long[] returned = new long[parties];
+                CountDownLatch done = new CountDownLatch(parties);
+                List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+                for (int i = 0; i < parties - 1; i++) {
+                    int id = i;
+                    clients.get(i).syncAsync(request).whenComplete((r, e) -> {
+                        returned[id] = System.nanoTime();
+                        if (e != null || !r.success()) {
+                            failures.add(e != null ? e.toString() : r.reason());
+                        }
+                        done.countDown();
+                    });
+                }
+                long end = System.nanoTime() + T.toNanos();
+                while (arrivals(probe, point) < parties - 1 && System.nanoTime() < end) {
+                    Thread.sleep(20);
+                }
+                Thread.sleep(200);
+                long t0 = System.nanoTime();
+                clients.get(parties - 1).syncAsync(request).whenComplete((r, e) -> {
+                    returned[parties - 1] = System.nanoTime();
+                    done.countDown();
+                });
+                if (!done.await(T.toMillis(), TimeUnit.MILLISECONDS) || !failures.isEmpty()) {
+                    throw new IllegalStateException("The " + parties + "-party barrier failed: " + failures);
+                }
+                releases[round] = (Arrays.stream(returned).max().orElseThrow() - t0) / 1e6;
+                System.err.printf(Locale.ROOT, "ours (async client): %d-party release %.2f ms%s%n", parties, releases[round],
+                        round == 0 ? " (warm-up, not counted)" : "");
+            }
+            clients.forEach(SyncClient::close);
+            return median(Arrays.copyOfRange(releases, 1, releases.length));
+        }
+    }
+
+    private static int arrivals(SyncClient probe, String point) {
+        try {
+            return probe.status(point).participantsIn(SyncState.SYNCED_YES).size();
+        } catch (SyncRejectedException notYetOpen) {
+            return 0;
+        }
+    }
+
+    /** The 1000-party release with a blocking client per party, each on its own thread. */
+    private double oursRelease() throws Exception {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < parties; i++) {
+            names.add("p" + i);
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(parties);
+        try (SyncServer server = SyncServer.start(); SyncClient probe = server.scope().client("probe")) {
+            List<SyncClient> clients = new ArrayList<>();
+            for (String n : names) {
+                clients.add(server.scope().client(n));
+            }
+            double[] releases = new double[rounds1000 + 1];
+            for (int round = 0; round <= rounds1000; round++) {
+                String point = "barrier-" + round;
+                SyncRequest request = SyncRequest.to(point).with(names).timeout(T);
+                releases[round] = release(parties, threads,
+                        i -> {
+                            SyncResult r = clients.get(i).sync(request);
+                            if (!r.success()) {
+                                throw new IllegalStateException(r.reason());
+                            }
+                        },
+                        () -> arrivals(probe, point));
+                System.err.printf(Locale.ROOT, "ours (thread per party): %d-party release %.2f ms%s%n", parties, releases[round],
+                        round == 0 ? " (warm-up, not counted)" : "");
+            }
+            clients.forEach(SyncClient::close);
+            return median(Arrays.copyOfRange(releases, 1, releases.length));
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    // ---- Curator on ZooKeeper --------------------------------------------------------------
+
+    private double[] curatorTwoParty() throws Exception {
+        try (TestingServer zk = new TestingServer(true);
+             CuratorFramework a = curator(zk);
+             CuratorFramework b = curator(zk)) {
+            return twoParty("curator", curatorRounds2, curatorRounds2 / 5,
+                    i -> enter(new DistributedDoubleBarrier(a, "/two/" + i, 2)),
+                    i -> enter(new DistributedDoubleBarrier(b, "/two/" + i, 2)));
+        }
+    }
+
+    /** One ZooKeeper session per party, as a thousand hosts would have; members wait in enter() on a thread each. */
+    private double curatorRelease() throws Exception {
+        int sessions = curatorSessions;
+        ExecutorService threads = Executors.newFixedThreadPool(parties);
+        // maxClientCnxns 0: no per-address connection cap, since every session comes from this one address.
+        InstanceSpec spec = new InstanceSpec(null, -1, -1, -1, true, -1, -1, 0);
+        try (TestingServer zk = new TestingServer(spec, true)) {
+            List<CuratorFramework> clients = new ArrayList<>();
+            for (int i = 0; i < sessions; i++) {
+                clients.add(curator(zk));
+            }
+            for (CuratorFramework c : clients) {
+                if (!c.blockUntilConnected(60, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("A Curator session did not connect within 60 s.");
+                }
+            }
+            System.err.printf(Locale.ROOT, "curator: %d sessions connected%n", sessions);
+            CuratorFramework probe = curator(zk);
+            double[] releases = new double[curatorRounds1000 + 1];
+            for (int round = 0; round <= curatorRounds1000; round++) {
+                String path = "/many/" + round;
+                List<DistributedDoubleBarrier> members = new ArrayList<>();
+                for (int i = 0; i < parties; i++) {
+                    members.add(new DistributedDoubleBarrier(clients.get(i % sessions), path, parties));
+                }
+                releases[round] = release(parties, threads, i -> enter(members.get(i)), () -> {
+                    try {
+                        return probe.checkExists().forPath(path) == null ? 0 : probe.getChildren().forPath(path).size();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                System.err.printf(Locale.ROOT, "curator: %d-party release %.2f ms%s%n", parties, releases[round],
+                        round == 0 ? " (warm-up, not counted)" : "");
+            }
+            probe.close();
+            clients.forEach(CuratorFramework::close);
+            return median(Arrays.copyOfRange(releases, 1, releases.length));
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static CuratorFramework curator(TestingServer zk) {
+        CuratorFramework c = CuratorFrameworkFactory.builder().connectString(zk.getConnectString())
+                .sessionTimeoutMs(60_000).connectionTimeoutMs(15_000).retryPolicy(new RetryOneTime(100)).build();
+        c.start();
+        return c;
+    }
+
+    private static void enter(DistributedDoubleBarrier barrier) {
+        try {
+            if (!barrier.enter(T.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("The Curator barrier was not entered within " + T + ".");
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- Redis polling, lkp style ------------------------------------------------------------
+
+    /**
+     * lkp's scheduler keeps the cluster state in Redis and polls it until every node reports the
+     * state (sleeping 10 s between polls); here each party adds itself to a set and polls its
+     * size every {@code redisPollMs}.
+     */
+    private double[] redisTwoParty() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        File dir = java.nio.file.Files.createTempDirectory("mh-sync-bench-redis").toFile();
+        Process redis = new ProcessBuilder(redisServer(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.getAbsolutePath())
+                .redirectErrorStream(true).redirectOutput(new File(dir, "redis.log")).start();
+        try {
+            awaitRedis(port);
+            try (Jedis a = new Jedis("127.0.0.1", port); Jedis b = new Jedis("127.0.0.1", port)) {
+                return twoParty("redis", redisRounds2, redisRounds2 / 5,
+                        i -> redisBarrier(a, "barrier:" + i, "a"),
+                        i -> redisBarrier(b, "barrier:" + i, "b"));
+            }
+        } finally {
+            redis.destroy();
+            redis.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private void redisBarrier(Jedis jedis, String key, String me) {
+        jedis.sadd(key, me);
+        long end = System.nanoTime() + T.toNanos();
+        while (jedis.scard(key) < 2) {
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("The Redis barrier [" + key + "] was not reached within " + T + ".");
+            }
+            try {
+                Thread.sleep(redisPollMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static String redisServer() {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
+            File f = new File(dir, "redis-server");
+            if (f.canExecute()) {
+                return f.getPath();
+            }
+        }
+        throw new IllegalStateException("redis-server is not installed; install it (apt-get install redis-server) "
+                + "so that the sync benchmark can run its Redis peer.");
+    }
+
+    private static void awaitRedis(int port) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < end) {
+            try (Jedis j = new Jedis("127.0.0.1", port)) {
+                if ("PONG".equals(j.ping())) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("redis-server on port [" + port + "] did not answer PING within 20 s.");
+    }
+
+    // ---- shapes ------------------------------------------------------------------------------
+
+    /**
+     * Two parties meet round after round. A round's time is from the moment both had left the
+     * previous barrier to the moment both left this one (the slower party's view), so polling
+     * peers are not flattered by measuring the party that arrives second. Returns {p50, p99} in ms.
+     */
+    private static double[] twoParty(String who, int rounds, int warmup, IntConsumer a, IntConsumer b) throws Exception {
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        int total = warmup + rounds + 1;
+        long[] doneA = new long[total];
+        long[] doneB = new long[total];
+        try {
+            Future<?> fb = other.submit(() -> {
+                for (int i = 0; i < total; i++) {
+                    b.accept(i);
+                    doneB[i] = System.nanoTime();
+                }
+            });
+            for (int i = 0; i < total; i++) {
+                a.accept(i);
+                doneA[i] = System.nanoTime();
+            }
+            fb.get(5, TimeUnit.MINUTES);
+            double[] ms = new double[rounds];
+            for (int i = 0; i < rounds; i++) {
+                int r = warmup + 1 + i;
+                ms[i] = (Math.max(doneA[r], doneB[r]) - Math.max(doneA[r - 1], doneB[r - 1])) / 1e6;
+            }
+            Arrays.sort(ms);
+            double p50 = ms[ms.length / 2];
+            double p99 = ms[(int) Math.min(ms.length - 1, Math.ceil(ms.length * 0.99) - 1)];
+            System.err.printf(Locale.ROOT, "%s: 2-party round trip p50 %.4f ms, p99 %.4f ms over %d rounds%n", who, p50, p99, rounds);
+            return new double[] {p50, p99};
+        } finally {
+            other.shutdownNow();
+        }
+    }
+
+    /**
+     * All but the last party arrive and wait; once the server shows them all waiting, the last
+     * one arrives at t0. Returns the time from t0 until the last party returned, in ms.
+     */
+    private static double release(int parties, ExecutorService threads, IntConsumer arrive,
+                                  java.util.function.IntSupplier arrived) throws Exception {
+        long[] returned = new long[parties];
+        CountDownLatch done = new CountDownLatch(parties);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < parties - 1; i++) {
+            int id = i;
+            futures.add(threads.submit(() -> {
+                try {
+                    arrive.accept(id);
+                    returned[id] = System.nanoTime();
+                } finally {
+                    done.countDown();
+                }
+            }));
+        }
+        long end = System.nanoTime() + T.toNanos();
+        while (arrived.getAsInt() < parties - 1) {
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("Only " + arrived.getAsInt() + " of " + (parties - 1) + " parties arrived within " + T + ".");
+            }
+            Thread.sleep(20);
+        }
+        Thread.sleep(200);
+        long t0 = System.nanoTime();
+        arrive.accept(parties - 1);
+        returned[parties - 1] = System.nanoTime();
+        done.countDown();
+        if (!done.await(T.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("Not every party was released within " + T + ".");
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        long last = Arrays.stream(returned).max().orElseThrow();
+        return (last - t0) / 1e6;
+    }
+
+    /** The machine's 1-minute load average, so a reader can tell a quiet run from a noisy one. */
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "null";
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+}

@@ -1,0 +1,1 @@
+placeholder private key for unit tests: only its readability is checked

@@ -1,0 +1,74 @@
+package io.junitmultihost.engine;
+
+/**
+ * The configuration parameters of junit-multihost, read by the engine and by the Jupiter
+ * extension alike. Set them in {@code src/test/resources/junit-platform.properties}, as system
+ * properties ({@code -Dmultihost.provider=lab}) or in Surefire's {@code configurationParameters}.
+ *
+ * <p>Durations are ISO-8601 ({@code PT30S}) or a number with a unit: {@code 500ms}, {@code 30s},
+ * {@code 5m}, {@code 1h}. Every {@code multihost.*} parameter is handed to the host provider too,
+ * so provider settings such as {@code multihost.embedded.max-hosts} live next to these.
+ */
+public final class Constants {
+
+    /** The prefix of every parameter the engine and the providers read: {@value}. */
+    public static final String PREFIX = "multihost.";
+
+    /**
+     * Which host provider supplies the hosts: {@value}. Providers are found by
+     * {@link java.util.ServiceLoader}; an unknown name fails with the list of the available ones.
+     */
+    public static final String PROVIDER_PROPERTY_NAME = "multihost.provider";
+
+    /** The provider used when {@link #PROVIDER_PROPERTY_NAME} is not set: {@value}. */
+    public static final String DEFAULT_PROVIDER = "embedded";
+
+    /** The deadline of a remote command when the call names none: {@value}. */
+    public static final String EXEC_TIMEOUT_PROPERTY_NAME = "multihost.exec.timeout";
+
+    /** Default of {@link #EXEC_TIMEOUT_PROPERTY_NAME}: {@value}. */
+    public static final String DEFAULT_EXEC_TIMEOUT = "60s";
+
+    /** How long connecting and authenticating to one host may take: {@value}. */
+    public static final String CONNECT_TIMEOUT_PROPERTY_NAME = "multihost.connect.timeout";
+
+    /** Default of {@link #CONNECT_TIMEOUT_PROPERTY_NAME}: {@value}. */
+    public static final String DEFAULT_CONNECT_TIMEOUT = "10s";
+
+    /**
+     * How long gathering the hosts of one test class may take, including waiting for hosts that
+     * another class holds: {@value}. A class still short of a role's minimum then is aborted.
+     */
+    public static final String HOSTS_TIMEOUT_PROPERTY_NAME = "multihost.hosts.timeout";
+
+    /** Default of {@link #HOSTS_TIMEOUT_PROPERTY_NAME}: {@value}. */
+    public static final String DEFAULT_HOSTS_TIMEOUT = "60s";
+
+    /**
+     * How long asking a host to reboot may take ({@code Host.reboot()}: reading the old boot id
+     * and starting the detached reboot command): {@value}. Waiting for the host to come back has
+     * its own deadline, given to {@code Reboot.awaitUp}.
+     */
+    public static final String REBOOT_TIMEOUT_PROPERTY_NAME = "multihost.reboot.timeout";
+
+    /** Default of {@link #REBOOT_TIMEOUT_PROPERTY_NAME}: {@value}. */
+    public static final String DEFAULT_REBOOT_TIMEOUT = "30s";
+
+    /**
+     * The shell command that reboots a host: {@value}. It runs detached ({@code nohup}, after a
+     * short sleep) so that the call returns before the connection drops.
+     */
+    public static final String REBOOT_COMMAND_PROPERTY_NAME = "multihost.reboot.command";
+
+    /** Default of {@link #REBOOT_COMMAND_PROPERTY_NAME}: {@value}. */
+    public static final String DEFAULT_REBOOT_COMMAND = "reboot";
+
+    /** At most how many hosts {@code Cluster.onAll}/{@code onRole} drive at once: {@value}. */
+    public static final String FANOUT_PARALLELISM_PROPERTY_NAME = "multihost.fanout.parallelism";
+
+    /** Default of {@link #FANOUT_PARALLELISM_PROPERTY_NAME}: {@value}. */
+    public static final String DEFAULT_FANOUT_PARALLELISM = "32";
+
+    private Constants() {
+    }
+}

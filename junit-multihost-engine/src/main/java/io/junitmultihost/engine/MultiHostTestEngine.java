@@ -1,0 +1,61 @@
+package io.junitmultihost.engine;
+
+import io.junitmultihost.engine.internal.descriptor.MultiHostEngineDescriptor;
+import io.junitmultihost.engine.internal.descriptor.MultiHostExecutionContext;
+import io.junitmultihost.engine.internal.discovery.DiscoverySelectorResolver;
+import io.junitmultihost.engine.internal.hosts.ConfigurationKeys;
+import java.util.Optional;
+import org.junit.platform.engine.EngineDiscoveryRequest;
+import org.junit.platform.engine.ExecutionRequest;
+import org.junit.platform.engine.TestDescriptor;
+import org.junit.platform.engine.UniqueId;
+import org.junit.platform.engine.support.hierarchical.HierarchicalTestEngine;
+
+/**
+ * The junit-multihost test engine (id {@value #ENGINE_ID}): runs the {@code @MultiHostTest}
+ * methods of classes that declare hosts with {@code @Hosts}/{@code @Role} and are not annotated
+ * {@code @MultiHost} (those are Jupiter classes, served by
+ * {@link io.junitmultihost.jupiter.MultiHostExtension}). Registered through
+ * {@code META-INF/services/org.junit.platform.engine.TestEngine}, so Surefire, Gradle, the
+ * console launcher and IDEs find it next to Jupiter; no test runs on both engines.
+ *
+ * <p>Each test class gets one instance for all its tests, and its hosts are leased from the
+ * launcher session's host pool for the time the class runs. Configuration: see {@link Constants}.
+ */
+public final class MultiHostTestEngine extends HierarchicalTestEngine<MultiHostExecutionContext> {
+
+    /**
+     * The engine's id, the first segment of every unique ID it makes: {@value}. Not
+     * {@code junit-multihost}: the JUnit Platform reserves the {@code junit-} prefix for its own
+     * engines and warns at every launch about third-party engines that use it.
+     */
+    public static final String ENGINE_ID = "multihost";
+
+    @Override
+    public String getId() {
+        return ENGINE_ID;
+    }
+
+    @Override
+    public Optional<String> getGroupId() {
+        return Optional.of("io.junitmultihost");
+    }
+
+    @Override
+    public Optional<String> getArtifactId() {
+        return Optional.of("junit-multihost-engine");
+    }
+
+    @Override
+    public TestDescriptor discover(EngineDiscoveryRequest request, UniqueId uniqueId) {
+        ConfigurationKeys.remember(request.getConfigurationParameters().keySet());
+        MultiHostEngineDescriptor engine = new MultiHostEngineDescriptor(uniqueId, "junit-multihost");
+        new DiscoverySelectorResolver().resolveSelectors(request, engine);
+        return engine;
+    }
+
+    @Override
+    protected MultiHostExecutionContext createExecutionContext(ExecutionRequest request) {
+        return new MultiHostExecutionContext(request);
+    }
+}

@@ -1,0 +1,27 @@
+package io.junitmultihost.engine.internal.descriptor;
+
+import org.junit.platform.engine.TestDescriptor;
+import org.junit.platform.engine.UniqueId;
+import org.junit.platform.engine.support.descriptor.EngineDescriptor;
+import org.junit.platform.engine.support.hierarchical.Node;
+
+/**
+ * The root of the engine's tree: when it has tests, finds or creates the launcher session's host
+ * pool before they run. Internal.
+ */
+public final class MultiHostEngineDescriptor extends EngineDescriptor implements Node<MultiHostExecutionContext> {
+
+    /**
+     * @param uniqueId the engine's id
+     * @param displayName shown for the engine
+     */
+    public MultiHostEngineDescriptor(UniqueId uniqueId, String displayName) {
+        super(uniqueId, displayName);
+    }
+
+    /** Finds or creates the session's pool, but only when there are tests: the launcher runs every engine. */
+    @Override
+    public MultiHostExecutionContext before(MultiHostExecutionContext context) {
+        return TestDescriptor.containsTests(this) ? context.withPool(context.sessionPool()) : context;
+    }
+}

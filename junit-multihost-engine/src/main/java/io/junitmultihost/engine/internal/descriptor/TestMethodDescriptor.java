@@ -1,0 +1,118 @@
+package io.junitmultihost.engine.internal.descriptor;
+
+import io.junitmultihost.api.ConfigurationException;
+import io.junitmultihost.engine.internal.injection.Invoker;
+import io.junitmultihost.engine.internal.model.TestClassModel;
+import java.lang.reflect.Method;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.platform.engine.TestTag;
+import org.junit.platform.engine.UniqueId;
+import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.engine.support.hierarchical.Node;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * A test method: {@code @MultiHostBeforeEach} methods, the test, then {@code @MultiHostAfterEach}
+ * methods even when the test failed, all on the class's one instance and hosts. Internal.
+ */
+public final class TestMethodDescriptor extends AbstractTestDescriptor implements Node<MultiHostExecutionContext> {
+
+    private final TestClassModel model;
+    private final Method method;
+    private final List<String> problems;
+    private final Set<TestTag> tags;
+
+    /**
+     * @param uniqueId the method's id
+     * @param model its class
+     * @param method the test method
+     */
+    public TestMethodDescriptor(UniqueId uniqueId, TestClassModel model, Method method) {
+        super(uniqueId, Names.displayName(method, Names.methodName(method)),
+                MethodSource.from(model.testClass(), method));
+        this.model = model;
+        this.method = method;
+        this.problems = model.problemsOf(method);
+        this.tags = Names.tags(method);
+    }
+
+    @Override
+    public Type getType() {
+        return Type.TEST;
+    }
+
+    /** The method's own tags and its class's. */
+    @Override
+    public Set<TestTag> getTags() {
+        Set<TestTag> all = new LinkedHashSet<>(tags);
+        getParent().ifPresent(parent -> all.addAll(parent.getTags()));
+        return all;
+    }
+
+    @Override
+    public String getLegacyReportingName() {
+        return Names.methodName(method);
+    }
+
+    /** The test method. */
+    public Method method() {
+        return method;
+    }
+
+    @Override
+    public SkipResult shouldBeSkipped(MultiHostExecutionContext context) {
+        return Names.skipResult(method, "Method [" + method.toGenericString() + "]");
+    }
+
+    @Override
+    public MultiHostExecutionContext before(MultiHostExecutionContext context) {
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(String.join(" ", problems));
+        }
+        ClassState state = context.classState();
+        if (state.abort() != null) {
+            throw new TestAbortedException(state.abort().getMessage(), state.abort());
+        }
+        try {
+            for (Method each : model.beforeEach()) {
+                Invoker.invoke(each, state.instance(), state.lease().cluster());
+            }
+        } catch (Throwable t) {
+            throw Throwables.rethrow(t);
+        }
+        return context;
+    }
+
+    @Override
+    public MultiHostExecutionContext execute(MultiHostExecutionContext context, DynamicTestExecutor executor) {
+        ClassState state = context.classState();
+        try {
+            Invoker.invoke(method, state.instance(), state.lease().cluster());
+        } catch (Throwable t) {
+            throw Throwables.rethrow(t);
+        }
+        return context;
+    }
+
+    @Override
+    public void after(MultiHostExecutionContext context) {
+        ClassState state = context.classState();
+        if (!problems.isEmpty() || state.abort() != null) {
+            return;
+        }
+        Throwable failure = null;
+        for (Method each : model.afterEach()) {
+            try {
+                Invoker.invoke(each, state.instance(), state.lease().cluster());
+            } catch (Throwable t) {
+                failure = Throwables.add(failure, t);
+            }
+        }
+        if (failure != null) {
+            throw Throwables.rethrow(failure);
+        }
+    }
+}

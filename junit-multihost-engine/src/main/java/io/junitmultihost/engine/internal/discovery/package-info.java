@@ -1,0 +1,2 @@
+/** Internal: turning discovery selectors into the engine's test tree. */
+package io.junitmultihost.engine.internal.discovery;

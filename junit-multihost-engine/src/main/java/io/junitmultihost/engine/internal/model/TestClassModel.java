@@ -1,0 +1,179 @@
+package io.junitmultihost.engine.internal.model;
+
+import io.junitmultihost.api.ConfigurationException;
+import io.junitmultihost.api.MultiHostAfterAll;
+import io.junitmultihost.api.MultiHostAfterEach;
+import io.junitmultihost.api.MultiHostBeforeAll;
+import io.junitmultihost.api.MultiHostBeforeEach;
+import io.junitmultihost.api.MultiHostTest;
+import io.junitmultihost.api.Tag;
+import io.junitmultihost.engine.internal.injection.Invoker;
+import io.junitmultihost.engine.internal.injection.ParameterResolution;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.commons.support.HierarchyTraversalMode;
+import org.junit.platform.commons.support.ModifierSupport;
+import org.junit.platform.commons.support.ReflectionSupport;
+import org.junit.platform.engine.TestTag;
+
+/**
+ * What a test class of the engine is made of: its roles, lifecycle methods and test methods,
+ * and every problem with them as a sentence naming class and method. Built once at discovery;
+ * problems are reported then and fail the class (or the method) when it runs. Internal.
+ */
+public final class TestClassModel {
+
+    private final Class<?> testClass;
+    private final RoleDeclarations roles;
+    private final List<Method> beforeAll;
+    private final List<Method> afterAll;
+    private final List<Method> beforeEach;
+    private final List<Method> afterEach;
+    private final List<Method> tests;
+    private final List<String> problems = new ArrayList<>();
+
+    private TestClassModel(Class<?> testClass) {
+        this.testClass = testClass;
+        this.roles = RoleDeclarations.of(testClass);
+        // Superclass methods first for "before", last for "after", as in Jupiter.
+        this.beforeAll = annotated(testClass, MultiHostBeforeAll.class, HierarchyTraversalMode.TOP_DOWN);
+        this.afterAll = annotated(testClass, MultiHostAfterAll.class, HierarchyTraversalMode.BOTTOM_UP);
+        this.beforeEach = annotated(testClass, MultiHostBeforeEach.class, HierarchyTraversalMode.TOP_DOWN);
+        this.afterEach = annotated(testClass, MultiHostAfterEach.class, HierarchyTraversalMode.BOTTOM_UP);
+        this.tests = annotated(testClass, MultiHostTest.class, HierarchyTraversalMode.TOP_DOWN);
+        problems.addAll(roles.problems());
+        if (roles.isEmpty()) {
+            problems.add("Class [" + testClass.getName() + "] has @MultiHostTest methods but declares no hosts;"
+                    + " add @Hosts(@Role(name = \"...\", count = 1)) or @Role(...) to the class.");
+        }
+        constructorProblems();
+        lifecycleProblems(beforeAll, MultiHostBeforeAll.class);
+        lifecycleProblems(afterAll, MultiHostAfterAll.class);
+        lifecycleProblems(beforeEach, MultiHostBeforeEach.class);
+        lifecycleProblems(afterEach, MultiHostAfterEach.class);
+        problems.addAll(tagProblems(testClass, "class [" + testClass.getName() + "]"));
+    }
+
+    /** Reads {@code testClass}; never throws for a bad class, records the problems instead. */
+    public static TestClassModel of(Class<?> testClass) {
+        return new TestClassModel(testClass);
+    }
+
+    /**
+     * Whether the engine could run {@code candidate}: a concrete, non-private, top-level or
+     * static member class with at least one {@code @MultiHostTest} method.
+     */
+    public static boolean isCandidate(Class<?> candidate) {
+        return !ModifierSupport.isAbstract(candidate) && !ModifierSupport.isPrivate(candidate)
+                && !candidate.isLocalClass() && !candidate.isAnonymousClass() && !candidate.isInterface()
+                && !candidate.isAnnotation() && !candidate.isEnum() && !candidate.isRecord()
+                && (!candidate.isMemberClass() || ModifierSupport.isStatic(candidate))
+                && !ReflectionSupport.findMethods(candidate, m -> AnnotationSupport.isAnnotated(m, MultiHostTest.class),
+                        HierarchyTraversalMode.TOP_DOWN).isEmpty();
+    }
+
+    /** Whether {@code method} is a test method of the engine. */
+    public static boolean isTestMethod(Method method) {
+        return AnnotationSupport.isAnnotated(method, MultiHostTest.class);
+    }
+
+    /** The class. */
+    public Class<?> testClass() {
+        return testClass;
+    }
+
+    /** Its valid roles, in declaration order. */
+    public List<RoleDeclaration> roles() {
+        return roles.roles();
+    }
+
+    /** {@code @MultiHostBeforeAll} methods, superclass ones first. */
+    public List<Method> beforeAll() {
+        return beforeAll;
+    }
+
+    /** {@code @MultiHostAfterAll} methods, superclass ones last. */
+    public List<Method> afterAll() {
+        return afterAll;
+    }
+
+    /** {@code @MultiHostBeforeEach} methods, superclass ones first. */
+    public List<Method> beforeEach() {
+        return beforeEach;
+    }
+
+    /** {@code @MultiHostAfterEach} methods, superclass ones last. */
+    public List<Method> afterEach() {
+        return afterEach;
+    }
+
+    /** The test methods, in a deterministic order. */
+    public List<Method> tests() {
+        return tests;
+    }
+
+    /** Problems that fail the whole class; empty when all is well. */
+    public List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    /** Problems that fail one test method: its signature, parameters and tags. */
+    public List<String> problemsOf(Method test) {
+        List<String> found = new ArrayList<>(signatureProblems(test, MultiHostTest.class));
+        found.addAll(ParameterResolution.problems(test, roles.names()));
+        found.addAll(tagProblems(test, "method [" + test.toGenericString() + "]"));
+        return found;
+    }
+
+    /** The valid tags on {@code element} (class or method), in declaration order. */
+    public static List<String> tagsOf(AnnotatedElement element) {
+        return AnnotationSupport.findRepeatableAnnotations(element, Tag.class).stream()
+                .map(Tag::value).filter(TestTag::isValid).map(String::strip).toList();
+    }
+
+    private static List<String> tagProblems(AnnotatedElement element, String where) {
+        return AnnotationSupport.findRepeatableAnnotations(element, Tag.class).stream()
+                .map(Tag::value).filter(t -> !TestTag.isValid(t))
+                .map(t -> "The tag [" + t + "] on " + where + " is not a valid tag: no blanks, no ISO control"
+                        + " characters and none of , ( ) & | !.")
+                .toList();
+    }
+
+    private void constructorProblems() {
+        try {
+            Constructor<?> constructor = Invoker.constructorOf(testClass);
+            problems.addAll(ParameterResolution.problems(constructor, roles.names()));
+        } catch (ConfigurationException e) {
+            problems.add(e.getMessage());
+        }
+    }
+
+    private void lifecycleProblems(List<Method> methods, Class<? extends Annotation> kind) {
+        for (Method method : methods) {
+            problems.addAll(signatureProblems(method, kind));
+            problems.addAll(ParameterResolution.problems(method, roles.names()));
+        }
+    }
+
+    private static List<String> signatureProblems(Method method, Class<? extends Annotation> kind) {
+        List<String> found = new ArrayList<>();
+        String what = "The @" + kind.getSimpleName() + " method [" + method.toGenericString() + "]";
+        if (Modifier.isPrivate(method.getModifiers())) {
+            found.add(what + " must not be private.");
+        }
+        if (method.getReturnType() != void.class) {
+            found.add(what + " must return void.");
+        }
+        return found;
+    }
+
+    private static List<Method> annotated(Class<?> c, Class<? extends Annotation> kind, HierarchyTraversalMode mode) {
+        return ReflectionSupport.findMethods(c, m -> AnnotationSupport.isAnnotated(m, kind), mode);
+    }
+}

@@ -1,0 +1,130 @@
+package io.junitmultihost.jupiter;
+
+import io.junitmultihost.api.ConfigurationException;
+import io.junitmultihost.api.MultiHostException;
+import io.junitmultihost.api.Role;
+import io.junitmultihost.engine.internal.hosts.ConfigurationKeys;
+import io.junitmultihost.engine.internal.hosts.HostLease;
+import io.junitmultihost.engine.internal.hosts.HostPool;
+import io.junitmultihost.engine.internal.hosts.HostSettings;
+import io.junitmultihost.engine.internal.injection.ParameterRequest;
+import io.junitmultihost.engine.internal.injection.ParameterResolution;
+import io.junitmultihost.engine.internal.model.RoleDeclarations;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+import org.junit.jupiter.api.extension.ExtensionContext.StoreScope;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestInstanceFactoryContext;
+import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * The Jupiter extension behind {@link MultiHost}: leases the test class's hosts before its first
+ * test (from the launcher session's pool, shared with the junit-multihost engine), returns them
+ * after its last, and injects {@code @Role("x") Host}, {@code @Role("x") List<Host>},
+ * {@code Cluster} and (for a class with one host) {@code Host} into test, lifecycle and
+ * constructor parameters. {@code @Nested} classes use their enclosing class's hosts unless they
+ * declare roles of their own. When a role cannot get its minimum within
+ * {@code multihost.hosts.timeout}, the class is skipped with the reason (an execution condition),
+ * never failed; Surefire reports each of its tests skipped with that reason.
+ */
+public final class MultiHostExtension implements ExecutionCondition, BeforeAllCallback, AfterAllCallback,
+        TestInstancePreConstructCallback, ParameterResolver {
+
+    private static final Namespace NAMESPACE = Namespace.create(HostPool.NAMESPACE);
+
+    /**
+     * Leases the hosts of a class that declares roles as it starts (before anything else of it
+     * runs, even a per-class constructor), and disables it with the reason when a role cannot get
+     * its minimum: reports show the class and each of its tests skipped with that reason.
+     */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        if (!(context.getElement().orElse(null) instanceof Class<?> testClass)
+                || RoleDeclarations.of(testClass).isEmpty()) {
+            return ConditionEvaluationResult.enabled("The hosts of an enclosing class are used.");
+        }
+        try {
+            return ConditionEvaluationResult.enabled("Hosts " + leaseFor(context).describe() + ".");
+        } catch (TestAbortedException e) {
+            return ConditionEvaluationResult.disabled(e.getMessage());
+        }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        context.publishReportEntry("multihost.hosts", leaseFor(context).describe());
+    }
+
+    @Override
+    public void preConstructTestInstance(TestInstanceFactoryContext factoryContext, ExtensionContext context) {
+        leaseFor(context);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        HostLease lease = context.getStore(NAMESPACE).remove(leaseKey(context.getRequiredTestClass()), HostLease.class);
+        if (lease != null) {
+            lease.close();
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        return ParameterResolution.isHandle(parameterContext.getParameter());
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        Optional<String> role = parameterContext.findAnnotation(Role.class).map(RoleDeclarations::nameOf);
+        ParameterRequest request = new ParameterRequest(parameterContext.getParameter(),
+                parameterContext.getDeclaringExecutable(), role);
+        try {
+            return ParameterResolution.resolve(request, leaseFor(extensionContext).cluster());
+        } catch (MultiHostException e) {
+            throw new ParameterResolutionException(e.getMessage(), e);
+        }
+    }
+
+    /** The lease of the nearest enclosing class that declares roles; taken on first use. */
+    private static HostLease leaseFor(ExtensionContext context) {
+        ExtensionContext owner = owner(context);
+        Class<?> testClass = owner.getRequiredTestClass();
+        RoleDeclarations roles = RoleDeclarations.of(testClass);
+        if (!roles.problems().isEmpty()) {
+            throw new ConfigurationException(String.join(" ", roles.problems()));
+        }
+        // The key names the class: store lookups also see the enclosing classes' values.
+        return owner.getStore(NAMESPACE).computeIfAbsent(leaseKey(testClass),
+                key -> pool(context).lease(testClass.getName(), roles.roles()), HostLease.class);
+    }
+
+    private static ExtensionContext owner(ExtensionContext context) {
+        for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
+            if (c.getElement().orElse(null) instanceof Class<?> testClass && !RoleDeclarations.of(testClass).isEmpty()) {
+                return c;
+            }
+        }
+        throw new ConfigurationException("Test class [" + context.getTestClass().map(Class::getName).orElse("?")
+                + "] uses @MultiHost but neither it nor an enclosing class declares hosts;"
+                + " add @Hosts(@Role(name = \"...\", count = 1)) or @Role(...) to the class.");
+    }
+
+    private static HostPool pool(ExtensionContext context) {
+        return context.getStore(StoreScope.LAUNCHER_SESSION, NAMESPACE).computeIfAbsent(HostPool.KEY,
+                key -> HostPool.create(HostSettings.from(
+                        ConfigurationKeys.collect(ConfigurationKeys.candidates(), context::getConfigurationParameter))),
+                HostPool.class);
+    }
+
+    private static String leaseKey(Class<?> testClass) {
+        return "lease:" + testClass.getName();
+    }
+}

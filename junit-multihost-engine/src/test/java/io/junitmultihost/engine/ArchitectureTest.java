@@ -1,0 +1,52 @@
+package io.junitmultihost.engine;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The module boundaries of STYLE.md, as jqwik guards its own with ArchUnit. */
+class ArchitectureTest {
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.junitmultihost");
+    }
+
+    @Test
+    void theSshTransportKnowsNothingOfJUnit() {
+        noClasses().that().resideInAPackage("io.junitmultihost.ssh..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.junit..", "org.opentest4j..")
+                .check(classes);
+    }
+
+    @Test
+    void theSyncServerKnowsNothingOfJUnit() {
+        noClasses().that().resideInAPackage("io.junitmultihost.sync..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.junit..", "org.opentest4j..")
+                .allowEmptyShould(true)
+                .check(classes);
+    }
+
+    @Test
+    void theUserApiAndSpiKnowNothingOfTheEngineOrTheTransport() {
+        noClasses().that().resideInAnyPackage("io.junitmultihost.api..", "io.junitmultihost.spi..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.junitmultihost.engine..",
+                        "io.junitmultihost.jupiter..", "io.junitmultihost.ssh..", "io.junitmultihost.sync..")
+                .check(classes);
+    }
+
+    @Test
+    void theEngineReachesProvidersOnlyThroughTheSpi() {
+        noClasses().that().resideInAnyPackage("io.junitmultihost.engine..", "io.junitmultihost.jupiter..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.junitmultihost.embedded..",
+                        "io.junitmultihost.lab..", "io.junitmultihost.inventory..")
+                .check(classes);
+    }
+}

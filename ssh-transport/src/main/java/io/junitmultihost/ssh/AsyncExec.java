@@ -1,0 +1,110 @@
+package io.junitmultihost.ssh;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** A started command: the {@link RemoteProcess} handed to callers, ended by a timer at its deadline. */
+final class AsyncExec implements RemoteProcess {
+
+    private final SshHost host;
+    private final ExecRun run;
+    private final Deadline deadline;
+    private final ScheduledFuture<?> deadlineTimer;
+
+    AsyncExec(SshHost host, ExecRun run, Deadline deadline, ScheduledExecutorService timer, Executor workers) {
+        this.host = host;
+        this.run = run;
+        this.deadline = deadline;
+        // the kill script blocks, so it runs on a worker, not on the timer thread
+        this.deadlineTimer = timer.schedule(() -> workers.execute(() -> {
+            if (!run.future().isDone()) {
+                run.timedOut(deadline);
+                run.disconnect();
+            }
+        }), Math.max(1, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
+        run.future().whenComplete((result, failure) -> {
+            deadlineTimer.cancel(false);
+            run.disconnect();
+        });
+    }
+
+    @Override
+    public RemoteCommand command() {
+        return run.command();
+    }
+
+    @Override
+    public SshHost host() {
+        return host;
+    }
+
+    @Override
+    public boolean isDone() {
+        return run.future().isDone();
+    }
+
+    @Override
+    public RemoteResult await() {
+        try {
+            // the timer ends the process at the deadline; the extra time covers the kill script
+            Duration slack = Duration.ofSeconds(30);
+            return run.future().get(Math.max(0, deadline.remainingNanos()) + slack.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw run.timedOut(deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SshException("Interrupted while waiting for command [" + run.command().display() + "] on host ["
+                    + host.target().describe() + "]; it keeps running.", e);
+        } catch (ExecutionException e) {
+            throw ExecRun.rethrown(e.getCause());
+        }
+    }
+
+    @Override
+    public Optional<RemoteResult> await(Duration wait) {
+        try {
+            return Optional.of(run.future().get(wait.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SshException("Interrupted while waiting for command [" + run.command().display() + "] on host ["
+                    + host.target().describe() + "]; it keeps running.", e);
+        } catch (ExecutionException e) {
+            throw ExecRun.rethrown(e.getCause());
+        }
+    }
+
+    @Override
+    public CompletableFuture<RemoteResult> future() {
+        return run.future().copy();
+    }
+
+    @Override
+    public void cancel() {
+        run.cancel();
+    }
+
+    @Override
+    public byte[] stdoutSoFar() {
+        return run.stdoutSoFar();
+    }
+
+    @Override
+    public byte[] stderrSoFar() {
+        return run.stderrSoFar();
+    }
+
+    @Override
+    public String toString() {
+        return "RemoteProcess[" + run.command().display() + " on " + host.target().describe()
+                + (isDone() ? ", done" : ", running") + "]";
+    }
+}

@@ -1,0 +1,363 @@
+package io.junitmultihost.ssh;
+
+import com.jcraft.jsch.ChannelExec;
+import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.Session;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One command on one exec channel: start it, complete a future when its channel closes, and on
+ * deadline or cancel end its remote process group from a second channel (sshd does not signal a
+ * command whose channel closes). Output is captured into bounded buffers by JSch's session thread,
+ * which must never block; an optional line consumer gets the same bytes as lines on a thread of
+ * its own.
+ */
+final class ExecRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.junitmultihost.ssh.exec");
+    private static final Map<String, Integer> SIGNALS = Map.ofEntries(Map.entry("HUP", 1), Map.entry("INT", 2),
+            Map.entry("QUIT", 3), Map.entry("ILL", 4), Map.entry("TRAP", 5), Map.entry("ABRT", 6),
+            Map.entry("BUS", 7), Map.entry("FPE", 8), Map.entry("KILL", 9), Map.entry("USR1", 10),
+            Map.entry("SEGV", 11), Map.entry("USR2", 12), Map.entry("PIPE", 13), Map.entry("ALRM", 14),
+            Map.entry("TERM", 15));
+
+    /** The channel could not be opened: the command certainly did not start, so it may be retried. */
+    static final class NotStarted extends Exception {
+        private static final long serialVersionUID = 1L;
+        final boolean sessionSuspect;
+
+        NotStarted(JSchException cause, boolean sessionSuspect) {
+            super(cause.getMessage(), cause);
+            this.sessionSuspect = sessionSuspect;
+        }
+    }
+
+    private final SshTarget target;
+    private final RemoteCommand command;
+    private final PoolSettings settings;
+    private final String marker = RemoteScript.newMarker();
+    private final CompletableFuture<RemoteResult> future = new CompletableFuture<>();
+    private final BoundedCapture stdout;
+    private final BoundedCapture stderr;
+    private final OutputStream stdoutSink;
+    private final OutputStream stderrSink;
+    private final LineDelivery lines;
+    private volatile long pgid = -1;
+    private volatile String endedHow;
+    private volatile boolean ending;
+    private volatile Session session;
+    private volatile ChannelExec channel;
+    private volatile long startedNanos = System.nanoTime();
+
+    private final ScheduledExecutorService timer;
+
+    ExecRun(SshTarget target, RemoteCommand command, PoolSettings settings, Consumer<OutputLine> lineConsumer,
+            java.util.concurrent.Executor lineExecutor, ScheduledExecutorService timer) {
+        this.timer = timer;
+        this.target = target;
+        this.command = command;
+        this.settings = settings;
+        this.stdout = new BoundedCapture(settings.maxCapturedBytes(), () -> { });
+        this.stderr = new BoundedCapture(settings.maxCapturedBytes(), this::channelClosed);
+        if (lineConsumer == null) {
+            this.lines = null;
+            this.stdoutSink = stdout;
+            this.stderrSink = new PgidMarkerFilter(marker, stderr, pid -> this.pgid = pid);
+        } else {
+            this.lines = new LineDelivery(lineConsumer, lineExecutor);
+            this.stdoutSink = new Tee(stdout, new LineSink(OutputLine.Source.STDOUT, lines));
+            this.stderrSink = new PgidMarkerFilter(marker,
+                    new Tee(stderr, new LineSink(OutputLine.Source.STDERR, lines)), pid -> this.pgid = pid);
+        }
+    }
+
+    /** Opens the channel and sends the command. */
+    void start(Session session, Deadline deadline) throws NotStarted {
+        this.session = session;
+        long openStarted = System.nanoTime();
+        int openTimeout = deadline.remainingMillisCapped(settings.channelOpenTimeout().toMillis());
+        ChannelExec opened;
+        try {
+            opened = (ChannelExec) session.openChannel("exec");
+        } catch (JSchException e) {
+            throw new NotStarted(e, true);
+        }
+        opened.setCommand(RemoteScript.wrap(command, marker).getBytes(StandardCharsets.UTF_8));
+        opened.setOutputStream(stdoutSink, false);
+        opened.setExtOutputStream(stderrSink, false);
+        if (command.hasStdin()) {
+            opened.setInputStream(new ByteArrayInputStream(command.stdinUnsafe()), false);
+        }
+        channel = opened;
+        // connect() without a timeout: with one, JSch polls for the exec request's reply in 10 ms
+        // sleeps, a quarter of a fast command's latency. The open is bounded by this watchdog
+        // instead: a channel that does not open in time means a sick session, which is dropped.
+        ScheduledFuture<?> watchdog = timer.schedule(() -> {
+            if (!opened.isConnected()) {
+                LOG.warn("Channel to host [{}] did not open within [{} ms]; dropping the session.",
+                        target.describe(), openTimeout);
+                session.disconnect();
+            }
+        }, openTimeout, TimeUnit.MILLISECONDS);
+        try {
+            startedNanos = System.nanoTime();
+            opened.connect();
+        } catch (JSchException e) {
+            opened.disconnect();
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("channel is not opened") || message.contains("session is down")) {
+                long tookMillis = (System.nanoTime() - openStarted) / 1_000_000;
+                throw new NotStarted(e, !session.isConnected() || tookMillis >= openTimeout * 9L / 10);
+            }
+            if (!session.isConnected()) {
+                throw lost(e);
+            }
+            throw new SshException("Host [" + target.describe() + "] refused to run command [" + command.display()
+                    + "]: " + message + ". Check sshd's logs on the host.", e);
+        } finally {
+            watchdog.cancel(false);
+        }
+        if (!command.hasStdin()) {
+            try {
+                opened.getOutputStream().close(); // end of file, so a command reading stdin does not wait
+            } catch (IOException e) {
+                LOG.debug("Could not send EOF on stdin to host [{}]: {}", target.describe(), e.toString());
+            }
+        }
+    }
+
+    /** Called on JSch's session thread when the channel closed (exit, or the session died). */
+    private void channelClosed() {
+        ChannelExec closed = channel;
+        if (closed == null || ending) {
+            return; // whoever is ending the command completes the future, with the reason
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
+        int status = closed.getExitStatus();
+        String signal = closed.getExitSignal();
+        if (status == -1 && signal == null) {
+            // a dying session closes its channels before it counts as disconnected: look again shortly
+            try {
+                timer.schedule(() -> future.completeExceptionally(session.isConnected() ? refused() : lost(null)),
+                        100, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException poolClosed) {
+                future.completeExceptionally(lost(null));
+            }
+            return;
+        }
+        int exitCode = signal != null ? 128 + SIGNALS.getOrDefault(signal, 0) : status;
+        if (stdout.dropped() > 0 || stderr.dropped() > 0) {
+            LOG.warn("Command [{}] on host [{}] printed more than [{}] bytes; dropped [{}] bytes of stdout and [{}] of"
+                    + " stderr.", command.display(), target.describe(), settings.maxCapturedBytes(), stdout.dropped(),
+                    stderr.dropped());
+        }
+        LOG.debug("Command [{}] on host [{}] exited with [{}] after [{} ms].", command.display(), target.describe(),
+                exitCode, took.toMillis());
+        future.complete(new RemoteResult(exitCode, stdout.toByteArray(), stderr.toByteArray(), took));
+    }
+
+    /** Waits for the command within the deadline; on deadline ends the remote process group. */
+    RemoteResult await(Deadline deadline) {
+        try {
+            RemoteResult result = future.get(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
+            awaitLines(deadline);
+            return result;
+        } catch (TimeoutException e) {
+            if (future.isDone()) {
+                return finished(); // finished just as the deadline passed
+            }
+            throw timedOut(deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ending = true;
+            String how = endRemote("interrupted");
+            SshException interrupted = new SshException("Interrupted while waiting for command ["
+                    + command.display() + "] on host [" + target.describe() + "]; " + how + ".", e);
+            future.completeExceptionally(interrupted);
+            throw interrupted;
+        } catch (ExecutionException e) {
+            throw rethrown(e.getCause());
+        } finally {
+            disconnect();
+        }
+    }
+
+    private RemoteResult finished() {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw rethrown(e.getCause());
+        }
+    }
+
+    /** Ends the remote process group because the deadline passed, and says so in an exception. */
+    SshTimeoutException timedOut(Deadline deadline) {
+        ending = true;
+        String how = endRemote("deadline");
+        SshTimeoutException timeout = new SshTimeoutException("Command [" + command.display() + "] on host ["
+                + target.describe() + "] did not finish within [" + deadline.budget() + "]; " + how
+                + ". Raise the deadline or find out why the command hangs.", stdout.toByteArray(),
+                stderr.toByteArray(), null);
+        future.completeExceptionally(timeout);
+        return timeout;
+    }
+
+    /** Ends the remote process group on the caller's request. */
+    void cancel() {
+        if (future.isDone()) {
+            return;
+        }
+        ending = true;
+        endRemote("cancelled");
+        future.completeExceptionally(new CancellationException("Command [" + command.display() + "] on host ["
+                + target.describe() + "] was cancelled; its remote process group was ended."));
+        disconnect();
+    }
+
+    private void awaitLines(Deadline deadline) throws InterruptedException {
+        if (lines != null && !lines.awaitFinished(Math.max(1_000_000, deadline.remainingNanos()))) {
+            LOG.warn("The line consumer of command [{}] on host [{}] had not taken every line by the deadline.",
+                    command.display(), target.describe());
+        }
+    }
+
+    static RuntimeException rethrown(Throwable cause) {
+        if (cause instanceof SshSessionLostException lost) {
+            return new SshSessionLostException(lost.getMessage(), lost);
+        }
+        if (cause instanceof SshTimeoutException timeout) {
+            return new SshTimeoutException(timeout.getMessage(), timeout.partialStdout(), timeout.partialStderr(),
+                    timeout);
+        }
+        if (cause instanceof CancellationException cancelled) {
+            CancellationException copy = new CancellationException(cancelled.getMessage());
+            copy.initCause(cancelled);
+            return copy;
+        }
+        if (cause instanceof SshException ssh) {
+            return new SshException(ssh.getMessage(), ssh);
+        }
+        return new SshException("Unexpected failure: " + cause, cause);
+    }
+
+    private SshException refused() {
+        return new SshException("Host [" + target.describe() + "] closed the channel of command [" + command.display()
+                + "] without an exit status: sshd refused to run it or its session process died. Check sshd's logs"
+                + " on the host (ForceCommand, MaxSessions).");
+    }
+
+    private SshSessionLostException lost(Exception cause) {
+        long millis = (System.nanoTime() - startedNanos) / 1_000_000;
+        return new SshSessionLostException("Lost the connection to host [" + target.describe()
+                + "] while command [" + command.display() + "] was running (after [" + millis + " ms]). Whether it"
+                + " completed on the host is unknown; check whether the host rebooted, sshd was killed or the link was"
+                + " cut.", cause);
+    }
+
+    CompletableFuture<RemoteResult> future() {
+        return future;
+    }
+
+    RemoteCommand command() {
+        return command;
+    }
+
+    byte[] stdoutSoFar() {
+        return stdout.toByteArray();
+    }
+
+    byte[] stderrSoFar() {
+        return stderr.toByteArray();
+    }
+
+    void disconnect() {
+        ChannelExec current = channel;
+        if (current != null) {
+            current.disconnect();
+        }
+    }
+
+    /** Ends the remote process group (TERM, then KILL) once, and says what happened, for messages. */
+    synchronized String endRemote(String why) {
+        if (endedHow != null) {
+            return endedHow;
+        }
+        long group = pgid;
+        if (group <= 1 || session == null) {
+            disconnect();
+            endedHow = "its remote process could not be identified, so it may still run on the host";
+            return endedHow;
+        }
+        LOG.debug("Ending remote process group [{}] of command [{}] on host [{}] ({}).", group, command.display(),
+                target.describe(), why);
+        // JSch gives up opening a channel on an interrupted thread: clear the flag for the kill, restore it after
+        boolean interrupted = Thread.interrupted();
+        int graceTenths = (int) Math.max(1, settings.killGrace().toMillis() / 100);
+        Deadline killDeadline = Deadline.after(settings.killGrace().plus(settings.channelOpenTimeout()));
+        try {
+            int status = RawExec.run(session, RemoteScript.killTree(group, graceTenths), killDeadline,
+                    settings.channelOpenTimeout());
+            LOG.info("Ended remote process group [{}] of command [{}] on host [{}] ({}; kill script exit [{}]).", group,
+                    command.display(), target.describe(), why, status);
+            endedHow = "its remote process group [" + group + "] was ended (TERM, then KILL after ["
+                    + settings.killGrace() + "])";
+        } catch (RuntimeException e) {
+            LOG.warn("Could not end remote process group [{}] of command [{}] on host [{}]: {}", group,
+                    command.display(), target.describe(), e.getMessage());
+            endedHow = "its remote process group [" + group + "] could not be ended (" + e.getMessage() + ")";
+        } finally {
+            disconnect();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return endedHow;
+    }
+
+    /** Writes to two streams and closes both. */
+    private static final class Tee extends OutputStream {
+        private final OutputStream first;
+        private final OutputStream second;
+
+        Tee(OutputStream first, OutputStream second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            first.write(b);
+            second.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            first.write(b, off, len);
+            second.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                second.close();
+            } finally {
+                first.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,268 @@
+package io.junitmultihost.ssh;
+
+import com.jcraft.jsch.HostKeyRepository;
+import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.Session;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A host of the pool: one JSch session, opened on first use and replaced when found dead, with a
+ * channel per call. Steps that certainly ran nothing (opening a channel) are retried with backoff;
+ * a command that may have run is retried only when marked idempotent.
+ */
+final class PooledSshHost implements SshHost {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.junitmultihost.ssh.pool");
+
+    private final SshTarget target;
+    private final SshPool pool;
+    private final ReentrantLock connecting = new ReentrantLock();
+    private final Forwarding forwarding;
+    private final PooledHostAgent agent;
+    private volatile Session session;
+    private JSch jsch;
+    private HostKeyRepository knownHosts;
+    private String knownHostsSource;
+
+    PooledSshHost(SshTarget target, SshPool pool) {
+        this.target = target;
+        this.pool = pool;
+        this.forwarding = new Forwarding(target);
+        this.agent = new PooledHostAgent(this, pool.settings());
+    }
+
+    @Override
+    public SshTarget target() {
+        return target;
+    }
+
+    @Override
+    public RemoteResult exec(RemoteCommand command, Duration deadline) {
+        return exec(command, deadline, null);
+    }
+
+    @Override
+    public RemoteResult exec(RemoteCommand command, Duration deadline, Consumer<OutputLine> lines) {
+        Objects.requireNonNull(command, "command");
+        Deadline d = Deadline.after(deadline);
+        int attempt = 1;
+        while (true) {
+            try {
+                return startRun(command, d, lines).await(d);
+            } catch (SshSessionLostException e) {
+                if (!command.isIdempotent() || attempt >= pool.settings().attempts() || d.expired()) {
+                    throw e;
+                }
+                LOG.warn("Connection to host [{}] dropped while idempotent command [{}] ran; running it again"
+                        + " (attempt {} of {}).", target.describe(), command.display(), attempt + 1,
+                        pool.settings().attempts());
+                attempt++;
+            }
+        }
+    }
+
+    @Override
+    public RemoteProcess start(RemoteCommand command, Duration deadline) {
+        return start(command, deadline, null);
+    }
+
+    @Override
+    public RemoteProcess start(RemoteCommand command, Duration deadline, Consumer<OutputLine> lines) {
+        Objects.requireNonNull(command, "command");
+        Deadline d = Deadline.after(deadline);
+        return new AsyncExec(this, startRun(command, d, lines), d, pool.timer(), pool.workers());
+    }
+
+    @Override
+    public RemoteProcess tail(String remoteFile, Duration deadline, Consumer<OutputLine> lines) {
+        Objects.requireNonNull(remoteFile, "remoteFile");
+        Objects.requireNonNull(lines, "lines");
+        return start(RemoteCommand.argv("tail", "-n", "0", "-F", remoteFile), deadline, lines);
+    }
+
+    /** Starts a command on the pooled session, retrying (bounded, with backoff) only if its channel did not open. */
+    ExecRun startRun(RemoteCommand command, Deadline deadline, Consumer<OutputLine> lines) {
+        int attempt = 1;
+        while (true) {
+            CancelScope.checkCurrent();
+            Session current = session(deadline);
+            ExecRun run = new ExecRun(target, command, pool.settings(), lines, pool.workers(), pool.timer());
+            try {
+                run.start(current, deadline);
+                CancelScope.register(run);
+                return run;
+            } catch (ExecRun.NotStarted e) {
+                if (e.sessionSuspect) {
+                    drop(current, "its channel could not be opened (" + e.getMessage() + ")");
+                }
+                long backoffMillis = 50L << Math.min(attempt - 1, 6);
+                if (attempt >= pool.settings().attempts() || deadline.remainingNanos() < backoffMillis * 1_000_000) {
+                    throw new SshSessionLostException("Could not open a channel to host [" + target.describe()
+                            + "] for command [" + command.display() + "] after " + attempt + " attempt(s) within ["
+                            + deadline.budget() + "]: " + e.getMessage() + ". The command did not run; check sshd's"
+                            + " MaxSessions and whether the host is up.", e);
+                }
+                LOG.warn("Channel to host [{}] did not open ({}); the command did not run, retrying in [{} ms]"
+                        + " (attempt {} of {}).", target.describe(), e.getMessage(), backoffMillis, attempt + 1,
+                        pool.settings().attempts());
+                sleep(backoffMillis);
+                attempt++;
+            }
+        }
+    }
+
+    @Override
+    public void upload(Path local, String remotePath, Duration deadline) {
+        Objects.requireNonNull(local, "local");
+        Objects.requireNonNull(remotePath, "remotePath");
+        Deadline d = Deadline.after(deadline);
+        new Transfer(target, pool.settings(), pool.timer()).upload(session(d), local, remotePath, d);
+    }
+
+    @Override
+    public void download(String remotePath, Path local, Duration deadline) {
+        Objects.requireNonNull(local, "local");
+        Objects.requireNonNull(remotePath, "remotePath");
+        Deadline d = Deadline.after(deadline);
+        new Transfer(target, pool.settings(), pool.timer()).download(session(d), remotePath, local, d);
+    }
+
+    @Override
+    public PortForward forwardLocal(String remoteHost, int remotePort, Duration deadline) {
+        Objects.requireNonNull(remoteHost, "remoteHost");
+        return forwarding.local(session(Deadline.after(deadline)), 0, remoteHost, remotePort);
+    }
+
+    @Override
+    public PortForward forwardRemote(int remotePort, String localHost, int localPort, Duration deadline) {
+        Objects.requireNonNull(localHost, "localHost");
+        return forwarding.remote(session(Deadline.after(deadline)), remotePort, localHost, localPort);
+    }
+
+    @Override
+    public HostAgent agent(Duration deadline) {
+        agent.ensureStarted(Deadline.after(deadline));
+        return agent;
+    }
+
+    @Override
+    public RemoteResult execFresh(RemoteCommand command, Duration deadline) {
+        Objects.requireNonNull(command, "command");
+        Deadline d = Deadline.after(deadline);
+        Session fresh = newSession(d);
+        try {
+            ExecRun run = new ExecRun(target, command, pool.settings(), null, pool.workers(), pool.timer());
+            try {
+                run.start(fresh, d);
+            } catch (ExecRun.NotStarted e) {
+                throw new SshSessionLostException("Could not open a channel on a fresh connection to host ["
+                        + target.describe() + "] for command [" + command.display() + "]: " + e.getMessage()
+                        + ". The command did not run.", e);
+            }
+            return run.await(d);
+        } finally {
+            fresh.disconnect();
+        }
+    }
+
+    @Override
+    public void disconnect() {
+        agent.close();
+        Session current = session;
+        if (current != null) {
+            drop(current, "disconnect() was called");
+        }
+    }
+
+    /** Whether a session is open now (no I/O). */
+    boolean isConnected() {
+        Session current = session;
+        return current != null && current.isConnected();
+    }
+
+    /** The open pooled session, connecting (once, for all waiting callers) when there is none or it died. */
+    Session session(Deadline deadline) {
+        Session current = session;
+        if (current != null && current.isConnected()) {
+            return current;
+        }
+        pool.checkOpen();
+        try {
+            if (!connecting.tryLock(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS)) {
+                throw new SshConnectException("Could not connect to host [" + target.describe() + "] within ["
+                        + deadline.budget() + "]: another call was still connecting. Raise the deadline.");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SshException("Interrupted while connecting to host [" + target.describe() + "].", e);
+        }
+        try {
+            current = session;
+            if (current != null && current.isConnected()) {
+                return current;
+            }
+            boolean reconnect = current != null;
+            if (reconnect) {
+                LOG.info("Session to host [{}] is gone; reconnecting.", target.describe());
+                current.disconnect();
+            }
+            Session fresh = newSession(deadline);
+            session = fresh;
+            if (reconnect) {
+                forwarding.reapply(fresh);
+            }
+            return fresh;
+        } finally {
+            connecting.unlock();
+        }
+    }
+
+    private Session newSession(Deadline deadline) {
+        synchronized (this) {
+            if (jsch == null) {
+                StringBuilder source = new StringBuilder();
+                knownHosts = pool.connector().knownHosts(target, source);
+                knownHostsSource = source.toString();
+                jsch = pool.connector().newJsch(target);
+            }
+        }
+        return pool.connector().connect(target, jsch, knownHosts, knownHostsSource, deadline);
+    }
+
+    /** Drops {@code stale} if it is still the pooled session. */
+    void drop(Session stale, String why) {
+        if (stale == session) {
+            session = null;
+            LOG.info("Dropping the session to host [{}]: {}.", target.describe(), why);
+        }
+        stale.disconnect();
+    }
+
+    /** For the agent and tests: the sessions this host holds now. */
+    List<Session> sessions() {
+        Session current = session;
+        return current == null ? List.of() : List.of(current);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SshException("Interrupted while waiting to retry.", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SshHost[" + target.describe() + "]";
+    }
+}

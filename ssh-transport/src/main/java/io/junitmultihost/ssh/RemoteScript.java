@@ -1,0 +1,73 @@
+package io.junitmultihost.ssh;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * The shell text we send to sshd. A command runs in its own process group, whose id it first
+ * reports on stderr, so that on deadline the group and the process tree can be ended from a second
+ * channel - sshd does not signal a command when its channel closes.
+ */
+final class RemoteScript {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private RemoteScript() {
+    }
+
+    /** A fresh marker for one command; a nonce so that no command output can imitate it. */
+    static String newMarker() {
+        byte[] nonce = new byte[8];
+        RANDOM.nextBytes(nonce);
+        return "JMH-PGID-" + HexFormat.of().formatHex(nonce);
+    }
+
+    /**
+     * The command line for sshd's exec request. sshd makes the login shell that runs it a session
+     * and process group leader; it reports its pid on stderr, then becomes {@code sh} running the
+     * command (exec keeps the pid), so the whole command runs in process group {@code $$}.
+     */
+    static String wrap(RemoteCommand command, String marker) {
+        return "printf '%s %s\\n' " + marker + " \"$$\" >&2; exec sh -c " + ShellQuote.quote(command.toScript());
+    }
+
+    /**
+     * Ends process {@code pid}, its descendants and the members of process group {@code pid}: TERM,
+     * then KILL after {@code graceTenths} tenths of a second. Through sudo when we are not root.
+     * The processes are found in /proc, ignoring zombies: where PID 1 does not reap orphans
+     * (containers), {@code kill -0} would see them alive forever. Without /proc, only the group and
+     * the process itself are signalled.
+     */
+    static String killTree(long pid, int graceTenths) {
+        String p = Long.toString(pid);
+        return "K=kill; [ \"$(id -u)\" = 0 ] || K='sudo -n kill'\n"
+                + "tree() {\n"
+                + "  if [ ! -r /proc/self/stat ]; then $K -0 -" + p + " 2>/dev/null && echo -" + p
+                + "; $K -0 " + p + " 2>/dev/null && echo " + p + "; return; fi\n"
+                + "  all=\n"
+                + "  for f in /proc/[0-9]*/stat; do\n"
+                + "    { read -r l < \"$f\"; } 2>/dev/null || continue\n"
+                + "    r=${l##*) }; set -- $r\n"
+                + "    [ \"$1\" = Z ] || all=\"$all ${l%% *}:$2:$3\"\n"
+                + "  done\n"
+                + "  list=' '; changed=1\n"
+                + "  while [ $changed = 1 ]; do\n"
+                + "    changed=0\n"
+                + "    for e in $all; do\n"
+                + "      q=${e%%:*}; rest=${e#*:}; pp=${rest%%:*}; pg=${rest#*:}\n"
+                + "      case $list in *\" $q \"*) continue ;; esac\n"
+                + "      if [ \"$q\" = " + p + " ] || [ \"$pg\" = " + p + " ]; then list=\"$list$q \"; changed=1; continue; fi\n"
+                + "      case $list in *\" $pp \"*) list=\"$list$q \"; changed=1 ;; esac\n"
+                + "    done\n"
+                + "  done\n"
+                + "  echo $list\n"
+                + "}\n"
+                + "t=$(tree); [ -n \"$t\" ] && $K -TERM $t 2>/dev/null\n"
+                + "i=0\n"
+                + "while t=$(tree); [ -n \"$t\" ]; do\n"
+                + "  i=$((i+1))\n"
+                + "  if [ $i -gt " + graceTenths + " ]; then $K -KILL $t 2>/dev/null; exit 0; fi\n"
+                + "  sleep 0.1 2>/dev/null || sleep 1\n"
+                + "done\n";
+    }
+}

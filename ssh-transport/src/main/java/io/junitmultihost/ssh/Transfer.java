@@ -1,0 +1,238 @@
+package io.junitmultihost.ssh;
+
+import com.jcraft.jsch.ChannelSftp;
+import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.Session;
+import com.jcraft.jsch.SftpATTRS;
+import com.jcraft.jsch.SftpException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.Vector;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SFTP upload and download of files and directory trees with permission bits, under a deadline:
+ * SFTP calls can block forever on a dead link, so a watchdog closes the channel at the deadline.
+ */
+final class Transfer {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.junitmultihost.ssh.sftp");
+    private static final PosixFilePermission[] BITS = {
+        PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+        PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+        PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+
+    private final SshTarget target;
+    private final PoolSettings settings;
+    private final ScheduledExecutorService timer;
+
+    Transfer(SshTarget target, PoolSettings settings, ScheduledExecutorService timer) {
+        this.target = target;
+        this.settings = settings;
+        this.timer = timer;
+    }
+
+    /** An SFTP step that may throw. */
+    private interface SftpWork {
+        void run(ChannelSftp sftp) throws SftpException, IOException;
+    }
+
+    void upload(Session session, Path local, String remotePath, Deadline deadline) {
+        if (!Files.exists(local)) {
+            throw new SshException("Local path [" + local + "] does not exist; nothing to upload to host ["
+                    + target.describe() + "].");
+        }
+        String what = "Upload of [" + local + "] to [" + remotePath + "] on host [" + target.describe() + "]";
+        withSftp(session, deadline, what, sftp -> {
+            if (Files.isDirectory(local)) {
+                uploadTree(sftp, local, remotePath);
+            } else {
+                uploadFile(sftp, local, remotePath);
+            }
+        });
+    }
+
+    void download(Session session, String remotePath, Path local, Deadline deadline) {
+        String what = "Download of [" + remotePath + "] from host [" + target.describe() + "] to [" + local + "]";
+        withSftp(session, deadline, what, sftp -> {
+            SftpATTRS attrs = sftp.stat(remotePath);
+            if (attrs.isDir()) {
+                downloadTree(sftp, remotePath, local);
+            } else {
+                downloadFile(sftp, remotePath, local, attrs);
+            }
+        });
+    }
+
+    private void withSftp(Session session, Deadline deadline, String what, SftpWork work) {
+        ChannelSftp sftp;
+        try {
+            sftp = (ChannelSftp) session.openChannel("sftp");
+        } catch (JSchException e) {
+            throw new SshSessionLostException(what + " could not start: " + e.getMessage()
+                    + ". The connection is down; retry after the host is back.", e);
+        }
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> watchdog = timer.schedule(() -> {
+            timedOut.set(true);
+            sftp.disconnect();
+        }, Math.max(1, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
+        long started = System.nanoTime();
+        try {
+            sftp.connect(deadline.remainingMillisCapped(settings.channelOpenTimeout().toMillis()));
+            work.run(sftp);
+            LOG.debug("{} took [{} ms].", what, (System.nanoTime() - started) / 1_000_000);
+        } catch (JSchException | SftpException | IOException | RuntimeException e) {
+            if (timedOut.get()) {
+                throw new SshTimeoutException(what + " did not finish within [" + deadline.budget()
+                        + "]. Raise the deadline or check the link to the host.", new byte[0], new byte[0], e);
+            }
+            if (!session.isConnected()) {
+                throw new SshSessionLostException(what + " failed: the connection was lost (" + e.getMessage()
+                        + "). Check whether the host rebooted or the link was cut.", e);
+            }
+            if (e instanceof SshException ssh) {
+                throw ssh;
+            }
+            throw new SshException(what + " failed: " + describe(e) + ".", e);
+        } finally {
+            watchdog.cancel(false);
+            sftp.disconnect();
+        }
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof SftpException sftp) {
+            return switch (sftp.id) {
+                case ChannelSftp.SSH_FX_NO_SUCH_FILE -> "no such file or directory (" + sftp.getMessage() + ")";
+                case ChannelSftp.SSH_FX_PERMISSION_DENIED -> "permission denied (" + sftp.getMessage() + ")";
+                default -> "SFTP error " + sftp.id + " (" + sftp.getMessage() + ")";
+            };
+        }
+        return e.toString();
+    }
+
+    private void uploadTree(ChannelSftp sftp, Path root, String remoteRoot) throws SftpException, IOException {
+        mkdirs(sftp, remoteRoot);
+        List<Path> entries;
+        try (Stream<Path> walk = Files.walk(root)) {
+            entries = walk.toList();
+        }
+        for (Path path : entries) {
+            String relative = root.relativize(path).toString().replace('\\', '/');
+            String remote = relative.isEmpty() ? remoteRoot : remoteRoot + "/" + relative;
+            if (Files.isDirectory(path)) {
+                if (!relative.isEmpty()) {
+                    mkdirs(sftp, remote);
+                }
+                sftp.chmod(mode(path), remote);
+            } else if (Files.isRegularFile(path)) {
+                uploadFile(sftp, path, remote);
+            } else {
+                LOG.debug("Skipping [{}]: neither a file nor a directory.", path);
+            }
+        }
+    }
+
+    private void uploadFile(ChannelSftp sftp, Path local, String remote) throws SftpException, IOException {
+        try (InputStream in = Files.newInputStream(local)) {
+            sftp.put(in, remote, ChannelSftp.OVERWRITE);
+        }
+        sftp.chmod(mode(local), remote);
+    }
+
+    private static void mkdirs(ChannelSftp sftp, String remote) throws SftpException {
+        try {
+            if (sftp.stat(remote).isDir()) {
+                return;
+            }
+        } catch (SftpException e) {
+            if (e.id != ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+                throw e;
+            }
+        }
+        int slash = remote.lastIndexOf('/');
+        if (slash > 0) {
+            mkdirs(sftp, remote.substring(0, slash));
+        }
+        sftp.mkdir(remote);
+    }
+
+    private void downloadTree(ChannelSftp sftp, String remote, Path local) throws SftpException, IOException {
+        Files.createDirectories(local);
+        @SuppressWarnings("unchecked")
+        Vector<ChannelSftp.LsEntry> entries = sftp.ls(remote);
+        for (ChannelSftp.LsEntry entry : entries) {
+            String name = entry.getFilename();
+            if (name.equals(".") || name.equals("..")) {
+                continue;
+            }
+            SftpATTRS attrs = entry.getAttrs();
+            String child = remote + "/" + name;
+            if (attrs.isLink()) {
+                attrs = sftp.stat(child);
+            }
+            if (attrs.isDir()) {
+                downloadTree(sftp, child, local.resolve(name));
+            } else if (attrs.isReg()) {
+                downloadFile(sftp, child, local.resolve(name), attrs);
+            }
+        }
+        setMode(local, sftp.stat(remote).getPermissions());
+    }
+
+    private static void downloadFile(ChannelSftp sftp, String remote, Path local, SftpATTRS attrs)
+            throws SftpException, IOException {
+        Path parent = local.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try (OutputStream out = Files.newOutputStream(local)) {
+            sftp.get(remote, out);
+        }
+        setMode(local, attrs.getPermissions());
+    }
+
+    private static int mode(Path path) throws IOException {
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+            int mode = 0;
+            for (int bit = 0; bit < BITS.length; bit++) {
+                if (permissions.contains(BITS[bit])) {
+                    mode |= 1 << bit;
+                }
+            }
+            return mode;
+        } catch (UnsupportedOperationException e) {
+            return Files.isDirectory(path) ? 0755 : 0644;
+        }
+    }
+
+    private static void setMode(Path path, int mode) throws IOException {
+        Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
+        for (int bit = 0; bit < BITS.length; bit++) {
+            if ((mode & (1 << bit)) != 0) {
+                permissions.add(BITS[bit]);
+            }
+        }
+        try {
+            Files.setPosixFilePermissions(path, permissions);
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the bits cannot be kept
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.junitmultihost.ssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.junitmultihost.ssh.fixtures.LocalSshd;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ForwardingIT {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+    private SshPool pool;
+    private SshHost host;
+    private ServerSocket server;
+    private Thread serverThread;
+
+    @BeforeEach
+    void start() throws IOException {
+        pool = SshPool.create();
+        host = pool.host(LocalSshd.shared().target("forward-host"));
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        serverThread = new Thread(this::serveGreetings, "greeting-server");
+        serverThread.setDaemon(true);
+        serverThread.start();
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        server.close();
+        pool.close();
+    }
+
+    /** A loopback server in this JVM: answers each connection with "hello <what it read>". */
+    private void serveGreetings() {
+        while (!server.isClosed()) {
+            try (Socket socket = server.accept()) {
+                InputStream in = socket.getInputStream();
+                byte[] buffer = new byte[100];
+                int n = in.read(buffer);
+                OutputStream out = socket.getOutputStream();
+                out.write(("hello " + new String(buffer, 0, Math.max(0, n), StandardCharsets.UTF_8).trim())
+                        .getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            } catch (IOException e) {
+                // closed
+            }
+        }
+    }
+
+    @Test
+    void aLoopbackServerInTheTestJvmIsReachableFromTheHostThroughARemoteForward() {
+        try (PortForward forward = host.forwardRemote(0, "127.0.0.1", server.getLocalPort(), DEADLINE)) {
+            assertThat(forward.port()).isPositive();
+
+            RemoteResult result = host.exec(RemoteCommand.argv("bash", "-c",
+                    "exec 3<>/dev/tcp/127.0.0.1/$0; printf host >&3; cat <&3", String.valueOf(forward.port())),
+                    DEADLINE);
+
+            assertThat(result.stdoutText()).as(result.stderrText()).isEqualTo("hello host");
+        }
+    }
+
+    @Test
+    void aPortOnTheHostIsReachableFromTheTestJvmThroughALocalForward() throws IOException {
+        try (PortForward forward = host.forwardLocal("127.0.0.1", LocalSshd.shared().port(), DEADLINE);
+                Socket socket = new Socket(InetAddress.getLoopbackAddress(), forward.port())) {
+            byte[] banner = new byte[7];
+            int n = socket.getInputStream().readNBytes(banner, 0, banner.length);
+
+            assertThat(new String(banner, 0, n, StandardCharsets.US_ASCII)).isEqualTo("SSH-2.0");
+        }
+    }
+}

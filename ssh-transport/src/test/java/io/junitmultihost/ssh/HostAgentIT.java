@@ -1,0 +1,172 @@
+package io.junitmultihost.ssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.junitmultihost.ssh.fixtures.LocalSshd;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class HostAgentIT {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+    private static SshPool pool;
+    private static SshHost host;
+    private static HostAgent agent;
+
+    @BeforeAll
+    static void start() {
+        pool = SshPool.create();
+        host = pool.host(LocalSshd.shared().target("agent-host"));
+        agent = host.agent(DEADLINE);
+    }
+
+    @AfterAll
+    static void close() {
+        pool.close();
+    }
+
+    @Test
+    void theAgentRunsResidentOnAHostWithAPosixShell() {
+        assertThat(agent.isResident()).isTrue();
+        assertThat(host.agent(DEADLINE)).isSameAs(agent);
+    }
+
+    @Test
+    void hotCallsAnswerWhatThePlainCommandsSay() {
+        assertThat(agent.bootId(DEADLINE))
+                .isEqualTo(host.exec(RemoteCommand.argv("cat", "/proc/sys/kernel/random/boot_id"), DEADLINE)
+                        .stdoutText().trim())
+                .matches("[0-9a-f-]{36}");
+        Uname uname = agent.uname(DEADLINE);
+        assertThat(uname.sysname()).isEqualTo("Linux");
+        assertThat(uname.nodename() + "\n" + uname.release() + "\n" + uname.machine() + "\n" + uname.version() + "\n")
+                .isEqualTo(host.exec(RemoteCommand.shell("uname -n; uname -r; uname -m; uname -v"), DEADLINE)
+                        .stdoutText());
+        assertThat(agent.kernelCommandLine(DEADLINE) + "\n")
+                .isEqualTo(host.exec(RemoteCommand.argv("cat", "/proc/cmdline"), DEADLINE).stdoutText());
+    }
+
+    @Test
+    void statTellsFilesDirectoriesAndAbsentPathsApart() {
+        String dir = "/tmp/jmh agent " + System.nanoTime();
+        host.exec(RemoteCommand.argv("sh", "-c", "mkdir -p \"$0\" && printf 12345 > \"$0/f\" && chmod 640 \"$0/f\"",
+                dir), DEADLINE);
+
+        FileStat file = agent.stat(dir + "/f", DEADLINE).orElseThrow();
+        assertThat(file.isRegularFile()).isTrue();
+        assertThat(file.size()).isEqualTo(5);
+        assertThat(file.mode()).isEqualTo(0640);
+        assertThat(agent.stat(dir, DEADLINE).orElseThrow().isDirectory()).isTrue();
+        assertThat(agent.stat(dir + "/missing", DEADLINE)).isEmpty();
+    }
+
+    @Test
+    void commandsThroughTheAgentGiveTheSameResultsAsPlainChannels() {
+        List<RemoteCommand> commands = List.of(
+                RemoteCommand.shell("echo out; echo err >&2; exit 3"),
+                RemoteCommand.argv("printf", "%s|", "a b", "it's", "$HOME", "`id`", "x\ny", ";", "\u00e9"),
+                RemoteCommand.shell("printf 'no newline at the end'"),
+                RemoteCommand.shell("printf '\\n\\n'; printf '\\n' >&2"),
+                RemoteCommand.shell("head -c 300000 /dev/urandom | od -An | head -c 200000"),
+                RemoteCommand.shell("printf '\\351\\377\\000x'"),
+                RemoteCommand.argv("pwd").withDirectory("/tmp").withEnv(Map.of("A", "b c")),
+                RemoteCommand.shell("printf %s \"$A\"").withEnv(Map.of("A", "x'y\"z")),
+                RemoteCommand.shell("exit 0\n\n# a comment\n"),
+                RemoteCommand.shell("kill -TERM $$; sleep 1"));
+        for (RemoteCommand command : commands) {
+            RemoteResult plain = host.exec(command, DEADLINE);
+            RemoteResult viaAgent = agent.exec(command, DEADLINE);
+
+            assertThat(viaAgent.exitCode()).as(command.display()).isEqualTo(plain.exitCode());
+            if (!command.display().contains("urandom")) {
+                assertThat(viaAgent.stdout()).as(command.display()).isEqualTo(plain.stdout());
+            } else {
+                assertThat(viaAgent.stdout()).hasSize(200000);
+            }
+            assertThat(viaAgent.stderr()).as(command.display()).isEqualTo(plain.stderr());
+        }
+    }
+
+    @Test
+    void aCommandWithStdinGoesOverAPlainChannel() {
+        RemoteResult result = agent.exec(RemoteCommand.argv("cat").withStdin("fed".getBytes(StandardCharsets.UTF_8)),
+                DEADLINE);
+
+        assertThat(result.stdoutText()).isEqualTo("fed");
+    }
+
+    @Test
+    void aCommandPastItsDeadlineIsEndedAndTheAgentKeepsServing() {
+        String sleep = ExecIT.uniqueSleep();
+        long started = System.nanoTime();
+
+        SshTimeoutException e = catchThrowableOfType(SshTimeoutException.class,
+                () -> agent.exec(RemoteCommand.shell("echo begun; " + sleep + " & " + sleep), Duration.ofSeconds(1)));
+
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).contains("agent-host", sleep, "PT1S", "ended");
+        assertThat(new String(e.partialStdout(), StandardCharsets.UTF_8)).isEqualTo("begun\n");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        assertThat(host.exec(RemoteCommand.shell("ps -eo args | grep -cxF " + ShellQuote.quote(sleep) + " || true"),
+                DEADLINE).stdoutText().trim()).isEqualTo("0");
+        assertThat(agent.exec(RemoteCommand.argv("echo", "still here"), DEADLINE).stdoutText())
+                .isEqualTo("still here\n");
+        assertThat(agent.isResident()).isTrue();
+    }
+
+    @Test
+    void whileTheAgentIsBusyOtherCallsGoOverPlainChannels() throws Exception {
+        CompletableFuture<RemoteResult> slow = CompletableFuture.supplyAsync(
+                () -> agent.exec(RemoteCommand.argv("sleep", "2"), DEADLINE));
+        Thread.sleep(300);
+        long started = System.nanoTime();
+
+        String bootId = agent.bootId(DEADLINE);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1500));
+        assertThat(bootId).isNotBlank();
+        assertThat(slow.get().exitCode()).isZero();
+    }
+
+    @Test
+    void theAgentStartsAgainAfterTheHostComesBack() {
+        try (LocalSshd own = LocalSshd.start(); SshPool ownPool = SshPool.create()) {
+            HostAgent ownAgent = ownPool.host(own.target("agent-reboot")).agent(DEADLINE);
+            assertThat(ownAgent.isResident()).isTrue();
+
+            own.restart();
+
+            assertThat(ownAgent.exec(RemoteCommand.argv("echo", "back"), DEADLINE).stdoutText()).isEqualTo("back\n");
+            assertThat(ownAgent.isResident()).isTrue();
+        }
+    }
+
+    @Test
+    void theAgentIsFasterThanAChannelPerCommand() {
+        RemoteCommand trueCommand = RemoteCommand.argv("true");
+        for (int i = 0; i < 5; i++) {
+            agent.exec(trueCommand, DEADLINE);
+            host.exec(trueCommand, DEADLINE);
+        }
+        long agentNanos = 0;
+        long plainNanos = 0;
+        for (int i = 0; i < 10; i++) {
+            long t0 = System.nanoTime();
+            agent.exec(trueCommand, DEADLINE);
+            long t1 = System.nanoTime();
+            host.exec(trueCommand, DEADLINE);
+            long t2 = System.nanoTime();
+            agentNanos += t1 - t0;
+            plainNanos += t2 - t1;
+        }
+        System.out.printf("agent exec of true: %.2f ms, plain channel: %.2f ms%n", agentNanos / 1e7, plainNanos / 1e7);
+        assertThat(agentNanos).isLessThan(plainNanos);
+    }
+}

@@ -1,0 +1,127 @@
+package io.junitmultihost.ssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.junitmultihost.ssh.fixtures.LocalSshd;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TransferIT {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+    private static SshPool pool;
+    private static SshHost host;
+
+    @TempDir
+    Path local;
+
+    @BeforeAll
+    static void start() {
+        pool = SshPool.create();
+        host = pool.host(LocalSshd.shared().target("sftp-host"));
+    }
+
+    @AfterAll
+    static void close() {
+        pool.close();
+    }
+
+    private String remoteDir() {
+        String dir = "/tmp/jmh-transfer-" + System.nanoTime();
+        host.exec(RemoteCommand.argv("mkdir", "-p", dir), DEADLINE);
+        return dir;
+    }
+
+    @Test
+    void aFileGoesUpAndComesBackWithItsContentAndPermissions() throws Exception {
+        Path file = local.resolve("script.sh");
+        byte[] content = randomBytes(300_000);
+        Files.write(file, content);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-x---"));
+        String remote = remoteDir() + "/uploaded.sh";
+
+        host.upload(file, remote, DEADLINE);
+
+        assertThat(host.exec(RemoteCommand.argv("stat", "-c", "%a %s", remote), DEADLINE).stdoutText())
+                .isEqualTo("750 300000\n");
+        Path back = local.resolve("back/downloaded.sh");
+        host.download(remote, back, DEADLINE);
+        assertThat(Files.readAllBytes(back)).isEqualTo(content);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(back))).isEqualTo("rwxr-x---");
+    }
+
+    @Test
+    void anExistingRemoteFileIsReplaced() throws Exception {
+        String remote = remoteDir() + "/f";
+        host.exec(RemoteCommand.shell("echo old-and-longer > " + ShellQuote.quote(remote)), DEADLINE);
+        Path file = Files.writeString(local.resolve("f"), "new");
+
+        host.upload(file, remote, DEADLINE);
+
+        assertThat(host.exec(RemoteCommand.argv("cat", remote), DEADLINE).stdoutText()).isEqualTo("new");
+    }
+
+    @Test
+    void aDirectoryTreeGoesUpAndComesBackWithPermissions() throws Exception {
+        Path tree = local.resolve("tree");
+        Files.createDirectories(tree.resolve("sub/deeper"));
+        Files.writeString(tree.resolve("top.txt"), "top");
+        Files.writeString(tree.resolve("sub/run"), "#!/bin/sh\necho ran\n");
+        Files.setPosixFilePermissions(tree.resolve("sub/run"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.write(tree.resolve("sub/deeper/blob"), randomBytes(70_000));
+        Files.setPosixFilePermissions(tree.resolve("sub/deeper"), PosixFilePermissions.fromString("rwx------"));
+        String remote = remoteDir() + "/with space/tree";
+
+        host.upload(tree, remote, DEADLINE);
+
+        assertThat(host.exec(RemoteCommand.argv(remote + "/sub/run"), DEADLINE).stdoutText()).isEqualTo("ran\n");
+        assertThat(host.exec(RemoteCommand.argv("stat", "-c", "%a", remote + "/sub/deeper"), DEADLINE).stdoutText())
+                .isEqualTo("700\n");
+        Path back = local.resolve("back");
+        host.download(remote, back, DEADLINE);
+        assertThat(Files.readString(back.resolve("top.txt"))).isEqualTo("top");
+        assertThat(Files.readAllBytes(back.resolve("sub/deeper/blob")))
+                .isEqualTo(Files.readAllBytes(tree.resolve("sub/deeper/blob")));
+        assertThat(Files.isExecutable(back.resolve("sub/run"))).isTrue();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(back.resolve("sub/deeper"))))
+                .isEqualTo("rwx------");
+    }
+
+    @Test
+    void aMissingRemotePathFailsNamingItAndTheHost() {
+        SshException e = catchThrowableOfType(SshException.class,
+                () -> host.download("/nonexistent/jmh", local.resolve("x"), DEADLINE));
+
+        assertThat(e.getMessage()).contains("/nonexistent/jmh", "sftp-host", "no such file");
+    }
+
+    @Test
+    void aTransferThatOutlivesItsDeadlineFailsInAboutTheDeadline() throws Exception {
+        Path big = local.resolve("big");
+        Files.write(big, randomBytes(64 * 1024 * 1024));
+        String remote = remoteDir() + "/big";
+        long started = System.nanoTime();
+
+        SshTimeoutException e = catchThrowableOfType(SshTimeoutException.class,
+                () -> host.upload(big, remote, Duration.ofMillis(300)));
+
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).contains("Upload", "sftp-host", "PT0.3S");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
+        assertThat(host.exec(RemoteCommand.argv("true"), DEADLINE).exitCode()).isZero();
+    }
+
+    private static byte[] randomBytes(int size) {
+        byte[] bytes = new byte[size];
+        new Random(size).nextBytes(bytes);
+        return bytes;
+    }
+}
