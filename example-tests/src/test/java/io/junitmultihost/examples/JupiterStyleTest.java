@@ -27,9 +27,9 @@ class JupiterStyleTest {
     }
 
     @Test
-    void eachNodeHasItsOwnBootId(@Role("node") List<Host> nodes) {
-        assertThat(nodes).hasSize(2);
-        assertThat(nodes.get(0).bootId()).isNotEqualTo(nodes.get(1).bootId());
+    void bothNodesAreLeasedAndAnswer(@Role("node") List<Host> nodes) {
+        assertThat(nodes).hasSize(2).extracting(Host::name).doesNotHaveDuplicates();
+        assertThat(nodes).allSatisfy(node -> node.exec("true").assertSuccess());
     }
 
     @ParameterizedTest

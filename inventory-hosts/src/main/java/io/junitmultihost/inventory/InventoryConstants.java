@@ -2,7 +2,7 @@ package io.junitmultihost.inventory;
 
 /**
  * The configuration parameters of the inventory provider, read from junit-platform.properties or
- * {@code -D}. See docs/INVENTORY.md of this module for the formats and the precedence rules.
+ * {@code -D}. See docs/INVENTORY.md in the repository for the formats and the precedence rules.
  */
 public final class InventoryConstants {
 

@@ -22,10 +22,11 @@ final class AgentFrames extends OutputStream {
 
     private final byte[] pattern;
     private final Listener listener;
-    private int matched;
-    private boolean inFrame;
+    private final ByteArrayOutputStream held = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream frame = new ByteArrayOutputStream();
     private final byte[] one = new byte[1];
+    private boolean inFrame;
 
     AgentFrames(String boundary, Listener listener) {
         this.pattern = ("\n" + boundary + " ").getBytes(StandardCharsets.US_ASCII);
@@ -38,56 +39,60 @@ final class AgentFrames extends OutputStream {
         write(one, 0, 1);
     }
 
+    /**
+     * Byte by byte: bytes that may begin the pattern are held back until it is complete (then
+     * dropped) or broken (then data). As '\n' occurs in the pattern only at its start, a broken
+     * match can only restart at the breaking byte.
+     */
     @Override
     public synchronized void write(byte[] b, int off, int len) {
-        int dataStart = off;
-        int end = off + len;
-        for (int i = off; i < end; i++) {
+        for (int i = off; i < off + len; i++) {
             byte c = b[i];
             if (inFrame) {
                 if (c == '\n') {
                     inFrame = false;
+                    flush(out);
                     listener.frame(frame.toString(StandardCharsets.UTF_8));
                     frame.reset();
-                    dataStart = i + 1;
                 } else {
                     frame.write(c);
                 }
-                continue;
-            }
-            if (c == pattern[matched]) {
-                matched++;
-                if (matched == pattern.length) {
-                    // data before the pattern's first byte in this chunk is plain output
-                    int patternStartInChunk = i - pattern.length + 1;
-                    if (patternStartInChunk > dataStart) {
-                        listener.data(b, dataStart, patternStartInChunk - dataStart);
-                    }
-                    matched = 0;
+            } else if (c == pattern[held.size()]) {
+                held.write(c);
+                if (held.size() == pattern.length) {
+                    held.reset();
                     inFrame = true;
-                    dataStart = i + 1;
                 }
-            } else if (matched > 0) {
-                // a partial match that failed: the held bytes were data after all
-                int heldInChunk = Math.min(matched, i - dataStart);
-                int heldBefore = matched - heldInChunk;
-                if (heldBefore > 0) {
-                    listener.data(pattern, 0, heldBefore);
+            } else {
+                if (held.size() > 0) {
+                    out.writeBytes(held.toByteArray());
+                    held.reset();
                 }
-                matched = c == pattern[0] ? 1 : 0;
+                if (c == pattern[0]) {
+                    held.write(c);
+                } else {
+                    out.write(c);
+                }
             }
         }
-        if (!inFrame) {
-            // keep a partial match back: it may be the start of a frame
-            int keep = Math.min(matched, end - dataStart);
-            if (end - keep > dataStart) {
-                listener.data(b, dataStart, end - keep - dataStart);
-            }
+        flush(out);
+    }
+
+    private void flush(ByteArrayOutputStream buffer) {
+        if (buffer.size() > 0) {
+            byte[] bytes = buffer.toByteArray();
+            buffer.reset();
+            listener.data(bytes, 0, bytes.length);
         }
     }
 
     @Override
     public void close() {
+        synchronized (this) {
+            out.writeBytes(held.toByteArray()); // a partial match at the very end was data
+            held.reset();
+            flush(out);
+        }
         listener.closed();
     }
 }

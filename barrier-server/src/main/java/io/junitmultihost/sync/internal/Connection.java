@@ -201,7 +201,7 @@ final class Connection {
         busy = false;
         waiter = null;
         boolean close = !keepAlive;
-        write(reply.render(close, headMethod));
+        write(reply.buffer(close, headMethod));
         if (close) {
             closeAfterFlush = true;
             finishIfFlushed();
@@ -218,7 +218,10 @@ final class Connection {
     }
 
     private void write(byte[] bytes) {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        write(ByteBuffer.wrap(bytes));
+    }
+
+    private void write(ByteBuffer buf) {
         if (out.isEmpty()) {
             try {
                 channel.write(buf);

@@ -1,5 +1,6 @@
 package io.junitmultihost.sync.internal;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -46,8 +47,21 @@ final class Reply {
         return new Reply(status, contentType, headers, body);
     }
 
-    /** Kept so that one reply sent to a thousand waiters is serialised once. */
+    /** Kept so that one reply sent to a thousand waiters is serialised once, into memory the kernel copies from directly. */
     private byte[] rendered;
+    private ByteBuffer direct;
+
+    /** The bytes to send, as a buffer of its own (a view of the shared copy for the common keep-alive case). */
+    ByteBuffer buffer(boolean close, boolean head) {
+        if (close || head) {
+            return ByteBuffer.wrap(render(close, head));
+        }
+        if (direct == null) {
+            byte[] bytes = render(false, false);
+            direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+        }
+        return direct.duplicate();
+    }
 
     /** Serialises status line, headers and body (omitted for HEAD). */
     byte[] render(boolean close, boolean head) {

@@ -279,10 +279,6 @@ final class SyncPoints {
         Reply[] variants = new Reply[4];
         String noReason = "Syncpoint [" + sp.name + "] was reached, but [" + noVoters + "] voted NO.";
         for (Arrival a : sp.arrivals.values()) {
-            Participant ap = scope.participants.get(a.participant);
-            if (ap != null) {
-                ap.pass(sp.name);
-            }
             if (a.waiter == null) {
                 continue;
             }
@@ -293,6 +289,13 @@ final class SyncPoints {
                 variants[v] = Reply.lines(resultLines(sp, success, sender, success ? "" : noReason));
             }
             a.waiter.finish(variants[v]);
+        }
+        // Bookkeeping after the answers are out: the waiters should not wait for it.
+        for (Arrival a : sp.arrivals.values()) {
+            Participant ap = scope.participants.get(a.participant);
+            if (ap != null) {
+                ap.pass(sp.name);
+            }
         }
         scope.events.publish(SyncEventType.RELEASED, "", sp.name, sp.expected.size() + " participants");
         LOG.debug("Syncpoint [{}] released {} participants.", sp.name, sp.arrivals.size());
