@@ -59,7 +59,7 @@ class RemoteCommandTest {
     }
 
     @Test
-    void theWrapperReportsThePidOfANewProcessGroupOnStderr() throws Exception {
+    void theWrapperReportsItsPidOnStderrThenRunsTheCommand() throws Exception {
         String marker = RemoteScript.newMarker();
         Process process = new ProcessBuilder("/bin/bash", "-c",
                 RemoteScript.wrap(RemoteCommand.shell("echo hi; exit 7"), marker)).start();
