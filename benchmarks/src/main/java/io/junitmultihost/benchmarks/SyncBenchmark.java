@@ -39,7 +39,7 @@ import redis.clients.jedis.Jedis;
  * last line of stdout is one JSON object.
  *
  * <p>Arguments (all optional): {@code rounds2=5000 rounds1000=5 curatorRounds2=500
- * curatorRounds1000=3 curatorSessions=parties redisRounds2=500 redisPollMs=1 parties=1000 oursOnly=0}; oursOnly=1 skips the peers
+ * curatorRounds1000=3 curatorSessions=parties wakeRounds=300 redisRounds2=500 redisPollMs=1 parties=1000 oursOnly=0}; oursOnly=1 skips the peers
  * (a quick look while tuning; its JSON lacks the peers' keys).
  */
 public final class SyncBenchmark {
@@ -55,6 +55,7 @@ public final class SyncBenchmark {
     private final int parties;
     private final boolean oursOnly;
     private final int curatorSessions;
+    private final int wakeRounds;
 
     private SyncBenchmark(String[] args) {
         rounds2 = arg(args, "rounds2", 5000);
@@ -66,6 +67,7 @@ public final class SyncBenchmark {
         parties = arg(args, "parties", 1000);
         oursOnly = arg(args, "oursOnly", 0) == 1;
         curatorSessions = arg(args, "curatorSessions", parties);
+        wakeRounds = arg(args, "wakeRounds", 300);
     }
 
     private static int arg(String[] args, String name, int dflt) {
@@ -104,10 +106,10 @@ public final class SyncBenchmark {
                         + "\"curator_release_1000_ms\":%.3f,\"redis_p50_2party_ms\":%.4f,\"redis_p99_2party_ms\":%.4f,"
                         + "\"redis_poll_interval_ms\":%d,\"ratio_vs_curator\":%.1f,\"ratio_vs_curator_2party\":%.1f,"
                         + "\"ratio_vs_curator_release\":%.1f,\"ratio_vs_redis_2party\":%.1f,\"parties\":%d,\"cores\":%d,"
-                        + "\"load_avg_1m\":%s}",
+                        + "\"wake_p50_ms\":%.4f,\"curator_wake_p50_ms\":%.4f,\"redis_wake_p50_ms\":%.4f,\"load_avg_1m\":%s}",
                 ours2[0], ours2[1], ours1000, ours1000Async, curator2[0], curator2[1], curator1000, redis2[0], redis2[1],
                 redisPollMs, Math.min(ratio2, ratio1000), ratio2, ratio1000, redis2[0] / ours2[0], parties,
-                Runtime.getRuntime().availableProcessors(), loadAverage());
+                Runtime.getRuntime().availableProcessors(), ours2[2], curator2[2], redis2[2], loadAverage());
         System.out.println(json);
     }
 
@@ -120,7 +122,10 @@ public final class SyncBenchmark {
             double[] ms = twoParty("ours", rounds2, rounds2 / 2,
                     i -> a.sync(SyncRequest.next().with("b").timeout(T)).orThrow(),
                     i -> b.sync(SyncRequest.next().with("a").timeout(T)).orThrow());
-            return ms;
+            double[] w = wake("ours", wakeRounds,
+                    i -> a.sync(SyncRequest.to("wake-" + i).with("b").timeout(T)).orThrow(),
+                    i -> b.sync(SyncRequest.to("wake-" + i).with("a").timeout(T)).orThrow());
+            return new double[] {ms[0], ms[1], w[0], w[1]};
         }
     }
 
@@ -225,9 +230,13 @@ public final class SyncBenchmark {
         try (TestingServer zk = new TestingServer(true);
              CuratorFramework a = curator(zk);
              CuratorFramework b = curator(zk)) {
-            return twoParty("curator", curatorRounds2, curatorRounds2 / 5,
+            double[] ms = twoParty("curator", curatorRounds2, curatorRounds2 / 5,
                     i -> enter(new DistributedDoubleBarrier(a, "/two/" + i, 2)),
                     i -> enter(new DistributedDoubleBarrier(b, "/two/" + i, 2)));
+            double[] w = wake("curator", wakeRounds,
+                    i -> enter(new DistributedDoubleBarrier(a, "/wake/" + i, 2)),
+                    i -> enter(new DistributedDoubleBarrier(b, "/wake/" + i, 2)));
+            return new double[] {ms[0], ms[1], w[0], w[1]};
         }
     }
 
@@ -312,9 +321,13 @@ public final class SyncBenchmark {
         try {
             awaitRedis(port);
             try (Jedis a = new Jedis("127.0.0.1", port); Jedis b = new Jedis("127.0.0.1", port)) {
-                return twoParty("redis", redisRounds2, redisRounds2 / 5,
+                double[] ms = twoParty("redis", redisRounds2, redisRounds2 / 5,
                         i -> redisBarrier(a, "barrier:" + i, "a"),
                         i -> redisBarrier(b, "barrier:" + i, "b"));
+                double[] w = wake("redis", wakeRounds,
+                        i -> redisBarrier(a, "wake:" + i, "a"),
+                        i -> redisBarrier(b, "wake:" + i, "b"));
+                return new double[] {ms[0], ms[1], w[0], w[1]};
             }
         } finally {
             redis.destroy();
@@ -396,6 +409,46 @@ public final class SyncBenchmark {
             double p50 = ms[ms.length / 2];
             double p99 = ms[(int) Math.min(ms.length - 1, Math.ceil(ms.length * 0.99) - 1)];
             System.err.printf(Locale.ROOT, "%s: 2-party round trip p50 %.4f ms, p99 %.4f ms over %d rounds%n", who, p50, p99, rounds);
+            return new double[] {p50, p99};
+        } finally {
+            other.shutdownNow();
+        }
+    }
+
+    /**
+     * The wake-up latency a waiting party sees: A arrives first and waits; B arrives 2 ms later;
+     * the time from B's arrival to A's release. This is where polling pays its interval. Returns
+     * {p50, p99} in ms.
+     */
+    private static double[] wake(String who, int rounds, IntConsumer a, IntConsumer b) throws Exception {
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        java.util.concurrent.CyclicBarrier lockstep = new java.util.concurrent.CyclicBarrier(2);
+        long[] doneA = new long[rounds];
+        long[] startB = new long[rounds];
+        try {
+            Future<?> fb = other.submit(() -> {
+                for (int i = 0; i < rounds; i++) {
+                    lockstep.await();
+                    Thread.sleep(2);
+                    startB[i] = System.nanoTime();
+                    b.accept(i);
+                }
+                return null;
+            });
+            for (int i = 0; i < rounds; i++) {
+                lockstep.await();
+                a.accept(i);
+                doneA[i] = System.nanoTime();
+            }
+            fb.get(5, TimeUnit.MINUTES);
+            double[] ms = new double[rounds];
+            for (int i = 0; i < rounds; i++) {
+                ms[i] = Math.max(0, doneA[i] - startB[i]) / 1e6;
+            }
+            Arrays.sort(ms);
+            double p50 = ms[ms.length / 2];
+            double p99 = ms[(int) Math.min(ms.length - 1, Math.ceil(ms.length * 0.99) - 1)];
+            System.err.printf(Locale.ROOT, "%s: wake-up of a waiting party p50 %.4f ms, p99 %.4f ms over %d rounds%n", who, p50, p99, rounds);
             return new double[] {p50, p99};
         } finally {
             other.shutdownNow();

@@ -51,6 +51,7 @@ class HealthIT {
             sshd.killConnections();
 
             assertThat(call.get(30, TimeUnit.SECONDS).stdoutText()).isEqualTo("second\n");
+            host.exec(RemoteCommand.argv("rm", "-f", marker), DEADLINE);
         }
     }
 
@@ -67,6 +68,7 @@ class HealthIT {
 
             assertThat(call.get(30, TimeUnit.SECONDS)).isInstanceOf(SshSessionLostException.class);
             assertThat(host.exec(RemoteCommand.argv("wc", "-l", counter), DEADLINE).stdoutText()).startsWith("1 ");
+            host.exec(RemoteCommand.argv("rm", "-f", counter), DEADLINE);
         }
     }
 }

@@ -65,6 +65,7 @@ class HostAgentIT {
         assertThat(file.mode()).isEqualTo(0640);
         assertThat(agent.stat(dir, DEADLINE).orElseThrow().isDirectory()).isTrue();
         assertThat(agent.stat(dir + "/missing", DEADLINE)).isEmpty();
+        host.exec(RemoteCommand.argv("rm", "-rf", dir), DEADLINE);
     }
 
     @Test

@@ -96,6 +96,7 @@ class StreamingIT {
             assertThat(seen).doesNotContain("old");
         } finally {
             tail.cancel();
+            host.exec(RemoteCommand.argv("rm", "-f", log), DEADLINE);
         }
         assertThat(tail.isDone()).isTrue();
     }

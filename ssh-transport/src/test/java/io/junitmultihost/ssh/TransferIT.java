@@ -29,13 +29,19 @@ class TransferIT {
         host = pool.host(LocalSshd.shared().target("sftp-host"));
     }
 
+    private static final java.util.List<String> CREATED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @AfterAll
     static void close() {
+        for (String dir : CREATED) {
+            host.exec(RemoteCommand.argv("rm", "-rf", dir), DEADLINE);
+        }
         pool.close();
     }
 
     private String remoteDir() {
         String dir = "/tmp/jmh-transfer-" + System.nanoTime();
+        CREATED.add(dir);
         host.exec(RemoteCommand.argv("mkdir", "-p", dir), DEADLINE);
         return dir;
     }
