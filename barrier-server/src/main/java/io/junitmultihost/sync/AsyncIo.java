@@ -34,6 +34,9 @@ final class AsyncIo implements Runnable {
     private final Selector selector;
     private final ConcurrentLinkedQueue<Call> incoming = new ConcurrentLinkedQueue<>();
     private final Set<Call> active = new HashSet<>();
+    /** Finished connections, closed in the periodic pass: a thousand closes must not delay a thousand answers. */
+    private final java.util.List<SocketChannel> toClose = new java.util.ArrayList<>();
+    private long nextHousekeeping;
 
     private static final class Call {
         final InetSocketAddress address;
@@ -84,7 +87,7 @@ final class AsyncIo implements Runnable {
     public void run() {
         while (true) {
             try {
-                selector.select(100);
+                selector.select(50);
                 Call c;
                 while ((c = incoming.poll()) != null) {
                     open(c);
@@ -95,14 +98,29 @@ final class AsyncIo implements Runnable {
                     handle(key, (Call) key.attachment());
                 }
                 long now = System.nanoTime();
-                for (Call a : active.toArray(new Call[0])) {
-                    if (now - a.deadline > 0) {
-                        fail(a, new SyncTimeoutException("The sync server [" + a.address.getHostString() + ":" + a.address.getPort()
-                                + "] did not answer [" + a.what + "] within [" + a.timeout + "]; check that it runs and that the link to it is up."));
-                    }
+                if (now - nextHousekeeping >= 0 || !incoming.isEmpty() && active.isEmpty()) {
+                    nextHousekeeping = now + 50_000_000L;
+                    housekeeping(now);
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.warn("The asynchronous sync client thread hit an error; it goes on.", e);
+            }
+        }
+    }
+
+    private void housekeeping(long now) {
+        for (SocketChannel ch : toClose) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // Closing anyway.
+            }
+        }
+        toClose.clear();
+        for (Call a : active.toArray(new Call[0])) {
+            if (now - a.deadline > 0) {
+                fail(a, new SyncTimeoutException("The sync server [" + a.address.getHostString() + ":" + a.address.getPort()
+                        + "] did not answer [" + a.what + "] within [" + a.timeout + "]; check that it runs and that the link to it is up."));
             }
         }
     }
@@ -145,7 +163,8 @@ final class AsyncIo implements Runnable {
                 ClientResponse r = parse(c.in);
                 if (r != null) {
                     active.remove(c);
-                    close(c);
+                    key.cancel();
+                    toClose.add(c.channel);
                     c.future.complete(r);
                 } else if (n < 0) {
                     fail(c, new SyncException("The sync server [" + c.address + "] closed the connection during [" + c.what

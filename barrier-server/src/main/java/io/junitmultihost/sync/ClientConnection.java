@@ -1,7 +1,5 @@
 package io.junitmultihost.sync;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -9,15 +7,17 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** One blocking HTTP/1.1 connection of the client, used by one call at a time. */
+/** One blocking HTTP/1.1 connection of the client, used by one call at a time; reads answers in bulk, not byte by byte. */
 final class ClientConnection implements Closeable {
 
-    private static final int MAX_LINE = 16 * 1024;
+    private static final int MAX_HEAD = 64 * 1024;
     private static final int MAX_BODY = 16 * 1024 * 1024;
 
     /** The connection failed before the server sent a byte: a reused connection the server had closed; safe to retry once. */
@@ -32,12 +32,13 @@ final class ClientConnection implements Closeable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
+    private byte[] buf = new byte[4096];
     long lastUsed = System.nanoTime();
     boolean reused;
 
     private ClientConnection(Socket socket) throws IOException {
         this.socket = socket;
-        this.in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+        this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
     }
 
@@ -53,7 +54,7 @@ final class ClientConnection implements Closeable {
         }
     }
 
-    /** Sends one request and reads its response; the read waits at most readTimeoutMillis for each chunk. */
+    /** Sends one request and reads its response; each read waits at most readTimeoutMillis. */
     ClientResponse exchange(byte[] request, int readTimeoutMillis) throws IOException {
         socket.setSoTimeout(readTimeoutMillis);
         try {
@@ -62,60 +63,68 @@ final class ClientConnection implements Closeable {
         } catch (IOException e) {
             throw reused ? new StaleException(e.getMessage()) : e;
         }
-        int first;
-        try {
-            first = in.read();
-        } catch (java.net.SocketTimeoutException e) {
-            throw e;
-        } catch (IOException e) {
-            throw reused ? new StaleException(e.getMessage()) : e;
+        int len = 0;
+        int headEnd = -1;
+        while (headEnd < 0) {
+            if (len == buf.length) {
+                if (buf.length >= MAX_HEAD) {
+                    throw new IOException("The answer's head is longer than [" + MAX_HEAD + "] bytes.");
+                }
+                buf = Arrays.copyOf(buf, buf.length * 2);
+            }
+            int n;
+            try {
+                n = in.read(buf, len, buf.length - len);
+            } catch (SocketTimeoutException e) {
+                throw e;
+            } catch (IOException e) {
+                throw reused && len == 0 ? new StaleException(e.getMessage()) : e;
+            }
+            if (n < 0) {
+                if (len == 0 && reused) {
+                    throw new StaleException("closed by the server");
+                }
+                throw new EOFException("The sync server closed the connection without a whole answer.");
+            }
+            int from = Math.max(0, len - 3);
+            len += n;
+            for (int i = from; i + 3 < len; i++) {
+                if (buf[i] == '\r' && buf[i + 1] == '\n' && buf[i + 2] == '\r' && buf[i + 3] == '\n') {
+                    headEnd = i;
+                    break;
+                }
+            }
         }
-        if (first < 0) {
-            throw reused ? new StaleException("closed by the server") : new EOFException("The sync server closed the connection without an answer.");
+        String[] lines = new String(buf, 0, headEnd, StandardCharsets.ISO_8859_1).split("\r\n");
+        if (!lines[0].startsWith("HTTP/1.") || lines[0].length() < 12) {
+            throw new IOException("The answer [" + lines[0] + "] is not HTTP/1.1.");
         }
-        String statusLine = (char) first + line();
-        if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12) {
-            throw new IOException("The answer [" + statusLine + "] is not HTTP/1.1.");
-        }
-        int status = Integer.parseInt(statusLine.substring(9, 12));
+        int status = Integer.parseInt(lines[0].substring(9, 12));
         Map<String, String> headers = new HashMap<>();
-        for (String h = line(); !h.isEmpty(); h = line()) {
-            int colon = h.indexOf(':');
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
             if (colon > 0) {
-                headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
+                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
             }
         }
         int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
         if (length < 0 || length > MAX_BODY) {
             throw new IOException("The answer's body of [" + length + "] bytes is over the limit.");
         }
-        byte[] body = in.readNBytes(length);
-        if (body.length < length) {
-            throw new EOFException("The sync server closed the connection in the middle of an answer.");
+        int bodyStart = headEnd + 4;
+        byte[] body = new byte[length];
+        int have = Math.min(length, len - bodyStart);
+        System.arraycopy(buf, bodyStart, body, 0, have);
+        while (have < length) {
+            int n = in.read(body, have, length - have);
+            if (n < 0) {
+                throw new EOFException("The sync server closed the connection in the middle of an answer.");
+            }
+            have += n;
         }
         lastUsed = System.nanoTime();
         reused = true;
         return new ClientResponse(status, headers, body);
-    }
-
-    private String line() throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream(64);
-        while (true) {
-            int c = in.read();
-            if (c < 0) {
-                throw new EOFException("The sync server closed the connection in the middle of an answer.");
-            }
-            if (c == '\n') {
-                break;
-            }
-            if (c != '\r') {
-                b.write(c);
-            }
-            if (b.size() > MAX_LINE) {
-                throw new IOException("The answer has a line longer than [" + MAX_LINE + "] bytes.");
-            }
-        }
-        return b.toString(StandardCharsets.ISO_8859_1);
     }
 
     @Override

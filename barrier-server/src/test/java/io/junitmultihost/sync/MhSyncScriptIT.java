@@ -133,8 +133,7 @@ class MhSyncScriptIT {
             Thread.sleep(20);
         }
         long start = System.nanoTime();
-        a.descendants().forEach(ProcessHandle::destroyForcibly);
-        a.destroyForcibly();
+        kill(a);
         SyncResult r = java.sync(SyncRequest.to("work").with("hosta", "hostb").timeout(T));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         assertThat(r.outcome()).isEqualTo(SyncOutcome.FAILED);
@@ -143,6 +142,16 @@ class MhSyncScriptIT {
         Curl.Run rb = finish("hostb", b);
         assertThat(rb.exit).isEqualTo(1);
         assertThat(rb.err).contains("participant [hosta] is dead").contains("DEAD");
+    }
+
+    /** Kills the shell and its curl, and waits until they are gone (their sockets closed). */
+    private static void kill(Process p) throws Exception {
+        List<ProcessHandle> all = new ArrayList<>(p.descendants().collect(java.util.stream.Collectors.toList()));
+        all.add(p.toHandle());
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle h : all) {
+            h.onExit().get(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test

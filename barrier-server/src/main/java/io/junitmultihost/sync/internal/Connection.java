@@ -276,19 +276,6 @@ final class Connection {
         }
     }
 
-    /** True when the client is known to be gone: reads what is pending to find the end of the stream (the ping before a release). */
-    boolean probeClosed() {
-        if (closed) {
-            return true;
-        }
-        int n = readMore();
-        if (n < 0) {
-            close("the client closed the connection");
-            return true;
-        }
-        return false;
-    }
-
     void close(String why) {
         if (closed) {
             return;

@@ -47,20 +47,12 @@ final class Reply {
         return new Reply(status, contentType, headers, body);
     }
 
-    /** Kept so that one reply sent to a thousand waiters is serialised once, into memory the kernel copies from directly. */
+    /** Kept so that one reply sent to a thousand waiters is serialised once. */
     private byte[] rendered;
-    private ByteBuffer direct;
 
-    /** The bytes to send, as a buffer of its own (a view of the shared copy for the common keep-alive case). */
+    /** The bytes to send, as a buffer of its own over the shared serialised copy. */
     ByteBuffer buffer(boolean close, boolean head) {
-        if (close || head) {
-            return ByteBuffer.wrap(render(close, head));
-        }
-        if (direct == null) {
-            byte[] bytes = render(false, false);
-            direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
-        }
-        return direct.duplicate();
+        return ByteBuffer.wrap(render(close, head));
     }
 
     /** Serialises status line, headers and body (omitted for HEAD). */

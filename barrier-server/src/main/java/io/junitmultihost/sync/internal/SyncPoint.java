@@ -28,6 +28,7 @@ final class SyncPoint {
     long deadline;
     boolean hasDeadline;
     Timer timer;
+    boolean releasePending;
 
     byte[] message;
     String sender;

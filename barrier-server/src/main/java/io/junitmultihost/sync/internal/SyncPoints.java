@@ -219,21 +219,26 @@ final class SyncPoints {
         }
     }
 
-    /** Releases when everyone is there, after making sure every waiter is still connected (autotest pings its waiters for this). */
+    /**
+     * Releases when everyone is there, once the loop has taken in every connection that closed
+     * meanwhile (autotest pings its waiters for this): a waiter that just went away makes the
+     * syncpoint fail naming it, instead of a release that pretends it synced.
+     */
     private void tryRelease(SyncPoint sp) {
         if (sp.arrivals.size() < sp.expected.size()) {
             arm(sp);
             return;
         }
-        for (Arrival a : new ArrayList<>(sp.arrivals.values())) {
-            if (a.waiter != null && !a.waiter.done()) {
-                a.waiter.connection.probeClosed();
-            }
-            if (sp.outcome != SyncOutcome.OPEN) {
-                return;
-            }
+        if (sp.releasePending) {
+            return;
         }
-        release(sp);
+        sp.releasePending = true;
+        scope.loop.afterPendingIo(() -> {
+            sp.releasePending = false;
+            if (sp.outcome == SyncOutcome.OPEN && sp.arrivals.size() >= sp.expected.size()) {
+                release(sp);
+            }
+        });
     }
 
     private void arm(SyncPoint sp) {
@@ -268,7 +273,12 @@ final class SyncPoints {
     }
 
     private void release(SyncPoint sp) {
-        close(sp, SyncOutcome.RELEASED, "");
+        sp.outcome = SyncOutcome.RELEASED;
+        open.remove(sp);
+        if (sp.timer != null) {
+            sp.timer.cancel();
+            sp.timer = null;
+        }
         String noVoters = null;
         for (Arrival a : sp.arrivals.values()) {
             if (a.vote == Vote.NO) {
@@ -291,7 +301,9 @@ final class SyncPoints {
             a.waiter.finish(variants[v]);
         }
         // Bookkeeping after the answers are out: the waiters should not wait for it.
+        sp.finalStates = states(sp);
         for (Arrival a : sp.arrivals.values()) {
+            a.waiter = null; // A finished syncpoint is kept for late callers, without its connections.
             Participant ap = scope.participants.get(a.participant);
             if (ap != null) {
                 ap.pass(sp.name);
@@ -312,6 +324,7 @@ final class SyncPoints {
             if (a.waiter != null) {
                 boolean sender = a.participant.equals(sp.sender);
                 a.waiter.finish(variants.computeIfAbsent("x/" + sender, k -> Reply.lines(resultLines(sp, false, sender))));
+                a.waiter = null;
             }
         }
         scope.events.publish(SyncEventType.SYNC_FAILED, "", sp.name, sp.reason);
@@ -374,14 +387,19 @@ final class SyncPoints {
 
     /** @param shorten true when the caller listed the participants itself, so "*" can stand for all of them */
     private static WireFormat.Lines resultLines(SyncPoint sp, boolean success, boolean sender, String reason, boolean shorten) {
-        Map<String, SyncState> states = sp.finalStates != null ? sp.finalStates : openStates(sp);
         WireFormat.Lines l = new WireFormat.Lines()
                 .add("result", Wire.word(sp.outcome))
                 .add("success", String.valueOf(success))
                 .add("syncpoint", sp.name);
-        boolean big = shorten && states.size() > EXPLICIT_UP_TO;
-        group(states).forEach((s, qs) -> l.add("states." + s.name(),
-                big && qs.size() == states.size() ? ALL : String.join(",", qs)));
+        SyncState common = shorten && sp.expected.size() > EXPLICIT_UP_TO && sp.finalStates == null ? commonVote(sp) : null;
+        if (common != null) {
+            l.add("states." + common.name(), ALL); // Everyone arrived with the same vote: no need to list a thousand names.
+        } else {
+            Map<String, SyncState> states = sp.finalStates != null ? sp.finalStates : openStates(sp);
+            boolean big = shorten && states.size() > EXPLICIT_UP_TO;
+            group(states).forEach((s, qs) -> l.add("states." + s.name(),
+                    big && qs.size() == states.size() ? ALL : String.join(",", qs)));
+        }
         if (!sp.removed.isEmpty()) {
             l.add("removed", String.join(",", sp.removed));
         }
@@ -396,6 +414,22 @@ final class SyncPoints {
             l.add("reason", reason);
         }
         return l;
+    }
+
+    /** The state every expected participant is in when all arrived with one vote, else null. */
+    private static SyncState commonVote(SyncPoint sp) {
+        if (sp.arrivals.size() != sp.expected.size()) {
+            return null;
+        }
+        Vote first = null;
+        for (Arrival a : sp.arrivals.values()) {
+            if (first == null) {
+                first = a.vote;
+            } else if (a.vote != first) {
+                return null;
+            }
+        }
+        return first == Vote.NO ? SyncState.SYNCED_NO : SyncState.SYNCED_YES;
     }
 
     private static Map<String, SyncState> openStates(SyncPoint sp) {
@@ -464,9 +498,5 @@ final class SyncPoints {
         for (SyncPoint sp : new ArrayList<>(open)) {
             fail(sp, SyncOutcome.ABORTED, scope.abortSentence());
         }
-    }
-
-    int openCount() {
-        return open.size();
     }
 }

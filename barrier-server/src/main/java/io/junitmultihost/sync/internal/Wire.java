@@ -1,7 +1,6 @@
 package io.junitmultihost.sync.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -62,10 +61,5 @@ public final class Wire {
     private static void field(java.io.ByteArrayOutputStream out, String value, char end) {
         WireFormat.escapeInto(value.getBytes(StandardCharsets.UTF_8), out);
         out.write(end);
-    }
-
-    /** Formats a duration for the wire. */
-    public static String duration(Duration d) {
-        return Durations.format(d);
     }
 }
