@@ -1,6 +1,7 @@
 package io.junitmultihost.api;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -27,4 +28,32 @@ public interface Cluster {
 
     /** {@link #onAll} restricted to the hosts of {@code role}. */
     <T> Map<String, T> onRole(String role, Function<Host, T> call, Duration deadline);
+
+    /**
+     * Reboots {@code hosts} at once, each by its own state machine, with the defaults, and waits for
+     * {@code quorum}. See {@link #reboot(Collection, Quorum, RebootOptions)}.
+     */
+    default RebootResults reboot(Collection<Host> hosts, Quorum quorum) {
+        return reboot(hosts, quorum, RebootOptions.defaults());
+    }
+
+    /**
+     * Reboots {@code hosts} at once, each by its own state machine (no host waits for another), and
+     * waits until {@code quorum} is decided: at once when its target made it, at the end of its
+     * countdown once its minimum made it. Hosts still on their way then are cancelled and reported
+     * with the state they were in.
+     *
+     * @return every host's outcome and the hosts that made it
+     * @throws QuorumException when fewer than the minimum made it, naming every missing host and its state
+     */
+    RebootResults reboot(Collection<Host> hosts, Quorum quorum, RebootOptions options);
+
+    /** Waits for state changes of this test's hosts (Emulab's StateWait); also injectable as a parameter. */
+    StateWait states();
+
+    /**
+     * Remote sync between the test JVM and processes on these hosts, through the run's barrier
+     * server; the same handle as an injected {@link Sync}. Started on first use.
+     */
+    Sync sync();
 }

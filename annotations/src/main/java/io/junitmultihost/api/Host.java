@@ -64,8 +64,29 @@ public interface Host {
     String cmdline();
 
     /**
-     * Asks the host to reboot and returns at once. The returned handle's
-     * {@link Reboot#awaitUp(Duration)} completes only once the host is back with a new boot id.
+     * Asks the host to reboot with {@link RebootOptions#defaults()} and returns at once. The
+     * returned handle's {@link Reboot#awaitUp(Duration)} completes only once the host is back with
+     * a new boot id.
      */
-    Reboot reboot();
+    default Reboot reboot() {
+        return reboot(RebootOptions.defaults());
+    }
+
+    /**
+     * Starts rebooting the host as {@code options} say and returns at once; the host's own state
+     * machine ({@link HostState}) runs in the background and publishes each state change. With
+     * {@link RebootOptions#withoutCommand()} nothing is sent: the handle watches for a reboot the
+     * host makes by itself or that a process of the test asks for.
+     */
+    Reboot reboot(RebootOptions options);
+
+    /** Reboots the host with the defaults and waits until it is back: {@code reboot().awaitUp(deadline)}. */
+    default String awaitReboot(Duration deadline) {
+        return reboot().awaitUp(deadline);
+    }
+
+    /** Reboots the host as {@code options} say and waits until it is ready; returns the new boot id. */
+    default String awaitReboot(RebootOptions options, Duration deadline) {
+        return reboot(options).awaitUp(deadline);
+    }
 }

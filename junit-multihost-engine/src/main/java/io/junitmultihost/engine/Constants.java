@@ -45,9 +45,19 @@ public final class Constants {
     public static final String DEFAULT_HOSTS_TIMEOUT = "60s";
 
     /**
-     * How long asking a host to reboot may take ({@code Host.reboot()}: reading the old boot id
-     * and starting the detached reboot command): {@value}. Waiting for the host to come back has
-     * its own deadline, given to {@code Reboot.awaitUp}.
+     * For a role whose {@code min} is below its {@code count}: how long gathering its hosts waits
+     * for more once it has {@code min} of them, when more may still come (hosts held by other
+     * classes, hosts that did not answer yet): {@value}. Then the test starts with what it has.
+     */
+    public static final String HOSTS_COUNTDOWN_PROPERTY_NAME = "multihost.hosts.countdown";
+
+    /** Default of {@link #HOSTS_COUNTDOWN_PROPERTY_NAME}: {@value}. */
+    public static final String DEFAULT_HOSTS_COUNTDOWN = "10s";
+
+    /**
+     * How long asking a host to reboot may take (starting the detached reboot command, within the
+     * reboot's REQUESTED phase): {@value}. The phases of a reboot have their own deadlines, in
+     * {@code RebootOptions}.
      */
     public static final String REBOOT_TIMEOUT_PROPERTY_NAME = "multihost.reboot.timeout";
 

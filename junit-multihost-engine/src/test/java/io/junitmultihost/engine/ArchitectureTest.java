@@ -38,7 +38,17 @@ class ArchitectureTest {
     void theUserApiAndSpiKnowNothingOfTheEngineOrTheTransport() {
         noClasses().that().resideInAnyPackage("io.junitmultihost.api..", "io.junitmultihost.spi..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.junitmultihost.engine..",
-                        "io.junitmultihost.jupiter..", "io.junitmultihost.ssh..", "io.junitmultihost.sync..")
+                        "io.junitmultihost.jupiter..", "io.junitmultihost.ssh..", "io.junitmultihost.sync.internal..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheSyncHandleSpeaksTheBarrierServersPublicTypes() {
+        // The Sync handle returns the barrier server's value types rather than copies of them;
+        // barrier-server is JDK-only, so the API module stays free of JUnit engines and SSH.
+        noClasses().that().resideInAnyPackage("io.junitmultihost.api..", "io.junitmultihost.spi..")
+                .and().doNotHaveSimpleName("Sync")
+                .should().dependOnClassesThat().resideInAnyPackage("io.junitmultihost.sync..")
                 .check(classes);
     }
 

@@ -216,9 +216,8 @@ final class PooledSshHost implements SshHost {
             }
             Session fresh = newSession(deadline);
             session = fresh;
-            if (reconnect) {
-                forwarding.reapply(fresh);
-            }
+            // Also after disconnect() dropped the session: forwards follow the pooled connection.
+            forwarding.reapply(fresh);
             return fresh;
         } finally {
             connecting.unlock();

@@ -5,10 +5,22 @@ import io.junitmultihost.api.CommandTimeoutException;
 import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.MultiHostException;
+import io.junitmultihost.api.Quorum;
+import io.junitmultihost.api.Reboot;
+import io.junitmultihost.api.RebootOptions;
+import io.junitmultihost.api.RebootResults;
+import io.junitmultihost.api.StateWait;
+import io.junitmultihost.api.Sync;
+import io.junitmultihost.engine.internal.sync.ClassSync;
+import io.junitmultihost.engine.internal.events.EventStateWait;
+import io.junitmultihost.engine.internal.events.HostEvents;
+import io.junitmultihost.engine.internal.reboot.Reboots;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -33,12 +45,18 @@ final class HostCluster implements Cluster {
 
     private final Map<String, List<Host>> byRole;
     private final int parallelism;
+    private final HostEvents events;
+    private final Function<HostCluster, ClassSync> openSync;
+    private ClassSync sync;
 
-    HostCluster(Map<String, List<Host>> byRole, int parallelism) {
+    HostCluster(Map<String, List<Host>> byRole, int parallelism, HostEvents events,
+            Function<HostCluster, ClassSync> openSync) {
         Map<String, List<Host>> copy = new LinkedHashMap<>();
         byRole.forEach((role, hosts) -> copy.put(role, List.copyOf(hosts)));
         this.byRole = Collections.unmodifiableMap(copy);
         this.parallelism = parallelism;
+        this.events = events;
+        this.openSync = openSync;
     }
 
     @Override
@@ -75,6 +93,52 @@ final class HostCluster implements Cluster {
     @Override
     public <T> Map<String, T> onRole(String role, Function<Host, T> call, Duration deadline) {
         return fanOut(role(role), call, deadline);
+    }
+
+    /**
+     * Starts every host's reboot state machine at once (none waits for another) and waits for the
+     * quorum; hosts not of this test are refused before anything is rebooted.
+     */
+    @Override
+    public RebootResults reboot(Collection<Host> hosts, Quorum quorum, RebootOptions options) {
+        List<Host> targets = List.copyOf(new LinkedHashSet<>(hosts));
+        if (targets.isEmpty()) {
+            throw new ConfigurationException("A reboot needs at least one host.");
+        }
+        List<Host> mine = hosts();
+        for (Host host : targets) {
+            if (!mine.contains(host)) {
+                throw new ConfigurationException("Host [" + host.name() + "] is not one of this test's hosts "
+                        + names(mine) + "; reboot only hosts the test holds.");
+            }
+        }
+        Quorum concrete = quorum.forHosts(targets.size());
+        List<Reboot> reboots = new ArrayList<>();
+        for (Host host : targets) {
+            reboots.add(host instanceof RemoteHost remote ? remote.beginReboot(options) : host.reboot(options));
+        }
+        return Reboots.awaitQuorum(targets, reboots, concrete);
+    }
+
+    @Override
+    public StateWait states() {
+        return new EventStateWait(events, names(hosts()));
+    }
+
+    @Override
+    public synchronized Sync sync() {
+        if (sync == null) {
+            sync = openSync.apply(this);
+        }
+        return sync;
+    }
+
+    /** Closes the class's sync scope, if one was opened; when the hosts go back to the pool. */
+    synchronized void closeSync() {
+        if (sync != null) {
+            sync.close();
+            sync = null;
+        }
     }
 
     private <T> Map<String, T> fanOut(List<Host> targets, Function<Host, T> call, Duration deadline) {

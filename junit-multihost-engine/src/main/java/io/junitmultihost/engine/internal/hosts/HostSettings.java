@@ -4,12 +4,14 @@ import static io.junitmultihost.engine.Constants.CONNECT_TIMEOUT_PROPERTY_NAME;
 import static io.junitmultihost.engine.Constants.DEFAULT_CONNECT_TIMEOUT;
 import static io.junitmultihost.engine.Constants.DEFAULT_EXEC_TIMEOUT;
 import static io.junitmultihost.engine.Constants.DEFAULT_FANOUT_PARALLELISM;
+import static io.junitmultihost.engine.Constants.DEFAULT_HOSTS_COUNTDOWN;
 import static io.junitmultihost.engine.Constants.DEFAULT_HOSTS_TIMEOUT;
 import static io.junitmultihost.engine.Constants.DEFAULT_PROVIDER;
 import static io.junitmultihost.engine.Constants.DEFAULT_REBOOT_COMMAND;
 import static io.junitmultihost.engine.Constants.DEFAULT_REBOOT_TIMEOUT;
 import static io.junitmultihost.engine.Constants.EXEC_TIMEOUT_PROPERTY_NAME;
 import static io.junitmultihost.engine.Constants.FANOUT_PARALLELISM_PROPERTY_NAME;
+import static io.junitmultihost.engine.Constants.HOSTS_COUNTDOWN_PROPERTY_NAME;
 import static io.junitmultihost.engine.Constants.HOSTS_TIMEOUT_PROPERTY_NAME;
 import static io.junitmultihost.engine.Constants.PROVIDER_PROPERTY_NAME;
 import static io.junitmultihost.engine.Constants.REBOOT_COMMAND_PROPERTY_NAME;
@@ -33,9 +35,11 @@ import java.util.Map;
  * @param rebootTimeout how long asking for a reboot may take
  * @param rebootCommand the command that reboots a host
  * @param fanoutParallelism at most how many hosts a fan-out drives at once
+ * @param hostsCountdown how long gathering a quorum role waits for more hosts once it has its min
  */
 public record HostSettings(ProviderConfig config, String provider, Duration execTimeout, Duration connectTimeout,
-        Duration hostsTimeout, Duration rebootTimeout, String rebootCommand, int fanoutParallelism) {
+        Duration hostsTimeout, Duration rebootTimeout, String rebootCommand, int fanoutParallelism,
+        Duration hostsCountdown) {
 
     /** Reads the settings; a {@link ConfigurationException} naming the key for a bad value. */
     public static HostSettings from(Map<String, String> parameters) {
@@ -50,7 +54,17 @@ public record HostSettings(ProviderConfig config, String provider, Duration exec
                 positive(config, CONNECT_TIMEOUT_PROPERTY_NAME, DEFAULT_CONNECT_TIMEOUT),
                 positive(config, HOSTS_TIMEOUT_PROPERTY_NAME, DEFAULT_HOSTS_TIMEOUT),
                 positive(config, REBOOT_TIMEOUT_PROPERTY_NAME, DEFAULT_REBOOT_TIMEOUT),
-                config.get(REBOOT_COMMAND_PROPERTY_NAME, DEFAULT_REBOOT_COMMAND), parallelism);
+                config.get(REBOOT_COMMAND_PROPERTY_NAME, DEFAULT_REBOOT_COMMAND), parallelism,
+                notNegative(config, HOSTS_COUNTDOWN_PROPERTY_NAME, DEFAULT_HOSTS_COUNTDOWN));
+    }
+
+    private static Duration notNegative(ProviderConfig config, String key, String defaultValue) {
+        Duration value = config.getDuration(key, ProviderConfig.parseDuration(key, defaultValue));
+        if (value.isNegative()) {
+            throw new ConfigurationException("Configuration parameter [" + key + "] must not be negative, was ["
+                    + config.get(key, defaultValue) + "].");
+        }
+        return value;
     }
 
     private static Duration positive(ProviderConfig config, String key, String defaultValue) {

@@ -4,38 +4,43 @@ import io.junitmultihost.api.Command;
 import io.junitmultihost.api.ExecResult;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.Reboot;
-import io.junitmultihost.api.RebootException;
+import io.junitmultihost.api.RebootOptions;
+import io.junitmultihost.engine.internal.events.HostEvents;
+import io.junitmultihost.engine.internal.sync.SyncReachable;
+import io.junitmultihost.engine.internal.reboot.RebootDefaults;
+import io.junitmultihost.engine.internal.reboot.Reboots;
+import io.junitmultihost.spi.HostControl;
 import io.junitmultihost.spi.HostSpec;
 import io.junitmultihost.ssh.RemoteCommand;
 import io.junitmultihost.ssh.RemoteResult;
-import io.junitmultihost.ssh.ShellQuote;
-import io.junitmultihost.ssh.SshConnectException;
 import io.junitmultihost.ssh.SshHost;
-import io.junitmultihost.ssh.SshSessionLostException;
-import io.junitmultihost.ssh.SshTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** A {@link Host} over the pooled SSH connection of the transport. */
-final class RemoteHost implements Host {
-
-    private static final Logger LOG = LoggerFactory.getLogger(RemoteHost.class);
+final class RemoteHost implements Host, SyncReachable {
 
     private final HostSpec spec;
     private final SshHost ssh;
     private final Set<String> roles;
     private final HostSettings settings;
+    private final HostEvents events;
 
-    RemoteHost(HostSpec spec, SshHost ssh, Set<String> roles, HostSettings settings) {
+    RemoteHost(HostSpec spec, SshHost ssh, Set<String> roles, HostSettings settings, HostEvents events) {
         this.spec = spec;
         this.ssh = ssh;
         this.roles = Set.copyOf(roles);
         this.settings = settings;
+        this.events = events;
+    }
+
+    /** The host's power and link control, for simulated hosts (tests of faults). */
+    Optional<HostControl> control() {
+        return spec.control();
     }
 
     @Override
@@ -114,29 +119,21 @@ final class RemoteHost implements Host {
     }
 
     /**
-     * Reads the boot id, then starts the reboot command detached, after a short sleep, so that
-     * this call returns before the host drops the connection; a connection dropped while asking
-     * is expected and not an error.
+     * Starts the host's reboot state machine and returns once the old boot id is read; see
+     * {@link io.junitmultihost.engine.internal.reboot.Reboots}.
      */
     @Override
-    public Reboot reboot() {
-        Duration deadline = settings.rebootTimeout();
-        String oldBootId = BootId.require(exec(Command.of("cat", BootId.PATH).withDeadline(deadline)));
-        String script = "nohup sh -c " + ShellQuote.quote("sleep 0.2; " + settings.rebootCommand())
-                + " >/dev/null 2>&1 &";
-        try {
-            RemoteResult asked = ssh.exec(RemoteCommand.shell(script), deadline);
-            if (asked.exitCode() != 0) {
-                throw new RebootException("Host [" + name() + "] refused to start the reboot command ["
-                        + settings.rebootCommand() + "]: exit [" + asked.exitCode() + "], stderr ["
-                        + BootId.shorten(new String(asked.stderr(), java.nio.charset.StandardCharsets.UTF_8))
-                        + "]. Check that the user may reboot the host.");
-            }
-        } catch (SshSessionLostException | SshTimeoutException | SshConnectException e) {
-            LOG.debug("Host [{}] dropped the connection while asked to reboot, as expected: {}", name(), e.getMessage());
-        }
-        LOG.info("Host [{}] asked to reboot; its boot id was [{}].", name(), oldBootId);
-        return new HostReboot(this, ssh, oldBootId, settings.connectTimeout());
+    public Reboot reboot(RebootOptions options) {
+        return Reboots.start(this, ssh, options, rebootDefaults(), events);
+    }
+
+    /** Starts the host's reboot state machine and returns at once, for reboots of many hosts. */
+    Reboot beginReboot(RebootOptions options) {
+        return Reboots.begin(this, ssh, options, rebootDefaults(), events);
+    }
+
+    private RebootDefaults rebootDefaults() {
+        return new RebootDefaults(settings.rebootCommand(), settings.rebootTimeout(), settings.connectTimeout());
     }
 
     private static RemoteCommand toRemote(Command command) {
@@ -158,5 +155,15 @@ final class RemoteHost implements Host {
     @Override
     public String toString() {
         return "Host[" + name() + " " + spec.user() + "@" + address() + ":" + spec.port() + ", roles=" + roles + "]";
+    }
+
+    @Override
+    public int forwardToTestJvm(int localPort, Duration deadline) {
+        return SshFailures.translated(() -> ssh.forwardRemote(0, "127.0.0.1", localPort, deadline)).port();
+    }
+
+    @Override
+    public void reconnect(Duration deadline) {
+        SshFailures.translated(() -> ssh.exec(RemoteCommand.argv("true"), deadline));
     }
 }

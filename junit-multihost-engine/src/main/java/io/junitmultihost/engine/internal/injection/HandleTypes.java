@@ -2,6 +2,8 @@ package io.junitmultihost.engine.internal.injection;
 
 import io.junitmultihost.api.Cluster;
 import io.junitmultihost.api.Host;
+import io.junitmultihost.api.StateWait;
+import io.junitmultihost.api.Sync;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
@@ -13,9 +15,11 @@ final class HandleTypes {
     private HandleTypes() {
     }
 
-    /** Whether the parameter is exactly {@code Host}, {@code Cluster} or {@code List<Host>}. */
+    /** Whether the parameter is exactly {@code Host}, {@code Cluster}, {@code StateWait}, {@code Sync} or {@code List<Host>}. */
     static boolean isHandle(Parameter parameter) {
-        return parameter.getType() == Host.class || parameter.getType() == Cluster.class || isHostList(parameter);
+        return parameter.getType() == Host.class || parameter.getType() == Cluster.class
+                || parameter.getType() == StateWait.class || parameter.getType() == Sync.class
+                || isHostList(parameter);
     }
 
     static boolean isHostList(Parameter parameter) {

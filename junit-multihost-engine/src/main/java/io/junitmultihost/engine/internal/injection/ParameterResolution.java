@@ -11,17 +11,19 @@ import java.util.Set;
 
 /**
  * Fills parameters with handles by exact type: {@code @Role("x") Host}, {@code @Role("x")
- * List<Host>}, {@code Cluster}, and {@code Host} alone when the class has exactly one host.
+ * List<Host>}, {@code Cluster}, {@code StateWait}, {@code Sync}, and {@code Host} alone when the class has
+ * exactly one host.
  * Anything else is an error worded like Jupiter's. Internal: used by the engine and the Jupiter
  * extension.
  */
 public final class ParameterResolution {
 
     private static final List<HandleResolver> RESOLVERS = List.of(
-            new RoleHostResolver(), new RoleHostListResolver(), new ClusterResolver(), new OnlyHostResolver());
+            new RoleHostResolver(), new RoleHostListResolver(), new ClusterResolver(), new StateWaitResolver(), new SyncResolver(),
+            new OnlyHostResolver());
 
     private static final String KINDS = " Parameters can be @Role(\"name\") Host, @Role(\"name\") List<Host>,"
-            + " Cluster, or Host alone when the class has exactly one host.";
+            + " Cluster, StateWait, Sync, or Host alone when the class has exactly one host.";
 
     private ParameterResolution() {
     }

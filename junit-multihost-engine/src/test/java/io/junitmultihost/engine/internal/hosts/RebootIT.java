@@ -58,8 +58,8 @@ class RebootIT {
 
             assertThatThrownBy(() -> reboot.awaitUp(Duration.ofSeconds(1))).isInstanceOf(RebootException.class)
                     .hasMessageContaining("Host [host-1] did not come back with a new boot id within [PT1S]")
-                    .hasMessageContaining("phase [waiting for the host to go down]")
-                    .hasMessageContaining("last seen [boot id [" + reboot.oldBootId() + "]]")
+                    .hasMessageContaining("phase [REQUESTED: waiting for the host to go down]")
+                    .hasMessageContaining("last seen [still on the old boot [" + reboot.oldBootId() + "]]")
                     .hasMessageContaining("may have failed or not be permitted");
             assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
         }

@@ -1,0 +1,65 @@
+package io.junitmultihost.api;
+
+import io.junitmultihost.sync.SyncClient;
+import io.junitmultihost.sync.SyncRequest;
+import io.junitmultihost.sync.SyncResult;
+import java.time.Duration;
+import java.util.Collection;
+
+/**
+ * Remote sync between the test JVM and processes on the test's hosts (TETware's tet_remsync,
+ * lkp-tests' cluster state), through the run's barrier server. Injected into test methods; never
+ * null.
+ *
+ * <p>Participants are named: the test JVM is {@link #CONTROLLER}, a process on a host is the
+ * host's name. A process on a host reaches the server with nothing installed but curl, through the
+ * script at {@link #script(Host)}:
+ *
+ * <pre>{@code
+ * db.execShell(sync.script(db) + " sync db-up --participants controller --timeout 30s &");
+ * sync.remsync("db-up", List.of(db.name()), Duration.ofSeconds(30));
+ * }</pre>
+ *
+ * <p>The server listens on the test JVM's loopback only; each host reaches it through an SSH
+ * remote forward, and every call carries the run's random token, which the engine writes to a
+ * file only the host's user can read ({@code ~/.multihost/sync.env}). While the engine reboots a
+ * host, that host's absence is expected and does not fail a sync; a host that dies, or whose
+ * process dies, fails every syncpoint it was expected at at once, with its name.
+ */
+public interface Sync {
+
+    /** The participant name of the test JVM: {@value}. */
+    String CONTROLLER = "controller";
+
+    /**
+     * Meets {@code participants} at {@code syncpoint}, voting YES: returns once every one of them
+     * synced YES.
+     *
+     * @param syncpoint a name, or digits for a numbered syncpoint ({@code "0"}: the next one)
+     * @param participants host names (or other participant names), the caller excluded
+     * @param timeout the overall deadline
+     * @throws io.junitmultihost.sync.SyncFailedException naming each participant's state (not
+     *     synced, synced NO, timed out, dead) when the sync did not succeed
+     */
+    SyncResult remsync(String syncpoint, Collection<String> participants, Duration timeout);
+
+    /**
+     * A sync with everything TET offers: vote, message, inactivity wait, numbered syncpoints. Does
+     * not throw for a failed sync: read {@link SyncResult#success()} or call
+     * {@link SyncResult#orThrow()}.
+     */
+    SyncResult sync(SyncRequest request);
+
+    /** Aborts every sync of this test class with {@code reason}: everyone blocked returns at once. */
+    void abort(String reason);
+
+    /** The test JVM's own client, for cluster state (write_state, wait_ready), keys and events. */
+    SyncClient client();
+
+    /**
+     * The path of the {@code mh-sync} script on {@code host}, ready to run from the host's shell;
+     * it reads the server's address, the token and the participant name from the file the engine
+     * wrote.
+     */
+    String script(Host host);
+}

@@ -1,0 +1,551 @@
+package io.junitmultihost.engine.internal.reboot;
+
+import io.junitmultihost.api.Host;
+import io.junitmultihost.api.HostState;
+import io.junitmultihost.api.RebootAttempt;
+import io.junitmultihost.api.RebootOptions;
+import io.junitmultihost.engine.internal.events.HostEvents;
+import io.junitmultihost.ssh.RemoteProcess;
+import io.junitmultihost.ssh.RemoteResult;
+import io.junitmultihost.ssh.ShellQuote;
+import io.junitmultihost.ssh.SshException;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One host's reboot state machine, run on a thread of its own: {@code PREPARING -> REQUESTED ->
+ * DOWN -> UP -> VERIFIED -> READY}, back to {@code PREPARING} (or {@code REQUESTED}) for a wrong
+ * kernel or magic, back to {@code DOWN} for a reboot during the stability period, and
+ * {@code FAILED} when a phase outlives its deadline or retries run out. No boot the machine has
+ * seen before ever counts as up.
+ */
+final class RebootMachine implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RebootMachine.class);
+
+    /** How long the watching session may take to print the boot id it watches. */
+    private static final Duration WATCH_START = Duration.ofSeconds(10);
+    /** How often a fresh connection checks a host that should be going down, besides the watching session. */
+    private static final long DOWN_PROBE_NANOS = Duration.ofSeconds(2).toNanos();
+    /** One TCP connect attempt while waiting for sshd: short, so that a dropped SYN is retried soon. */
+    private static final Duration TCP_ATTEMPT = Duration.ofMillis(250);
+    /**
+     * Backoff between polls for a new boot: from 25 ms, times 1.5, capped at 100 ms, so that sshd
+     * accepting is noticed within about 100 ms, leaving the rest of 300 ms for the SSH handshake.
+     * A refused TCP connect costs the host next to nothing.
+     */
+    private static final long FIRST_PAUSE_NANOS = Duration.ofMillis(25).toNanos();
+    private static final long MAX_PAUSE_NANOS = Duration.ofMillis(100).toNanos();
+    /** Backoff while the old boot still answers: handshakes cost CPU, and the old boot is not going to turn new. */
+    private static final long OLD_BOOT_PAUSE_NANOS = Duration.ofSeconds(1).toNanos();
+    /** Less time than this left is not worth another try of the test command. */
+    private static final long MIN_ATTEMPT_NANOS = Duration.ofMillis(50).toNanos();
+    /** How many extra boots during stability periods are borne before the host counts as flapping. */
+    private static final int MAX_EXTRA_BOOTS = 5;
+
+    private final Host host;
+    private final BootProbe probe;
+    private final RebootOptions options;
+    private final RebootDefaults defaults;
+    private final RebootProgress progress;
+    private final HostEvents events;
+    private final Set<String> seenBoots = new LinkedHashSet<>();
+    private volatile boolean cancelled;
+    private volatile String cancelReason = "cancelled by the caller";
+    private String current;
+    private RemoteProcess watch;
+    private String back = "";
+
+    RebootMachine(Host host, BootProbe probe, RebootOptions options, RebootDefaults defaults, RebootProgress progress,
+            HostEvents events) {
+        this.host = host;
+        this.probe = probe;
+        this.options = options;
+        this.defaults = defaults;
+        this.progress = progress;
+        this.events = events;
+    }
+
+    /** Asks the machine to stop; it ends in CANCELLED at its next step. */
+    void cancel(String reason) {
+        cancelReason = reason;
+        cancelled = true;
+        progress.wake();
+    }
+
+    @Override
+    public void run() {
+        try {
+            progress.enter(HostState.PREPARING, null, "reading the old boot id");
+            for (int attempt = 1;; attempt++) {
+                progress.attempt(attempt);
+                String magic = options.magic() ? PrepareStep.newMagic() : null;
+                prepare(attempt, magic);
+                BootReading reading = request();
+                reading = settle(reading);
+                Optional<String> wrong = wrongBoot(reading, magic);
+                if (wrong.isEmpty()) {
+                    progress.enter(HostState.VERIFIED, current, verified(reading, magic));
+                    // the absence ends before READY is published, so that whoever sees READY sees it over
+                    events.endAbsence(host.name(), HostState.READY);
+                    progress.enter(HostState.READY, current, "rebooted in [" + seconds(progress.elapsed()) + "]"
+                            + (attempt > 1 ? " after [" + attempt + "] attempts" : ""));
+                    return;
+                }
+                if (attempt > options.maxRetries()) {
+                    throw new MachineFailure("Host [" + host.name() + "] came back [" + attempt + "] time(s) but not as"
+                            + " asked: " + wrong.get() + ". It is FAILED after [" + options.maxRetries() + "] retries;"
+                            + " check the boot loader's entry and the prepare step.");
+                }
+                back = "came back with " + wrong.get() + "; retry [" + attempt + "] of [" + options.maxRetries() + "]";
+                LOG.warn("Host [{}] {}.", host.name(), back);
+            }
+        } catch (MachineFailure e) {
+            end(HostState.FAILED, e.getMessage());
+        } catch (Cancelled e) {
+            end(HostState.CANCELLED, "Host [" + host.name() + "]: the reboot was " + cancelReason + ".");
+        } catch (RuntimeException e) {
+            LOG.warn("The reboot of host [{}] failed unexpectedly.", host.name(), e);
+            end(HostState.FAILED, "Host [" + host.name() + "]: the reboot failed unexpectedly: " + e + ".");
+        } finally {
+            progress.oldBootIdIfUnknown();
+            stopWatch();
+        }
+    }
+
+    private void end(HostState how, String detail) {
+        events.endAbsence(host.name(), how);
+        progress.enter(how, current, detail);
+    }
+
+    // ---- PREPARING -----------------------------------------------------------------------
+
+    private void prepare(int attempt, String magic) {
+        boolean steps = magic != null || options.prepare().isPresent();
+        if (attempt > 1) {
+            if (!steps) {
+                return;
+            }
+            progress.enter(HostState.PREPARING, current, back);
+            back = "";
+        }
+        long end = System.nanoTime() + options.prepareTimeout().toNanos();
+        if (attempt == 1) {
+            BootProbe.Read read = probe.readPooled(left(end, HostState.PREPARING, "read the old boot id"));
+            if (read.reading().isEmpty()) {
+                throw new MachineFailure("Host [" + host.name() + "] gave no boot id before its reboot: " + read.seen()
+                        + ". Check that the host is up and that /proc is mounted; nothing was rebooted.");
+            }
+            current = read.reading().get().bootId();
+            seenBoots.add(current);
+            progress.oldBootId(current);
+        }
+        if (magic != null && options.prepare().isEmpty()) {
+            PrepareStep.putMagic(host.name(), probe, magic, left(end, HostState.PREPARING, "put the magic in place"));
+        }
+        if (options.prepare().isPresent()) {
+            checkCancelled();
+            PrepareStep.runUserStep(host, options.prepare().get(),
+                    new RebootAttempt(attempt, Optional.ofNullable(magic), options.expectedKernelRelease()),
+                    left(end, HostState.PREPARING, "run the prepare step"));
+        }
+    }
+
+    // ---- REQUESTED -----------------------------------------------------------------------
+
+    /** Asks for the reboot (or expects one), waits until the host is seen going down, then until it is up. */
+    private BootReading request() {
+        String command = options.command().orElse(defaults.command());
+        String detail = options.sendsCommand() ? "asking with [" + command + "]" : "expecting a reboot made on the host";
+        progress.enter(HostState.REQUESTED, current, back.isEmpty() ? detail : back + "; " + detail);
+        back = "";
+        events.expectAbsence(host.name(), "reboot " + (options.sendsCommand() ? "requested" : "expected"));
+        long end = System.nanoTime() + options.downTimeout().toNanos();
+        startWatch(current, Duration.ofNanos(end - System.nanoTime()).plusSeconds(1));
+        Optional<String> watched = awaitWatchedBoot(end);
+        Optional<String> already = watched.filter(b -> !seenBoots.contains(b));
+        if (watched.isPresent() && already.isEmpty()) {
+            progress.seen("still on the old boot [" + watched.get() + "]");
+        }
+        if (already.isPresent()) {
+            progress.enter(HostState.DOWN, current, "the boot id had already changed to [" + already.get()
+                    + "] when the reboot was " + (options.sendsCommand() ? "about to be asked for" : "expected"));
+            return awaitUp(Optional.empty());
+        }
+        if (options.sendsCommand()) {
+            ask(command, end);
+        }
+        Optional<BootReading> early = awaitDown(end);
+        return awaitUp(early);
+    }
+
+    private void ask(String command, long end) {
+        String script = "nohup sh -c " + ShellQuote.quote("sleep 0.2; " + command) + " >/dev/null 2>&1 &";
+        Duration deadline = min(left(end, HostState.REQUESTED, "ask for the reboot"), defaults.askTimeout());
+        try {
+            RemoteResult asked = probe.exec(script, deadline);
+            if (asked.exitCode() != 0) {
+                throw new MachineFailure("Host [" + host.name() + "] refused to start the reboot command [" + command
+                        + "]: exit [" + asked.exitCode() + "], stderr [" + BootReading.shorten(asked.stderrText())
+                        + "]. Check that the user may reboot the host.");
+            }
+        } catch (SshException e) {
+            // The host may drop the connection before the call returns: expected, not an error.
+            LOG.debug("Host [{}] dropped the connection while asked to reboot, as expected: {}", host.name(), e.getMessage());
+        }
+    }
+
+    /**
+     * Waits until the host is seen going down: the watching session is cut, or a fresh connection
+     * fails, or it reads a boot id never seen (the whole reboot happened between two looks).
+     */
+    private Optional<BootReading> awaitDown(long end) {
+        long nextProbe = System.nanoTime() + DOWN_PROBE_NANOS;
+        while (true) {
+            checkCancelled();
+            if (watch != null && watch.isDone()) {
+                String how = watchEnd(watch, "the session waiting on the old boot");
+                watch = null;
+                if (how != null) {
+                    progress.enter(HostState.DOWN, current, how);
+                    return Optional.empty();
+                }
+            }
+            long now = System.nanoTime();
+            if (now - nextProbe >= 0) {
+                BootProbe.Read read = probe.readFresh(min(Duration.ofNanos(Math.max(end - now, 1)), defaults.connectTimeout()));
+                if (!read.answered()) {
+                    progress.enter(HostState.DOWN, current, "connections fail: " + read.seen());
+                    return Optional.empty();
+                }
+                if (read.reading().isPresent() && !seenBoots.contains(read.reading().get().bootId())) {
+                    progress.enter(HostState.DOWN, current, "not seen going down, but a fresh connection read a new boot id");
+                    return read.reading();
+                }
+                progress.seen(read.reading().map(r -> "still on the old boot [" + r.bootId() + "]").orElse(read.seen()));
+                nextProbe = System.nanoTime() + DOWN_PROBE_NANOS;
+            }
+            if (System.nanoTime() - end >= 0) {
+                throw new MachineFailure("Host [" + host.name() + "] did not go down within [" + options.downTimeout()
+                        + "] after the reboot was " + (options.sendsCommand() ? "asked for" : "expected")
+                        + ": phase [REQUESTED: waiting for the host to go down], last seen [" + lastSeen()
+                        + "]. The reboot command may have failed or not be permitted.");
+            }
+            waitSlice(Math.min(nextProbe, end));
+        }
+    }
+
+    // ---- DOWN ----------------------------------------------------------------------------
+
+    /**
+     * Polls until a boot id never seen before is read over a fresh connection: a cheap TCP connect
+     * first, retried with a backoff capped at 200 ms, then SSH once sshd accepts.
+     */
+    private BootReading awaitUp(Optional<BootReading> early) {
+        if (early.isPresent()) {
+            return up(early.get(), "read over a fresh connection");
+        }
+        long end = System.nanoTime() + options.upTimeout().toNanos();
+        long pause = FIRST_PAUSE_NANOS;
+        while (true) {
+            checkCancelled();
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                throw new MachineFailure("Host [" + host.name() + "] did not come back with a new boot id within ["
+                        + options.upTimeout() + "]: phase [DOWN: waiting for a new boot id], last seen ["
+                        + lastSeen() + "]; the old boot id was [" + progress.oldBootId() + "].");
+            }
+            BootProbe.Tcp tcp = probe.tcp(min(TCP_ATTEMPT, Duration.ofNanos(left)));
+            if (tcp == BootProbe.Tcp.ACCEPTING || tcp == BootProbe.Tcp.NOT_PROBED) {
+                long accepted = System.nanoTime();
+                BootProbe.Read read = probe.readFresh(min(Duration.ofNanos(left), defaults.connectTimeout().plusSeconds(5)));
+                if (read.reading().isPresent() && !seenBoots.contains(read.reading().get().bootId())) {
+                    return up(read.reading().get(), "read over a fresh connection in ["
+                            + (System.nanoTime() - accepted) / 1_000_000 + " ms] once sshd accepted");
+                }
+                boolean old = read.reading().isPresent();
+                progress.seen(old ? "the old boot [" + read.reading().get().bootId() + "] still answers" : read.seen());
+                sleep(Math.min(old ? OLD_BOOT_PAUSE_NANOS : pause, end - System.nanoTime()));
+            } else {
+                progress.seen(switch (tcp) {
+                    case REFUSED -> "connection refused: sshd is not listening";
+                    case TIMED_OUT -> "connection timed out: nothing answers";
+                    default -> "host unreachable";
+                });
+                if (tcp != BootProbe.Tcp.TIMED_OUT) {
+                    sleep(Math.min(pause, end - System.nanoTime()));
+                }
+            }
+            pause = Math.min(pause * 3 / 2, MAX_PAUSE_NANOS);
+        }
+    }
+
+    private BootReading up(BootReading reading, String how) {
+        current = reading.bootId();
+        seenBoots.add(current);
+        progress.newBoot(current);
+        probe.ssh().disconnect(); // the pooled session belonged to the old boot
+        progress.enter(HostState.UP, current, "new boot id " + how);
+        return reading;
+    }
+
+    // ---- UP: test command and stability ---------------------------------------------------
+
+    private BootReading settle(BootReading first) {
+        BootReading reading = first;
+        int extraBoots = 0;
+        long end = System.nanoTime() + options.verifyTimeout().plus(options.stableFor()).toNanos();
+        while (true) {
+            if (options.testCommand().isPresent()) {
+                runTestCommand(options.testCommand().get(), end);
+            }
+            if (options.stableFor().isZero()) {
+                return reading;
+            }
+            Stability stability = holdStable(end);
+            if (stability.reading().isPresent() && stability.stable()) {
+                return stability.reading().get();
+            }
+            extraBoots++;
+            if (extraBoots > MAX_EXTRA_BOOTS) {
+                throw new MachineFailure("Host [" + host.name() + "] kept rebooting: [" + extraBoots + "] boots did"
+                        + " not stay up for [" + options.stableFor() + "]; last seen [" + stability.what() + "].");
+            }
+            LOG.warn("Host [{}] rebooted again during its stability period of [{}]: {}.", host.name(),
+                    options.stableFor(), stability.what());
+            progress.enter(HostState.DOWN, current, "rebooted again during the stability period of ["
+                    + options.stableFor() + "]: " + stability.what());
+            reading = awaitUp(stability.reading());
+            end = System.nanoTime() + options.verifyTimeout().plus(options.stableFor()).toNanos();
+        }
+    }
+
+    private void runTestCommand(String command, long end) {
+        long pause = Duration.ofMillis(250).toNanos();
+        while (true) {
+            checkCancelled();
+            long left = end - System.nanoTime();
+            if (left < MIN_ATTEMPT_NANOS) {
+                throw new MachineFailure("Host [" + host.name() + "] is back with boot id [" + current + "] but its"
+                        + " test command [" + command + "] did not succeed within [" + options.verifyTimeout()
+                        + "]: phase [UP: checking the new boot], last seen [" + lastSeen() + "].");
+            }
+            try {
+                RemoteResult result = probe.exec(command, min(Duration.ofNanos(left), Duration.ofSeconds(30)));
+                if (result.exitCode() == 0) {
+                    return;
+                }
+                progress.seen("test command [" + command + "] exited [" + result.exitCode() + "], stderr ["
+                        + BootReading.shorten(result.stderrText()) + "]");
+            } catch (SshException e) {
+                progress.seen("test command [" + command + "]: " + e.getMessage());
+            }
+            sleep(Math.min(pause, end - System.nanoTime()));
+            pause = Math.min(pause * 2, Duration.ofSeconds(1).toNanos());
+        }
+    }
+
+    /**
+     * Holds a session on the new boot for the stability period; then a fresh read must find the same
+     * boot. A session cut early is confirmed with a fresh read before it counts as another reboot.
+     */
+    private Stability holdStable(long end) {
+        long until = System.nanoTime() + options.stableFor().toNanos();
+        while (true) {
+            checkCancelled();
+            long hold = until - System.nanoTime();
+            String cut = null;
+            if (hold > 0) {
+                startWatch(current, Duration.ofNanos(hold));
+                while (watch != null && !watch.isDone() && System.nanoTime() - until < 0) {
+                    waitSlice(until);
+                }
+                if (watch != null && watch.isDone()) {
+                    cut = watchEnd(watch, "the session held on the new boot");
+                }
+                stopWatch();
+            }
+            BootProbe.Read read = probe.readFresh(min(Duration.ofNanos(Math.max(end - System.nanoTime(), 1)),
+                    defaults.connectTimeout().plusSeconds(5)));
+            if (!read.answered()) {
+                return new Stability(false, Optional.empty(), "connections fail: " + read.seen());
+            }
+            if (read.reading().isEmpty()) {
+                progress.seen(read.seen());
+            } else if (!read.reading().get().bootId().equals(current)) {
+                return new Stability(false, read.reading(), "a fresh connection read the boot id ["
+                        + read.reading().get().bootId() + "]");
+            } else if (System.nanoTime() - until >= 0) {
+                return new Stability(true, read.reading(), "stable");
+            } else if (cut != null) {
+                progress.seen(cut + ", but the boot is the same");
+            }
+            if (System.nanoTime() - end >= 0) {
+                throw new MachineFailure("Host [" + host.name() + "] could not be checked for [" + options.stableFor()
+                        + "] of stability within [" + options.verifyTimeout() + "]: phase [UP: checking the new boot],"
+                        + " last seen [" + lastSeen() + "].");
+            }
+            sleep(Math.min(Duration.ofMillis(200).toNanos(), end - System.nanoTime()));
+        }
+    }
+
+    /**
+     * @param stable whether the boot stayed up for the whole period
+     * @param reading the boot read at the end, if the host answered
+     * @param what what was seen, for messages
+     */
+    private record Stability(boolean stable, Optional<BootReading> reading, String what) {
+    }
+
+    // ---- VERIFIED ------------------------------------------------------------------------
+
+    private Optional<String> wrongBoot(BootReading reading, String magic) {
+        StringBuilder wrong = new StringBuilder();
+        if (options.expectedKernelRelease().isPresent() && !options.expectedKernelRelease().get().equals(reading.release())) {
+            wrong.append("kernel release [").append(reading.release()).append("] where [")
+                    .append(options.expectedKernelRelease().get()).append("] was expected");
+        }
+        if (magic != null && !reading.cmdlineHas(magic)) {
+            wrong.append(wrong.length() == 0 ? "" : " and ").append("the kernel command line [")
+                    .append(BootReading.shorten(reading.cmdline())).append("] without this boot's magic [").append(magic)
+                    .append("]");
+        }
+        return wrong.length() == 0 ? Optional.empty() : Optional.of(wrong.toString());
+    }
+
+    private String verified(BootReading reading, String magic) {
+        if (options.expectedKernelRelease().isEmpty() && magic == null) {
+            return "kernel release [" + reading.release() + "]; nothing more was asked";
+        }
+        return "kernel release [" + reading.release() + "]" + (options.expectedKernelRelease().isPresent() ? " as expected" : "")
+                + (magic == null ? "" : ", magic [" + magic + "] on the kernel command line");
+    }
+
+    // ---- the watching session ------------------------------------------------------------
+
+    private void startWatch(String bootId, Duration hold) {
+        stopWatch();
+        try {
+            watch = probe.watch(bootId, hold);
+        } catch (SshException e) {
+            watch = null;
+            progress.seen("the watching session could not start: " + e.getMessage());
+        }
+    }
+
+    /** The boot id the watching session printed, waiting up to {@link #WATCH_START}; empty when it printed none. */
+    private Optional<String> awaitWatchedBoot(long end) {
+        long until = Math.min(end, System.nanoTime() + WATCH_START.toNanos());
+        while (watch != null) {
+            Optional<String> boot = BootProbe.watchedBoot(watch);
+            if (boot.isPresent() || watch.isDone() || System.nanoTime() - until >= 0) {
+                return boot;
+            }
+            sleep(Duration.ofMillis(5).toNanos());
+        }
+        return Optional.empty();
+    }
+
+    /** How the watching session ended, as a sign of going down; null when it ended without one. */
+    private String watchEnd(RemoteProcess ended, String what) {
+        CompletableFuture<RemoteResult> result = ended.future();
+        if (result.isCompletedExceptionally()) {
+            String cause;
+            try {
+                result.join();
+                cause = "ended";
+            } catch (RuntimeException e) {
+                cause = e.getCause() == null ? e.toString() : e.getCause().getMessage();
+            }
+            return what + " was cut (" + cause + ")";
+        }
+        RemoteResult r = result.getNow(null);
+        Optional<String> printed = BootProbe.watchedBoot(ended);
+        if (r != null && r.exitCode() == 0 && printed.isPresent() && seenBoots.contains(printed.get())) {
+            return null; // it slept its full time
+        }
+        return what + " ended with exit [" + (r == null ? "?" : r.exitCode()) + "]"
+                + printed.filter(b -> !b.equals(current)).map(b -> " on boot [" + b + "]").orElse("");
+    }
+
+    private void stopWatch() {
+        RemoteProcess running = watch;
+        watch = null;
+        if (running != null && !running.isDone()) {
+            try {
+                running.cancel();
+            } catch (RuntimeException e) {
+                LOG.debug("Host [{}]: ending the watching session failed: {}", host.name(), e.toString());
+            }
+        }
+    }
+
+    // ---- time ----------------------------------------------------------------------------
+
+    private Duration left(long end, HostState phase, String what) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+            throw new MachineFailure("Host [" + host.name() + "] ran out of time in phase [" + phase + "] before it"
+                    + " could " + what + "; last seen [" + lastSeen() + "].");
+        }
+        return Duration.ofNanos(left);
+    }
+
+    /** Waits until {@code until} or a state change, at most 100 ms at a time, watching for a cancel. */
+    private void waitSlice(long until) {
+        long nanos = Math.min(until - System.nanoTime(), Duration.ofMillis(100).toNanos());
+        if (watch != null && !watch.isDone() && nanos > 0) {
+            try {
+                watch.await(Duration.ofNanos(nanos));
+            } catch (RuntimeException e) {
+                // it ended; the caller reads how
+            }
+        } else {
+            sleep(nanos);
+        }
+    }
+
+    private void sleep(long nanos) {
+        checkCancelled();
+        try {
+            progress.pause(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancel("interrupted");
+        }
+        checkCancelled();
+    }
+
+    private void checkCancelled() {
+        if (cancelled) {
+            throw new Cancelled();
+        }
+    }
+
+    private String lastSeen() {
+        String seen = progress.lastSeen();
+        return seen.isEmpty() ? "nothing yet" : seen;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    static String seconds(Duration d) {
+        return String.format(java.util.Locale.ROOT, "%.3f s", d.toNanos() / 1e9);
+    }
+
+    /** Unwinds the machine after {@link #cancel}. */
+    private static final class Cancelled extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Cancelled() {
+            super(null, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.junitmultihost.engine.internal.sync;
+
+import java.time.Duration;
+
+/**
+ * A host that can reach a port of the test JVM's loopback: an SSH remote forward from the host's
+ * loopback. Implemented by the engine's hosts. Internal.
+ */
+public interface SyncReachable {
+
+    /**
+     * Forwards a port on the host's loopback to {@code localPort} on the test JVM's loopback and
+     * returns the host's port. The forward is set up again on the same port after a reconnect.
+     */
+    int forwardToTestJvm(int localPort, Duration deadline);
+
+    /** Makes sure the host's connection (and so its forwards) is up, for example after a reboot. */
+    void reconnect(Duration deadline);
+}
