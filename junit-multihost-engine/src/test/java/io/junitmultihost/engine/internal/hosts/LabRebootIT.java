@@ -242,7 +242,7 @@ class LabRebootIT {
     }
 
     /** Fails (CI=true) or skips (elsewhere) when this machine cannot run the lab: not root, or tools missing. */
-    private static void requireLab() {
+    static void requireLab() {
         String problem = null;
         if (!"root".equals(System.getProperty("user.name"))) {
             problem = "the lab needs root";

@@ -1,0 +1,190 @@
+package io.junitmultihost.engine.internal.hosts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.junitmultihost.api.Command;
+import io.junitmultihost.api.ExecResult;
+import io.junitmultihost.api.Host;
+import io.junitmultihost.api.Sync;
+import io.junitmultihost.engine.internal.model.RoleDeclaration;
+import io.junitmultihost.sync.SyncOutcome;
+import io.junitmultihost.sync.SyncRejectedException;
+import io.junitmultihost.sync.SyncRequest;
+import io.junitmultihost.sync.SyncResult;
+import io.junitmultihost.sync.SyncState;
+import io.junitmultihost.sync.Vote;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Remote sync through the engine's {@link Sync} handle: shell scripts on two hosts (mh-sync over
+ * curl, through SSH remote forwards) and the test JVM meet at syncpoints; a host that dies fails
+ * the others at once, naming it; votes and messages make the round trip; an engine-initiated
+ * reboot while a sync waits for the host is not taken for a death. On embedded hosts and on the
+ * lab (real OpenSSH hosts in namespaces; fails under CI=true when the lab cannot run).
+ */
+class SyncIT {
+
+    private static final Duration STEP = Duration.ofSeconds(30);
+
+    @ParameterizedTest(name = "on {0} hosts")
+    @ValueSource(strings = {"embedded", "lab"})
+    void shellScriptsOnTwoHostsAndTheTestJvmMeetAtSyncpoints(String provider) throws Exception {
+        try (Hosts hosts = Hosts.of(provider, 2)) {
+            Host a = hosts.get(0);
+            Host b = hosts.get(1);
+            CompletableFuture<ExecResult> onA = script(hosts.sync, a, "sync one --participants controller," + b.name()
+                    + " --timeout 30s && \"$MH\" sync two --participants controller," + b.name() + " --timeout 30s");
+            CompletableFuture<ExecResult> onB = script(hosts.sync, b, "sync one --participants controller," + a.name()
+                    + " --timeout 30s && \"$MH\" sync two --participants controller," + a.name() + " --timeout 30s");
+
+            SyncResult one = hosts.sync.remsync("one", List.of(a.name(), b.name()), STEP);
+            SyncResult two = hosts.sync.remsync("two", List.of(a.name(), b.name()), STEP);
+
+            assertThat(one.states()).containsValues(SyncState.SYNCED_YES).doesNotContainValue(SyncState.DEAD);
+            assertThat(two.success()).isTrue();
+            assertThat(onA.get(30, TimeUnit.SECONDS).exitCode()).as(onA.get().stderr()).isZero();
+            assertThat(onB.get(30, TimeUnit.SECONDS).exitCode()).as(onB.get().stderr()).isZero();
+        }
+    }
+
+    @ParameterizedTest(name = "on {0} hosts")
+    @ValueSource(strings = {"embedded", "lab"})
+    void aHostThatDiesMidSyncFailsTheOthersAtOnceNamingIt(String provider) throws Exception {
+        try (Hosts hosts = Hosts.of(provider, 2)) {
+            Host alive = hosts.get(0);
+            Host doomed = hosts.get(1);
+            CompletableFuture<ExecResult> onDoomed = script(hosts.sync, doomed,
+                    "sync gather --participants controller," + alive.name() + " --timeout 60s");
+            CompletableFuture<SyncResult> controller = hosts.sync.client().syncAsync(
+                    SyncRequest.to("gather").with(alive.name(), doomed.name()).timeout(Duration.ofSeconds(60)));
+            awaitArrivals(hosts.sync, "gather", List.of("controller", doomed.name()));
+
+            Instant killed = Instant.now();
+            RebootMachineIT.control(doomed).powerOff();
+            SyncResult result = controller.get(60, TimeUnit.SECONDS);
+
+            assertThat(Duration.between(killed, Instant.now())).isLessThan(Duration.ofSeconds(20));
+            assertThat(result.success()).isFalse();
+            assertThat(result.states()).containsEntry(doomed.name(), SyncState.DEAD)
+                    .containsEntry(alive.name(), SyncState.NOT_SYNCED);
+            assertThat(result.reason()).contains(doomed.name());
+            ExecResult late = script(hosts.sync, alive, "sync gather --participants controller," + doomed.name()
+                    + " --timeout 60s").get(30, TimeUnit.SECONDS);
+            assertThat(late.exitCode()).as("a late arrival at a failed syncpoint").isNotZero();
+            onDoomed.handle((r, e) -> null).get(60, TimeUnit.SECONDS);
+            RebootMachineIT.control(doomed).powerOn();
+        }
+    }
+
+    @ParameterizedTest(name = "on {0} hosts")
+    @ValueSource(strings = {"embedded", "lab"})
+    void aNoVoteAndAMessageMakeTheRoundTrip(String provider) throws Exception {
+        try (Hosts hosts = Hosts.of(provider, 1)) {
+            Host host = hosts.get(0);
+            CompletableFuture<ExecResult> sender = script(hosts.sync, host,
+                    "sync report --participants controller --vote no --message 'disk full on /var' --timeout 30s");
+
+            SyncResult report = hosts.sync.sync(SyncRequest.to("report").with(host.name()).timeout(STEP));
+
+            assertThat(report.success()).isFalse();
+            assertThat(report.states()).containsEntry(host.name(), SyncState.SYNCED_NO);
+            assertThat(report.message()).hasValueSatisfying(m -> assertThat(m.text()).isEqualTo("disk full on /var"));
+            sender.get(30, TimeUnit.SECONDS);
+
+            CompletableFuture<ExecResult> receiver = script(hosts.sync, host,
+                    "sync go --participants controller --timeout 30s");
+            SyncResult go = hosts.sync.sync(SyncRequest.to("go").with(host.name()).vote(Vote.YES)
+                    .message("start the load at 10:00").timeout(STEP));
+
+            assertThat(go.success()).isTrue();
+            assertThat(receiver.get(30, TimeUnit.SECONDS).stdout()).contains("start the load at 10:00");
+        }
+    }
+
+    @ParameterizedTest(name = "on {0} hosts")
+    @ValueSource(strings = {"embedded", "lab"})
+    void anEngineRebootWhileASyncWaitsForTheHostIsNotADeath(String provider) throws Exception {
+        try (Hosts hosts = Hosts.of(provider, 1)) {
+            Host host = hosts.get(0);
+            CompletableFuture<SyncResult> controller = hosts.sync.client().syncAsync(
+                    SyncRequest.to("after-reboot").with(host.name()).timeout(Duration.ofSeconds(90)));
+
+            String newBoot = host.reboot().awaitUp(Duration.ofSeconds(90));
+            ExecResult afterwards = script(hosts.sync, host,
+                    "sync after-reboot --participants controller --timeout 30s").get(60, TimeUnit.SECONDS);
+
+            assertThat(afterwards.exitCode()).as(afterwards.stderr()).isZero();
+            SyncResult result = controller.get(30, TimeUnit.SECONDS);
+            assertThat(result.outcome()).isEqualTo(SyncOutcome.RELEASED);
+            assertThat(host.bootId()).isEqualTo(newBoot);
+        }
+    }
+
+    /** Runs mh-sync with {@code arguments} on {@code host} in the background of this JVM. */
+    private static CompletableFuture<ExecResult> script(Sync sync, Host host, String arguments) {
+        String mh = sync.script(host);
+        return CompletableFuture.supplyAsync(() -> host.exec(Command.shell("\"$MH\" " + arguments)
+                .withEnv("MH", mh).withDeadline(Duration.ofSeconds(90))));
+    }
+
+    private static void awaitArrivals(Sync sync, String syncpoint, List<String> expected) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < end) {
+            try {
+                Map<String, SyncState> states = sync.client().status(syncpoint).states();
+                if (expected.stream().allMatch(p -> states.get(p) == SyncState.SYNCED_YES)) {
+                    return;
+                }
+            } catch (SyncRejectedException e) {
+                // nobody has arrived yet
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("Not everyone of " + expected + " arrived at [" + syncpoint + "] within 30 s.");
+    }
+
+    /** A pool and a lease of {@code n} hosts of one provider, with the lease's Sync handle. */
+    private static final class Hosts implements AutoCloseable {
+        final HostPool pool;
+        final HostLease lease;
+        final Sync sync;
+
+        private Hosts(HostPool pool, HostLease lease) {
+            this.pool = pool;
+            this.lease = lease;
+            this.sync = lease.cluster().sync();
+        }
+
+        static Hosts of(String provider, int n) {
+            if (provider.equals("lab")) {
+                LabRebootIT.requireLab();
+            }
+            HostPool pool = HostPool.create(HostSettings.from(Map.of("multihost.provider", provider,
+                    "multihost.embedded.reboot-down-time", "500ms", "multihost.lab.down-time", "1s",
+                    "multihost.hosts.timeout", "2m")));
+            try {
+                return new Hosts(pool, pool.lease(SyncIT.class.getName(), List.of(new RoleDeclaration("node", n, n))));
+            } catch (RuntimeException e) {
+                pool.close();
+                throw e;
+            }
+        }
+
+        Host get(int i) {
+            return lease.cluster().hosts().get(i);
+        }
+
+        @Override
+        public void close() {
+            lease.close();
+            pool.close();
+        }
+    }
+}
