@@ -12,14 +12,16 @@ import java.util.Locale;
 /**
  * Measures the lab on this machine and prints the figures for docs/BENCHMARKS.md, the last line
  * one JSON object: time to bring up 10 and 100 hosts, memory per host (PSS of its processes),
- * {@code ssh true} latency, reboot time, time to close. Run as root:
- * {@code java -cp <test classpath> io.junitmultihost.lab.LabFigures [hosts]}.
+ * {@code ssh true} latency, reboot time, time to close. Run as root with
+ * {@code benchmarks/run lab [hosts]}. It lives in the lab's package (in the benchmarks module) to
+ * read the lab's internals: namespaces, PIDs and the OpenSSH client it uses.
  */
 public final class LabFigures {
 
     private LabFigures() {
     }
 
+    /** Measures and prints; the last line is one JSON object. */
     public static void main(String[] args) throws Exception {
         int big = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         List<String> json = new ArrayList<>();
@@ -95,7 +97,7 @@ public final class LabFigures {
         System.out.printf(Locale.ROOT, "%d hosts closed in %.2f s%n", big, closeBig);
         json.add(field("close_" + big + "_hosts_s", closeBig));
         json.add("\"cores\":" + Runtime.getRuntime().availableProcessors());
-        System.out.println("{" + String.join(",", json) + "}");
+        System.out.println("{\"bench\":\"lab\"," + String.join(",", json) + "}");
     }
 
     private static String field(String name, double value) {
