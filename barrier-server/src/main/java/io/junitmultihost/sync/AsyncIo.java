@@ -7,13 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -37,6 +33,8 @@ final class AsyncIo implements Runnable {
     /** Finished connections, closed in the periodic pass: a thousand closes must not delay a thousand answers. */
     private final java.util.List<SocketChannel> toClose = new java.util.ArrayList<>();
     private long nextHousekeeping;
+    /** When the oldest finished connection still open was first left open, or 0. */
+    private long closesDueSince;
 
     private static final class Call {
         final InetSocketAddress address;
@@ -87,7 +85,7 @@ final class AsyncIo implements Runnable {
     public void run() {
         while (true) {
             try {
-                selector.select(50);
+                int ready = selector.select(50);
                 Call c;
                 while ((c = incoming.poll()) != null) {
                     open(c);
@@ -100,7 +98,7 @@ final class AsyncIo implements Runnable {
                 long now = System.nanoTime();
                 if (now - nextHousekeeping >= 0 || !incoming.isEmpty() && active.isEmpty()) {
                     nextHousekeeping = now + 50_000_000L;
-                    housekeeping(now);
+                    housekeeping(now, ready == 0 || closesDueSince != 0 && now - closesDueSince > 1_000_000_000L);
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.warn("The asynchronous sync client thread hit an error; it goes on.", e);
@@ -108,15 +106,23 @@ final class AsyncIo implements Runnable {
         }
     }
 
-    private void housekeeping(long now) {
-        for (SocketChannel ch : toClose) {
-            try {
-                ch.close();
-            } catch (IOException ignored) {
-                // Closing anyway.
+    /**
+     * Times out overdue calls and, when closeNow, closes finished connections. Closes wait for a
+     * turn without answers (or at most a second): closing a thousand sockets in the middle of a
+     * thousand answers arriving would delay the answers still to come.
+     */
+    private void housekeeping(long now, boolean closeNow) {
+        if (closeNow) {
+            for (SocketChannel ch : toClose) {
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // Closing anyway.
+                }
             }
+            toClose.clear();
         }
-        toClose.clear();
+        closesDueSince = toClose.isEmpty() ? 0 : closesDueSince == 0 ? now : closesDueSince;
         for (Call a : active.toArray(new Call[0])) {
             if (now - a.deadline > 0) {
                 fail(a, new SyncTimeoutException("The sync server [" + a.address.getHostString() + ":" + a.address.getPort()
@@ -178,7 +184,7 @@ final class AsyncIo implements Runnable {
     }
 
     /** A complete response in the buffer (write mode), or null while bytes are missing. */
-    static ClientResponse parse(ByteBuffer in) {
+    static ClientResponse parse(ByteBuffer in) throws IOException {
         byte[] b = in.array();
         int len = in.position();
         int end = -1;
@@ -191,22 +197,17 @@ final class AsyncIo implements Runnable {
         if (end < 0) {
             return null;
         }
-        String[] lines = new String(b, 0, end, StandardCharsets.ISO_8859_1).split("\r\n");
-        int status = Integer.parseInt(lines[0].substring(9, 12));
-        Map<String, String> headers = new HashMap<>();
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            if (colon > 0) {
-                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
-            }
+        ClientResponse head = ClientResponse.head(b, end);
+        int length = head.contentLength();
+        if (length < 0) {
+            throw new IOException("The answer's Content-Length [" + length + "] is negative.");
         }
-        int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
         if (len < end + 4 + length) {
             return null;
         }
         byte[] body = new byte[length];
         System.arraycopy(b, end + 4, body, 0, length);
-        return new ClientResponse(status, headers, body);
+        return head.withBody(body);
     }
 
     private void fail(Call c, SyncException e) {

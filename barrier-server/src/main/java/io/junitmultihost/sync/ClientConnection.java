@@ -8,10 +8,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /** One blocking HTTP/1.1 connection of the client, used by one call at a time; reads answers in bulk, not byte by byte. */
@@ -95,19 +92,9 @@ final class ClientConnection implements Closeable {
                 }
             }
         }
-        String[] lines = new String(buf, 0, headEnd, StandardCharsets.ISO_8859_1).split("\r\n");
-        if (!lines[0].startsWith("HTTP/1.") || lines[0].length() < 12) {
-            throw new IOException("The answer [" + lines[0] + "] is not HTTP/1.1.");
-        }
-        int status = Integer.parseInt(lines[0].substring(9, 12));
-        Map<String, String> headers = new HashMap<>();
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            if (colon > 0) {
-                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
-            }
-        }
-        int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+        ClientResponse head = ClientResponse.head(buf, headEnd);
+        Map<String, String> headers = head.headers;
+        int length = head.contentLength();
         if (length < 0 || length > MAX_BODY) {
             throw new IOException("The answer's body of [" + length + "] bytes is over the limit.");
         }
@@ -124,7 +111,7 @@ final class ClientConnection implements Closeable {
         }
         lastUsed = System.nanoTime();
         reused = true;
-        return new ClientResponse(status, headers, body);
+        return head.withBody(body);
     }
 
     @Override

@@ -151,7 +151,7 @@ public final class SyncClient implements AutoCloseable {
      */
     public SyncResult sync(SyncRequest request) {
         ClientResponse r = call("POST", syncTarget(request), request.messageBytes(), request.timeout());
-        return WireReader.syncResult(ok(r).fields(), everyone(request));
+        return WireReader.syncResult(ok(r).fields(), () -> everyone(request));
     }
 
     private List<String> everyone(SyncRequest request) {
@@ -188,10 +188,9 @@ public final class SyncClient implements AutoCloseable {
      */
     public CompletableFuture<SyncResult> syncAsync(SyncRequest request) {
         String target = syncTarget(request);
-        List<String> everyone = everyone(request);
         return AsyncIo.get().call(endpoint.host(), endpoint.port(), transport.request("POST", target, request.messageBytes()),
                 request.timeout().plus(ClientTransport.GRACE), "POST /v1/sync/" + request.syncpoint())
-                .thenApply(r -> WireReader.syncResult(ok(r).fields(), everyone));
+                .thenApply(r -> WireReader.syncResult(ok(r).fields(), () -> everyone(request)));
     }
 
     /** Syncs with a YES vote and no message; see {@link #sync(SyncRequest)}. */

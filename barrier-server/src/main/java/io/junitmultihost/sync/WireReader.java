@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 import io.junitmultihost.sync.internal.Durations;
 import io.junitmultihost.sync.internal.WireFormat;
@@ -27,15 +28,16 @@ final class WireReader {
 
     /** Reads a result whose states name each participant. */
     static SyncResult syncResult(Map<String, byte[]> f) {
-        return syncResult(f, List.of());
+        return syncResult(f, List::of);
     }
 
     /**
      * Reads a sync result.
      *
-     * @param everyone the participants the caller listed plus itself: what "*" stands for
+     * @param everyone the participants the caller listed plus itself: what "*" stands for; asked
+     *                 only when someone reads the states, so a released party does not copy a thousand names
      */
-    static SyncResult syncResult(Map<String, byte[]> f, Collection<String> everyone) {
+    static SyncResult syncResult(Map<String, byte[]> f, Supplier<? extends Collection<String>> everyone) {
         Map<String, byte[]> groups = new TreeMap<>();
         f.forEach((k, v) -> {
             if (k.startsWith("states.")) {
@@ -54,7 +56,7 @@ final class WireReader {
         }
         SyncOutcome outcome = SyncOutcome.valueOf(text(f.get("result")).toUpperCase(Locale.ROOT).replace('-', '_'));
         return new SyncResult(text(f.get("syncpoint")), outcome, Boolean.parseBoolean(text(f.get("success"))),
-                () -> states(groups, everyone, removed), removed, message, text(f.get("reason")));
+                () -> states(groups, everyone.get(), removed), removed, message, text(f.get("reason")));
     }
 
     private static Map<String, SyncState> states(Map<String, byte[]> groups, Collection<String> everyone, Set<String> removed) {

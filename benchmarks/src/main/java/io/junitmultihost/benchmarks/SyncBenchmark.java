@@ -39,7 +39,7 @@ import redis.clients.jedis.Jedis;
  * last line of stdout is one JSON object.
  *
  * <p>Arguments (all optional): {@code rounds2=5000 rounds1000=5 curatorRounds2=500
- * curatorRounds1000=3 curatorSessions=parties wakeRounds=300 redisRounds2=500 redisPollMs=1 parties=1000 oursOnly=0}; oursOnly=1 skips the peers
+ * curatorRounds1000=3 warmup1000=3 curatorSessions=parties wakeRounds=300 redisRounds2=500 redisPollMs=1 parties=1000 oursOnly=0}; oursOnly=1 skips the peers
  * (a quick look while tuning; its JSON lacks the peers' keys).
  */
 public final class SyncBenchmark {
@@ -56,6 +56,7 @@ public final class SyncBenchmark {
     private final boolean oursOnly;
     private final int curatorSessions;
     private final int wakeRounds;
+    private final int warmup1000;
 
     private SyncBenchmark(String[] args) {
         rounds2 = arg(args, "rounds2", 5000);
@@ -68,6 +69,8 @@ public final class SyncBenchmark {
         oursOnly = arg(args, "oursOnly", 0) == 1;
         curatorSessions = arg(args, "curatorSessions", parties);
         wakeRounds = arg(args, "wakeRounds", 300);
+        // Every 1000-party measure (ours and Curator's) drops its first rounds: the JIT is still compiling then.
+        warmup1000 = arg(args, "warmup1000", 3);
     }
 
     private static int arg(String[] args, String name, int dflt) {
@@ -143,8 +146,8 @@ public final class SyncBenchmark {
             for (String n : names) {
                 clients.add(server.scope().client(n));
             }
-            double[] releases = new double[rounds1000 + 1];
-            for (int round = 0; round <= rounds1000; round++) {
+            double[] releases = new double[warmup1000 + rounds1000];
+            for (int round = 0; round < releases.length; round++) {
                 String point = "barrier-" + round;
                 SyncRequest request = SyncRequest.to(point).with(names).timeout(T);
                 long[] returned = new long[parties];
@@ -175,10 +178,10 @@ public final class SyncBenchmark {
                 }
                 releases[round] = (Arrays.stream(returned).max().orElseThrow() - t0) / 1e6;
                 System.err.printf(Locale.ROOT, "ours (async client): %d-party release %.2f ms%s%n", parties, releases[round],
-                        round == 0 ? " (warm-up, not counted)" : "");
+                        round < warmup1000 ? " (warm-up, not counted)" : "");
             }
             clients.forEach(SyncClient::close);
-            return median(Arrays.copyOfRange(releases, 1, releases.length));
+            return median(Arrays.copyOfRange(releases, warmup1000, releases.length));
         }
     }
 
@@ -196,14 +199,14 @@ public final class SyncBenchmark {
         for (int i = 0; i < parties; i++) {
             names.add("p" + i);
         }
-        ExecutorService threads = Executors.newFixedThreadPool(parties);
-        try (SyncServer server = SyncServer.start(); SyncClient probe = server.scope().client("probe")) {
+        try (PartyThreads threads = new PartyThreads(parties - 1);
+             SyncServer server = SyncServer.start(); SyncClient probe = server.scope().client("probe")) {
             List<SyncClient> clients = new ArrayList<>();
             for (String n : names) {
                 clients.add(server.scope().client(n));
             }
-            double[] releases = new double[rounds1000 + 1];
-            for (int round = 0; round <= rounds1000; round++) {
+            double[] releases = new double[warmup1000 + rounds1000];
+            for (int round = 0; round < releases.length; round++) {
                 String point = "barrier-" + round;
                 SyncRequest request = SyncRequest.to(point).with(names).timeout(T);
                 releases[round] = release(parties, threads,
@@ -215,12 +218,10 @@ public final class SyncBenchmark {
                         },
                         () -> arrivals(probe, point));
                 System.err.printf(Locale.ROOT, "ours (thread per party): %d-party release %.2f ms%s%n", parties, releases[round],
-                        round == 0 ? " (warm-up, not counted)" : "");
+                        round < warmup1000 ? " (warm-up, not counted)" : "");
             }
             clients.forEach(SyncClient::close);
-            return median(Arrays.copyOfRange(releases, 1, releases.length));
-        } finally {
-            threads.shutdownNow();
+            return median(Arrays.copyOfRange(releases, warmup1000, releases.length));
         }
     }
 
@@ -243,10 +244,9 @@ public final class SyncBenchmark {
     /** One ZooKeeper session per party, as a thousand hosts would have; members wait in enter() on a thread each. */
     private double curatorRelease() throws Exception {
         int sessions = curatorSessions;
-        ExecutorService threads = Executors.newFixedThreadPool(parties);
         // maxClientCnxns 0: no per-address connection cap, since every session comes from this one address.
         InstanceSpec spec = new InstanceSpec(null, -1, -1, -1, true, -1, -1, 0);
-        try (TestingServer zk = new TestingServer(spec, true)) {
+        try (PartyThreads threads = new PartyThreads(parties - 1); TestingServer zk = new TestingServer(spec, true)) {
             List<CuratorFramework> clients = new ArrayList<>();
             for (int i = 0; i < sessions; i++) {
                 clients.add(curator(zk));
@@ -258,8 +258,8 @@ public final class SyncBenchmark {
             }
             System.err.printf(Locale.ROOT, "curator: %d sessions connected%n", sessions);
             CuratorFramework probe = curator(zk);
-            double[] releases = new double[curatorRounds1000 + 1];
-            for (int round = 0; round <= curatorRounds1000; round++) {
+            double[] releases = new double[warmup1000 + curatorRounds1000];
+            for (int round = 0; round < releases.length; round++) {
                 String path = "/many/" + round;
                 List<DistributedDoubleBarrier> members = new ArrayList<>();
                 for (int i = 0; i < parties; i++) {
@@ -273,13 +273,11 @@ public final class SyncBenchmark {
                     }
                 });
                 System.err.printf(Locale.ROOT, "curator: %d-party release %.2f ms%s%n", parties, releases[round],
-                        round == 0 ? " (warm-up, not counted)" : "");
+                        round < warmup1000 ? " (warm-up, not counted)" : "");
             }
             probe.close();
             clients.forEach(CuratorFramework::close);
-            return median(Arrays.copyOfRange(releases, 1, releases.length));
-        } finally {
-            threads.shutdownNow();
+            return median(Arrays.copyOfRange(releases, warmup1000, releases.length));
         }
     }
 
@@ -456,27 +454,18 @@ public final class SyncBenchmark {
     }
 
     /**
-     * All but the last party arrive and wait; once the server shows them all waiting, the last
-     * one arrives at t0. Returns the time from t0 until the last party returned, in ms.
+     * All but the last party arrive and wait, each on its own thread; once the server shows them
+     * all waiting, the last one arrives at t0. Returns the time from t0 until the last party
+     * returned, in ms. Ours and Curator go through this same harness.
      */
-    private static double release(int parties, ExecutorService threads, IntConsumer arrive,
+    private static double release(int parties, PartyThreads threads, IntConsumer arrive,
                                   java.util.function.IntSupplier arrived) throws Exception {
         long[] returned = new long[parties];
         CountDownLatch done = new CountDownLatch(parties);
-        List<Future<?>> futures = new ArrayList<>();
-        for (int i = 0; i < parties - 1; i++) {
-            int id = i;
-            futures.add(threads.submit(() -> {
-                try {
-                    arrive.accept(id);
-                    returned[id] = System.nanoTime();
-                } finally {
-                    done.countDown();
-                }
-            }));
-        }
+        threads.run(arrive, returned, done);
         long end = System.nanoTime() + T.toNanos();
         while (arrived.getAsInt() < parties - 1) {
+            threads.rethrow();
             if (System.nanoTime() > end) {
                 throw new IllegalStateException("Only " + arrived.getAsInt() + " of " + (parties - 1) + " parties arrived within " + T + ".");
             }
@@ -490,11 +479,81 @@ public final class SyncBenchmark {
         if (!done.await(T.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("Not every party was released within " + T + ".");
         }
-        for (Future<?> f : futures) {
-            f.get();
-        }
+        threads.rethrow();
         long last = Arrays.stream(returned).max().orElseThrow();
         return (last - t0) / 1e6;
+    }
+
+    /**
+     * A thread per waiting party, kept across rounds and parked between them. A released party
+     * records its time, counts down and parks again; it does not hand itself back through an
+     * executor's shared queue lock, which with a thousand threads released at once turns into a
+     * convoy that delays the parties not yet run (for either barrier).
+     */
+    private static final class PartyThreads implements AutoCloseable {
+        private final Thread[] threads;
+        private final java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        private IntConsumer arrive;
+        private long[] returned;
+        private CountDownLatch done;
+        private volatile int round = -1;
+        private volatile boolean closed;
+
+        PartyThreads(int count) {
+            threads = new Thread[count];
+            for (int i = 0; i < count; i++) {
+                int id = i;
+                threads[i] = new Thread(() -> loop(id), "party-" + i);
+                threads[i].setDaemon(true);
+                threads[i].start();
+            }
+        }
+
+        private void loop(int id) {
+            int seen = -1;
+            while (!closed) {
+                int r = round;
+                if (r == seen) {
+                    java.util.concurrent.locks.LockSupport.park(this);
+                    continue;
+                }
+                seen = r;
+                try {
+                    arrive.accept(id);
+                    returned[id] = System.nanoTime();
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    done.countDown();
+                }
+            }
+        }
+
+        /** Starts one round: every thread runs arrive with its index once. */
+        void run(IntConsumer arrive, long[] returned, CountDownLatch done) {
+            this.arrive = arrive;
+            this.returned = returned;
+            this.done = done;
+            round = round + 1; // The volatile write publishes the three fields above.
+            for (Thread t : threads) {
+                java.util.concurrent.locks.LockSupport.unpark(t);
+            }
+        }
+
+        void rethrow() {
+            Throwable t = failure.get();
+            if (t != null) {
+                throw new IllegalStateException("A party failed: " + t, t);
+            }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            for (Thread t : threads) {
+                java.util.concurrent.locks.LockSupport.unpark(t);
+            }
+        }
     }
 
     /** The machine's 1-minute load average, so a reader can tell a quiet run from a noisy one. */

@@ -201,7 +201,12 @@ final class Connection {
         busy = false;
         waiter = null;
         boolean close = !keepAlive;
-        write(reply.buffer(close, headMethod));
+        ByteBuffer shared = reply.shared(close, headMethod);
+        if (shared != null) {
+            writeShared(shared);
+        } else {
+            write(reply.buffer(close, headMethod));
+        }
         if (close) {
             closeAfterFlush = true;
             finishIfFlushed();
@@ -219,6 +224,23 @@ final class Connection {
 
     private void write(byte[] bytes) {
         write(ByteBuffer.wrap(bytes));
+    }
+
+    /** Writes a buffer other connections write too: only what the socket does not take now is copied, to be sent later. */
+    private void writeShared(ByteBuffer shared) {
+        if (out.isEmpty()) {
+            try {
+                channel.write(shared);
+            } catch (IOException e) {
+                close("writing failed: " + e.getMessage());
+                return;
+            }
+            lastActivity = loop.now();
+            if (!shared.hasRemaining()) {
+                return;
+            }
+        }
+        write(ByteBuffer.allocate(shared.remaining()).put(shared).flip());
     }
 
     private void write(ByteBuffer buf) {

@@ -49,6 +49,30 @@ final class Reply {
 
     /** Kept so that one reply sent to a thousand waiters is serialised once. */
     private byte[] rendered;
+    /** The keep-alive rendering off-heap, for a reply {@link #forMany() sent to many}; loop thread only. */
+    private ByteBuffer shared;
+    private boolean forMany;
+
+    /**
+     * Marks this reply as one that many waiters get (a release): each keep-alive connection then
+     * writes the same off-heap copy, with no buffer or copy of its own unless its socket is full.
+     */
+    Reply forMany() {
+        forMany = true;
+        return this;
+    }
+
+    /** The shared off-heap bytes rewound for one more write, or null when this reply is not sent to many or not in this form. */
+    ByteBuffer shared(boolean close, boolean head) {
+        if (!forMany || close || head) {
+            return null;
+        }
+        if (shared == null) {
+            byte[] bytes = render(false, false);
+            shared = ByteBuffer.allocateDirect(bytes.length).put(bytes);
+        }
+        return shared.clear();
+    }
 
     /** The bytes to send, as a buffer of its own over the shared serialised copy. */
     ByteBuffer buffer(boolean close, boolean head) {

@@ -117,7 +117,9 @@ final class SyncPoints {
         }
         scope.events.publish(SyncEventType.ARRIVED, p.name, name,
                 "vote=" + ask.vote + (ask.message.length > 0 ? " message=" + Math.min(ask.message.length, SyncMessage.MAX_BYTES) + "B" : ""));
-        LOG.debug("Participant [{}] arrived at syncpoint [{}] ({}/{}).", p.name, name, sp.arrivals.size(), sp.expected.size());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Participant [{}] arrived at syncpoint [{}] ({}/{}).", p.name, name, sp.arrivals.size(), sp.expected.size());
+        }
         if (sp.arrivals.size() == 1) {
             failIfSomeoneIsDead(sp);
         }
@@ -171,7 +173,7 @@ final class SyncPoints {
     private void answerClosed(Connection c, Participant p, SyncPoint sp) throws HttpError {
         if (p.passedSet.contains(sp.name) || sp.arrivals.containsKey(p.name)) {
             throw new HttpError(409, "Syncpoint [" + sp.name + "] already happened (" + Wire.word(sp.outcome)
-                    + ") and participant [" + p.name + "] passed it with [" + sp.finalStates.get(p.name)
+                    + ") and participant [" + p.name + "] passed it with [" + finalStates(sp).get(p.name)
                     + "]; sync to a new name or number.");
         }
         if (!sp.expected.contains(p.name)) {
@@ -297,11 +299,14 @@ final class SyncPoints {
             int v = (success ? 2 : 0) + (sender ? 1 : 0);
             if (variants[v] == null) {
                 variants[v] = Reply.lines(resultLines(sp, success, sender, success ? "" : noReason));
+                if (sp.arrivals.size() > EXPLICIT_UP_TO) {
+                    variants[v].forMany(); // Worth an off-heap copy only when many get it.
+                }
             }
             a.waiter.finish(variants[v]);
         }
-        // Bookkeeping after the answers are out: the waiters should not wait for it.
-        sp.finalStates = states(sp);
+        // Bookkeeping after the answers are out: the waiters should not wait for it. The final
+        // states of a release are the votes, read from the arrivals when someone asks (finalStates).
         for (Arrival a : sp.arrivals.values()) {
             a.waiter = null; // A finished syncpoint is kept for late callers, without its connections.
             Participant ap = scope.participants.get(a.participant);
@@ -343,6 +348,14 @@ final class SyncPoints {
             sp.reason = "Syncpoint [" + sp.name + "] " + (outcome == SyncOutcome.TIMED_OUT ? "timed out" : outcome == SyncOutcome.ABORTED ? "was aborted" : "failed")
                     + ": " + why + ". States: " + grouped(sp.finalStates) + ".";
         }
+    }
+
+    /** The states a closed syncpoint ended with; a release's are computed on first use. */
+    private Map<String, SyncState> finalStates(SyncPoint sp) {
+        if (sp.finalStates == null) {
+            sp.finalStates = states(sp);
+        }
+        return sp.finalStates;
     }
 
     private Map<String, SyncState> states(SyncPoint sp) {

@@ -2,6 +2,7 @@ package io.junitmultihost.sync.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -79,6 +80,13 @@ public final class WireFormat {
 
     /** Undoes the {@code %XX} escapes of bytes from..to. */
     public static byte[] unescape(byte[] b, int from, int to) {
+        int firstEscape = from;
+        while (firstEscape < to && b[firstEscape] != '%') {
+            firstEscape++;
+        }
+        if (firstEscape == to) {
+            return Arrays.copyOfRange(b, from, to); // The common case, without a stream per value.
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(0, to - from));
         for (int i = from; i < to; i++) {
             int h;
