@@ -4,58 +4,38 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class AbortAndClusterTest {
 
     private static final Duration T = Duration.ofSeconds(20);
 
-    private SyncServer server;
-    private SyncScope scope;
-    private final List<SyncClient> clients = new ArrayList<>();
-    private final ExecutorService pool = Executors.newCachedThreadPool();
-
-    @BeforeEach
-    void start() {
-        server = SyncServer.start();
-        scope = server.scope();
-    }
+    private final SyncServerFixture fixture = new SyncServerFixture();
+    private final SyncServer server = fixture.server();
+    private final SyncScope scope = fixture.scope();
 
     @AfterEach
     void stop() throws InterruptedException {
-        clients.forEach(SyncClient::close);
-        pool.shutdownNow();
-        pool.awaitTermination(5, TimeUnit.SECONDS);
-        server.close();
-    }
-
-    private SyncClient client(String name) {
-        SyncClient c = scope.client(name);
-        clients.add(c);
-        return c;
+        fixture.close();
     }
 
     @Test
     void anAbortWakesEveryoneAtOnceWithTheReason() throws Exception {
-        SyncClient a = client("a");
-        SyncClient b = client("b");
-        SyncClient c = client("c");
-        CompletableFuture<SyncResult> fa = CompletableFuture.supplyAsync(() -> a.sync(SyncRequest.to("x").with("b", "z").timeout(T)), pool);
-        CompletableFuture<SyncResult> fb = CompletableFuture.supplyAsync(() -> b.sync(SyncRequest.to("x").with("a", "z").timeout(T)), pool);
-        CompletableFuture<KeyValue> fk = CompletableFuture.supplyAsync(() -> c.waitKey("never", T), pool);
+        SyncClient a = fixture.client("a");
+        SyncClient b = fixture.client("b");
+        SyncClient c = fixture.client("c");
+        CompletableFuture<SyncResult> fa = fixture.later(() -> a.sync(SyncRequest.to("x").with("b", "z").timeout(T)));
+        CompletableFuture<SyncResult> fb = fixture.later(() -> b.sync(SyncRequest.to("x").with("a", "z").timeout(T)));
+        CompletableFuture<KeyValue> fk = fixture.later(() -> c.waitKey("never", T));
         Thread.sleep(300);
         long start = System.nanoTime();
-        client("d").abort("part [db] failed: disk full");
+        fixture.client("d").abort("part [db] failed: disk full");
         SyncResult ra = fa.get(5, TimeUnit.SECONDS);
         SyncResult rb = fb.get(5, TimeUnit.SECONDS);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
@@ -75,11 +55,9 @@ class AbortAndClusterTest {
     void anAbortInOneScopeLeavesAnotherScopeAlone() throws Exception {
         try (SyncScope other = server.openScope("test-2")) {
             scope.abort("test 1 failed");
-            SyncClient a = other.client("a");
-            SyncClient b = other.client("b");
-            clients.add(a);
-            clients.add(b);
-            CompletableFuture<SyncResult> fa = CompletableFuture.supplyAsync(() -> a.sync(SyncRequest.to("x").with("b").timeout(T)), pool);
+            SyncClient a = fixture.client(other, "a");
+            SyncClient b = fixture.client(other, "b");
+            CompletableFuture<SyncResult> fa = fixture.later(() -> a.sync(SyncRequest.to("x").with("b").timeout(T)));
             assertThat(b.sync(SyncRequest.to("x").with("a").timeout(T)).success()).isTrue();
             assertThat(fa.get(5, TimeUnit.SECONDS).success()).isTrue();
         }
@@ -88,11 +66,11 @@ class AbortAndClusterTest {
     @Test
     void waitReadyReturnsReadyWhenEveryMemberIsReady() throws Exception {
         scope.defineCluster(Set.of("server", "client"));
-        SyncClient s = client("server");
-        SyncClient c = client("client");
+        SyncClient s = fixture.client("server");
+        SyncClient c = fixture.client("client");
         s.writeState("started", "server", "10.0.0.1");
         c.writeState("started", "client", "10.0.0.2");
-        CompletableFuture<ClusterResult> fs = CompletableFuture.supplyAsync(() -> s.waitReady(T), pool);
+        CompletableFuture<ClusterResult> fs = fixture.later(() -> s.waitReady(T));
         Thread.sleep(200);
         assertThat(fs).isNotDone();
         ClusterResult rc = c.waitReady(T);
@@ -100,7 +78,7 @@ class AbortAndClusterTest {
         assertThat(fs.get(5, TimeUnit.SECONDS).outcome()).isEqualTo(ClusterOutcome.READY);
         assertThat(c.rolesIpExports()).isEqualTo("export client='10.0.0.2'\nexport server='10.0.0.1'\n");
         assertThat(scope.roles()).containsEntry("server", List.of("10.0.0.1"));
-        CompletableFuture<ClusterResult> ff = CompletableFuture.supplyAsync(() -> s.waitFinish(T), pool);
+        CompletableFuture<ClusterResult> ff = fixture.later(() -> s.waitFinish(T));
         assertThat(c.waitFinish(T).outcome()).isEqualTo(ClusterOutcome.FINISH);
         assertThat(ff.get(5, TimeUnit.SECONDS).outcome()).isEqualTo(ClusterOutcome.FINISH);
     }
@@ -108,9 +86,9 @@ class AbortAndClusterTest {
     @Test
     void waitReadyReturnsAbortAsSoonAsAMemberFails() throws Exception {
         scope.defineCluster(Set.of("server", "client"));
-        SyncClient s = client("server");
-        SyncClient c = client("client");
-        CompletableFuture<ClusterResult> fs = CompletableFuture.supplyAsync(() -> s.waitReady(T), pool);
+        SyncClient s = fixture.client("server");
+        SyncClient c = fixture.client("client");
+        CompletableFuture<ClusterResult> fs = fixture.later(() -> s.waitReady(T));
         Thread.sleep(200);
         c.writeState("failed", null, null);
         ClusterResult r = fs.get(5, TimeUnit.SECONDS);
@@ -122,8 +100,8 @@ class AbortAndClusterTest {
     @Test
     void waitReadyReturnsAbortWhenAMemberDies() throws Exception {
         scope.defineCluster(Set.of("server", "client"));
-        SyncClient s = client("server");
-        CompletableFuture<ClusterResult> fs = CompletableFuture.supplyAsync(() -> s.waitReady(T), pool);
+        SyncClient s = fixture.client("server");
+        CompletableFuture<ClusterResult> fs = fixture.later(() -> s.waitReady(T));
         Thread.sleep(200);
         scope.declareDead("client", "host [client] was killed");
         ClusterResult r = fs.get(5, TimeUnit.SECONDS);
@@ -134,7 +112,7 @@ class AbortAndClusterTest {
     @Test
     void waitReadyTimesOutNamingWhoWasNotReady() {
         scope.defineCluster(Set.of("server", "client"));
-        ClusterResult r = client("server").waitReady(Duration.ofMillis(300));
+        ClusterResult r = fixture.client("server").waitReady(Duration.ofMillis(300));
         assertThat(r.outcome()).isEqualTo(ClusterOutcome.TIMED_OUT);
         assertThat(r.reason()).contains("Cluster members [client] were not ready within [PT0.3S]");
         assertThatThrownBy(r::orThrow).isInstanceOf(SyncTimeoutException.class);
@@ -142,12 +120,11 @@ class AbortAndClusterTest {
 
     @Test
     void keysSupportSetGetCompareAndSetAndWaits() throws Exception {
-        SyncClient a = client("a");
-        SyncClient b = client("b");
+        SyncClient a = fixture.client("a");
+        SyncClient b = fixture.client("b");
         assertThat(a.get("db/primary")).isEmpty();
-        CompletableFuture<KeyValue> waiting = CompletableFuture.supplyAsync(() -> b.waitKey("db/primary", T), pool);
-        CompletableFuture<KeyValue> waitingForValue = CompletableFuture.supplyAsync(
-                () -> b.waitKey("db/primary", "db2", 0, T), pool);
+        CompletableFuture<KeyValue> waiting = fixture.later(() -> b.waitKey("db/primary", T));
+        CompletableFuture<KeyValue> waitingForValue = fixture.later(() -> b.waitKey("db/primary", "db2", 0, T));
         Thread.sleep(200);
         assertThat(a.compareAndSet("db/primary", null, "db1")).isTrue();
         assertThat(a.compareAndSet("db/primary", null, "db9")).isFalse();
@@ -168,10 +145,10 @@ class AbortAndClusterTest {
     void theEventStreamRecordsArrivalsVotesStatesAndAbortsInOrderWithTimes() throws Exception {
         List<SyncEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (AutoCloseable sub = scope.subscribe(0, seen::add)) {
-            SyncClient a = client("a");
-            SyncClient b = client("b");
-            CompletableFuture<List<SyncEvent>> polled = CompletableFuture.supplyAsync(() -> b.events(0, T), pool);
-            CompletableFuture<SyncResult> fa = CompletableFuture.supplyAsync(() -> a.sync(SyncRequest.to("e").with("b").timeout(T)), pool);
+            SyncClient a = fixture.client("a");
+            SyncClient b = fixture.client("b");
+            CompletableFuture<List<SyncEvent>> polled = fixture.later(() -> b.events(0, T));
+            CompletableFuture<SyncResult> fa = fixture.later(() -> a.sync(SyncRequest.to("e").with("b").timeout(T)));
             b.sync(SyncRequest.to("e").with("a").vote(Vote.NO).timeout(T));
             fa.get(5, TimeUnit.SECONDS);
             a.writeState("ready", "server", "10.0.0.1");
@@ -190,7 +167,7 @@ class AbortAndClusterTest {
             assertThat(seen.get(i).seq()).isEqualTo(seen.get(i - 1).seq() + 1);
             assertThat(seen.get(i).time()).isAfterOrEqualTo(seen.get(i - 1).time());
         }
-        List<SyncEvent> polledAll = client("c").events(0, Duration.ZERO);
+        List<SyncEvent> polledAll = fixture.client("c").events(0, Duration.ZERO);
         assertThat(polledAll).isEqualTo(seen);
     }
 }

@@ -3,50 +3,24 @@ package io.junitmultihost.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class LivenessTest {
 
     private static final Duration T = Duration.ofSeconds(20);
 
-    private SyncServer server;
-    private SyncScope scope;
-    private String token;
-    private final List<SyncClient> clients = new ArrayList<>();
-    private final ExecutorService pool = Executors.newCachedThreadPool();
-
-    @BeforeEach
-    void start() {
-        server = SyncServer.start();
-        scope = server.scope();
-        token = scope.endpoint().token();
-    }
+    private final SyncServerFixture fixture = new SyncServerFixture();
+    private final SyncServer server = fixture.server();
+    private final SyncScope scope = fixture.scope();
+    private final String token = scope.endpoint().token();
 
     @AfterEach
     void stop() throws InterruptedException {
-        clients.forEach(SyncClient::close);
-        pool.shutdownNow();
-        pool.awaitTermination(5, TimeUnit.SECONDS);
-        server.close();
-    }
-
-    private SyncClient client(String name) {
-        SyncClient c = scope.client(name);
-        clients.add(c);
-        return c;
-    }
-
-    private CompletableFuture<SyncResult> async(SyncClient c, SyncRequest r) {
-        return CompletableFuture.supplyAsync(() -> c.sync(r), pool);
+        fixture.close();
     }
 
     /** A participant blocked in a sync over a raw socket, so the test can drop it or leave it hanging. */
@@ -57,7 +31,7 @@ class LivenessTest {
     }
 
     private void awaitArrivals(String syncpoint, int n) throws InterruptedException {
-        SyncClient probe = client("probe");
+        SyncClient probe = fixture.client("probe");
         long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < end) {
             try {
@@ -74,8 +48,8 @@ class LivenessTest {
 
     @Test
     void aParticipantWhoseConnectionDropsMidSyncIsDeadAndTheOthersFailAtOnceNamingIt() throws Exception {
-        SyncClient a = client("a");
-        CompletableFuture<SyncResult> fa = async(a, SyncRequest.to("work").with("b", "c").timeout(T));
+        SyncClient a = fixture.client("a");
+        CompletableFuture<SyncResult> fa = fixture.async(a, SyncRequest.to("work").with("b", "c").timeout(T));
         RawHttp b = rawSync("b", "work", "a,c");
         awaitArrivals("work", 2);
         long start = System.nanoTime();
@@ -97,7 +71,7 @@ class LivenessTest {
         }
         long start = System.nanoTime();
         RawHttp hanging = rawSync("b", "lease", "a,c");
-        SyncClient a = client("a");
+        SyncClient a = fixture.client("a");
         SyncResult r = a.sync(SyncRequest.to("lease").with("b", "c").timeout(T));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
         // Either b's lease lapsed before a arrived (the sync fails at once) or while a waited.
@@ -109,7 +83,7 @@ class LivenessTest {
 
     @Test
     void heartbeatsKeepALeaseAlive() throws Exception {
-        SyncClient b = client("b");
+        SyncClient b = fixture.client("b");
         b.join(Duration.ofMillis(600));
         Thread.sleep(2000);
         assertThat(scope.participant("b").orElseThrow().status()).isEqualTo(ParticipantStatus.ALIVE);
@@ -122,12 +96,12 @@ class LivenessTest {
             assertThat(join.response()).contains("200 OK");
         }
         scope.expectAbsence("b", "rebooting on purpose");
-        SyncClient a = client("a");
-        CompletableFuture<SyncResult> fa = async(a, SyncRequest.to("after-reboot").with("b").timeout(T));
+        SyncClient a = fixture.client("a");
+        CompletableFuture<SyncResult> fa = fixture.async(a, SyncRequest.to("after-reboot").with("b").timeout(T));
         Thread.sleep(1800);
         assertThat(scope.participant("b").orElseThrow().status()).isEqualTo(ParticipantStatus.ABSENT);
         assertThat(fa).isNotDone();
-        SyncClient b = client("b");
+        SyncClient b = fixture.client("b");
         assertThat(b.join(Duration.ZERO).rejoined()).isTrue();
         b.sync(SyncRequest.to("after-reboot").with("a").timeout(T)).orThrow();
         assertThat(fa.get(10, TimeUnit.SECONDS).success()).isTrue();
@@ -135,10 +109,10 @@ class LivenessTest {
 
     @Test
     void aParticipantThatWillNeverComeBackIsRemovedFromOpenAndLaterSyncpoints() throws Exception {
-        SyncClient a = client("a");
-        SyncClient b = client("b");
-        CompletableFuture<SyncResult> fa = async(a, SyncRequest.to("trio").with("b", "c").timeout(T));
-        CompletableFuture<SyncResult> fb = async(b, SyncRequest.to("trio").with("a", "c").timeout(T));
+        SyncClient a = fixture.client("a");
+        SyncClient b = fixture.client("b");
+        CompletableFuture<SyncResult> fa = fixture.async(a, SyncRequest.to("trio").with("b", "c").timeout(T));
+        CompletableFuture<SyncResult> fb = fixture.async(b, SyncRequest.to("trio").with("a", "c").timeout(T));
         awaitArrivals("trio", 2);
         scope.remove("c", "start mode NEVER");
         SyncResult ra = fa.get(10, TimeUnit.SECONDS);
@@ -146,7 +120,7 @@ class LivenessTest {
         assertThat(ra.removed()).containsExactly("c");
         assertThat(ra.states()).containsOnlyKeys("a", "b");
         fb.get(10, TimeUnit.SECONDS).orThrow();
-        CompletableFuture<SyncResult> later = async(a, SyncRequest.to("later").with("b", "c").timeout(T));
+        CompletableFuture<SyncResult> later = fixture.async(a, SyncRequest.to("later").with("b", "c").timeout(T));
         b.sync(SyncRequest.to("later").with("a", "c").timeout(T)).orThrow();
         assertThat(later.get(10, TimeUnit.SECONDS).removed()).containsExactly("c");
     }
@@ -154,8 +128,8 @@ class LivenessTest {
     @Test
     void theEngineDeclaringAHostGoneFailsItsSyncpointsAtOnceEvenDuringAnAbsence() throws Exception {
         scope.expectAbsence("b", "rebooting");
-        SyncClient a = client("a");
-        CompletableFuture<SyncResult> fa = async(a, SyncRequest.to("gone").with("b").timeout(T));
+        SyncClient a = fixture.client("a");
+        CompletableFuture<SyncResult> fa = fixture.async(a, SyncRequest.to("gone").with("b").timeout(T));
         awaitArrivals("gone", 1);
         scope.declareDead("b", "host [b] did not come back after its reboot");
         SyncResult r = fa.get(5, TimeUnit.SECONDS);
@@ -166,22 +140,22 @@ class LivenessTest {
     @Test
     void aSyncpointThatListsAnAlreadyDeadParticipantFailsAtOnce() {
         scope.declareDead("b", "host gone");
-        SyncResult r = client("a").sync(SyncRequest.to("hopeless").with("b").timeout(T));
+        SyncResult r = fixture.client("a").sync(SyncRequest.to("hopeless").with("b").timeout(T));
         assertThat(r.outcome()).isEqualTo(SyncOutcome.FAILED);
         assertThat(r.states()).containsEntry("b", SyncState.DEAD);
     }
 
     @Test
     void aParticipantThatComesBackSeesTheSyncpointsItAlreadyPassed() throws Exception {
-        SyncClient a = client("a");
-        SyncClient b = client("b");
-        CompletableFuture<SyncResult> fa = async(a, SyncRequest.to("before-reboot").with("b").timeout(T));
+        SyncClient a = fixture.client("a");
+        SyncClient b = fixture.client("b");
+        CompletableFuture<SyncResult> fa = fixture.async(a, SyncRequest.to("before-reboot").with("b").timeout(T));
         b.sync(SyncRequest.to("before-reboot").with("a").timeout(T)).orThrow();
         fa.get(10, TimeUnit.SECONDS).orThrow();
-        CompletableFuture<SyncResult> fa2 = async(a, SyncRequest.next().with("b").timeout(T));
+        CompletableFuture<SyncResult> fa2 = fixture.async(a, SyncRequest.next().with("b").timeout(T));
         b.sync(SyncRequest.next().with("a").timeout(T)).orThrow();
         fa2.get(10, TimeUnit.SECONDS).orThrow();
-        SyncClient rebooted = client("b");
+        SyncClient rebooted = fixture.client("b");
         ParticipantInfo info = rebooted.join(Duration.ZERO);
         assertThat(info.rejoined()).isTrue();
         assertThat(info.passed()).containsExactly("before-reboot", "1");
@@ -192,7 +166,7 @@ class LivenessTest {
     @Test
     void aDeadParticipantMustJoinAgainBeforeSyncing() {
         scope.declareDead("b", "host gone");
-        SyncClient b = client("b");
+        SyncClient b = fixture.client("b");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.sync(SyncRequest.to("x").with("a").timeout(T)))
                 .isInstanceOf(SyncRejectedException.class).hasMessageContaining("join again");
         b.join(Duration.ZERO);
@@ -201,10 +175,10 @@ class LivenessTest {
 
     @Test
     void leavingFailsWhatStillExpectsTheParticipantNamingThatItLeft() throws Exception {
-        SyncClient a = client("a");
-        SyncClient b = client("b");
+        SyncClient a = fixture.client("a");
+        SyncClient b = fixture.client("b");
         b.join(Duration.ofSeconds(5));
-        CompletableFuture<SyncResult> fa = async(a, SyncRequest.to("bye").with("b").timeout(T));
+        CompletableFuture<SyncResult> fa = fixture.async(a, SyncRequest.to("bye").with("b").timeout(T));
         awaitArrivals("bye", 1);
         b.leave();
         SyncResult r = fa.get(5, TimeUnit.SECONDS);

@@ -12,49 +12,28 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class SyncPointTest {
 
     private static final Duration T = Duration.ofSeconds(20);
 
-    private SyncServer server;
-    private SyncScope scope;
-    private final List<SyncClient> clients = new ArrayList<>();
-    private final ExecutorService pool = Executors.newCachedThreadPool();
-
-    @BeforeEach
-    void start() {
-        server = SyncServer.start();
-        scope = server.scope();
-    }
+    private final SyncServerFixture fixture = new SyncServerFixture();
+    private final SyncServer server = fixture.server();
+    private final SyncScope scope = fixture.scope();
 
     @AfterEach
     void stop() throws InterruptedException {
-        clients.forEach(SyncClient::close);
-        pool.shutdownNow();
-        pool.awaitTermination(5, TimeUnit.SECONDS);
-        server.close();
-    }
-
-    private SyncClient client(String name) {
-        SyncClient c = scope.client(name);
-        clients.add(c);
-        return c;
-    }
-
-    private CompletableFuture<SyncResult> async(SyncClient c, SyncRequest r) {
-        return CompletableFuture.supplyAsync(() -> c.sync(r), pool);
+        fixture.close();
     }
 
     @Test
     void threeParticipantsMeetAndAllSeeEveryoneSyncedYes() throws Exception {
-        SyncClient a = client("a");
-        SyncClient b = client("b");
-        SyncClient c = client("c");
-        CompletableFuture<SyncResult> fa = async(a, SyncRequest.to("start").with("b", "c").timeout(T));
-        CompletableFuture<SyncResult> fb = async(b, SyncRequest.to("start").with("a", "c").timeout(T));
+        SyncClient a = fixture.client("a");
+        SyncClient b = fixture.client("b");
+        SyncClient c = fixture.client("c");
+        CompletableFuture<SyncResult> fa = fixture.async(a, SyncRequest.to("start").with("b", "c").timeout(T));
+        CompletableFuture<SyncResult> fb = fixture.async(b, SyncRequest.to("start").with("a", "c").timeout(T));
         SyncResult rc = c.sync(SyncRequest.to("start").with("a", "b").timeout(T));
         for (SyncResult r : List.of(fa.get(10, TimeUnit.SECONDS), fb.get(10, TimeUnit.SECONDS), rc)) {
             assertThat(r.success()).isTrue();
@@ -65,9 +44,9 @@ class SyncPointTest {
 
     @Test
     void aNoVoteFailsTheYesVotersButNotTheNoVoter() throws Exception {
-        SyncClient a = client("a");
-        SyncClient b = client("b");
-        CompletableFuture<SyncResult> fa = async(a, SyncRequest.to("vote").with("b").timeout(T));
+        SyncClient a = fixture.client("a");
+        SyncClient b = fixture.client("b");
+        CompletableFuture<SyncResult> fa = fixture.async(a, SyncRequest.to("vote").with("b").timeout(T));
         SyncResult rb = b.sync(SyncRequest.to("vote").with("a").vote(Vote.NO).timeout(T));
         SyncResult ra = fa.get(10, TimeUnit.SECONDS);
         assertThat(rb.success()).isTrue();
@@ -80,11 +59,11 @@ class SyncPointTest {
 
     @Test
     void oneSenderBroadcastsAMessageToTheOthers() throws Exception {
-        SyncClient a = client("a");
-        SyncClient b = client("b");
-        SyncClient c = client("c");
-        CompletableFuture<SyncResult> fb = async(b, SyncRequest.to("addr").with("a", "c").timeout(T));
-        CompletableFuture<SyncResult> fc = async(c, SyncRequest.to("addr").with("a", "b").timeout(T));
+        SyncClient a = fixture.client("a");
+        SyncClient b = fixture.client("b");
+        SyncClient c = fixture.client("c");
+        CompletableFuture<SyncResult> fb = fixture.async(b, SyncRequest.to("addr").with("a", "c").timeout(T));
+        CompletableFuture<SyncResult> fc = fixture.async(c, SyncRequest.to("addr").with("a", "b").timeout(T));
         SyncResult ra = a.sync(SyncRequest.to("addr").with("b", "c").message("10.0.0.7:5432\nline two %").timeout(T));
         SyncMessage sent = ra.message().orElseThrow();
         assertThat(sent.sent()).isTrue();
@@ -100,11 +79,11 @@ class SyncPointTest {
 
     @Test
     void aSecondSenderAndAnOversizedMessageAreFlagged() throws Exception {
-        SyncClient a = client("a");
-        SyncClient b = client("b");
+        SyncClient a = fixture.client("a");
+        SyncClient b = fixture.client("b");
         byte[] big = new byte[1500];
         java.util.Arrays.fill(big, (byte) 'x');
-        CompletableFuture<SyncResult> fa = async(a, SyncRequest.to("dup").with("b").message(big).timeout(T));
+        CompletableFuture<SyncResult> fa = fixture.async(a, SyncRequest.to("dup").with("b").message(big).timeout(T));
         Thread.sleep(200);
         SyncResult rb = b.sync(SyncRequest.to("dup").with("a").message("mine").timeout(T));
         SyncResult ra = fa.get(10, TimeUnit.SECONDS);
@@ -117,10 +96,10 @@ class SyncPointTest {
 
     @Test
     void syncpointZeroMeansEachParticipantsNextNumber() throws Exception {
-        SyncClient a = client("a");
-        SyncClient b = client("b");
+        SyncClient a = fixture.client("a");
+        SyncClient b = fixture.client("b");
         for (int i = 1; i <= 3; i++) {
-            CompletableFuture<SyncResult> fa = async(a, SyncRequest.next().with("b").timeout(T));
+            CompletableFuture<SyncResult> fa = fixture.async(a, SyncRequest.next().with("b").timeout(T));
             SyncResult rb = b.sync(SyncRequest.next().with("a").timeout(T));
             assertThat(rb.syncpoint()).isEqualTo(Integer.toString(i));
             assertThat(fa.get(10, TimeUnit.SECONDS).syncpoint()).isEqualTo(Integer.toString(i));
@@ -130,9 +109,9 @@ class SyncPointTest {
 
     @Test
     void syncingAgainToASyncpointThatHappenedIsAnError() throws Exception {
-        SyncClient a = client("a");
-        SyncClient b = client("b");
-        CompletableFuture<SyncResult> fa = async(a, SyncRequest.to("once").with("b").timeout(T));
+        SyncClient a = fixture.client("a");
+        SyncClient b = fixture.client("b");
+        CompletableFuture<SyncResult> fa = fixture.async(a, SyncRequest.to("once").with("b").timeout(T));
         b.sync(SyncRequest.to("once").with("a").timeout(T)).orThrow();
         fa.get(10, TimeUnit.SECONDS).orThrow();
         assertThatThrownBy(() -> a.sync(SyncRequest.to("once").with("b").timeout(T)))
@@ -143,7 +122,7 @@ class SyncPointTest {
 
     @Test
     void listingAParticipantTwiceIsAnError() {
-        SyncClient a = client("a");
+        SyncClient a = fixture.client("a");
         assertThatThrownBy(() -> a.sync(SyncRequest.to("dups").with("b", "c", "b").timeout(T)))
                 .isInstanceOf(SyncRejectedException.class)
                 .hasMessageContaining("Participant [b] is listed twice");
@@ -151,9 +130,9 @@ class SyncPointTest {
 
     @Test
     void participantsMustAgreeOnWhoMeets() throws Exception {
-        SyncClient a = client("a");
-        SyncClient b = client("b");
-        CompletableFuture<SyncResult> fa = async(a, SyncRequest.to("set").with("b").timeout(Duration.ofSeconds(3)));
+        SyncClient a = fixture.client("a");
+        SyncClient b = fixture.client("b");
+        CompletableFuture<SyncResult> fa = fixture.async(a, SyncRequest.to("set").with("b").timeout(Duration.ofSeconds(3)));
         Thread.sleep(200);
         assertThatThrownBy(() -> b.sync(SyncRequest.to("set").with("a", "c").timeout(T)))
                 .isInstanceOf(SyncRejectedException.class)
@@ -163,7 +142,7 @@ class SyncPointTest {
 
     @Test
     void theInactivityWaitTimesOutNamingWhoIsMissing() {
-        SyncClient a = client("a");
+        SyncClient a = fixture.client("a");
         long start = System.nanoTime();
         SyncResult r = a.sync(SyncRequest.to("lonely").with("b", "c").inactivity(Duration.ofMillis(500)).timeout(T));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
@@ -175,9 +154,9 @@ class SyncPointTest {
 
     @Test
     void theOverallDeadlineTimesOutEvenWhileOthersKeepArriving() throws Exception {
-        SyncClient a = client("a");
-        SyncClient b = client("b");
-        CompletableFuture<SyncResult> fa = async(a, SyncRequest.to("slow").with("b", "c").inactivity(T).timeout(Duration.ofMillis(800)));
+        SyncClient a = fixture.client("a");
+        SyncClient b = fixture.client("b");
+        CompletableFuture<SyncResult> fa = fixture.async(a, SyncRequest.to("slow").with("b", "c").inactivity(T).timeout(Duration.ofMillis(800)));
         Thread.sleep(300);
         SyncResult rb = b.sync(SyncRequest.to("slow").with("a", "c").timeout(T));
         assertThat(rb.outcome()).isEqualTo(SyncOutcome.TIMED_OUT);
@@ -187,8 +166,8 @@ class SyncPointTest {
 
     @Test
     void aLateParticipantLearnsHowTheSyncpointItMissedEnded() {
-        SyncClient a = client("a");
-        SyncClient b = client("b");
+        SyncClient a = fixture.client("a");
+        SyncClient b = fixture.client("b");
         a.sync(SyncRequest.to("missed").with("b").timeout(Duration.ofMillis(300)));
         SyncResult late = b.sync(SyncRequest.to("missed").with("a").timeout(T));
         assertThat(late.success()).isFalse();
@@ -198,9 +177,9 @@ class SyncPointTest {
 
     @Test
     void statusShowsWhoArrivedAtAnOpenSyncpoint() throws Exception {
-        SyncClient a = client("a");
-        SyncClient b = client("b");
-        CompletableFuture<SyncResult> fa = async(a, SyncRequest.to("peek").with("b").timeout(T));
+        SyncClient a = fixture.client("a");
+        SyncClient b = fixture.client("b");
+        CompletableFuture<SyncResult> fa = fixture.async(a, SyncRequest.to("peek").with("b").timeout(T));
         Thread.sleep(200);
         SyncResult open = b.status("peek");
         assertThat(open.outcome()).isEqualTo(SyncOutcome.OPEN);
@@ -220,16 +199,16 @@ class SyncPointTest {
         }
         List<CompletableFuture<SyncResult>> all = new ArrayList<>();
         for (String name : names) {
-            all.add(client(name).syncAsync(SyncRequest.to("async").with(names).timeout(T)));
+            all.add(fixture.client(name).syncAsync(SyncRequest.to("async").with(names).timeout(T)));
         }
         for (CompletableFuture<SyncResult> f : all) {
             assertThat(f.get(30, TimeUnit.SECONDS).success()).isTrue();
         }
         assertThat(all.get(7).get().states()).hasSize(200).containsEntry("q199", SyncState.SYNCED_YES);
-        CompletableFuture<SyncResult> lonely = client("solo").syncAsync(SyncRequest.to("async-timeout").with("nobody")
+        CompletableFuture<SyncResult> lonely = fixture.client("solo").syncAsync(SyncRequest.to("async-timeout").with("nobody")
                 .timeout(Duration.ofMillis(300)));
         assertThat(lonely.get(10, TimeUnit.SECONDS).outcome()).isEqualTo(SyncOutcome.TIMED_OUT);
-        assertThatThrownBy(() -> client("solo2").syncAsync(SyncRequest.to("dup").with("x", "x")).join())
+        assertThatThrownBy(() -> fixture.client("solo2").syncAsync(SyncRequest.to("dup").with("x", "x")).join())
                 .hasCauseInstanceOf(SyncRejectedException.class);
     }
 
@@ -244,7 +223,7 @@ class SyncPointTest {
         ExecutorService many = Executors.newFixedThreadPool(n);
         try {
             for (String name : names) {
-                SyncClient c = client(name);
+                SyncClient c = fixture.client(name);
                 all.add(CompletableFuture.supplyAsync(() -> c.sync(SyncRequest.to("big").with(names).timeout(T)), many));
             }
             for (CompletableFuture<SyncResult> f : all) {
