@@ -42,10 +42,11 @@ public final class HostLease implements AutoCloseable {
         return cluster.toString();
     }
 
-    /** Returns the hosts to the pool. */
+    /** Ends the class's syncs, then returns the hosts to the pool. */
     @Override
     public void close() {
         if (returned.compareAndSet(false, true)) {
+            cluster.closeSync();
             giveBack.accept(this);
         }
     }

@@ -279,7 +279,6 @@ public final class HostPool implements AutoCloseable {
     private void giveBack(HostLease lease) {
         lock.lock();
         try {
-            ((HostCluster) lease.cluster()).closeSync();
             lease.hostNames().forEach(busy::remove);
             returned.signalAll();
         } finally {
