@@ -3,7 +3,11 @@ package io.junitmultihost.ssh;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,26 +24,26 @@ final class Forwarding {
     }
 
     /** Forwards 127.0.0.1:port in this JVM (0 = any) to host:port as seen from the remote host. */
-    PortForward local(Session session, int localPort, String remoteHost, int remotePort) {
+    PortForward local(Session session, int localPort, String remoteHost, int remotePort, Deadline deadline) {
         Forward forward = new Forward(true, localPort, remoteHost, remotePort);
-        forward.apply(session);
+        forward.apply(session, deadline);
         active.add(forward);
         return forward;
     }
 
     /** Forwards 127.0.0.1:port on the remote host (0 = any) to host:port as seen from this JVM. */
-    PortForward remote(Session session, int remotePort, String localHost, int localPort) {
+    PortForward remote(Session session, int remotePort, String localHost, int localPort, Deadline deadline) {
         Forward forward = new Forward(false, remotePort, localHost, localPort);
-        forward.apply(session);
+        forward.apply(session, deadline);
         active.add(forward);
         return forward;
     }
 
     /** Sets every open forward up again on a new session, on its old port. */
-    void reapply(Session session) {
+    void reapply(Session session, Deadline deadline) {
         for (Forward forward : active) {
             try {
-                forward.apply(session);
+                forward.apply(session, deadline);
                 LOG.info("Forward [{}] of host [{}] set up again after reconnecting.", forward, target.describe());
             } catch (SshException e) {
                 LOG.warn("Could not set forward [{}] of host [{}] up again after reconnecting: {}", forward,
@@ -63,19 +67,65 @@ final class Forwarding {
             this.toPort = toPort;
         }
 
-        synchronized void apply(Session on) {
+        synchronized void apply(Session on, Deadline deadline) {
+            port = local ? requestLocal(on) : requestRemote(on, deadline);
+            session = on;
+            LOG.debug("Forward [{}] of host [{}] is up.", this, target.describe());
+        }
+
+        /** Local forwards are a listening socket in this JVM: nothing to wait for. */
+        private int requestLocal(Session on) {
             try {
-                if (local) {
-                    port = on.setPortForwardingL("127.0.0.1", port, toHost, toPort);
-                } else {
-                    port = on.setPortForwardingR("127.0.0.1:" + port + ":" + toHost + ":" + toPort);
-                }
-                session = on;
-                LOG.debug("Forward [{}] of host [{}] is up.", this, target.describe());
+                return on.setPortForwardingL("127.0.0.1", port, toHost, toPort);
             } catch (JSchException e) {
-                throw new SshException("Could not set up " + describe() + " through host [" + target.describe()
-                        + "]: " + e.getMessage() + ". " + (local ? "Pick another local port."
-                        : "Check AllowTcpForwarding in the host's sshd_config, and that the port is free there."), e);
+                throw failed(e);
+            }
+        }
+
+        /**
+         * JSch wakes the thread that asked for a remote forward by interrupting it, and may do so
+         * after the request returned: a stray interrupt that fails the caller's next wait. So the
+         * request runs on a thread of its own, which also puts it under the caller's deadline.
+         */
+        private int requestRemote(Session on, Deadline deadline) {
+            CompletableFuture<Integer> asked = new CompletableFuture<>();
+            Thread asker = new Thread(() -> {
+                try {
+                    asked.complete(on.setPortForwardingR("127.0.0.1:" + port + ":" + toHost + ":" + toPort));
+                } catch (JSchException | RuntimeException e) {
+                    asked.completeExceptionally(e);
+                }
+            }, "multihost-forward " + target.describe());
+            asker.setDaemon(true);
+            asker.start();
+            try {
+                return asked.get(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                throw failed(e.getCause());
+            } catch (TimeoutException e) {
+                // a forward granted after we gave up would stay open on the host with nobody to close it
+                asked.thenAccept(granted -> cancelQuietly(on, granted));
+                throw new SshTimeoutException("Could not set up " + describe() + " through host ["
+                        + target.describe() + "] within [" + deadline.budget() + "]. Raise the deadline.");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                asked.thenAccept(granted -> cancelQuietly(on, granted));
+                throw new SshException("Interrupted while setting up " + describe() + " through host ["
+                        + target.describe() + "].", e);
+            }
+        }
+
+        private SshException failed(Throwable cause) {
+            return new SshException("Could not set up " + describe() + " through host [" + target.describe()
+                    + "]: " + cause.getMessage() + ". " + (local ? "Pick another local port."
+                    : "Check AllowTcpForwarding in the host's sshd_config, and that the port is free there."), cause);
+        }
+
+        private void cancelQuietly(Session on, int granted) {
+            try {
+                on.delPortForwardingR("127.0.0.1", granted);
+            } catch (JSchException | RuntimeException e) {
+                LOG.debug("Ignoring failure to cancel abandoned [{}]: {}", this, e.toString());
             }
         }
 

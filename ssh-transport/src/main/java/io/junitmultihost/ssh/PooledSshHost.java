@@ -138,13 +138,15 @@ final class PooledSshHost implements SshHost {
     @Override
     public PortForward forwardLocal(String remoteHost, int remotePort, Duration deadline) {
         Objects.requireNonNull(remoteHost, "remoteHost");
-        return forwarding.local(session(Deadline.after(deadline)), 0, remoteHost, remotePort);
+        Deadline d = Deadline.after(deadline);
+        return forwarding.local(session(d), 0, remoteHost, remotePort, d);
     }
 
     @Override
     public PortForward forwardRemote(int remotePort, String localHost, int localPort, Duration deadline) {
         Objects.requireNonNull(localHost, "localHost");
-        return forwarding.remote(session(Deadline.after(deadline)), remotePort, localHost, localPort);
+        Deadline d = Deadline.after(deadline);
+        return forwarding.remote(session(d), remotePort, localHost, localPort, d);
     }
 
     @Override
@@ -217,7 +219,7 @@ final class PooledSshHost implements SshHost {
             Session fresh = newSession(deadline);
             session = fresh;
             // Also after disconnect() dropped the session: forwards follow the pooled connection.
-            forwarding.reapply(fresh);
+            forwarding.reapply(fresh, deadline);
             return fresh;
         } finally {
             connecting.unlock();

@@ -70,6 +70,17 @@ class ForwardingIT {
     }
 
     @Test
+    void settingUpRemoteForwardsNeverLeavesTheCallingThreadInterrupted() throws InterruptedException {
+        // JSch wakes the requesting thread with an interrupt that can land after the request returned
+        for (int i = 0; i < 200; i++) {
+            host.forwardRemote(0, "127.0.0.1", server.getLocalPort(), DEADLINE).close();
+            Thread.sleep(2);
+
+            assertThat(Thread.currentThread().isInterrupted()).as("interrupted after forward %d", i).isFalse();
+        }
+    }
+
+    @Test
     void aPortOnTheHostIsReachableFromTheTestJvmThroughALocalForward() throws IOException {
         try (PortForward forward = host.forwardLocal("127.0.0.1", LocalSshd.shared().port(), DEADLINE);
                 Socket socket = new Socket(InetAddress.getLoopbackAddress(), forward.port())) {
