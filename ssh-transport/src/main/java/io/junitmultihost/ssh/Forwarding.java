@@ -26,7 +26,7 @@ final class Forwarding {
     /** Forwards 127.0.0.1:port in this JVM (0 = any) to host:port as seen from the remote host. */
     PortForward local(Session session, int localPort, String remoteHost, int remotePort, Deadline deadline) {
         Forward forward = new Forward(true, localPort, remoteHost, remotePort);
-        forward.apply(session, deadline);
+        forward.apply(session, deadline, false);
         active.add(forward);
         return forward;
     }
@@ -34,7 +34,7 @@ final class Forwarding {
     /** Forwards 127.0.0.1:port on the remote host (0 = any) to host:port as seen from this JVM. */
     PortForward remote(Session session, int remotePort, String localHost, int localPort, Deadline deadline) {
         Forward forward = new Forward(false, remotePort, localHost, localPort);
-        forward.apply(session, deadline);
+        forward.apply(session, deadline, false);
         active.add(forward);
         return forward;
     }
@@ -43,7 +43,7 @@ final class Forwarding {
     void reapply(Session session, Deadline deadline) {
         for (Forward forward : active) {
             try {
-                forward.apply(session, deadline);
+                forward.apply(session, deadline, true);
                 LOG.info("Forward [{}] of host [{}] set up again after reconnecting.", forward, target.describe());
             } catch (SshException e) {
                 LOG.warn("Could not set forward [{}] of host [{}] up again after reconnecting: {}", forward,
@@ -67,8 +67,9 @@ final class Forwarding {
             this.toPort = toPort;
         }
 
-        synchronized void apply(Session on, Deadline deadline) {
-            port = local ? requestLocal(on) : requestRemote(on, deadline);
+        /** Sets the forward up on {@code on}; {@code keepIfLate}: a remote forward granted after the deadline still counts. */
+        synchronized void apply(Session on, Deadline deadline, boolean keepIfLate) {
+            port = local ? requestLocal(on) : requestRemote(on, deadline, keepIfLate);
             session = on;
             LOG.debug("Forward [{}] of host [{}] is up.", this, target.describe());
         }
@@ -87,7 +88,7 @@ final class Forwarding {
          * after the request returned: a stray interrupt that fails the caller's next wait. So the
          * request runs on a thread of its own, which also puts it under the caller's deadline.
          */
-        private int requestRemote(Session on, Deadline deadline) {
+        private int requestRemote(Session on, Deadline deadline, boolean keepIfLate) {
             CompletableFuture<Integer> asked = new CompletableFuture<>();
             Thread asker = new Thread(() -> {
                 try {
@@ -103,13 +104,13 @@ final class Forwarding {
             } catch (ExecutionException e) {
                 throw failed(e.getCause());
             } catch (TimeoutException e) {
-                // a forward granted after we gave up would stay open on the host with nobody to close it
-                asked.thenAccept(granted -> cancelQuietly(on, granted));
+                asked.thenAccept(granted -> late(on, granted, keepIfLate));
                 throw new SshTimeoutException("Could not set up " + describe() + " through host ["
-                        + target.describe() + "] within [" + deadline.budget() + "]. Raise the deadline.");
+                        + target.describe() + "] within [" + deadline.budget() + "]"
+                        + (keepIfLate ? "; it is still asked for" : "") + ". Raise the deadline.");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                asked.thenAccept(granted -> cancelQuietly(on, granted));
+                asked.thenAccept(granted -> late(on, granted, keepIfLate));
                 throw new SshException("Interrupted while setting up " + describe() + " through host ["
                         + target.describe() + "].", e);
             }
@@ -121,7 +122,13 @@ final class Forwarding {
                     : "Check AllowTcpForwarding in the host's sshd_config, and that the port is free there."), cause);
         }
 
-        private void cancelQuietly(Session on, int granted) {
+        /** A forward granted after the caller gave up: kept when it is still wanted, else closed, as nobody would. */
+        private synchronized void late(Session on, int granted, boolean keepIfLate) {
+            if (keepIfLate && active.contains(this)) {
+                session = on;
+                LOG.info("Forward [{}] of host [{}] is up, after its deadline.", this, target.describe());
+                return;
+            }
             try {
                 on.delPortForwardingR("127.0.0.1", granted);
             } catch (JSchException | RuntimeException e) {
