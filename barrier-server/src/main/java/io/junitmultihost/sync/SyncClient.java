@@ -175,7 +175,7 @@ public final class SyncClient implements AutoCloseable {
         target.append("&with=");
         List<String> with = request.participants();
         for (int i = 0; i < with.size(); i++) {
-            target.append(i == 0 ? "" : ",").append(WireFormat.urlEncode(with.get(i)));
+            WireFormat.urlEncodeInto(i == 0 ? target : target.append(','), with.get(i));
         }
         return target.toString();
     }

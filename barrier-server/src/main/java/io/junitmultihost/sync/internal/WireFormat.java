@@ -104,17 +104,40 @@ public final class WireFormat {
 
     /** Percent-encodes a query parameter or path segment value (RFC 3986 unreserved kept). */
     public static String urlEncode(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 8);
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+        return urlEncodeInto(new StringBuilder(s.length() + 8), s).toString();
+    }
+
+    /** Appends {@code s} percent-encoded to {@code sb}; names are plain ASCII, so the usual case allocates nothing. */
+    public static StringBuilder urlEncodeInto(StringBuilder sb, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                return encodeBytes(sb, s.substring(i));
+            }
+            if (isUnreserved(c)) {
+                sb.append(c);
+            } else {
+                sb.append('%').append((char) HEX[c >> 4]).append((char) HEX[c & 0xf]);
+            }
+        }
+        return sb;
+    }
+
+    private static StringBuilder encodeBytes(StringBuilder sb, String rest) {
+        for (byte b : rest.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '.' || c == '_' || c == '~' || c == ',' || c == ':' || c == '@') {
+            if (c < 0x80 && isUnreserved((char) c)) {
                 sb.append((char) c);
             } else {
                 sb.append('%').append((char) HEX[c >> 4]).append((char) HEX[c & 0xf]);
             }
         }
-        return sb.toString();
+        return sb;
+    }
+
+    private static boolean isUnreserved(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '-' || c == '.' || c == '_' || c == '~' || c == ',' || c == ':' || c == '@';
     }
 
     /**
