@@ -125,13 +125,14 @@ class HostAgentIT {
     @Test
     void whileTheAgentIsBusyOtherCallsGoOverPlainChannels() throws Exception {
         CompletableFuture<RemoteResult> slow = CompletableFuture.supplyAsync(
-                () -> agent.exec(RemoteCommand.argv("sleep", "2"), DEADLINE));
+                () -> agent.exec(RemoteCommand.argv("sleep", "4"), DEADLINE));
         Thread.sleep(300);
         long started = System.nanoTime();
 
         String bootId = agent.bootId(DEADLINE);
 
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1500));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("not after the agent's sleep")
+                .isLessThan(Duration.ofMillis(3000));
         assertThat(bootId).isNotBlank();
         assertThat(slow.get().exitCode()).isZero();
     }
