@@ -9,10 +9,10 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +45,8 @@ final class AsyncIo implements Runnable {
         final CompletableFuture<ClientResponse> future = new CompletableFuture<>();
         SocketChannel channel;
         ByteBuffer in = ByteBuffer.allocate(1024);
+        /** Answered; its connection stays registered until the housekeeping closes it, which also deregisters it. */
+        boolean answered;
 
         Call(InetSocketAddress address, byte[] request, Duration timeout, String what) {
             this.address = address;
@@ -83,17 +85,14 @@ final class AsyncIo implements Runnable {
 
     @Override
     public void run() {
+        Consumer<SelectionKey> handler = key -> handle(key, (Call) key.attachment());
         while (true) {
             try {
-                int ready = selector.select(50);
+                // The action form of select: no selected-key set, whose iteration costs its largest size ever at every turn.
+                int ready = selector.select(handler, 50);
                 Call c;
                 while ((c = incoming.poll()) != null) {
                     open(c);
-                }
-                for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
-                    SelectionKey key = it.next();
-                    it.remove();
-                    handle(key, (Call) key.attachment());
                 }
                 long now = System.nanoTime();
                 if (now - nextHousekeeping >= 0 || !incoming.isEmpty() && active.isEmpty()) {
@@ -149,6 +148,10 @@ final class AsyncIo implements Runnable {
     }
 
     private void handle(SelectionKey key, Call c) {
+        if (c.answered) {
+            key.cancel(); // the server closed a connection whose answer is in: nothing more to read
+            return;
+        }
         try {
             if (key.isConnectable() && c.channel.finishConnect()) {
                 key.interestOps(SelectionKey.OP_WRITE);
@@ -156,6 +159,7 @@ final class AsyncIo implements Runnable {
             if (key.isValid() && key.isWritable()) {
                 c.channel.write(c.out);
                 if (!c.out.hasRemaining()) {
+                    DelayedAck.request(c.channel);
                     key.interestOps(SelectionKey.OP_READ);
                 }
             }
@@ -169,7 +173,7 @@ final class AsyncIo implements Runnable {
                 ClientResponse r = parse(c.in);
                 if (r != null) {
                     active.remove(c);
-                    key.cancel();
+                    c.answered = true; // no cancel here: deregistering a thousand answered connections would delay the answers still to come
                     toClose.add(c.channel);
                     c.future.complete(r);
                 } else if (n < 0) {

@@ -57,6 +57,7 @@ final class ClientConnection implements Closeable {
         try {
             out.write(request);
             out.flush();
+            DelayedAck.request(socket);
         } catch (IOException e) {
             throw reused ? new StaleException(e.getMessage()) : e;
         }

@@ -18,7 +18,7 @@ class ArchitectureTest {
     @Test
     void mainCodeDependsOnlyOnTheJdkAndSlf4j() {
         classes().should().onlyDependOnClassesThat()
-                .resideInAnyPackage("java..", "javax..", "org.slf4j..", "io.junitmultihost.sync..")
+                .resideInAnyPackage("java..", "javax..", "jdk.net..", "org.slf4j..", "io.junitmultihost.sync..")
                 .check(main);
     }
 

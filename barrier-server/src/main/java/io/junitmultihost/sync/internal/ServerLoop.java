@@ -12,7 +12,6 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -178,16 +177,15 @@ public final class ServerLoop implements AutoCloseable {
             try {
                 long now = now();
                 long wait = Math.min(nextSweep - now, timers.isEmpty() ? Long.MAX_VALUE : timers.peek().at - now);
+                // The action form of select: no selected-key set, whose iteration costs its largest size ever at every turn.
                 if (!tasks.isEmpty() || wait <= 0) {
-                    selector.selectNow();
+                    selector.selectNow(this::handleKey);
                 } else {
-                    selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
+                    selector.select(this::handleKey, Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
                 }
-                handleSelectedKeys();
                 runTasks();
                 while (!afterIo.isEmpty()) {
-                    selector.selectNow();
-                    handleSelectedKeys();
+                    selector.selectNow(this::handleKey);
                     Runnable r;
                     while ((r = afterIo.poll()) != null) {
                         r.run();
@@ -204,15 +202,6 @@ public final class ServerLoop implements AutoCloseable {
             }
         }
         shutdown();
-    }
-
-    private void handleSelectedKeys() {
-        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext()) {
-            SelectionKey key = it.next();
-            it.remove();
-            handleKey(key);
-        }
     }
 
     private void handleKey(SelectionKey key) {
