@@ -290,32 +290,42 @@ final class SyncPoints {
         // At most four different replies (success or not, sender or not), each serialised once for everyone.
         Reply[] variants = new Reply[4];
         String noReason = "Syncpoint [" + sp.name + "] was reached, but [" + noVoters + "] voted NO.";
+        // The loops call out for each arrival: release runs once per syncpoint, so its own loop body
+        // would stay in the interpreter, while a method called a thousand times is soon compiled.
         for (Arrival a : sp.arrivals.values()) {
-            if (a.waiter == null) {
-                continue;
-            }
-            boolean success = noVoters == null || a.vote == Vote.NO;
-            boolean sender = a.participant.equals(sp.sender);
-            int v = (success ? 2 : 0) + (sender ? 1 : 0);
-            if (variants[v] == null) {
-                variants[v] = Reply.lines(resultLines(sp, success, sender, success ? "" : noReason));
-                if (sp.arrivals.size() > EXPLICIT_UP_TO) {
-                    variants[v].forMany(); // Worth an off-heap copy only when many get it.
-                }
-            }
-            a.waiter.finish(variants[v]);
+            answer(sp, a, variants, noVoters, noReason);
         }
         // Bookkeeping after the answers are out: the waiters should not wait for it. The final
         // states of a release are the votes, read from the arrivals when someone asks (finalStates).
         for (Arrival a : sp.arrivals.values()) {
-            a.waiter = null; // A finished syncpoint is kept for late callers, without its connections.
-            Participant ap = scope.participants.get(a.participant);
-            if (ap != null) {
-                ap.pass(sp.name);
-            }
+            passed(sp, a);
         }
         scope.events.publish(SyncEventType.RELEASED, "", sp.name, sp.expected.size() + " participants");
         LOG.debug("Syncpoint [{}] released {} participants.", sp.name, sp.arrivals.size());
+    }
+
+    private void answer(SyncPoint sp, Arrival a, Reply[] variants, String noVoters, String noReason) {
+        if (a.waiter == null) {
+            return;
+        }
+        boolean success = noVoters == null || a.vote == Vote.NO;
+        boolean sender = a.participant.equals(sp.sender);
+        int v = (success ? 2 : 0) + (sender ? 1 : 0);
+        if (variants[v] == null) {
+            variants[v] = Reply.lines(resultLines(sp, success, sender, success ? "" : noReason));
+            if (sp.arrivals.size() > EXPLICIT_UP_TO) {
+                variants[v].forMany(); // Worth an off-heap copy only when many get it.
+            }
+        }
+        a.waiter.finish(variants[v]);
+    }
+
+    private void passed(SyncPoint sp, Arrival a) {
+        a.waiter = null; // A finished syncpoint is kept for late callers, without its connections.
+        Participant ap = scope.participants.get(a.participant);
+        if (ap != null) {
+            ap.pass(sp.name);
+        }
     }
 
     private void fail(SyncPoint sp, SyncOutcome outcome, String why) {
