@@ -136,8 +136,12 @@ final class Connector {
         return scratch.getHostKeyRepository();
     }
 
-    /** A connected, authenticated session within the deadline, or an {@link SshConnectException}. */
-    Session connect(SshTarget target, JSch jsch, HostKeyRepository known, String knownSource, Deadline deadline) {
+    /**
+     * A connected, authenticated session within the deadline, or an {@link SshConnectException}.
+     * {@code probing}: retried handshakes are logged at DEBUG, not WARN (reboot polls expect them).
+     */
+    Session connect(SshTarget target, JSch jsch, HostKeyRepository known, String knownSource, Deadline deadline,
+            boolean probing) {
         int attempt = 1;
         while (true) {
             try {
@@ -150,9 +154,15 @@ final class Connector {
                             + " time(s) (" + e.getCause().getMessage() + "). Check sshd's MaxStartups and logs.",
                             e.getCause());
                 }
-                LOG.warn("Connection to host [{}] was dropped during the handshake ({}); retrying in [{}] (attempt {}"
-                        + " of {}).", target.describe(), e.getCause().getMessage(), backoff, attempt + 1,
-                        settings.attempts());
+                String message = "Connection to host [{}] was dropped during the handshake ({}); retrying in [{}]"
+                        + " (attempt {} of {}).";
+                Object[] details = {target.describe(), e.getCause().getMessage(), backoff, attempt + 1,
+                        settings.attempts()};
+                if (probing) {
+                    LOG.debug(message, details);
+                } else {
+                    LOG.warn(message, details);
+                }
                 sleep(backoff);
                 attempt++;
             }

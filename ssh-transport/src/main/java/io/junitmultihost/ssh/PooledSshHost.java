@@ -159,7 +159,7 @@ final class PooledSshHost implements SshHost {
     public RemoteResult execFresh(RemoteCommand command, Duration deadline) {
         Objects.requireNonNull(command, "command");
         Deadline d = Deadline.after(deadline);
-        Session fresh = newSession(d);
+        Session fresh = newSession(d, true);
         try {
             ExecRun run = new ExecRun(target, command, pool.settings(), null, pool.workers(), pool.timer());
             try {
@@ -216,7 +216,7 @@ final class PooledSshHost implements SshHost {
                 LOG.info("Session to host [{}] is gone; reconnecting.", target.describe());
                 current.disconnect();
             }
-            Session fresh = newSession(deadline);
+            Session fresh = newSession(deadline, false);
             session = fresh;
             // Also after disconnect() dropped the session: forwards follow the pooled connection.
             forwarding.reapply(fresh, deadline);
@@ -226,7 +226,8 @@ final class PooledSshHost implements SshHost {
         }
     }
 
-    private Session newSession(Deadline deadline) {
+    /** {@code probing}: a poll that expects a host in the middle of a reboot, whose dropped handshakes are no news. */
+    private Session newSession(Deadline deadline, boolean probing) {
         synchronized (this) {
             if (jsch == null) {
                 StringBuilder source = new StringBuilder();
@@ -235,7 +236,7 @@ final class PooledSshHost implements SshHost {
                 jsch = pool.connector().newJsch(target);
             }
         }
-        return pool.connector().connect(target, jsch, knownHosts, knownHostsSource, deadline);
+        return pool.connector().connect(target, jsch, knownHosts, knownHostsSource, deadline, probing);
     }
 
     /** Drops {@code stale} if it is still the pooled session. */
