@@ -3,6 +3,7 @@ package io.junitmultihost.ssh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.junitmultihost.ssh.fixtures.LocalSshd;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,16 +58,21 @@ class JumpAndConfigIT {
         Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true)
                 .start();
         try {
+            // The socket file exists from bind() on, a moment before the agent listens: ssh-add then
+            // exits 2 (no agent), so it is retried until the agent answers.
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!Files.exists(socket) && System.nanoTime() < until) {
+            int exit;
+            String output;
+            do {
                 Thread.sleep(50);
-            }
-            ProcessBuilder add = new ProcessBuilder("ssh-add", sshd.clientKey().toString()).redirectErrorStream(true);
-            add.environment().put("SSH_AUTH_SOCK", socket.toString());
-            Process adding = add.start();
-            adding.getInputStream().readAllBytes();
-            assertThat(adding.waitFor(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(adding.exitValue()).isZero();
+                ProcessBuilder add = new ProcessBuilder("ssh-add", sshd.clientKey().toString()).redirectErrorStream(true);
+                add.environment().put("SSH_AUTH_SOCK", socket.toString());
+                Process adding = add.start();
+                output = new String(adding.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(adding.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                exit = adding.exitValue();
+            } while (exit == 2 && System.nanoTime() < until);
+            assertThat(exit).as(output).isZero();
             try (SshPool pool = SshPool.builder().agentSocket(socket).build()) {
                 SshTarget target = sshd.targetBuilder("agent-user").identityFile(null).build();
 
