@@ -84,7 +84,7 @@ class SyncPointTest {
         byte[] big = new byte[1500];
         java.util.Arrays.fill(big, (byte) 'x');
         CompletableFuture<SyncResult> fa = fixture.async(a, SyncRequest.to("dup").with("b").message(big).timeout(T));
-        Thread.sleep(200);
+        fixture.awaitArrival("dup", "a");
         SyncResult rb = b.sync(SyncRequest.to("dup").with("a").message("mine").timeout(T));
         SyncResult ra = fa.get(10, TimeUnit.SECONDS);
         assertThat(ra.message().orElseThrow().data()).hasSize(SyncMessage.MAX_BYTES);
@@ -133,7 +133,7 @@ class SyncPointTest {
         SyncClient a = fixture.client("a");
         SyncClient b = fixture.client("b");
         CompletableFuture<SyncResult> fa = fixture.async(a, SyncRequest.to("set").with("b").timeout(Duration.ofSeconds(3)));
-        Thread.sleep(200);
+        fixture.awaitArrival("set", "a");
         assertThatThrownBy(() -> b.sync(SyncRequest.to("set").with("a", "c").timeout(T)))
                 .isInstanceOf(SyncRejectedException.class)
                 .hasMessageContaining("but it was opened with [a, b]");
@@ -157,7 +157,7 @@ class SyncPointTest {
         SyncClient a = fixture.client("a");
         SyncClient b = fixture.client("b");
         CompletableFuture<SyncResult> fa = fixture.async(a, SyncRequest.to("slow").with("b", "c").inactivity(T).timeout(Duration.ofMillis(800)));
-        Thread.sleep(300);
+        fixture.awaitArrival("slow", "a");
         SyncResult rb = b.sync(SyncRequest.to("slow").with("a", "c").timeout(T));
         assertThat(rb.outcome()).isEqualTo(SyncOutcome.TIMED_OUT);
         assertThat(rb.reason()).contains("deadline of [PT0.8S]").contains("still missing: [c]");
@@ -180,7 +180,7 @@ class SyncPointTest {
         SyncClient a = fixture.client("a");
         SyncClient b = fixture.client("b");
         CompletableFuture<SyncResult> fa = fixture.async(a, SyncRequest.to("peek").with("b").timeout(T));
-        Thread.sleep(200);
+        fixture.awaitArrival("peek", "a");
         SyncResult open = b.status("peek");
         assertThat(open.outcome()).isEqualTo(SyncOutcome.OPEN);
         assertThat(open.states()).containsEntry("a", SyncState.SYNCED_YES).containsEntry("b", SyncState.NOT_SYNCED);

@@ -48,6 +48,18 @@ final class SyncServerFixture implements AutoCloseable {
         return CompletableFuture.supplyAsync(call, pool);
     }
 
+    /** Waits (up to 10 s) until {@code participant} waits at {@code syncpoint}: a test's "A is there first". */
+    void awaitArrival(String syncpoint, String participant) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (scope().events(0).stream().noneMatch(e -> e.type() == SyncEventType.ARRIVED
+                && e.participant().equals(participant) && e.subject().equals(syncpoint))) {
+            if (System.nanoTime() > until) {
+                throw new AssertionError("[" + participant + "] did not arrive at [" + syncpoint + "] within 10 s.");
+            }
+            Thread.sleep(5);
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         clients.forEach(SyncClient::close);
