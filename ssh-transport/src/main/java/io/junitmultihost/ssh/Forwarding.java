@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -15,6 +16,10 @@ import org.slf4j.LoggerFactory;
 final class Forwarding {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.junitmultihost.ssh.forward");
+    /** Where remote forwards asked for "any port" are put: below Linux's ephemeral range, so outgoing connections do not take them. */
+    private static final int FIRST_PORT = 20000;
+    private static final int PORT_SPAN = 12000;
+    private static final int PORT_ATTEMPTS = 10;
 
     private final SshTarget target;
     private final List<Forward> active = new CopyOnWriteArrayList<>();
@@ -84,15 +89,39 @@ final class Forwarding {
         }
 
         /**
+         * A remote forward on the port asked for, or on a free one of our choosing for port 0. JSch
+         * mishandles port 0: it publishes the server's reply before the port that comes with it, so
+         * the call can return port 0, and it allows one such forward per session.
+         */
+        private int requestRemote(Session on, Deadline deadline, boolean keepIfLate) {
+            if (port != 0) {
+                return askRemote(on, port, deadline, keepIfLate);
+            }
+            SshException taken = null;
+            for (int attempt = 0; attempt < PORT_ATTEMPTS && !deadline.expired(); attempt++) {
+                int candidate = FIRST_PORT + ThreadLocalRandom.current().nextInt(PORT_SPAN);
+                try {
+                    return askRemote(on, candidate, deadline, keepIfLate);
+                } catch (SshTimeoutException e) {
+                    throw e;
+                } catch (SshException e) {
+                    taken = e; // most likely in use on the host: another one
+                }
+            }
+            throw taken != null ? taken : new SshTimeoutException("Could not set up " + describe() + " through host ["
+                    + target.describe() + "] within [" + deadline.budget() + "]. Raise the deadline.");
+        }
+
+        /**
          * JSch wakes the thread that asked for a remote forward by interrupting it, and may do so
          * after the request returned: a stray interrupt that fails the caller's next wait. So the
          * request runs on a thread of its own, which also puts it under the caller's deadline.
          */
-        private int requestRemote(Session on, Deadline deadline, boolean keepIfLate) {
+        private int askRemote(Session on, int remotePort, Deadline deadline, boolean keepIfLate) {
             CompletableFuture<Integer> asked = new CompletableFuture<>();
             Thread asker = new Thread(() -> {
                 try {
-                    asked.complete(on.setPortForwardingR("127.0.0.1:" + port + ":" + toHost + ":" + toPort));
+                    asked.complete(on.setPortForwardingR("127.0.0.1:" + remotePort + ":" + toHost + ":" + toPort));
                 } catch (JSchException | RuntimeException e) {
                     asked.completeExceptionally(e);
                 }
@@ -100,17 +129,18 @@ final class Forwarding {
             asker.setDaemon(true);
             asker.start();
             try {
-                return asked.get(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
+                asked.get(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
+                return remotePort;
             } catch (ExecutionException e) {
                 throw failed(e.getCause());
             } catch (TimeoutException e) {
-                asked.thenAccept(granted -> late(on, granted, keepIfLate));
+                asked.thenAccept(granted -> late(on, remotePort, keepIfLate));
                 throw new SshTimeoutException("Could not set up " + describe() + " through host ["
                         + target.describe() + "] within [" + deadline.budget() + "]"
                         + (keepIfLate ? "; it is still asked for" : "") + ". Raise the deadline.");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                asked.thenAccept(granted -> late(on, granted, keepIfLate));
+                asked.thenAccept(granted -> late(on, remotePort, keepIfLate));
                 throw new SshException("Interrupted while setting up " + describe() + " through host ["
                         + target.describe() + "].", e);
             }

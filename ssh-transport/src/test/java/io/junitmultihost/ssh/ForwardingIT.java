@@ -70,10 +70,27 @@ class ForwardingIT {
     }
 
     @Test
+    void twoRemoteForwardsOnAnyPortLiveSideBySideOnOneConnection() {
+        try (PortForward one = host.forwardRemote(0, "127.0.0.1", server.getLocalPort(), DEADLINE);
+                PortForward two = host.forwardRemote(0, "127.0.0.1", server.getLocalPort(), DEADLINE)) {
+            assertThat(one.port()).isPositive().isNotEqualTo(two.port());
+
+            for (PortForward forward : new PortForward[] {one, two}) {
+                RemoteResult result = host.exec(RemoteCommand.argv("bash", "-c",
+                        "exec 3<>/dev/tcp/127.0.0.1/$0; printf host >&3; cat <&3", String.valueOf(forward.port())),
+                        DEADLINE);
+                assertThat(result.stdoutText()).as(result.stderrText()).isEqualTo("hello host");
+            }
+        }
+    }
+
+    @Test
     void settingUpRemoteForwardsNeverLeavesTheCallingThreadInterrupted() throws InterruptedException {
         // JSch wakes the requesting thread with an interrupt that can land after the request returned
         for (int i = 0; i < 200; i++) {
-            host.forwardRemote(0, "127.0.0.1", server.getLocalPort(), DEADLINE).close();
+            try (PortForward forward = host.forwardRemote(0, "127.0.0.1", server.getLocalPort(), DEADLINE)) {
+                assertThat(forward.port()).isPositive();
+            }
             Thread.sleep(2);
 
             assertThat(Thread.currentThread().isInterrupted()).as("interrupted after forward %d", i).isFalse();
