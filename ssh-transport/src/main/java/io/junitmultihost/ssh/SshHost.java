@@ -67,8 +67,8 @@ public interface SshHost {
     /**
      * Forwards a port of the host to this JVM: connections to 127.0.0.1:{@link PortForward#port()} on
      * the host reach {@code localHost:localPort} as seen from this JVM, so a server in the test JVM
-     * that listens only on loopback is reachable from the host. {@code remotePort} 0 lets the host
-     * pick a free port.
+     * that listens only on loopback is reachable from the host. {@code remotePort} 0 means any free
+     * port: one between 20000 and 31999 that the host accepts (JSch's own "any port" is unreliable).
      */
     PortForward forwardRemote(int remotePort, String localHost, int localPort, Duration deadline);
 
