@@ -140,15 +140,9 @@ public final class SyncBenchmark {
      * what the server does, without a thousand client threads fighting it for two cores.
      */
     private double oursReleaseAsync() throws Exception {
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < parties; i++) {
-            names.add("p" + i);
-        }
+        List<String> names = partyNames();
         try (SyncServer server = SyncServer.start(); SyncClient probe = server.scope().client("probe")) {
-            List<SyncClient> clients = new ArrayList<>();
-            for (String n : names) {
-                clients.add(server.scope().client(n));
-            }
+            List<SyncClient> clients = clients(server, names);
             double[] releases = new double[warmup1000 + rounds1000];
             for (int round = 0; round < releases.length; round++) {
                 String point = "barrier-" + round;
@@ -188,6 +182,22 @@ public final class SyncBenchmark {
         }
     }
 
+    private List<String> partyNames() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < parties; i++) {
+            names.add("p" + i);
+        }
+        return names;
+    }
+
+    private static List<SyncClient> clients(SyncServer server, List<String> names) {
+        List<SyncClient> clients = new ArrayList<>();
+        for (String n : names) {
+            clients.add(server.scope().client(n));
+        }
+        return clients;
+    }
+
     private static int arrivals(SyncClient probe, String point) {
         try {
             return probe.status(point).participantsIn(SyncState.SYNCED_YES).size();
@@ -198,16 +208,10 @@ public final class SyncBenchmark {
 
     /** The 1000-party release with a blocking client per party, each on its own thread. */
     private double oursRelease() throws Exception {
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < parties; i++) {
-            names.add("p" + i);
-        }
+        List<String> names = partyNames();
         try (PartyThreads threads = new PartyThreads(parties - 1);
              SyncServer server = SyncServer.start(); SyncClient probe = server.scope().client("probe")) {
-            List<SyncClient> clients = new ArrayList<>();
-            for (String n : names) {
-                clients.add(server.scope().client(n));
-            }
+            List<SyncClient> clients = clients(server, names);
             double[] releases = new double[warmup1000 + rounds1000];
             for (int round = 0; round < releases.length; round++) {
                 String point = "barrier-" + round;

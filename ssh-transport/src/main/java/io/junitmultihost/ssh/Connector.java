@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Opens JSch sessions: credentials, host keys, keepalive, jump host, and a watchdog that bounds
@@ -154,15 +155,9 @@ final class Connector {
                             + " time(s) (" + e.getCause().getMessage() + "). Check sshd's MaxStartups and logs.",
                             e.getCause());
                 }
-                String message = "Connection to host [{}] was dropped during the handshake ({}); retrying in [{}]"
-                        + " (attempt {} of {}).";
-                Object[] details = {target.describe(), e.getCause().getMessage(), backoff, attempt + 1,
-                        settings.attempts()};
-                if (probing) {
-                    LOG.debug(message, details);
-                } else {
-                    LOG.warn(message, details);
-                }
+                LOG.atLevel(probing ? Level.DEBUG : Level.WARN).log("Connection to host [{}] was dropped during the"
+                        + " handshake ({}); retrying in [{}] (attempt {} of {}).", target.describe(),
+                        e.getCause().getMessage(), backoff, attempt + 1, settings.attempts());
                 sleep(backoff);
                 attempt++;
             }

@@ -108,8 +108,7 @@ final class Forwarding {
                     taken = e; // most likely in use on the host: another one
                 }
             }
-            throw taken != null ? taken : new SshTimeoutException("Could not set up " + describe() + " through host ["
-                    + target.describe() + "] within [" + deadline.budget() + "]. Raise the deadline.");
+            throw taken != null ? taken : notWithin(deadline, "");
         }
 
         /**
@@ -135,15 +134,18 @@ final class Forwarding {
                 throw failed(e.getCause());
             } catch (TimeoutException e) {
                 asked.thenAccept(granted -> late(on, remotePort, keepIfLate));
-                throw new SshTimeoutException("Could not set up " + describe() + " through host ["
-                        + target.describe() + "] within [" + deadline.budget() + "]"
-                        + (keepIfLate ? "; it is still asked for" : "") + ". Raise the deadline.");
+                throw notWithin(deadline, keepIfLate ? "; it is still asked for" : "");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 asked.thenAccept(granted -> late(on, remotePort, keepIfLate));
                 throw new SshException("Interrupted while setting up " + describe() + " through host ["
                         + target.describe() + "].", e);
             }
+        }
+
+        private SshTimeoutException notWithin(Deadline deadline, String more) {
+            return new SshTimeoutException("Could not set up " + describe() + " through host [" + target.describe()
+                    + "] within [" + deadline.budget() + "]" + more + ". Raise the deadline.");
         }
 
         private SshException failed(Throwable cause) {

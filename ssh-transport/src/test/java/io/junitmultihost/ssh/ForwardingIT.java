@@ -61,12 +61,15 @@ class ForwardingIT {
         try (PortForward forward = host.forwardRemote(0, "127.0.0.1", server.getLocalPort(), DEADLINE)) {
             assertThat(forward.port()).isPositive();
 
-            RemoteResult result = host.exec(RemoteCommand.argv("bash", "-c",
-                    "exec 3<>/dev/tcp/127.0.0.1/$0; printf host >&3; cat <&3", String.valueOf(forward.port())),
-                    DEADLINE);
-
-            assertThat(result.stdoutText()).as(result.stderrText()).isEqualTo("hello host");
+            assertTheHostReachesTheGreetingServerThrough(forward);
         }
+    }
+
+    private void assertTheHostReachesTheGreetingServerThrough(PortForward forward) {
+        RemoteResult result = host.exec(RemoteCommand.argv("bash", "-c",
+                "exec 3<>/dev/tcp/127.0.0.1/$0; printf host >&3; cat <&3", String.valueOf(forward.port())), DEADLINE);
+
+        assertThat(result.stdoutText()).as(result.stderrText()).isEqualTo("hello host");
     }
 
     @Test
@@ -75,12 +78,8 @@ class ForwardingIT {
                 PortForward two = host.forwardRemote(0, "127.0.0.1", server.getLocalPort(), DEADLINE)) {
             assertThat(one.port()).isPositive().isNotEqualTo(two.port());
 
-            for (PortForward forward : new PortForward[] {one, two}) {
-                RemoteResult result = host.exec(RemoteCommand.argv("bash", "-c",
-                        "exec 3<>/dev/tcp/127.0.0.1/$0; printf host >&3; cat <&3", String.valueOf(forward.port())),
-                        DEADLINE);
-                assertThat(result.stdoutText()).as(result.stderrText()).isEqualTo("hello host");
-            }
+            assertTheHostReachesTheGreetingServerThrough(one);
+            assertTheHostReachesTheGreetingServerThrough(two);
         }
     }
 
