@@ -22,7 +22,7 @@ final class ClientTransport implements Closeable {
     static final Duration GRACE = Duration.ofSeconds(10);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Below the server's idle timeout, so the client rarely picks a connection the server is about to close. */
-    private static final long MAX_IDLE_NANOS = Duration.ofSeconds(60).toNanos();
+    static final long MAX_IDLE_NANOS = Duration.ofSeconds(60).toNanos();
 
     private final SyncEndpoint endpoint;
     private final String hostHeader;
