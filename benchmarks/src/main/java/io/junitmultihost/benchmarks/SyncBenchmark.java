@@ -39,7 +39,7 @@ import redis.clients.jedis.Jedis;
  * last line of stdout is one JSON object.
  *
  * <p>Arguments (all optional): {@code rounds2=5000 rounds1000=11 curatorRounds2=500
- * curatorRounds1000=5 warmup1000=10 curatorSessions=parties wakeRounds=300 redisRounds2=500 redisPollMs=1 parties=1000 oursOnly=0}; oursOnly=1 skips the peers
+ * curatorRounds1000=11 warmup1000=30 curatorSessions=parties wakeRounds=300 redisRounds2=500 redisPollMs=1 parties=1000 oursOnly=0}; oursOnly=1 skips the peers
  * (a quick look while tuning; its JSON lacks the peers' keys).
  */
 public final class SyncBenchmark {
@@ -62,7 +62,7 @@ public final class SyncBenchmark {
         rounds2 = arg(args, "rounds2", 5000);
         rounds1000 = arg(args, "rounds1000", 11);
         curatorRounds2 = arg(args, "curatorRounds2", 500);
-        curatorRounds1000 = arg(args, "curatorRounds1000", 5);
+        curatorRounds1000 = arg(args, "curatorRounds1000", 11);
         redisRounds2 = arg(args, "redisRounds2", 500);
         redisPollMs = arg(args, "redisPollMs", 1);
         parties = arg(args, "parties", 1000);
@@ -70,7 +70,7 @@ public final class SyncBenchmark {
         curatorSessions = arg(args, "curatorSessions", parties);
         wakeRounds = arg(args, "wakeRounds", 300);
         // Every 1000-party measure (ours and Curator's) drops its first rounds: the JIT is still compiling then.
-        warmup1000 = arg(args, "warmup1000", 10);
+        warmup1000 = arg(args, "warmup1000", 30);
     }
 
     private static int arg(String[] args, String name, int dflt) {
@@ -93,7 +93,8 @@ public final class SyncBenchmark {
         double[] ours2 = oursTwoParty();
         // The headline release is our async client's: a connection per party, no thread per party.
         // Curator's recipe blocks, so its parties are threads; ours with a thread each is reported beside it.
-        double ours1000 = oursReleaseAsync();
+        double[] inTurn = releasesInTurn();
+        double ours1000 = inTurn[0];
         double ours1000Threads = oursRelease();
         if (oursOnly) {
             System.out.printf(Locale.ROOT, "{\"bench\":\"sync\",\"p50_2party_ms\":%.4f,\"release_1000_ms\":%.3f,"
@@ -101,7 +102,7 @@ public final class SyncBenchmark {
             return;
         }
         double[] curator2 = curatorTwoParty();
-        double curator1000 = curatorRelease();
+        double curator1000 = inTurn[1];
         double[] redis2 = redisTwoParty();
 
         double ratio2 = curator2[0] / ours2[0];
@@ -110,10 +111,10 @@ public final class SyncBenchmark {
                         + "\"release_1000_ms\":%.3f,\"release_1000_threads_ms\":%.3f,\"curator_p50_2party_ms\":%.4f,\"curator_p99_2party_ms\":%.4f,"
                         + "\"curator_release_1000_ms\":%.3f,\"redis_p50_2party_ms\":%.4f,\"redis_p99_2party_ms\":%.4f,"
                         + "\"redis_poll_interval_ms\":%d,\"ratio_vs_curator\":%.1f,\"ratio_vs_curator_2party\":%.1f,"
-                        + "\"ratio_vs_curator_release\":%.1f,\"ratio_vs_curator_release_threads\":%.1f,\"ratio_vs_redis_2party\":%.1f,\"parties\":%d,\"cores\":%d,"
+                        + "\"ratio_vs_curator_release\":%.1f,\"ratio_vs_curator_release_paired\":%.1f,\"ratio_vs_curator_release_threads\":%.1f,\"ratio_vs_redis_2party\":%.1f,\"parties\":%d,\"cores\":%d,"
                         + "\"wake_p50_ms\":%.4f,\"curator_wake_p50_ms\":%.4f,\"redis_wake_p50_ms\":%.4f,\"load_avg_1m\":%s}",
                 ours2[0], ours2[1], ours1000, ours1000Threads, curator2[0], curator2[1], curator1000, redis2[0], redis2[1],
-                redisPollMs, Math.min(ratio2, ratio1000), ratio2, ratio1000, curator1000 / ours1000Threads,
+                redisPollMs, Math.min(ratio2, ratio1000), ratio2, ratio1000, inTurn[2], curator1000 / ours1000Threads,
                 redis2[0] / ours2[0], parties,
                 Runtime.getRuntime().availableProcessors(), ours2[2], curator2[2], redis2[2], loadAverage());
         System.out.println(json);
@@ -136,49 +137,88 @@ public final class SyncBenchmark {
     }
 
     /**
-     * The 1000-party release with one shared client I/O thread ({@link SyncClient#syncAsync}):
-     * what the server does, without a thousand client threads fighting it for two cores.
+     * The 1000-party release, ours (async client) and Curator's in turn, round by round, so that
+     * both see the same machine: this VM's CPU steal comes and goes over seconds, and measuring
+     * one side after the other let it favour either. Returns {ours median, Curator median,
+     * median of the per-round ratios}; with oursOnly, Curator is left out.
      */
-    private double oursReleaseAsync() throws Exception {
-        List<String> names = partyNames();
-        try (SyncServer server = SyncServer.start(); SyncClient probe = server.scope().client("probe")) {
-            List<SyncClient> clients = clients(server, names);
-            double[] releases = new double[warmup1000 + rounds1000];
-            for (int round = 0; round < releases.length; round++) {
-                String point = "barrier-" + round;
-                SyncRequest request = SyncRequest.to(point).with(names).timeout(T);
-                long[] returned = new long[parties];
-                CountDownLatch done = new CountDownLatch(parties);
-                List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-                for (int i = 0; i < parties - 1; i++) {
-                    int id = i;
-                    clients.get(i).syncAsync(request).whenComplete((r, e) -> {
-                        returned[id] = System.nanoTime();
-                        if (e != null || !r.success()) {
-                            failures.add(e != null ? e.toString() : r.reason());
-                        }
-                        done.countDown();
-                    });
+    private double[] releasesInTurn() throws Exception {
+        int oursTotal = warmup1000 + rounds1000;
+        int curatorTotal = oursOnly ? 0 : warmup1000 + curatorRounds1000;
+        double[] ours = new double[oursTotal];
+        double[] curator = new double[curatorTotal];
+        try (OursAsyncRelease o = new OursAsyncRelease(); CuratorRelease c = oursOnly ? null : new CuratorRelease()) {
+            for (int round = 0; round < Math.max(oursTotal, curatorTotal); round++) {
+                String note = round < warmup1000 ? " (warm-up, not counted)" : "";
+                if (round < oursTotal) {
+                    ours[round] = o.round(round);
+                    System.err.printf(Locale.ROOT, "ours (async client): %d-party release %.2f ms%s%n", parties, ours[round], note);
                 }
-                long end = System.nanoTime() + T.toNanos();
-                while (arrivals(probe, point) < parties - 1 && System.nanoTime() < end) {
-                    Thread.sleep(20);
+                if (round < curatorTotal) {
+                    curator[round] = c.round(round);
+                    System.err.printf(Locale.ROOT, "curator: %d-party release %.2f ms%s%n", parties, curator[round], note);
                 }
-                Thread.sleep(200);
-                long t0 = System.nanoTime();
-                clients.get(parties - 1).syncAsync(request).whenComplete((r, e) -> {
-                    returned[parties - 1] = System.nanoTime();
+            }
+        }
+        double oursMedian = median(Arrays.copyOfRange(ours, warmup1000, oursTotal));
+        if (oursOnly) {
+            return new double[] {oursMedian, Double.NaN, Double.NaN};
+        }
+        int paired = Math.min(rounds1000, curatorRounds1000);
+        double[] ratios = new double[paired];
+        for (int i = 0; i < paired; i++) {
+            ratios[i] = curator[warmup1000 + i] / ours[warmup1000 + i];
+        }
+        return new double[] {oursMedian, median(Arrays.copyOfRange(curator, warmup1000, curatorTotal)), median(ratios)};
+    }
+
+    /**
+     * Our side of the release with one shared client I/O thread ({@link SyncClient#syncAsync}):
+     * a connection and a request per party, which is how one JVM acts as many parties.
+     */
+    private final class OursAsyncRelease implements AutoCloseable {
+        private final List<String> names = partyNames();
+        private final SyncServer server = SyncServer.start();
+        private final SyncClient probe = server.scope().client("probe");
+        private final List<SyncClient> clients = clients(server, names);
+
+        double round(int round) throws Exception {
+            String point = "barrier-" + round;
+            SyncRequest request = SyncRequest.to(point).with(names).timeout(T);
+            long[] returned = new long[parties];
+            CountDownLatch done = new CountDownLatch(parties);
+            List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+            for (int i = 0; i < parties - 1; i++) {
+                int id = i;
+                clients.get(i).syncAsync(request).whenComplete((r, e) -> {
+                    returned[id] = System.nanoTime();
+                    if (e != null || !r.success()) {
+                        failures.add(e != null ? e.toString() : r.reason());
+                    }
                     done.countDown();
                 });
-                if (!done.await(T.toMillis(), TimeUnit.MILLISECONDS) || !failures.isEmpty()) {
-                    throw new IllegalStateException("The " + parties + "-party barrier failed: " + failures);
-                }
-                releases[round] = (Arrays.stream(returned).max().orElseThrow() - t0) / 1e6;
-                System.err.printf(Locale.ROOT, "ours (async client): %d-party release %.2f ms%s%n", parties, releases[round],
-                        round < warmup1000 ? " (warm-up, not counted)" : "");
             }
+            long end = System.nanoTime() + T.toNanos();
+            while (arrivals(probe, point) < parties - 1 && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(200);
+            long t0 = System.nanoTime();
+            clients.get(parties - 1).syncAsync(request).whenComplete((r, e) -> {
+                returned[parties - 1] = System.nanoTime();
+                done.countDown();
+            });
+            if (!done.await(T.toMillis(), TimeUnit.MILLISECONDS) || !failures.isEmpty()) {
+                throw new IllegalStateException("The " + parties + "-party barrier failed: " + failures);
+            }
+            return (Arrays.stream(returned).max().orElseThrow() - t0) / 1e6;
+        }
+
+        @Override
+        public void close() {
             clients.forEach(SyncClient::close);
-            return median(Arrays.copyOfRange(releases, warmup1000, releases.length));
+            probe.close();
+            server.close();
         }
     }
 
@@ -248,14 +288,17 @@ public final class SyncBenchmark {
         }
     }
 
-    /** One ZooKeeper session per party, as a thousand hosts would have; members wait in enter() on a thread each. */
-    private double curatorRelease() throws Exception {
-        int sessions = curatorSessions;
-        // maxClientCnxns 0: no per-address connection cap, since every session comes from this one address.
-        InstanceSpec spec = new InstanceSpec(null, -1, -1, -1, true, -1, -1, 0);
-        try (PartyThreads threads = new PartyThreads(parties - 1); TestingServer zk = new TestingServer(spec, true)) {
-            List<CuratorFramework> clients = new ArrayList<>();
-            for (int i = 0; i < sessions; i++) {
+    /** Curator's side: one ZooKeeper session per party, as a thousand hosts would have; members wait in enter() on a thread each. */
+    private final class CuratorRelease implements AutoCloseable {
+        private final PartyThreads threads = new PartyThreads(parties - 1);
+        private final TestingServer zk;
+        private final List<CuratorFramework> clients = new ArrayList<>();
+        private final CuratorFramework probe;
+
+        CuratorRelease() throws Exception {
+            // maxClientCnxns 0: no per-address connection cap, since every session comes from this one address.
+            zk = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, -1, 0), true);
+            for (int i = 0; i < curatorSessions; i++) {
                 clients.add(curator(zk));
             }
             for (CuratorFramework c : clients) {
@@ -263,28 +306,31 @@ public final class SyncBenchmark {
                     throw new IllegalStateException("A Curator session did not connect within 60 s.");
                 }
             }
-            System.err.printf(Locale.ROOT, "curator: %d sessions connected%n", sessions);
-            CuratorFramework probe = curator(zk);
-            double[] releases = new double[warmup1000 + curatorRounds1000];
-            for (int round = 0; round < releases.length; round++) {
-                String path = "/many/" + round;
-                List<DistributedDoubleBarrier> members = new ArrayList<>();
-                for (int i = 0; i < parties; i++) {
-                    members.add(new DistributedDoubleBarrier(clients.get(i % sessions), path, parties));
-                }
-                releases[round] = release(parties, threads, i -> enter(members.get(i)), () -> {
-                    try {
-                        return probe.checkExists().forPath(path) == null ? 0 : probe.getChildren().forPath(path).size();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-                System.err.printf(Locale.ROOT, "curator: %d-party release %.2f ms%s%n", parties, releases[round],
-                        round < warmup1000 ? " (warm-up, not counted)" : "");
+            System.err.printf(Locale.ROOT, "curator: %d sessions connected%n", curatorSessions);
+            probe = curator(zk);
+        }
+
+        double round(int round) throws Exception {
+            String path = "/many/" + round;
+            List<DistributedDoubleBarrier> members = new ArrayList<>();
+            for (int i = 0; i < parties; i++) {
+                members.add(new DistributedDoubleBarrier(clients.get(i % clients.size()), path, parties));
             }
+            return release(parties, threads, i -> enter(members.get(i)), () -> {
+                try {
+                    return probe.checkExists().forPath(path) == null ? 0 : probe.getChildren().forPath(path).size();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+
+        @Override
+        public void close() throws IOException {
             probe.close();
             clients.forEach(CuratorFramework::close);
-            return median(Arrays.copyOfRange(releases, warmup1000, releases.length));
+            threads.close();
+            zk.close();
         }
     }
 
