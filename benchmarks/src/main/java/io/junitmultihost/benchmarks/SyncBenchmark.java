@@ -98,7 +98,7 @@ public final class SyncBenchmark {
         double ours1000Threads = oursRelease();
         if (oursOnly) {
             System.out.printf(Locale.ROOT, "{\"bench\":\"sync\",\"p50_2party_ms\":%.4f,\"release_1000_ms\":%.3f,"
-                    + "\"release_1000_threads_ms\":%.3f}%n", ours2[0], ours1000, ours1000Threads);
+                    + "\"release_1000_threads_ms\":%.3f,\"floor_release_1000_ms\":%.3f}%n", ours2[0], ours1000, ours1000Threads, inTurn[3]);
             return;
         }
         double[] curator2 = curatorTwoParty();
@@ -111,10 +111,11 @@ public final class SyncBenchmark {
                         + "\"release_1000_ms\":%.3f,\"release_1000_threads_ms\":%.3f,\"curator_p50_2party_ms\":%.4f,\"curator_p99_2party_ms\":%.4f,"
                         + "\"curator_release_1000_ms\":%.3f,\"redis_p50_2party_ms\":%.4f,\"redis_p99_2party_ms\":%.4f,"
                         + "\"redis_poll_interval_ms\":%d,\"ratio_vs_curator\":%.1f,\"ratio_vs_curator_2party\":%.1f,"
-                        + "\"ratio_vs_curator_release\":%.1f,\"ratio_vs_curator_release_paired\":%.1f,\"ratio_vs_curator_release_threads\":%.1f,\"ratio_vs_redis_2party\":%.1f,\"parties\":%d,\"cores\":%d,"
+                        + "\"ratio_vs_curator_release\":%.1f,\"ratio_vs_curator_release_paired\":%.1f,"
+                        + "\"floor_release_1000_ms\":%.3f,\"floor_ratio_vs_curator_release\":%.1f,\"ratio_vs_curator_release_threads\":%.1f,\"ratio_vs_redis_2party\":%.1f,\"parties\":%d,\"cores\":%d,"
                         + "\"wake_p50_ms\":%.4f,\"curator_wake_p50_ms\":%.4f,\"redis_wake_p50_ms\":%.4f,\"load_avg_1m\":%s}",
                 ours2[0], ours2[1], ours1000, ours1000Threads, curator2[0], curator2[1], curator1000, redis2[0], redis2[1],
-                redisPollMs, Math.min(ratio2, ratio1000), ratio2, ratio1000, inTurn[2], curator1000 / ours1000Threads,
+                redisPollMs, Math.min(ratio2, ratio1000), ratio2, ratio1000, inTurn[2], inTurn[3], curator1000 / inTurn[3], curator1000 / ours1000Threads,
                 redis2[0] / ours2[0], parties,
                 Runtime.getRuntime().availableProcessors(), ours2[2], curator2[2], redis2[2], loadAverage());
         System.out.println(json);
@@ -140,19 +141,25 @@ public final class SyncBenchmark {
      * The 1000-party release, ours (async client) and Curator's in turn, round by round, so that
      * both see the same machine: this VM's CPU steal comes and goes over seconds, and measuring
      * one side after the other let it favour either. Returns {ours median, Curator median,
-     * median of the per-round ratios}; with oursOnly, Curator is left out.
+     * median of the per-round ratios, median of the {@link LoopbackFloor}}; with oursOnly,
+     * Curator is left out.
      */
     private double[] releasesInTurn() throws Exception {
         int oursTotal = warmup1000 + rounds1000;
         int curatorTotal = oursOnly ? 0 : warmup1000 + curatorRounds1000;
         double[] ours = new double[oursTotal];
         double[] curator = new double[curatorTotal];
-        try (OursAsyncRelease o = new OursAsyncRelease(); CuratorRelease c = oursOnly ? null : new CuratorRelease()) {
+        double[] floor = new double[oursTotal];
+        try (OursAsyncRelease o = new OursAsyncRelease(); LoopbackFloor f = new LoopbackFloor(parties - 1);
+             CuratorRelease c = oursOnly ? null : new CuratorRelease()) {
             for (int round = 0; round < Math.max(oursTotal, curatorTotal); round++) {
                 String note = round < warmup1000 ? " (warm-up, not counted)" : "";
                 if (round < oursTotal) {
                     ours[round] = o.round(round);
                     System.err.printf(Locale.ROOT, "ours (async client): %d-party release %.2f ms%s%n", parties, ours[round], note);
+                    floor[round] = f.round();
+                    System.err.printf(Locale.ROOT, "floor (bare loopback writes and reads): %d answers %.2f ms%s%n", parties - 1,
+                            floor[round], note);
                 }
                 if (round < curatorTotal) {
                     curator[round] = c.round(round);
@@ -161,15 +168,16 @@ public final class SyncBenchmark {
             }
         }
         double oursMedian = median(Arrays.copyOfRange(ours, warmup1000, oursTotal));
+        double floorMedian = median(Arrays.copyOfRange(floor, warmup1000, oursTotal));
         if (oursOnly) {
-            return new double[] {oursMedian, Double.NaN, Double.NaN};
+            return new double[] {oursMedian, Double.NaN, Double.NaN, floorMedian};
         }
         int paired = Math.min(rounds1000, curatorRounds1000);
         double[] ratios = new double[paired];
         for (int i = 0; i < paired; i++) {
             ratios[i] = curator[warmup1000 + i] / ours[warmup1000 + i];
         }
-        return new double[] {oursMedian, median(Arrays.copyOfRange(curator, warmup1000, curatorTotal)), median(ratios)};
+        return new double[] {oursMedian, median(Arrays.copyOfRange(curator, warmup1000, curatorTotal)), median(ratios), floorMedian};
     }
 
     /**
