@@ -203,6 +203,10 @@ final class AsyncIo implements Runnable {
             return;
         }
         c.conn.call = c;
+        if (!c.conn.key.isValid()) { // closed since the caller took it
+            retryStale(c);
+            return;
+        }
         c.conn.key.interestOps(c.out.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
     }
 

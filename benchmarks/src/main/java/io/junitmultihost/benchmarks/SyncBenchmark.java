@@ -35,8 +35,10 @@ import redis.clients.jedis.Jedis;
  * {@code benchmarks/run sync}: a 2-party syncpoint round trip (median, p99) and the time from
  * the last arrival to the release of all in a 1000-party barrier, on our server, on Curator's
  * DistributedDoubleBarrier over an in-process ZooKeeper, and (2-party) on a Redis-polling
- * barrier in the lkp style against a redis-server started here. Progress goes to stderr; the
- * last line of stdout is one JSON object.
+ * barrier in the lkp style against a redis-server started here. The 1000-party releases of ours
+ * and Curator run in turn, round by round, with the machine's floor for the same release
+ * ({@link LoopbackFloor}) between them. Progress goes to stderr; the last line of stdout is one
+ * JSON object.
  *
  * <p>Arguments (all optional): {@code rounds2=5000 rounds1000=11 curatorRounds2=500
  * curatorRounds1000=11 warmup1000=30 curatorSessions=parties wakeRounds=300 redisRounds2=500 redisPollMs=1 parties=1000 oursOnly=0}; oursOnly=1 skips the peers
