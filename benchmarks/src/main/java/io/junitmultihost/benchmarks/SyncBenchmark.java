@@ -40,8 +40,8 @@ import redis.clients.jedis.Jedis;
  * ({@link LoopbackFloor}) between them. Progress goes to stderr; the last line of stdout is one
  * JSON object.
  *
- * <p>Arguments (all optional): {@code rounds2=5000 rounds1000=11 curatorRounds2=500
- * curatorRounds1000=11 warmup1000=30 curatorSessions=parties wakeRounds=300 redisRounds2=500 redisPollMs=1 parties=1000 oursOnly=0}; oursOnly=1 skips the peers
+ * <p>Arguments (all optional): {@code rounds2=5000 rounds1000=21 curatorRounds2=500
+ * curatorRounds1000=21 warmup1000=30 curatorSessions=parties wakeRounds=300 redisRounds2=500 redisPollMs=1 parties=1000 oursOnly=0}; oursOnly=1 skips the peers
  * (a quick look while tuning; its JSON lacks the peers' keys).
  */
 public final class SyncBenchmark {
@@ -62,9 +62,9 @@ public final class SyncBenchmark {
 
     private SyncBenchmark(String[] args) {
         rounds2 = arg(args, "rounds2", 5000);
-        rounds1000 = arg(args, "rounds1000", 11);
+        rounds1000 = arg(args, "rounds1000", 21);
         curatorRounds2 = arg(args, "curatorRounds2", 500);
-        curatorRounds1000 = arg(args, "curatorRounds1000", 11);
+        curatorRounds1000 = arg(args, "curatorRounds1000", 21);
         redisRounds2 = arg(args, "redisRounds2", 500);
         redisPollMs = arg(args, "redisPollMs", 1);
         parties = arg(args, "parties", 1000);
