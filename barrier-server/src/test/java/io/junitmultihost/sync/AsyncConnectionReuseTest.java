@@ -78,7 +78,7 @@ class AsyncConnectionReuseTest {
     }
 
     @Test
-    void manyCallsInFlightAtOnceEachTakeTheirOwnConnectionAndKeepIt() throws Exception {
+    void roundsOfCallsInFlightTogetherOpenNoMoreConnectionsThanOneRoundNeeds() throws Exception {
         server = new ScriptedServer((c, n) -> Act.ANSWER);
         List<CompletableFuture<ClientResponse>> calls = new ArrayList<>();
         for (int round = 0; round < 3; round++) {
@@ -90,9 +90,9 @@ class AsyncConnectionReuseTest {
                 assertThat(f.get(T.toSeconds(), TimeUnit.SECONDS).status).isEqualTo(200);
             }
         }
-        // An answered connection is back in the pool before its future completes, so the second
-        // and third rounds find all of the first round's connections idle.
-        assertThat(server.accepted.get()).isEqualTo(20);
+        // Never more connections than calls in flight at once (fewer when an early call is answered
+        // before the last one of its round is made): the later rounds open none of their own.
+        assertThat(server.accepted.get()).isBetween(1, 20);
         assertThat(server.requests).hasSize(60);
     }
 
