@@ -8,6 +8,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -327,7 +328,7 @@ final class AsyncIo implements Runnable {
         if (in.position() < end + 4 + length) {
             return null;
         }
-        return head.withBody(java.util.Arrays.copyOfRange(in.array(), end + 4, end + 4 + length));
+        return head.withBody(Arrays.copyOfRange(in.array(), end + 4, end + 4 + length));
     }
 
     /** Where the head ends (the blank line), or -1 while it is not all in. */

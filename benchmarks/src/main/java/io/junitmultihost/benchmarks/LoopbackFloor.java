@@ -28,6 +28,7 @@ final class LoopbackFloor implements AutoCloseable {
     private final SocketChannel[] clientSide;
     private final Selector selector;
     private final ByteBuffer answer = ByteBuffer.allocateDirect(ANSWER_BYTES);
+    private volatile Exception readFailure;
 
     LoopbackFloor(int waiters) throws IOException {
         this.waiters = waiters;
@@ -63,7 +64,7 @@ final class LoopbackFloor implements AutoCloseable {
         }
         reader.join(TimeUnit.SECONDS.toMillis(60));
         if (lastRead[0] == 0) {
-            throw new IllegalStateException("The floor's reader did not get all " + waiters + " answers within 60 s.");
+            throw new IllegalStateException("The floor's reader did not get all " + waiters + " answers within 60 s.", readFailure);
         }
         return (lastRead[0] - t0) / 1e6;
     }
@@ -85,6 +86,7 @@ final class LoopbackFloor implements AutoCloseable {
             }
             return System.nanoTime();
         } catch (IOException | RuntimeException e) {
+            readFailure = e;
             return 0;
         }
     }
