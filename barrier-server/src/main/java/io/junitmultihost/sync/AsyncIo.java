@@ -81,6 +81,7 @@ final class AsyncIo implements Runnable {
             this.channel = channel;
         }
 
+        /** Closing the channel also cancels its selection key. */
         void close() {
             state.set(DEAD);
             try {
@@ -268,11 +269,13 @@ final class AsyncIo implements Runnable {
             c.in = bigger.put(c.in);
         }
         int n = conn.channel.read(c.in);
-        ClientResponse r = parse(c.in);
+        int end = headEnd(c.in);
+        ClientResponse r = end < 0 ? null : parse(c.in, end);
         if (r != null) {
             active.remove(c);
             conn.call = null;
-            keepOrClose(key, conn, c, r);
+            boolean nothingMore = c.in.position() == end + 4 + r.body.length;
+            keepOrClose(key, conn, c, nothingMore && !"close".equalsIgnoreCase(r.headers.get("connection")));
             c.future.complete(r);
         } else if (n < 0 && !retryStale(c)) {
             fail(c, new SyncException("The sync server [" + c.address + "] closed the connection during [" + c.what
@@ -281,11 +284,9 @@ final class AsyncIo implements Runnable {
     }
 
     /** Puts an answered connection in its server's pool, still watched for the server closing it, or closes it. */
-    private void keepOrClose(SelectionKey key, Conn conn, Call c, ClientResponse r) {
+    private void keepOrClose(SelectionKey key, Conn conn, Call c, boolean reusable) {
         Pool pool = pools.computeIfAbsent(c.address, a -> new Pool());
-        boolean clean = c.in.position() == headEnd(c.in) + 4 + r.body.length && !"close".equalsIgnoreCase(r.headers.get("connection"));
-        if (!clean || pool.size.get() >= MAX_IDLE_PER_SERVER) {
-            key.cancel();
+        if (!reusable || pool.size.get() >= MAX_IDLE_PER_SERVER) {
             conn.close();
             return;
         }
@@ -304,7 +305,6 @@ final class AsyncIo implements Runnable {
         if (!c.reused || c.in.position() > 0) {
             return false;
         }
-        c.conn.key.cancel();
         c.conn.close();
         c.conn.call = null;
         c.conn = null;
@@ -314,12 +314,8 @@ final class AsyncIo implements Runnable {
         return true;
     }
 
-    /** A complete response in the buffer (write mode), or null while bytes are missing. */
-    static ClientResponse parse(ByteBuffer in) throws IOException {
-        int end = headEnd(in);
-        if (end < 0) {
-            return null;
-        }
+    /** The complete response whose head ends at {@code end} in the buffer (write mode), or null while body bytes are missing. */
+    private static ClientResponse parse(ByteBuffer in, int end) throws IOException {
         ClientResponse head = ClientResponse.head(in.array(), end);
         int length = head.contentLength();
         if (length < 0) {
@@ -345,9 +341,6 @@ final class AsyncIo implements Runnable {
     private void fail(Call c, SyncException e) {
         active.remove(c);
         if (c.conn != null) {
-            if (c.conn.key != null) {
-                c.conn.key.cancel();
-            }
             c.conn.call = null;
             c.conn.close();
         }

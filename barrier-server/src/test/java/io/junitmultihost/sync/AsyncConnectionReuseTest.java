@@ -2,7 +2,6 @@ package io.junitmultihost.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -168,8 +167,8 @@ class AsyncConnectionReuseTest {
                 InputStream in = s.getInputStream();
                 OutputStream out = s.getOutputStream();
                 for (int n = 0; ; n++) {
-                    String head = readHead(in);
-                    if (head == null) {
+                    String head = RawHttp.readHead(in);
+                    if (!head.endsWith("\r\n\r\n")) {
                         return;
                     }
                     requests.add(c + ":" + head.substring(head.indexOf('/') + 1, head.indexOf(' ', head.indexOf('/'))));
@@ -186,21 +185,6 @@ class AsyncConnectionReuseTest {
             } catch (IOException e) {
                 // The client went away; nothing to serve.
             }
-        }
-
-        /** The request head (bodies are empty here), or null at the end of the stream. */
-        private static String readHead(InputStream in) throws IOException {
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            int state = 0;
-            while (state < 4) {
-                int b = in.read();
-                if (b < 0) {
-                    return null;
-                }
-                head.write(b);
-                state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
-            }
-            return head.toString(StandardCharsets.ISO_8859_1);
         }
 
         @Override

@@ -37,17 +37,10 @@ final class RawHttp implements AutoCloseable {
     /** Reads one response (head and Content-Length body) as text. */
     String response() throws IOException {
         InputStream in = socket.getInputStream();
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int state = 0;
-        while (state < 4) {
-            int c = in.read();
-            if (c < 0) {
-                return head.size() == 0 ? null : head.toString(StandardCharsets.ISO_8859_1);
-            }
-            head.write(c);
-            state = (c == '\r' && (state == 0 || state == 2)) || (c == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+        String h = readHead(in);
+        if (!h.endsWith("\r\n\r\n")) {
+            return h.isEmpty() ? null : h;
         }
-        String h = head.toString(StandardCharsets.ISO_8859_1);
         int length = 0;
         for (String line : h.split("\r\n")) {
             if (line.toLowerCase().startsWith("content-length:")) {
@@ -55,6 +48,21 @@ final class RawHttp implements AutoCloseable {
             }
         }
         return h + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+
+    /** An HTTP head up to and including its blank line; less (maybe nothing) when the stream ends first. */
+    static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int state = 0;
+        while (state < 4) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            head.write(c);
+            state = (c == '\r' && (state == 0 || state == 2)) || (c == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
     }
 
     /** True when the server closed the connection (end of stream) within the socket timeout. */
