@@ -206,7 +206,7 @@ class EmbeddedHostIT {
             try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
                 remote = free.getLocalPort();
             }
-            client.session().setPortForwardingR("127.0.0.1", remote, "127.0.0.1", server.getLocalPort());
+            client.forwardRemote(remote, "127.0.0.1", server.getLocalPort());
             String viaHost = "exec 3<>/dev/tcp/127.0.0.1/" + remote + " 2>/dev/null && cat <&3";
             JschClient.Result result = client.exec("bash -c '" + viaHost + "'");
             assertThat(result.stdout()).isEqualTo("hello from the test JVM\n");

@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 
 /** A real SSH client for the tests: JSch with strict host-key checking against the given known_hosts lines. */
 final class JschClient implements AutoCloseable {
@@ -99,6 +101,22 @@ final class JschClient implements AutoCloseable {
         ChannelSftp sftp = (ChannelSftp) session.openChannel("sftp");
         sftp.connect((int) TIMEOUT.toMillis());
         return sftp;
+    }
+
+    /**
+     * Forwards 127.0.0.1:remotePort on the host to toHost:toPort here. Asked on a thread of its
+     * own, as ssh-transport's Forwarding does: JSch wakes the asking thread with an interrupt that
+     * can land after the call returned, and would fail that thread's next wait.
+     */
+    void forwardRemote(int remotePort, String toHost, int toPort) throws Exception {
+        FutureTask<Void> ask = new FutureTask<>(() -> {
+            session.setPortForwardingR("127.0.0.1", remotePort, toHost, toPort);
+            return null;
+        });
+        Thread asker = new Thread(ask, "ask-remote-forward");
+        asker.setDaemon(true);
+        asker.start();
+        ask.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     Session session() {
