@@ -285,6 +285,11 @@ final class ExecRun {
         return stderr.toByteArray();
     }
 
+    /** The remote process group id, or -1 while the host has not reported it. */
+    long pgid() {
+        return pgid;
+    }
+
     void disconnect() {
         ChannelExec current = channel;
         if (current != null) {

@@ -133,6 +133,15 @@ final class HostCluster implements Cluster {
         return sync;
     }
 
+    /** Kills the processes the class started on its hosts that still run; when the hosts go back to the pool. */
+    void endProcesses() {
+        for (Host host : hosts()) {
+            if (host instanceof RemoteHost remote) {
+                remote.endProcesses();
+            }
+        }
+    }
+
     /** Closes the class's sync scope, if one was opened; when the hosts go back to the pool. */
     synchronized void closeSync() {
         if (sync != null) {

@@ -42,10 +42,11 @@ public final class HostLease implements AutoCloseable {
         return cluster.toString();
     }
 
-    /** Ends the class's syncs, then returns the hosts to the pool. */
+    /** Kills the processes the class started, ends its syncs, then returns the hosts to the pool. */
     @Override
     public void close() {
         if (returned.compareAndSet(false, true)) {
+            cluster.endProcesses();
             cluster.closeSync();
             giveBack.accept(this);
         }

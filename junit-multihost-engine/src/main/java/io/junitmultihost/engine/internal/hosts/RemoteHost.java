@@ -3,6 +3,7 @@ package io.junitmultihost.engine.internal.hosts;
 import io.junitmultihost.api.Command;
 import io.junitmultihost.api.ExecResult;
 import io.junitmultihost.api.Host;
+import io.junitmultihost.api.HostProcess;
 import io.junitmultihost.api.Reboot;
 import io.junitmultihost.api.RebootOptions;
 import io.junitmultihost.engine.internal.events.HostEvents;
@@ -15,20 +16,28 @@ import io.junitmultihost.ssh.RemoteCommand;
 import io.junitmultihost.ssh.RemoteResult;
 import io.junitmultihost.ssh.SshHost;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /** A {@link Host} over the pooled SSH connection of the transport. */
 final class RemoteHost implements Host, SyncReachable {
+
+    private static final AtomicLong ATTACHED_IDS = new AtomicLong();
+    private static final SecureRandom IDS = new SecureRandom();
 
     private final HostSpec spec;
     private final SshHost ssh;
     private final Set<String> roles;
     private final HostSettings settings;
     private final HostEvents events;
+    private final StartedProcesses processes = new StartedProcesses();
 
     RemoteHost(HostSpec spec, SshHost ssh, Set<String> roles, HostSettings settings, HostEvents events) {
         this.spec = spec;
@@ -89,6 +98,38 @@ final class RemoteHost implements Host, SyncReachable {
     @Override
     public ExecResult execShell(String script, Duration deadline) {
         return exec(Command.shell(script).withDeadline(deadline));
+    }
+
+    @Override
+    public HostProcess start(Command command, Consumer<HostProcess.Line> lines) {
+        String id = "a" + ATTACHED_IDS.incrementAndGet();
+        return processes.add(AttachedProcess.start(this, ssh, id, command, toRemote(command), lines,
+                settings.execTimeout()));
+    }
+
+    @Override
+    public HostProcess startDetached(Command command) {
+        byte[] random = new byte[6];
+        IDS.nextBytes(random);
+        String id = "p" + HexFormat.of().formatHex(random);
+        return processes.add(DetachedProcess.start(this, id, command, toRemote(command).toScript(),
+                settings.execTimeout()));
+    }
+
+    @Override
+    public HostProcess process(String id) {
+        DetachedScripts.requireId(id);
+        for (HostProcess known : processes.snapshot()) {
+            if (known.id().equals(id)) {
+                return known;
+            }
+        }
+        return processes.add(DetachedProcess.find(this, id, settings.execTimeout()));
+    }
+
+    /** Kills the processes this lease's class started that still run; called when the class ends. */
+    void endProcesses() {
+        processes.endAll();
     }
 
     @Override
