@@ -11,7 +11,9 @@ import io.junitmultihost.api.RebootOptions;
 import io.junitmultihost.api.RebootResults;
 import io.junitmultihost.api.StateWait;
 import io.junitmultihost.api.Sync;
+import io.junitmultihost.api.Vms;
 import io.junitmultihost.engine.internal.sync.ClassSync;
+import io.junitmultihost.engine.internal.vm.VmMaster;
 import io.junitmultihost.engine.internal.events.EventStateWait;
 import io.junitmultihost.engine.internal.events.HostEvents;
 import io.junitmultihost.engine.internal.reboot.Reboots;
@@ -48,15 +50,18 @@ final class HostCluster implements Cluster {
     private final HostEvents events;
     private final Function<HostCluster, ClassSync> openSync;
     private ClassSync sync;
+    private final Function<HostCluster, VmMaster> openVms;
+    private VmMaster vms;
 
     HostCluster(Map<String, List<Host>> byRole, int parallelism, HostEvents events,
-            Function<HostCluster, ClassSync> openSync) {
+            Function<HostCluster, ClassSync> openSync, Function<HostCluster, VmMaster> openVms) {
         Map<String, List<Host>> copy = new LinkedHashMap<>();
         byRole.forEach((role, hosts) -> copy.put(role, List.copyOf(hosts)));
         this.byRole = Collections.unmodifiableMap(copy);
         this.parallelism = parallelism;
         this.events = events;
         this.openSync = openSync;
+        this.openVms = openVms;
     }
 
     @Override
@@ -131,6 +136,26 @@ final class HostCluster implements Cluster {
             sync = openSync.apply(this);
         }
         return sync;
+    }
+
+    @Override
+    public synchronized Vms vms() {
+        if (vms == null) {
+            vms = openVms.apply(this);
+        }
+        return vms;
+    }
+
+    /** Ends the remote JVMs the class launched (close tasks first); when the hosts go back to the pool. */
+    void endVms() {
+        VmMaster launched;
+        synchronized (this) {
+            launched = vms;
+            vms = null;
+        }
+        if (launched != null) {
+            launched.close();
+        }
     }
 
     /** Kills the processes the class started on its hosts that still run; when the hosts go back to the pool. */

@@ -42,10 +42,11 @@ public final class HostLease implements AutoCloseable {
         return cluster.toString();
     }
 
-    /** Kills the processes the class started, ends its syncs, then returns the hosts to the pool. */
+    /** Ends the class's remote JVMs, kills the processes it started, ends its syncs, then returns the hosts to the pool. */
     @Override
     public void close() {
         if (returned.compareAndSet(false, true)) {
+            cluster.endVms();
             cluster.endProcesses();
             cluster.closeSync();
             giveBack.accept(this);
