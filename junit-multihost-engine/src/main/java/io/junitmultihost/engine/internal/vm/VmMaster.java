@@ -569,7 +569,7 @@ public final class VmMaster implements Vms, AutoCloseable {
                 String unavailable;
                 if (vm.targetOf != null) {
                     unavailable = "it is the target of [" + vm.targetOf + "]";
-                } else if (vm.initiating) {
+                } else if (vm.initiating && vm != source) {
                     unavailable = "it is starting an action itself";
                 } else if (!stop && vm == source) {
                     unavailable = "a VM cannot start itself";
