@@ -93,7 +93,7 @@ final class ExecRun {
         int openTimeout = deadline.remainingMillisCapped(settings.channelOpenTimeout().toMillis());
         ChannelExec opened;
         try {
-            opened = (ChannelExec) session.openChannel("exec");
+            opened = Channels.open(session, "exec");
         } catch (JSchException e) {
             throw new NotStarted(e, true);
         }

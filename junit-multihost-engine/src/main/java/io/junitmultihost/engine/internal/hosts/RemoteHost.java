@@ -47,6 +47,11 @@ final class RemoteHost implements Host, SyncReachable {
         this.events = events;
     }
 
+    /** How the host is reached, as its provider described it. */
+    HostSpec spec() {
+        return spec;
+    }
+
     /** The host's power and link control, for simulated hosts (tests of faults). */
     Optional<HostControl> control() {
         return spec.control();

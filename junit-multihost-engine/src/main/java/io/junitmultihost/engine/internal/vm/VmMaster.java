@@ -411,43 +411,45 @@ public final class VmMaster implements Vms, AutoCloseable {
         if (vm.stopping != null || closing) {
             return;
         }
-        ASYNC.execute(() -> endedByItself(vm));
+        ASYNC.execute(() -> endedByItself(vm, connection));
     }
 
-    private void endedByItself(RemoteVm vm) {
+    /**
+     * A running JVM's connection ended without a stop: it reconnects within its lease (a cut link,
+     * a reconnected SSH session), or its process ended (a crash, a reboot), which its host tells once
+     * it answers again; then it is restarted as its restart mode says.
+     */
+    private void endedByItself(RemoteVm vm, VmConnection lost) {
+        long until = System.nanoTime() + actionDeadline.toNanos();
+        Optional<ProcessEnd> end = Optional.empty();
+        while (System.nanoTime() - until < 0 && !closing) {
+            VmConnection current = vm.connection;
+            if (current != lost && current != null && current.isOpen()) {
+                LOG.info("VM [{}] ({} on {}) reconnected after its connection ended.", vm.id, vm.name, vm.host.name());
+                return;
+            }
+            try {
+                end = vm.process.end();
+                if (end.isPresent()) {
+                    break;
+                }
+            } catch (RuntimeException unreachable) {
+                // its host is down or rebooting: ask again
+            }
+            sleep(250);
+        }
         synchronized (this) {
-            if (vm.state != RemoteVm.State.RUNNING || vm.stopping != null) {
+            if (vm.state != RemoteVm.State.RUNNING || vm.stopping != null || vm.connection != lost) {
                 return;
             }
             vm.state = RemoteVm.State.STOPPED;
-            vm.stopping = "it ended by itself";
+            vm.stopping = end.map(e -> "it ended: " + e).orElse("it has not been heard of since its connection ended");
         }
-        Optional<ProcessEnd> end = processEnd(vm);
-        vm.stopping = end.map(e -> "it ended: " + e).orElse("its connection was lost");
         long oldPid = vm.pid;
         vm.pid = -1;
         LOG.warn("VM [{}] ({} on {}), pid [{}], {}; restart mode [{}].", vm.id, vm.name, vm.host.name(), oldPid,
                 vm.stopping, vm.restartMode());
         scheduleRestart(vm, vm.restartMode(), "restart after " + vm.stopping);
-    }
-
-    private Optional<ProcessEnd> processEnd(RemoteVm vm) {
-        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() - until < 0) {
-            try {
-                Optional<ProcessEnd> end = vm.process.end();
-                if (end.isPresent()) {
-                    return end;
-                }
-                Thread.sleep(100);
-            } catch (MultiHostException unreachable) {
-                return Optional.empty();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Optional.empty();
-            }
-        }
-        return Optional.empty();
     }
 
     private void scheduleRestart(RemoteVm vm, StartMode mode, String reason) {
