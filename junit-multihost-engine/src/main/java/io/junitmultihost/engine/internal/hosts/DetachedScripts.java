@@ -45,7 +45,7 @@ final class DetachedScripts {
                 + "setsid sh -c " + ShellQuote.quote(WRAPPER) + " mh-detached \"$d\" " + ShellQuote.quote(script)
                 + " < /dev/null > /dev/null 2>&1 &\n"
                 + "i=0\n"
-                + "while [ ! -s \"$d/pid\" ]; do i=$((i+1)); [ $i -le 200 ] || exit 97; sleep 0.05 2>/dev/null || sleep 1;"
+                + "while [ ! -s \"$d/pid\" ]; do i=$((i+1)); [ $i -le 1000 ] || exit 97; sleep 0.01 2>/dev/null || sleep 1;"
                 + " done\n"
                 + "cat \"$d/pid\"\n";
     }

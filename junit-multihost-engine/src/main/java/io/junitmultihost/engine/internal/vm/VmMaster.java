@@ -251,16 +251,24 @@ public final class VmMaster implements Vms, AutoCloseable {
                 + "-$$.log 2>&1";
         long started = System.nanoTime();
         vm.process = vm.host.startDetached(Command.shell(script));
+        long spawned = System.nanoTime();
         VmConnection connection = awaitHello(vm);
+        long connected = System.nanoTime();
         vm.connection = connection;
         vm.logFile = setup.runDir() + "/" + vm.id + "-" + vm.pid + ".log";
-        tailLog(vm);
         runInit(vm, dynamic);
+        long initialized = System.nanoTime();
         vm.state = RemoteVm.State.RUNNING;
         vm.startedOnce = true;
         vm.stopping = null;
-        LOG.info("VM [{}] ({} on {}) started, pid [{}], log [{}] ({}; {} ms).", vm.id, vm.name, vm.host.name(), vm.pid,
-                vm.logFile, reason, (System.nanoTime() - started) / 1_000_000);
+        ASYNC.execute(() -> tailLog(vm)); // its lines are for people: not on the way to a running VM
+        LOG.info("VM [{}] ({} on {}) started, pid [{}], log [{}] ({}; {} ms: process {}, connect {}, init tasks {}).",
+                vm.id, vm.name, vm.host.name(), vm.pid, vm.logFile, reason, millis(started, initialized),
+                millis(started, spawned), millis(spawned, connected), millis(connected, initialized));
+    }
+
+    private static long millis(long from, long to) {
+        return (to - from) / 1_000_000;
     }
 
     private VmConnection awaitHello(RemoteVm vm) {
@@ -297,13 +305,18 @@ public final class VmMaster implements Vms, AutoCloseable {
     }
 
     private void tailLog(RemoteVm vm) {
-        HostProcess previous = vm.logTail;
-        if (previous != null && previous.isAlive()) {
-            previous.kill();
+        try {
+            HostProcess previous = vm.logTail;
+            if (previous != null && previous.isAlive()) {
+                previous.kill();
+            }
+            Logger vmLog = LoggerFactory.getLogger("io.junitmultihost.vm." + vm.name);
+            vm.logTail = vm.host.start(Command.of("tail", "-n", "+1", "-F", vm.logFile),
+                    line -> vmLog.info("[{}] {}", vm.name, line.text()));
+        } catch (RuntimeException e) {
+            LOG.warn("The log of VM [{}] ([{}] on host [{}]) cannot be followed: {}", vm.id, vm.logFile, vm.host.name(),
+                    e.getMessage());
         }
-        Logger vmLog = LoggerFactory.getLogger("io.junitmultihost.vm." + vm.name);
-        vm.logTail = vm.host.start(Command.of("tail", "-n", "+1", "-F", vm.logFile),
-                line -> vmLog.info("[{}] {}", vm.name, line.text()));
     }
 
     private void runInit(RemoteVm vm, boolean dynamic) {
@@ -692,7 +705,7 @@ public final class VmMaster implements Vms, AutoCloseable {
                 throw new DynamicActionException("VM [" + vm.id + "]'s process [" + vm.process.pid()
                         + "] still runs [" + actionDeadline.toSeconds() + " s] after it was stopped.");
             }
-            sleep(50);
+            sleep(10);
         }
     }
 
