@@ -55,8 +55,19 @@ public final class VmAgent {
         this.vms = new AgentVms(self, this::send);
     }
 
-    /** Started by the controller with system properties only; never by hand. */
+    /**
+     * Started by the controller with system properties only; never by hand. With {@code --train} it
+     * only warms up and exits, so that a class-data archive of what it loaded can be written.
+     */
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--train")) {
+            warmUp();
+            System.exit(0);
+        }
+        // serialization is slow the first time in a cold JVM: warm it up while the connection is made
+        Thread warm = new Thread(VmAgent::warmUp, "multihost-vm-warm-up");
+        warm.setDaemon(true);
+        warm.start();
         String id = required("multihost.vm.id");
         long pid = ProcessHandle.current().pid();
         VmInfo self = new VmInfo(id, required("multihost.vm.name"), required("multihost.vm.host"),
@@ -68,6 +79,24 @@ public final class VmAgent {
         VmContext.install(self, agent.vms);
         agent.log("started, pid " + pid);
         agent.run();
+    }
+
+    /** Runs what the first invocation needs: framing, serialization of a lambda and of a list, and back. */
+    static void warmUp() {
+        try {
+            SerializableCallable<VmInfo> probe = () -> new VmInfo("vm-0", "warm-up", "localhost", "", 0);
+            java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+            DataOutputStream data = new DataOutputStream(buffer);
+            new Frame(Frame.Type.INVOKE, 1, Serial.bytes(List.of(probe))).writeTo(data);
+            Frame frame = Frame.readFrom(new DataInputStream(new java.io.ByteArrayInputStream(buffer.toByteArray())));
+            @SuppressWarnings("unchecked")
+            List<SerializableCallable<VmInfo>> back = (List<SerializableCallable<VmInfo>>) Serial.value(frame.payload(),
+                    VmAgent.class.getClassLoader());
+            Serial.bytes(back.get(0).call());
+            Serial.describe(new IllegalStateException("warm-up"));
+        } catch (Exception e) {
+            System.err.println("multihost-vm warm-up failed (harmless): " + e);
+        }
     }
 
     private static String required(String key) {

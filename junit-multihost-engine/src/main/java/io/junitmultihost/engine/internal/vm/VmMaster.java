@@ -204,10 +204,11 @@ public final class VmMaster implements Vms, AutoCloseable {
         String dir = home + "/" + runDir;
         host.exec(Command.shell("umask 077; mkdir -p " + ShellQuote.quote(dir) + " && cat > " + ShellQuote.quote(dir
                 + "/token")).withStdin(token).withDeadline(actionDeadline)).assertSuccess();
+        String archive = ClassArchive.ensureOn(host, java, classpath, home, actionDeadline);
         int port = forward.applyAsInt(host, server.getLocalPort());
         LOG.info("Host [{}] is ready for remote JVMs: [{}] of [{}] classpath jars uploaded, [{}] checked.",
                 host.name(), uploaded[0], TestClasspath.jars().size(), java);
-        HostSetup setup = new HostSetup(port, classpath, java, dir);
+        HostSetup setup = new HostSetup(port, classpath, java, dir, archive);
         synchronized (setups) {
             setups.put(host, setup);
         }
@@ -239,6 +240,9 @@ public final class VmMaster implements Vms, AutoCloseable {
         HostSetup setup = vm.setup;
         List<String> argv = new ArrayList<>();
         argv.add(setup.java());
+        if (!setup.archive().isEmpty()) {
+            argv.add("-XX:SharedArchiveFile=" + setup.archive());
+        }
         argv.addAll(vm.options.jvmOptions());
         vm.options.systemProperties().forEach((k, v) -> argv.add("-D" + k + "=" + v));
         argv.addAll(List.of("-Dmultihost.vm.id=" + vm.id, "-Dmultihost.vm.name=" + vm.name,
@@ -323,6 +327,9 @@ public final class VmMaster implements Vms, AutoCloseable {
         List<SerializableRunnable> tasks = vm.options.initTasks().stream()
                 .filter(t -> t.mode() == RunMode.ALWAYS || t.mode() == (dynamic ? RunMode.DYNAMIC : RunMode.ONCE))
                 .map(VmOptions.Task::code).toList();
+        if (tasks.isEmpty()) {
+            return;
+        }
         Frame done = join(vm.connection.call(Frame.Type.INIT, bytes(tasks, "init tasks")), "run the init tasks of VM ["
                 + vm.id + "]");
         failed(vm, done, "an init task");
