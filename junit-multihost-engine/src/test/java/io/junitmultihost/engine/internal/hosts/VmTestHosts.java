@@ -51,6 +51,11 @@ public final class VmTestHosts implements AutoCloseable {
         lease.close();
     }
 
+    /** A host of this pool leased anew, to look at a host from its side after a class ended. */
+    public Host leaseAgain(String owner) {
+        return pool.lease(owner, List.of(new RoleDeclaration("node", 1, 1))).cluster().hosts().get(0);
+    }
+
     /**
      * Writes an inventory of ours naming {@code host} (role {@code node}) and its known_hosts file into
      * {@code dir}, and returns the settings another JVM uses to reach it.
