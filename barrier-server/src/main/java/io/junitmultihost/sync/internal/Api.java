@@ -173,7 +173,7 @@ final class Api implements ServerLoop.Handler {
             case "state": {
                 method(r, "POST");
                 Participant p = scope.participants.getOrCreate(requireAs(r));
-                scope.participants.requireUsable(p);
+                scope.participants.takePart(p);
                 String state = r.param("state");
                 String role = r.param("role");
                 String address = r.param("address");
@@ -188,7 +188,7 @@ final class Api implements ServerLoop.Handler {
             case "finish": {
                 method(r, "POST");
                 Participant p = scope.participants.getOrCreate(requireAs(r));
-                scope.participants.requireUsable(p);
+                scope.participants.takePart(p);
                 scope.participants.touch(p);
                 scope.cluster.await(c, p, what.equals("ready") ? Cluster.READY : Cluster.FINISH, r.param("with"),
                         timeout(scope, r, "timeout", scope.limits.defaultWait));
