@@ -114,7 +114,7 @@ class AbortAndClusterTest {
         scope.defineCluster(Set.of("server", "client"));
         ClusterResult r = fixture.client("server").waitReady(Duration.ofMillis(300));
         assertThat(r.outcome()).isEqualTo(ClusterOutcome.TIMED_OUT);
-        assertThat(r.reason()).contains("Cluster members [client] were not ready within [PT0.3S]");
+        assertThat(r.reason()).contains("Cluster members [client] were not ready within [300 ms]");
         assertThatThrownBy(r::orThrow).isInstanceOf(SyncTimeoutException.class);
     }
 
@@ -138,7 +138,7 @@ class AbortAndClusterTest {
         assertThat(a.set("db/primary", "db4")).isEqualTo(3);
         assertThat(a.get("db/primary").orElseThrow().text()).isEqualTo("db4");
         assertThatThrownBy(() -> a.waitKey("missing", Duration.ofMillis(200))).isInstanceOf(SyncTimeoutException.class)
-                .hasMessageContaining("Key [missing] was not set within [PT0.2S]");
+                .hasMessageContaining("Key [missing] was not set within [200 ms]");
     }
 
     @Test

@@ -193,7 +193,7 @@ class MhSyncScriptIT {
             Thread.sleep(50);
         }
         assertThat(scope.participant("hosta").orElseThrow().status()).isEqualTo(ParticipantStatus.DEAD);
-        assertThat(scope.participant("hosta").orElseThrow().cause()).contains("lease of [PT3S] lapsed");
+        assertThat(scope.participant("hosta").orElseThrow().cause()).contains("lease of [3 s] lapsed");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 

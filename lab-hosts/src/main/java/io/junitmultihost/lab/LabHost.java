@@ -2,6 +2,7 @@ package io.junitmultihost.lab;
 
 import io.junitmultihost.spi.HostControl;
 import io.junitmultihost.spi.HostSpec;
+import io.junitmultihost.spi.HumanDuration;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -644,7 +645,7 @@ public final class LabHost implements HostControl {
         while (!condition.getAsBoolean()) {
             long left = end - System.nanoTime();
             if (left <= 0) {
-                throw new LabException("Lab host [" + name + "] did not " + what + " within [" + deadline + "]; it is [" + state
+                throw new LabException("Lab host [" + name + "] did not " + what + " within [" + HumanDuration.of(deadline) + "]; it is [" + state
                         + "]" + (failure == null ? "" : " because " + failure) + ". " + dir.tail(3));
             }
             try {

@@ -290,7 +290,7 @@ final class Api implements ServerLoop.Handler {
         Duration d = v == null || v.isEmpty() ? dflt : Durations.parse(v);
         if (d.compareTo(scope.limits.maxWait) > 0) {
             throw new HttpError(400, "The wait [" + name + "=" + RequestParser.printable(v) + "] is longer than the limit ["
-                    + scope.limits.maxWait + "].");
+                    + HumanDuration.of(scope.limits.maxWait) + "].");
         }
         return d;
     }

@@ -126,7 +126,7 @@ final class Cluster {
         w.deadline(scope.loop, scope.loop.now() + timeout.toNanos(), () -> {
             waits.remove(wait);
             w.finish(Reply.lines(Wire.lines(new ClusterResult(ClusterOutcome.TIMED_OUT, memberStates(),
-                    "Cluster members " + missing(target) + " were not " + target + " within [" + timeout + "]; states: "
+                    "Cluster members " + missing(target) + " were not " + target + " within [" + HumanDuration.of(timeout) + "]; states: "
                             + memberStates() + "."))));
         });
         reevaluate();

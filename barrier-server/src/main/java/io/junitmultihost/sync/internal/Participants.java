@@ -92,7 +92,7 @@ final class Participants {
         }
         long expiry = p.lastSeen + p.leaseNanos;
         if (scope.loop.now() - expiry >= 0) {
-            markDead(p, "its lease of [" + Duration.ofNanos(p.leaseNanos) + "] lapsed: no sign of life since ["
+            markDead(p, "its lease of [" + HumanDuration.of(Duration.ofNanos(p.leaseNanos)) + "] lapsed: no sign of life since ["
                     + p.lastSeenAt + "]", false);
         } else {
             armLease(p, expiry);

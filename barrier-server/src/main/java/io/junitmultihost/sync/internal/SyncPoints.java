@@ -273,8 +273,8 @@ final class SyncPoints {
         Set<String> missing = new TreeSet<>(sp.expected);
         missing.removeAll(sp.arrivals.keySet());
         String why = idle && !late
-                ? "nobody arrived for [" + sp.inactivity + "], the inactivity wait"
-                : "its deadline of [" + sp.timeout + "] passed";
+                ? "nobody arrived for [" + HumanDuration.of(sp.inactivity) + "], the inactivity wait"
+                : "its deadline of [" + HumanDuration.of(sp.timeout) + "] passed";
         StringBuilder dead = new StringBuilder();
         for (String q : missing) {
             Participant qp = scope.participants.get(q);
