@@ -507,14 +507,14 @@ public final class LabHost implements HostControl {
             } else {
                 if (why != Stop.CRASH && code != EXIT_REBOOT && code != KILLED_BY_SIGHUP) {
                     LOG.warn("Lab host [{}]: its init ended unexpectedly with exit code [{}]; booting it again after [{}], "
-                            + "as a watchdog would. {}", name, code, lab.options().downTime(), dir.tail(3));
+                            + "as a watchdog would. {}", name, code, HumanDuration.of(lab.options().downTime()), dir.tail(3));
                 }
                 state = State.DOWN;
                 if (lab.options().downMode() == DownMode.LINK) {
                     setFaultsQuietly(faults.withDown(true));
                 }
                 LOG.info("Lab host [{}] is down ({}) for [{}]", name, why == Stop.CRASH ? "crashed" : "rebooting",
-                        lab.options().downTime());
+                        HumanDuration.of(lab.options().downTime()));
                 try {
                     pendingBoot = lab.executor().schedule(this::bootAfterDownTime, lab.options().downTime().toMillis(),
                             TimeUnit.MILLISECONDS);
@@ -606,7 +606,7 @@ public final class LabHost implements HostControl {
         try {
             killAndAwait(Stop.CLOSE);
         } catch (RuntimeException e) {
-            LOG.warn("Lab host [{}] did not stop within [{}]; its namespace is removed anyway.", name, STOP);
+            LOG.warn("Lab host [{}] did not stop within [{}]; its namespace is removed anyway.", name, HumanDuration.of(STOP));
         }
     }
 

@@ -63,7 +63,7 @@ final class Participants {
         if (rejoined) {
             LOG.info("Participant [{}] joined again (was {}); it passed {} syncpoints.", name, before, p.passed.size());
         } else {
-            LOG.debug("Participant [{}] joined with lease [{}].", name, lease);
+            LOG.debug("Participant [{}] joined with lease [{}].", name, HumanDuration.of(lease));
         }
         return info(p, rejoined);
     }
