@@ -57,7 +57,7 @@ final class HumanDuration {
         if (fraction == 0) {
             return Long.toString(whole);
         }
-        String digits = String.format("%03d", fraction);
+        String digits = String.format(java.util.Locale.ROOT, "%03d", fraction);
         return whole + "." + digits.replaceAll("0+$", "");
     }
 }
