@@ -2,6 +2,7 @@ package io.junitmultihost.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -107,6 +108,29 @@ class AbortAndClusterTest {
         ClusterResult r = fs.get(5, TimeUnit.SECONDS);
         assertThat(r.outcome()).isEqualTo(ClusterOutcome.ABORT);
         assertThat(r.reason()).contains("[client] is dead (host [client] was killed)");
+    }
+
+    @Test
+    void aMemberWhoseProcessDiedAbortsTheWaitsOpenThenButANewProcessOfItIsReadyLater() throws Exception {
+        scope.defineCluster(Set.of("server", "client", "other"));
+        RawHttp killed = new RawHttp(server);
+        killed.send(RawHttp.request("POST", "/v1/cluster/ready?as=client&timeout=20s", scope.endpoint().token(), ""));
+        SyncClient s = fixture.client("server");
+        CompletableFuture<ClusterResult> first = fixture.later(() -> s.waitReady(T));
+        await().atMost(Duration.ofSeconds(10)).until(() -> scope.events(0).stream()
+                .filter(e -> e.type() == SyncEventType.STATE).count() >= 2);
+        killed.close();
+        ClusterResult aborted = first.get(10, TimeUnit.SECONDS);
+        assertThat(aborted.outcome()).isEqualTo(ClusterOutcome.ABORT);
+        assertThat(aborted.reason()).contains("[client] is dead (its connection dropped");
+
+        CompletableFuture<ClusterResult> newClient = fixture.later(() -> fixture.client("client").waitReady(T));
+        CompletableFuture<ClusterResult> other = fixture.later(() -> fixture.client("other").waitReady(T));
+        ClusterResult later = s.waitReady(T);
+
+        assertThat(later.outcome()).isEqualTo(ClusterOutcome.READY);
+        assertThat(newClient.get(10, TimeUnit.SECONDS).outcome()).isEqualTo(ClusterOutcome.READY);
+        assertThat(other.get(10, TimeUnit.SECONDS).outcome()).isEqualTo(ClusterOutcome.READY);
     }
 
     @Test
