@@ -13,10 +13,12 @@ import java.util.Collection;
  *
  * <p>Participants are named: the test JVM is {@link #CONTROLLER}, a process on a host is the
  * host's name. A process on a host reaches the server with nothing installed but curl, through the
- * script at {@link #script(Host)}:
+ * script at {@link #script(Host)}. The process runs in the background with output and input of its
+ * own, so that the exec returns at once (a command ends when its output does):
  *
  * <pre>{@code
- * db.execShell(sync.script(db) + " sync db-up --participants controller --timeout 30s &");
+ * db.execShell("nohup " + sync.script(db) + " sync db-up --participants controller --timeout 30s"
+ *         + " > db-up.log 2>&1 < /dev/null &").assertSuccess();
  * sync.remsync("db-up", List.of(db.name()), Duration.ofSeconds(30));
  * }</pre>
  *
@@ -24,7 +26,8 @@ import java.util.Collection;
  * remote forward, and every call carries the run's random token, which the engine writes to a
  * file only the host's user can read ({@code ~/.multihost/sync.env}). While the engine reboots a
  * host, that host's absence is expected and does not fail a sync; a host that dies, or whose
- * process dies, fails every syncpoint it was expected at at once, with its name.
+ * process dies, fails at once every syncpoint it is expected at then, with its name. A new process
+ * on the host (in a later test method, say) takes part again.
  */
 public interface Sync {
 

@@ -156,7 +156,7 @@ class HttpApiIT {
             slow.send("POST /v1/sync/x?as=a&with=b HTTP/1.1\r\nHost: x\r\n");
             assertStillServes();
             String response = slow.response();
-            assertThat(response).startsWith("HTTP/1.1 408").contains("was not complete within [PT0.5S]");
+            assertThat(response).startsWith("HTTP/1.1 408").contains("was not complete within [500 ms]");
             assertThat(slow.closedByServer()).isTrue();
         }
         try (RawHttp slowBody = new RawHttp(server)) {

@@ -144,6 +144,29 @@ class MhSyncScriptIT {
         assertThat(rb.err).contains("participant [hosta] is dead").contains("DEAD");
     }
 
+    @Test
+    void aShellKilledMidSyncIsReplacedByANewShellThatSyncsAtTheNextSyncpoint() throws Exception {
+        Process killed = shell("hosta", "mh-sync sync work --participants java,hostb --timeout 60s");
+        SyncClient java = client("java");
+        CompletableFuture<SyncResult> work = CompletableFuture.supplyAsync(
+                () -> java.sync(SyncRequest.to("work").with("hosta", "hostb").timeout(T)));
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (scope.events(0).stream().noneMatch(e -> e.type() == SyncEventType.ARRIVED && e.participant().equals("hosta"))
+                && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        kill(killed);
+        assertThat(work.get(10, TimeUnit.SECONDS).states()).containsEntry("hosta", SyncState.DEAD);
+
+        Process next = shell("hosta", "mh-sync sync next --participants java --timeout 30s");
+        SyncResult r = java.sync(SyncRequest.to("next").with("hosta").timeout(T));
+
+        assertThat(r.success()).as("%s", r.reason()).isTrue();
+        Curl.Run rn = finish("hosta", next);
+        assertThat(rn.exit).as("%s", rn).isZero();
+        assertThat(scope.participant("hosta").orElseThrow().status()).isEqualTo(ParticipantStatus.ALIVE);
+    }
+
     /** Kills the shell and its curl, and waits until they are gone (their sockets closed). */
     private static void kill(Process p) throws Exception {
         List<ProcessHandle> all = new ArrayList<>(p.descendants().collect(java.util.stream.Collectors.toList()));
@@ -170,7 +193,7 @@ class MhSyncScriptIT {
             Thread.sleep(50);
         }
         assertThat(scope.participant("hosta").orElseThrow().status()).isEqualTo(ParticipantStatus.DEAD);
-        assertThat(scope.participant("hosta").orElseThrow().cause()).contains("lease of [PT3S] lapsed");
+        assertThat(scope.participant("hosta").orElseThrow().cause()).contains("lease of [3 s] lapsed");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 

@@ -160,7 +160,7 @@ class SyncPointTest {
         fixture.awaitArrival("slow", "a");
         SyncResult rb = b.sync(SyncRequest.to("slow").with("a", "c").timeout(T));
         assertThat(rb.outcome()).isEqualTo(SyncOutcome.TIMED_OUT);
-        assertThat(rb.reason()).contains("deadline of [PT0.8S]").contains("still missing: [c]");
+        assertThat(rb.reason()).contains("deadline of [800 ms]").contains("still missing: [c]");
         assertThat(fa.get(10, TimeUnit.SECONDS).states()).containsEntry("c", SyncState.TIMED_OUT);
     }
 

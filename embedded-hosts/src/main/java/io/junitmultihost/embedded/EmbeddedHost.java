@@ -3,6 +3,7 @@ package io.junitmultihost.embedded;
 import io.junitmultihost.api.HostUnavailableException;
 import io.junitmultihost.spi.HostControl;
 import io.junitmultihost.spi.HostSpec;
+import io.junitmultihost.spi.HumanDuration;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Path;
@@ -151,7 +152,7 @@ final class EmbeddedHost implements HostControl {
         goDown();
         state = State.REBOOTING;
         Duration downTime = settings.rebootDownTime();
-        LOG.info("Embedded host [{}] went down for a reboot; it comes back in [{}].", name, downTime);
+        LOG.info("Embedded host [{}] went down for a reboot; it comes back in [{}].", name, HumanDuration.of(downTime));
         try {
             scheduler.schedule(() -> comeBack(rebootGeneration), downTime.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {

@@ -2,6 +2,7 @@ package io.junitmultihost.embedded;
 
 import io.junitmultihost.spi.HostProvider;
 import io.junitmultihost.spi.HostSpec;
+import io.junitmultihost.spi.HumanDuration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -84,7 +85,7 @@ final class EmbeddedHostProvider implements HostProvider {
         }
         while (found.size() < wanted && hosts.size() < settings.maxHosts()) {
             if (System.nanoTime() > end) {
-                LOG.warn("Embedded hosts: only [{}] of [{}] hosts for role [{}] were ready within [{}].", found.size(), wanted, role, deadline);
+                LOG.warn("Embedded hosts: only [{}] of [{}] hosts for role [{}] were ready within [{}].", found.size(), wanted, role, HumanDuration.of(deadline));
                 break;
             }
             EmbeddedHost host = startHost("host-" + (hosts.size() + 1));

@@ -1,6 +1,7 @@
 package io.junitmultihost.lab;
 
 import io.junitmultihost.api.ConfigurationException;
+import io.junitmultihost.spi.HumanDuration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -420,7 +421,7 @@ public final class Lab implements AutoCloseable {
             }
             throw new LabException("Lab [" + id + "]: hosts did not " + what + ": [" + cause + "].", cause);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new LabException("Lab [" + id + "]: hosts did not " + what + " within [" + deadline + "]. States: " + hosts() + ".");
+            throw new LabException("Lab [" + id + "]: hosts did not " + what + " within [" + HumanDuration.of(deadline) + "]. States: " + hosts() + ".");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LabException("Interrupted while lab [" + id + "] waited for hosts to " + what + ".", e);

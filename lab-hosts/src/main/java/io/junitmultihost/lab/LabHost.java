@@ -2,6 +2,7 @@ package io.junitmultihost.lab;
 
 import io.junitmultihost.spi.HostControl;
 import io.junitmultihost.spi.HostSpec;
+import io.junitmultihost.spi.HumanDuration;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -506,14 +507,14 @@ public final class LabHost implements HostControl {
             } else {
                 if (why != Stop.CRASH && code != EXIT_REBOOT && code != KILLED_BY_SIGHUP) {
                     LOG.warn("Lab host [{}]: its init ended unexpectedly with exit code [{}]; booting it again after [{}], "
-                            + "as a watchdog would. {}", name, code, lab.options().downTime(), dir.tail(3));
+                            + "as a watchdog would. {}", name, code, HumanDuration.of(lab.options().downTime()), dir.tail(3));
                 }
                 state = State.DOWN;
                 if (lab.options().downMode() == DownMode.LINK) {
                     setFaultsQuietly(faults.withDown(true));
                 }
                 LOG.info("Lab host [{}] is down ({}) for [{}]", name, why == Stop.CRASH ? "crashed" : "rebooting",
-                        lab.options().downTime());
+                        HumanDuration.of(lab.options().downTime()));
                 try {
                     pendingBoot = lab.executor().schedule(this::bootAfterDownTime, lab.options().downTime().toMillis(),
                             TimeUnit.MILLISECONDS);
@@ -605,7 +606,7 @@ public final class LabHost implements HostControl {
         try {
             killAndAwait(Stop.CLOSE);
         } catch (RuntimeException e) {
-            LOG.warn("Lab host [{}] did not stop within [{}]; its namespace is removed anyway.", name, STOP);
+            LOG.warn("Lab host [{}] did not stop within [{}]; its namespace is removed anyway.", name, HumanDuration.of(STOP));
         }
     }
 
@@ -644,7 +645,7 @@ public final class LabHost implements HostControl {
         while (!condition.getAsBoolean()) {
             long left = end - System.nanoTime();
             if (left <= 0) {
-                throw new LabException("Lab host [" + name + "] did not " + what + " within [" + deadline + "]; it is [" + state
+                throw new LabException("Lab host [" + name + "] did not " + what + " within [" + HumanDuration.of(deadline) + "]; it is [" + state
                         + "]" + (failure == null ? "" : " because " + failure) + ". " + dir.tail(3));
             }
             try {

@@ -2,6 +2,7 @@ package io.junitmultihost.lab;
 
 import io.junitmultihost.spi.HostProvider;
 import io.junitmultihost.spi.HostSpec;
+import io.junitmultihost.spi.HumanDuration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +60,7 @@ final class LabHostProvider implements HostProvider {
             throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause()
                     : new LabException("Lab hosts could not be made ready: [" + e.getCause() + "].", e.getCause());
         } catch (TimeoutException e) {
-            throw new LabException("Lab hosts " + chosen + " were not ready within [" + deadline + "].");
+            throw new LabException("Lab hosts " + chosen + " were not ready within [" + HumanDuration.of(deadline) + "].");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LabException("Interrupted while readying lab hosts " + chosen + ".", e);

@@ -145,7 +145,7 @@ final class Forwarding {
 
         private SshTimeoutException notWithin(Deadline deadline, String more) {
             return new SshTimeoutException("Could not set up " + describe() + " through host [" + target.describe()
-                    + "] within [" + deadline.budget() + "]" + more + ". Raise the deadline.");
+                    + "] within [" + HumanDuration.of(deadline.budget()) + "]" + more + ". Raise the deadline.");
         }
 
         private SshException failed(Throwable cause) {

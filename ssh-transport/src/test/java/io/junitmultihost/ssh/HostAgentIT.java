@@ -112,7 +112,7 @@ class HostAgentIT {
                 () -> agent.exec(RemoteCommand.shell("echo begun; " + sleep + " & " + sleep), Duration.ofSeconds(1)));
 
         assertThat(e).isNotNull();
-        assertThat(e.getMessage()).contains("agent-host", sleep, "PT1S", "ended");
+        assertThat(e.getMessage()).contains("agent-host", sleep, "[1 s]", "ended");
         assertThat(new String(e.partialStdout(), StandardCharsets.UTF_8)).isEqualTo("begun\n");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
         assertThat(host.exec(RemoteCommand.shell("ps -eo args | grep -cxF " + ShellQuote.quote(sleep) + " || true"),

@@ -84,7 +84,7 @@ public final class Scope {
 
     void participantGone(Participant p) {
         syncPoints.participantGone(p);
-        cluster.reevaluate();
+        cluster.memberDied(p);
     }
 
     void participantRemoved(Participant p) {
@@ -130,11 +130,14 @@ public final class Scope {
         });
     }
 
-    /** The engine knows the participant's host or process is gone: dead at once, even when absent on purpose. */
+    /**
+     * The engine knows the participant's host is gone: dead at once, even when absent on purpose;
+     * later syncpoints that list it fail at once until it joins again or is expected back.
+     */
     public void declareDead(String participant, String cause) {
         Names.participant(participant);
         onLoop(() -> {
-            participants.markDead(participants.getOrCreate(participant), cause, true);
+            participants.declareGone(participants.getOrCreate(participant), cause);
             return null;
         });
     }

@@ -101,7 +101,7 @@ public final class HostEvents {
     }
 
     private static String seconds(Duration d) {
-        return String.format(java.util.Locale.ROOT, "%.3f s", d.toNanos() / 1e9);
+        return io.junitmultihost.spi.HumanDuration.of(d);
     }
 
     /**

@@ -15,6 +15,7 @@ import io.junitmultihost.engine.internal.sync.ClassSync;
 import io.junitmultihost.engine.internal.events.EventStateWait;
 import io.junitmultihost.engine.internal.events.HostEvents;
 import io.junitmultihost.engine.internal.reboot.Reboots;
+import io.junitmultihost.spi.HumanDuration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -167,7 +168,7 @@ final class HostCluster implements Cluster {
                     // ends at its own command deadline, which ends the remote process too.
                     entry.getValue().cancel(false);
                     failures.put(host, new CommandTimeoutException("The call on host [" + host.name()
-                            + "] did not finish within [" + deadline + "]; it is left to end at its command's"
+                            + "] did not finish within [" + HumanDuration.of(deadline) + "]; it is left to end at its command's"
                             + " own deadline."));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

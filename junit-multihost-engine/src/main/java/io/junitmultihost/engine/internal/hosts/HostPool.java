@@ -9,6 +9,7 @@ import io.junitmultihost.engine.internal.reboot.QuorumClock;
 import io.junitmultihost.engine.internal.model.RoleDeclaration;
 import io.junitmultihost.spi.HostProvider;
 import io.junitmultihost.spi.HostSpec;
+import io.junitmultihost.spi.HumanDuration;
 import io.junitmultihost.ssh.Outcome;
 import io.junitmultihost.ssh.RemoteCommand;
 import io.junitmultihost.ssh.RemoteResult;
@@ -306,7 +307,7 @@ public final class HostPool implements AutoCloseable {
                 + role.name() + "] (count [" + role.count() + "]), but provider [" + settings.provider() + "] gave ["
                 + shortfall.got().size() + "]" + shortfall.got().stream().map(HostSpec::name).toList()
                 + silentNote(shortfall.silent()) + others
-                + (waited ? " within [" + settings.hostsTimeout() + "]" : "")
+                + (waited ? " within [" + HumanDuration.of(settings.hostsTimeout()) + "]" : "")
                 + ". Give the provider more hosts (see its multihost.* settings) or lower the role's min.");
     }
 

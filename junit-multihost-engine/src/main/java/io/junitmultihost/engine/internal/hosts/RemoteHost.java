@@ -76,8 +76,9 @@ final class RemoteHost implements Host, SyncReachable {
     @Override
     public ExecResult exec(Command command) {
         Duration deadline = command.deadline().orElse(settings.execTimeout());
-        RemoteResult result = SshFailures.translated(() -> ssh.exec(toRemote(command), deadline));
-        return new ExecResult(name(), command.toString(), result.exitCode(), result.stdout(), result.stderr(),
+        RemoteCommand remote = toRemote(command);
+        RemoteResult result = SshFailures.translated(() -> ssh.exec(remote, deadline));
+        return new ExecResult(name(), remote.display(), result.exitCode(), result.stdout(), result.stderr(),
                 result.duration());
     }
 

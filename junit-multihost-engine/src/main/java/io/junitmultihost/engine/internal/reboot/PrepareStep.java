@@ -3,6 +3,7 @@ package io.junitmultihost.engine.internal.reboot;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.RebootAttempt;
 import io.junitmultihost.api.RebootPreparation;
+import io.junitmultihost.spi.HumanDuration;
 import io.junitmultihost.ssh.RemoteResult;
 import io.junitmultihost.ssh.ShellQuote;
 import io.junitmultihost.ssh.SshException;
@@ -94,7 +95,7 @@ final class PrepareStep {
         } catch (TimeoutException e) {
             thread.interrupt();
             throw new MachineFailure("The prepare step on host [" + host.name() + "] did not finish within ["
-                    + deadline + "] (phase [PREPARING]); it was interrupted. Raise the prepare timeout of"
+                    + HumanDuration.of(deadline) + "] (phase [PREPARING]); it was interrupted. Raise the prepare timeout of"
                     + " RebootOptions or make the step faster.");
         } catch (InterruptedException e) {
             thread.interrupt();

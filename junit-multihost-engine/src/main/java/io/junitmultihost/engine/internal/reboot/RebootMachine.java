@@ -5,6 +5,7 @@ import io.junitmultihost.api.HostState;
 import io.junitmultihost.api.RebootAttempt;
 import io.junitmultihost.api.RebootOptions;
 import io.junitmultihost.engine.internal.events.HostEvents;
+import io.junitmultihost.spi.HumanDuration;
 import io.junitmultihost.ssh.RemoteProcess;
 import io.junitmultihost.ssh.RemoteResult;
 import io.junitmultihost.ssh.ShellQuote;
@@ -231,7 +232,7 @@ final class RebootMachine implements Runnable {
                 nextProbe = System.nanoTime() + DOWN_PROBE_NANOS;
             }
             if (System.nanoTime() - end >= 0) {
-                throw new MachineFailure("Host [" + host.name() + "] did not go down within [" + options.downTimeout()
+                throw new MachineFailure("Host [" + host.name() + "] did not go down within [" + HumanDuration.of(options.downTimeout())
                         + "] after the reboot was " + (options.sendsCommand() ? "asked for" : "expected")
                         + ": phase [REQUESTED: waiting for the host to go down], last seen [" + lastSeen()
                         + "]. The reboot command may have failed or not be permitted.");
@@ -257,7 +258,7 @@ final class RebootMachine implements Runnable {
             long left = end - System.nanoTime();
             if (left <= 0) {
                 throw new MachineFailure("Host [" + host.name() + "] did not come back with a new boot id within ["
-                        + options.upTimeout() + "]: phase [DOWN: waiting for a new boot id], last seen ["
+                        + HumanDuration.of(options.upTimeout()) + "]: phase [DOWN: waiting for a new boot id], last seen ["
                         + lastSeen() + "]; the old boot id was [" + progress.oldBootId() + "].");
             }
             BootProbe.Tcp tcp = probe.tcp(min(TCP_ATTEMPT, Duration.ofNanos(left)));
@@ -314,12 +315,12 @@ final class RebootMachine implements Runnable {
             extraBoots++;
             if (extraBoots > MAX_EXTRA_BOOTS) {
                 throw new MachineFailure("Host [" + host.name() + "] kept rebooting: [" + extraBoots + "] boots did"
-                        + " not stay up for [" + options.stableFor() + "]; last seen [" + stability.what() + "].");
+                        + " not stay up for [" + HumanDuration.of(options.stableFor()) + "]; last seen [" + stability.what() + "].");
             }
             LOG.warn("Host [{}] rebooted again during its stability period of [{}]: {}.", host.name(),
                     options.stableFor(), stability.what());
             progress.enter(HostState.DOWN, current, "rebooted again during the stability period of ["
-                    + options.stableFor() + "]: " + stability.what());
+                    + HumanDuration.of(options.stableFor()) + "]: " + stability.what());
             reading = awaitUp(stability.reading());
             end = System.nanoTime() + options.verifyTimeout().plus(options.stableFor()).toNanos();
         }
@@ -332,7 +333,7 @@ final class RebootMachine implements Runnable {
             long left = end - System.nanoTime();
             if (left < MIN_ATTEMPT_NANOS) {
                 throw new MachineFailure("Host [" + host.name() + "] is back with boot id [" + current + "] but its"
-                        + " test command [" + command + "] did not succeed within [" + options.verifyTimeout()
+                        + " test command [" + command + "] did not succeed within [" + HumanDuration.of(options.verifyTimeout())
                         + "]: phase [UP: checking the new boot], last seen [" + lastSeen() + "].");
             }
             try {
@@ -387,7 +388,7 @@ final class RebootMachine implements Runnable {
             }
             if (System.nanoTime() - end >= 0) {
                 throw new MachineFailure("Host [" + host.name() + "] could not be checked for [" + options.stableFor()
-                        + "] of stability within [" + options.verifyTimeout() + "]: phase [UP: checking the new boot],"
+                        + "] of stability within [" + HumanDuration.of(options.verifyTimeout()) + "]: phase [UP: checking the new boot],"
                         + " last seen [" + lastSeen() + "].");
             }
             sleep(Math.min(Duration.ofMillis(200).toNanos(), end - System.nanoTime()));
@@ -537,7 +538,7 @@ final class RebootMachine implements Runnable {
     }
 
     static String seconds(Duration d) {
-        return String.format(java.util.Locale.ROOT, "%.3f s", d.toNanos() / 1e9);
+        return HumanDuration.of(d);
     }
 
     /** Unwinds the machine after {@link #cancel}. */

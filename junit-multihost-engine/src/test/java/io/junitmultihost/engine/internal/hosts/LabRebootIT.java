@@ -163,7 +163,7 @@ class LabRebootIT {
             assertThat(results.ready()).containsExactly(three.get(0), three.get(2));
             assertThat(results.outcome(dead.name()).state()).isEqualTo(HostState.FAILED);
             assertThat(results.outcome(dead.name()).lastSeen()).startsWith("Host [" + dead.name() + "] did not come back"
-                    + " with a new boot id within [PT5S]: phase [DOWN: waiting for a new boot id], last seen [connection timed out");
+                    + " with a new boot id within [5 s]: phase [DOWN: waiting for a new boot id], last seen [connection timed out");
         }
     }
 
@@ -227,7 +227,7 @@ class LabRebootIT {
                     .withDeadline(Duration.ofSeconds(20)), QUICK))
                     .isInstanceOf(QuorumException.class)
                     .hasMessageStartingWith("Only [7] of [10] hosts rebooted, below the quorum's minimum [8] (target [10])"
-                            + " within [PT20S]. Missing: [" + ten.get(2).name() + ": DOWN (connection timed out")
+                            + " within [20 s]. Missing: [" + ten.get(2).name() + ": DOWN (connection timed out")
                     .hasMessageContaining("[" + ten.get(5).name() + ": DOWN (")
                     .hasMessageContaining("[" + ten.get(7).name() + ": DOWN (");
         }

@@ -81,7 +81,7 @@ class QuorumRebootIT {
                     .withDeadline(Duration.ofSeconds(6)), PATIENT))
                     .isInstanceOf(QuorumException.class)
                     .hasMessageStartingWith("Only [3] of [5] hosts rebooted, below the quorum's minimum [4] (target [5])"
-                            + " within [PT6S]. Missing: [host-2: DOWN (connection refused: sshd is not listening)],"
+                            + " within [6 s]. Missing: [host-2: DOWN (connection refused: sshd is not listening)],"
                             + " [host-5: DOWN (connection refused: sshd is not listening)].")
                     .satisfies(e -> assertThat(((QuorumException) e).results().ready()).hasSize(3));
             assertThat(Duration.between(start, Instant.now())).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(30));
@@ -98,7 +98,7 @@ class QuorumRebootIT {
                     PATIENT.withUpTimeout(Duration.ofSeconds(2))))
                     .isInstanceOf(QuorumException.class)
                     .hasMessageContaining("below the quorum's minimum [3] (target [4]) and [2] can no longer make it")
-                    .hasMessageContaining("[host-6: FAILED (Host [host-6] did not come back with a new boot id within [PT2S]");
+                    .hasMessageContaining("[host-6: FAILED (Host [host-6] did not come back with a new boot id within [2 s]");
             assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(30));
         }
     }

@@ -108,7 +108,7 @@ class RebootMachineIT {
             RebootOutcome failed = results.outcome(dead.name());
             assertThat(failed.state()).isEqualTo(HostState.FAILED);
             assertThat(failed.lastSeen()).startsWith("Host [" + dead.name() + "] did not come back with a new boot id"
-                    + " within [PT2S]: phase [DOWN: waiting for a new boot id], last seen [connection refused");
+                    + " within [2 s]: phase [DOWN: waiting for a new boot id], last seen [connection refused");
         } finally {
             control(dead).powerOn();
         }
@@ -133,7 +133,7 @@ class RebootMachineIT {
             String firstNewBoot = reboot.history().stream().filter(e -> e.to() == UP).findFirst().orElseThrow().bootId();
             assertThat(after).isNotEqualTo(firstNewBoot).isNotEqualTo(reboot.oldBootId()).isEqualTo(host.bootId());
             assertThat(reboot.history().stream().filter(e -> e.from() == UP && e.to() == DOWN).findFirst().orElseThrow()
-                    .detail()).startsWith("rebooted again during the stability period of [PT1.5S]");
+                    .detail()).startsWith("rebooted again during the stability period of [1.5 s]");
         }
     }
 
@@ -224,7 +224,7 @@ class RebootMachineIT {
         Reboot reboot = host.reboot(QUICK.withTestCommand("test -e /nonexistent/multihost").withVerifyTimeout(Duration.ofSeconds(1)));
 
         assertThatThrownBy(() -> reboot.awaitUp(WAIT)).isInstanceOf(RebootException.class)
-                .hasMessageContaining("its test command [test -e /nonexistent/multihost] did not succeed within [PT1S]")
+                .hasMessageContaining("its test command [test -e /nonexistent/multihost] did not succeed within [1 s]")
                 .hasMessageContaining("phase [UP: checking the new boot]");
     }
 
