@@ -7,6 +7,7 @@ import io.junitmultihost.engine.internal.hosts.ConfigurationKeys;
 import io.junitmultihost.engine.internal.hosts.HostLease;
 import io.junitmultihost.engine.internal.hosts.HostPool;
 import io.junitmultihost.engine.internal.hosts.HostSettings;
+import io.junitmultihost.engine.internal.hosts.SessionPool;
 import io.junitmultihost.engine.internal.injection.ParameterRequest;
 import io.junitmultihost.engine.internal.injection.ParameterResolution;
 import io.junitmultihost.engine.internal.model.RoleDeclarations;
@@ -118,10 +119,11 @@ public final class MultiHostExtension implements ExecutionCondition, BeforeAllCa
     }
 
     private static HostPool pool(ExtensionContext context) {
+        // The holder reports a configuration that cannot work once for the run (SessionPool).
         return context.getStore(StoreScope.LAUNCHER_SESSION, NAMESPACE).computeIfAbsent(HostPool.KEY,
-                key -> HostPool.create(HostSettings.from(
-                        ConfigurationKeys.collect(ConfigurationKeys.candidates(), context::getConfigurationParameter))),
-                HostPool.class);
+                key -> new SessionPool(() -> HostPool.create(HostSettings.from(
+                        ConfigurationKeys.collect(ConfigurationKeys.candidates(), context::getConfigurationParameter)))),
+                SessionPool.class).get();
     }
 
     private static String leaseKey(Class<?> testClass) {
