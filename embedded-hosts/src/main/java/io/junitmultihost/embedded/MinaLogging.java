@@ -42,7 +42,7 @@ final class MinaLogging {
     /** Whether {@code settings} name a level for MINA's loggers, or a default level below INFO. */
     static boolean asked(Properties settings) {
         for (String key : settings.stringPropertyNames()) {
-            if (key.equals(PREFIX + "log.org.apache") || key.startsWith(PREFIX + "log.org.apache.sshd")) {
+            if (key.equals(PREFIX + "log.org.apache") || key.equals(KEY) || key.startsWith(KEY + ".")) {
                 return true;
             }
         }
