@@ -80,8 +80,7 @@ final class EmbeddedHostProvider implements HostProvider {
                 } catch (RuntimeException e) {
                     // Not skipped: a class quietly short of a host it should have had would be skipped, not failed.
                     throw new HostUnavailableException("Embedded host [" + host.name() + "] could not be booted for role ["
-                            + role + "]: [" + e.getMessage() + "]. Look for what holds its port or files, or lower "
-                            + EmbeddedHostProviderFactory.MAX_HOSTS + ".", e);
+                            + role + "]: [" + e.getMessage() + "]. Stop what holds its port or files, and run again.", e);
                 }
                 found.add(host.spec(identityFile));
             }

@@ -33,8 +33,9 @@ import org.opentest4j.TestAbortedException;
  * {@code Cluster} and (for a class with one host) {@code Host} into test, lifecycle and
  * constructor parameters. {@code @Nested} classes use their enclosing class's hosts unless they
  * declare roles of their own. When a role cannot get its minimum within
- * {@code multihost.hosts.timeout}, the class is skipped with the reason (an execution condition),
- * never failed; Surefire reports each of its tests skipped with that reason.
+ * {@code multihost.hosts.timeout}, the class is skipped with the reason (an execution condition);
+ * Surefire reports each of its tests skipped with that reason. With
+ * {@code multihost.hosts.shortfall=fail} the class fails with it instead.
  */
 public final class MultiHostExtension implements ExecutionCondition, BeforeAllCallback, AfterAllCallback,
         TestInstancePreConstructCallback, ParameterResolver {
