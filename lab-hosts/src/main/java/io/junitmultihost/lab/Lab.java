@@ -351,7 +351,8 @@ public final class Lab implements AutoCloseable {
         return Collections.unmodifiableList(found);
     }
 
-    private static void checkStateDir(Path stateDir) {
+    /** Refuses a state directory inside one that every host mounts its own over. */
+    static void checkStateDir(Path stateDir) {
         for (String name : List.of("etc", "opt", "var", "usr", "boot", "srv", "home", "root", "tmp", "proc", "sys", "dev")) {
             if (stateDir.startsWith(Path.of("/", name))) {
                 throw new ConfigurationException("Configuration parameter [" + LabHostProviderFactory.STATE_DIR + "] is [" + stateDir

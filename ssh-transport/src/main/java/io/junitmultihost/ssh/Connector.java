@@ -215,7 +215,7 @@ final class Connector {
             session.disconnect();
             throw new SshConnectException(timeoutMessage(target, connectDeadline, "the handshake did not finish"));
         }
-        LOG.info("Connected to host [{}] in [{} ms].", target.describe(), (System.nanoTime() - started) / 1_000_000);
+        LOG.debug("Connected to host [{}] in [{} ms].", target.describe(), (System.nanoTime() - started) / 1_000_000);
         return session;
     }
 

@@ -213,7 +213,7 @@ final class PooledSshHost implements SshHost {
             }
             boolean reconnect = current != null;
             if (reconnect) {
-                LOG.info("Session to host [{}] is gone; reconnecting.", target.describe());
+                LOG.debug("Session to host [{}] is gone; reconnecting.", target.describe());
                 current.disconnect();
             }
             Session fresh = newSession(deadline, false);
@@ -243,7 +243,7 @@ final class PooledSshHost implements SshHost {
     void drop(Session stale, String why) {
         if (stale == session) {
             session = null;
-            LOG.info("Dropping the session to host [{}]: {}.", target.describe(), why);
+            LOG.debug("Dropping the session to host [{}]: {}.", target.describe(), why);
         }
         stale.disconnect();
     }

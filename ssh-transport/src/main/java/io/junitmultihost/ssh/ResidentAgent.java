@@ -100,7 +100,7 @@ final class ResidentAgent {
         } finally {
             lock.unlock();
         }
-        LOG.info("Resident agent runs on host [{}] (started in [{} ms]).", target.describe(),
+        LOG.debug("Resident agent runs on host [{}] (started in [{} ms]).", target.describe(),
                 (System.nanoTime() - started) / 1_000_000);
     }
 

@@ -61,7 +61,7 @@ final class Participants {
         scope.events.publish(rejoined ? SyncEventType.REJOINED : SyncEventType.JOINED, name, "",
                 lease.isZero() ? "no lease" : "lease " + lease);
         if (rejoined) {
-            LOG.info("Participant [{}] joined again (was {}); it passed {} syncpoints.", name, before, p.passed.size());
+            LOG.debug("Participant [{}] joined again (was {}); it passed {} syncpoints.", name, before, p.passed.size());
         } else {
             LOG.debug("Participant [{}] joined with lease [{}].", name, HumanDuration.of(lease));
         }
@@ -199,7 +199,7 @@ final class Participants {
         p.status = ParticipantStatus.ABSENT;
         p.cause = reason;
         p.hostGone = false;
-        LOG.info("Participant [{}] is away on purpose: {}.", name, reason);
+        LOG.debug("Participant [{}] is away on purpose: {}.", name, reason);
         scope.events.publish(SyncEventType.ABSENT, name, "", reason);
     }
 
@@ -215,7 +215,7 @@ final class Participants {
         p.cause = "";
         p.lastSeen = scope.loop.now();
         p.lastSeenAt = Instant.now();
-        LOG.info("Participant [{}] is back.", p.name);
+        LOG.debug("Participant [{}] is back.", p.name);
         scope.events.publish(SyncEventType.RETURNED, p.name, "", "");
         if (p.leaseNanos > 0 && p.leaseTimer == null) {
             armLease(p, p.lastSeen + p.leaseNanos);

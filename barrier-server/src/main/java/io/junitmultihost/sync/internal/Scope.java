@@ -70,12 +70,21 @@ public final class Scope {
     }
 
     void abortNow(String by, String reason) {
+        abortNow(by, reason, true);
+    }
+
+    /** @param notable false when the abort is the scope's ordinary end, logged at DEBUG only */
+    void abortNow(String by, String reason, boolean notable) {
         if (abortReason != null) {
             return;
         }
         abortedBy = by;
         abortReason = reason;
-        LOG.info("Syncs of scope [{}] aborted by [{}]: {}", label, by, reason);
+        if (notable) {
+            LOG.info("Syncs of scope [{}] aborted by [{}]: {}", label, by, reason);
+        } else {
+            LOG.debug("Syncs of scope [{}] aborted by [{}]: {}", label, by, reason);
+        }
         events.publish(SyncEventType.ABORTED, by, "", reason);
         syncPoints.abortAll();
         cluster.reevaluate();

@@ -99,7 +99,7 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
         String script = home + "/" + DIRECTORY + "/bin/mh-sync";
         host.exec(Command.shell("cat > " + DIRECTORY + "/bin/mh-sync && chmod 700 " + DIRECTORY + "/bin/mh-sync")
                 .withStdin(SyncServer.script()).withDeadline(setupDeadline)).assertSuccess();
-        LOG.info("Host [{}] reaches the sync server of class [{}] at its port [{}]; script [{}].", host.name(), owner,
+        LOG.debug("Host [{}] reaches the sync server of class [{}] at its port [{}]; script [{}].", host.name(), owner,
                 port, script);
         return script;
     }

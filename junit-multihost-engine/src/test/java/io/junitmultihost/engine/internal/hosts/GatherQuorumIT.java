@@ -82,7 +82,7 @@ class GatherQuorumIT {
 
             assertThatThrownBy(() -> pool.lease("Short", FIVE_OR_THREE)).isInstanceOf(TestAbortedException.class)
                     .hasMessage("Class [Short] needs at least [3] hosts for role [node] (count [5]), but provider [silent]"
-                            + " gave [2][host-1, host-3]; hosts [host-2, host-4, host-5] did not answer within [2 s]."
+                            + " gave [2] [host-1, host-3]; hosts [host-2, host-4, host-5] did not answer within [2 s]."
                             + " Give the provider more hosts (see its multihost.* settings) or lower the role's min.");
             assertThat(Duration.between(start, Instant.now())).isBetween(Duration.ofMillis(1900), Duration.ofSeconds(30));
         }

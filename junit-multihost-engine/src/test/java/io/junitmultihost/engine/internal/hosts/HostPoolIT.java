@@ -65,7 +65,7 @@ class HostPoolIT {
 
             assertThatThrownBy(() -> pool.lease("Second", ONE_NODE)).isInstanceOf(TestAbortedException.class)
                     .hasMessage("Class [Second] needs at least [1] hosts for role [node] (count [1]), but provider"
-                            + " [embedded] gave [0][] while hosts [host-1] were leased to other classes within [1 s]."
+                            + " [embedded] gave [0] [] while hosts [host-1] were leased to other classes within [1 s]."
                             + " Give the provider more hosts (see its multihost.* settings) or lower the role's min.");
             assertThat(Duration.between(start, Instant.now())).isBetween(Duration.ofMillis(900), Duration.ofSeconds(10));
         }

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * Reboots of real OpenSSH hosts on the lab (root, Linux): 1, 10 and 100 hosts, a host that never
  * comes back, one that reboots twice, one that keeps coming back without the magic, 15 of 100
  * powered off under a quorum of 85, and a quorum missed. One lab of 100 hosts serves every test.
- * Fails under CI=true when the lab cannot run here; skips, saying why, elsewhere.
+ * Fails when the lab cannot run here on CI or as root ({@link MustNotSkip}); skips, saying why, elsewhere.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LabRebootIT {
@@ -241,7 +241,7 @@ class LabRebootIT {
         });
     }
 
-    /** Fails (CI=true) or skips (elsewhere) when this machine cannot run the lab: not root, or tools missing. */
+    /** Fails (CI, root: {@link MustNotSkip}) or skips (elsewhere) when this machine cannot run the lab: not root, or tools missing. */
     static void requireLab() {
         String problem = null;
         if (!"root".equals(System.getProperty("user.name"))) {
@@ -254,9 +254,8 @@ class LabRebootIT {
             }
         }
         if (problem != null) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail("CI=true and the lab cannot run here: " + problem);
-            }
+            String why = problem;
+            MustNotSkip.reason().ifPresent(reason -> fail(reason + " and the lab cannot run here: " + why));
             Assumptions.abort("The lab cannot run here: " + problem);
         }
     }

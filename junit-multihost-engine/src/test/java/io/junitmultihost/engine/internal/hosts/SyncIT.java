@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * curl, through SSH remote forwards) and the test JVM meet at syncpoints; a host that dies fails
  * the others at once, naming it; votes and messages make the round trip; an engine-initiated
  * reboot while a sync waits for the host is not taken for a death. On embedded hosts and on the
- * lab (real OpenSSH hosts in namespaces; fails under CI=true when the lab cannot run).
+ * lab (real OpenSSH hosts in namespaces; fails on CI or as root when the lab cannot run, see MustNotSkip).
  */
 class SyncIT {
 
