@@ -164,6 +164,12 @@ public final class HostPool implements AutoCloseable {
                     }
                     long left = end - System.nanoTime();
                     Shortfall shortfall = gathered.shortfall();
+                    boolean freedMeanwhile = freed - before[0] != claim.frees - before[1];
+                    if (shortfall == null && left > 0 && freedMeanwhile && gathered.shortOfCount(roles)) {
+                        // hosts came back while this class asked and probed: ask again before settling for fewer
+                        release(claim);
+                        continue;
+                    }
                     if (shortfall == null && (!gathered.waitForMore() || left <= 0)) {
                         keepOnly(claim, gathered.chosen());
                         granted = true;
@@ -529,5 +535,9 @@ public final class HostPool implements AutoCloseable {
     }
 
     private record Gathered(Map<String, List<HostSpec>> chosen, Shortfall shortfall, boolean waitForMore, boolean anySilent) {
+
+        boolean shortOfCount(List<RoleDeclaration> roles) {
+            return roles.stream().anyMatch(r -> chosen.getOrDefault(r.name(), List.of()).size() < r.count());
+        }
     }
 }
