@@ -4,6 +4,7 @@ import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.Quorum;
 import io.junitmultihost.engine.internal.events.HostEvents;
+import io.junitmultihost.engine.internal.owner.Owner;
 import io.junitmultihost.engine.internal.sync.SyncService;
 import io.junitmultihost.engine.internal.reboot.QuorumClock;
 import io.junitmultihost.engine.internal.model.RoleDeclaration;
@@ -63,6 +64,8 @@ public final class HostPool implements AutoCloseable {
     private final Map<String, String> busy = new LinkedHashMap<>();
     private final HostEvents events = new HostEvents();
     private final SyncService sync;
+    /** Owns each class's owner, so that a class still running when the pool closes or the JVM exits is stopped. */
+    private final Owner run = Owner.forRun("the run");
     private boolean closed;
 
     private HostPool(HostSettings settings, HostProvider provider, SshPool ssh) {
@@ -260,18 +263,19 @@ public final class HostPool implements AutoCloseable {
     }
 
     private HostLease grant(String owner, Map<String, List<HostSpec>> chosen) {
+        Owner started = run.child("class [" + owner + "]");
         Map<String, List<Host>> byRole = new LinkedHashMap<>();
         chosen.forEach((role, specs) -> {
             List<Host> hosts = new ArrayList<>();
             for (HostSpec spec : specs) {
                 busy.put(spec.name(), owner);
-                hosts.add(new RemoteHost(spec, connection(spec), Set.of(role), settings, events));
+                hosts.add(new RemoteHost(spec, connection(spec), Set.of(role), settings, events, started));
             }
             byRole.put(role, hosts);
         });
         HostCluster cluster = new HostCluster(byRole, settings.fanoutParallelism(), events,
-                c -> sync.open(owner, c.hosts(), events));
-        HostLease lease = new HostLease(owner, cluster, this::giveBack);
+                c -> sync.open(owner, c.hosts(), events), started);
+        HostLease lease = new HostLease(owner, cluster, started, this::giveBack);
         LOG.info("Leased hosts {} to class [{}].", lease.describe(), owner);
         return lease;
     }
@@ -314,7 +318,7 @@ public final class HostPool implements AutoCloseable {
         return Duration.ofNanos(Math.max(end - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(1)));
     }
 
-    /** Closes every SSH connection, then the provider; never throws. */
+    /** Stops what classes still running started, closes every SSH connection, then the provider; never throws. */
     @Override
     public void close() {
         lock.lock();
@@ -324,6 +328,7 @@ public final class HostPool implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        run.close();
         sync.close();
         try {
             ssh.close();

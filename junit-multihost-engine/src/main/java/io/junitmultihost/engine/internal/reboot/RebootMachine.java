@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * DOWN -> UP -> VERIFIED -> READY}, back to {@code PREPARING} (or {@code REQUESTED}) for a wrong
  * kernel or magic, back to {@code DOWN} for a reboot during the stability period, and
  * {@code FAILED} when a phase outlives its deadline or retries run out. No boot the machine has
- * seen before ever counts as up.
+ * seen before ever counts as up. Cancelled, it ends in {@code CANCELLED} at its next step; cancelled
+ * because its class ended, it first brings a host it asked to reboot back up.
  */
 final class RebootMachine implements Runnable {
 
@@ -57,6 +59,11 @@ final class RebootMachine implements Runnable {
     private final Set<String> seenBoots = new LinkedHashSet<>();
     private volatile boolean cancelled;
     private volatile String cancelReason = "cancelled by the caller";
+    /** Cancelled as its class ended: a host that may be down is waited for until it is back up. */
+    private volatile boolean bringBackUp;
+    /** From asking for the reboot (or seeing the host go down) until a new boot answers. */
+    private volatile boolean hostMayBeDown;
+    private final PrepareStep.Running userStep = new PrepareStep.Running();
     private String current;
     private RemoteProcess watch;
     private String back = "";
@@ -75,7 +82,18 @@ final class RebootMachine implements Runnable {
     void cancel(String reason) {
         cancelReason = reason;
         cancelled = true;
+        userStep.cancel();
         progress.wake();
+    }
+
+    /**
+     * Asks the machine to stop because its class ended: at once when nothing was asked of the host
+     * yet; else once the host is back up on a new boot (or its phase deadline passed), so that the
+     * next class does not get a host that goes down under it.
+     */
+    void cancelAtClassEnd(String reason) {
+        bringBackUp = true;
+        cancel(reason);
     }
 
     @Override
@@ -150,9 +168,14 @@ final class RebootMachine implements Runnable {
         }
         if (options.prepare().isPresent()) {
             checkCancelled();
-            PrepareStep.runUserStep(host, options.prepare().get(),
-                    new RebootAttempt(attempt, Optional.ofNullable(magic), options.expectedKernelRelease()),
-                    left(end, HostState.PREPARING, "run the prepare step"));
+            try {
+                userStep.run(host, options.prepare().get(),
+                        new RebootAttempt(attempt, Optional.ofNullable(magic), options.expectedKernelRelease()),
+                        left(end, HostState.PREPARING, "run the prepare step"));
+            } catch (CancellationException e) {
+                checkCancelled();
+                throw e;
+            }
         }
     }
 
@@ -173,14 +196,18 @@ final class RebootMachine implements Runnable {
             progress.seen("still on the old boot [" + watched.get() + "]");
         }
         if (already.isPresent()) {
+            hostMayBeDown = true;
             progress.enter(HostState.DOWN, current, "the boot id had already changed to [" + already.get()
                     + "] when the reboot was " + (options.sendsCommand() ? "about to be asked for" : "expected"));
             return awaitUp(Optional.empty());
         }
         if (options.sendsCommand()) {
+            checkCancelled();
+            hostMayBeDown = true;
             ask(command, end);
         }
         Optional<BootReading> early = awaitDown(end);
+        hostMayBeDown = true;
         return awaitUp(early);
     }
 
@@ -286,6 +313,7 @@ final class RebootMachine implements Runnable {
     }
 
     private BootReading up(BootReading reading, String how) {
+        hostMayBeDown = false;
         current = reading.bootId();
         seenBoots.add(current);
         progress.newBoot(current);
@@ -522,7 +550,7 @@ final class RebootMachine implements Runnable {
     }
 
     private void checkCancelled() {
-        if (cancelled) {
+        if (cancelled && !(bringBackUp && hostMayBeDown)) {
             throw new Cancelled();
         }
     }
