@@ -3,6 +3,7 @@ package io.junitmultihost.engine.internal.owner;
 import io.junitmultihost.api.MultiHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -134,16 +135,10 @@ public final class Owner implements AutoCloseable {
 
     /** As {@link #close()}, telling what had to be cancelled and what was left behind; the same answer when called again. */
     public Ending closing() {
-        List<Owned> left;
-        boolean already = false;
+        boolean already;
         synchronized (this) {
-            if (closed) {
-                already = true;
-            } else {
-                closed = true;
-            }
-            left = new ArrayList<>(held);
-            held.clear();
+            already = closed;
+            closed = true;
         }
         if (already) {
             return ending.join(); // bounded: the first caller stops each thing within its bound
@@ -153,8 +148,13 @@ public final class Owner implements AutoCloseable {
         List<String> closedNormally = new ArrayList<>();
         List<String> leftBehind = new ArrayList<>();
         for (Stage stage : Stage.values()) {
-            List<Owned> now = new ArrayList<>(left.stream().filter(o -> o.stage() == stage).toList());
-            java.util.Collections.reverse(now);
+            List<Owned> now;
+            synchronized (this) {
+                // what is still held now: what ended while an earlier stage stopped is not stopped again
+                now = new ArrayList<>(held.stream().filter(o -> o.stage() == stage).toList());
+                held.removeAll(now);
+            }
+            Collections.reverse(now);
             if (now.isEmpty()) {
                 continue;
             }

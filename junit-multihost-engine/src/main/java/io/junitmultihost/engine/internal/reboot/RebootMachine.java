@@ -63,6 +63,7 @@ final class RebootMachine implements Runnable {
     private volatile boolean bringBackUp;
     /** From asking for the reboot (or seeing the host go down) until a new boot answers. */
     private volatile boolean hostMayBeDown;
+    private volatile long cancelledAt;
     private final PrepareStep.Running userStep = new PrepareStep.Running();
     private String current;
     private RemoteProcess watch;
@@ -89,9 +90,12 @@ final class RebootMachine implements Runnable {
     /**
      * Asks the machine to stop because its class ended: at once when nothing was asked of the host
      * yet; else once the host is back up on a new boot (or its phase deadline passed), so that the
-     * next class does not get a host that goes down under it.
+     * next class does not get a host that goes down under it. A host asked but not seen going down
+     * is waited for at most a connect timeout more: a reboot command that did nothing must not hold
+     * the class's end for the whole down timeout.
      */
     void cancelAtClassEnd(String reason) {
+        cancelledAt = System.nanoTime();
         bringBackUp = true;
         cancel(reason);
     }
@@ -108,6 +112,7 @@ final class RebootMachine implements Runnable {
                 reading = settle(reading);
                 Optional<String> wrong = wrongBoot(reading, magic);
                 if (wrong.isEmpty()) {
+                    stopWatch();
                     progress.enter(HostState.VERIFIED, current, verified(reading, magic));
                     // the absence ends before READY is published, so that whoever sees READY sees it over
                     events.endAbsence(host.name(), HostState.READY);
@@ -137,6 +142,7 @@ final class RebootMachine implements Runnable {
     }
 
     private void end(HostState how, String detail) {
+        stopWatch();
         events.endAbsence(host.name(), how);
         progress.enter(how, current, detail);
     }
@@ -235,6 +241,12 @@ final class RebootMachine implements Runnable {
         long nextProbe = System.nanoTime() + DOWN_PROBE_NANOS;
         while (true) {
             checkCancelled();
+            if (bringBackUp && System.nanoTime() - cancelledAt > defaults.connectTimeout().toNanos()) {
+                cancelReason += "; it was asked to reboot but not seen going down within [" + defaults.connectTimeout()
+                        + "] more, so it may still reboot";
+                hostMayBeDown = false;
+                checkCancelled();
+            }
             if (watch != null && watch.isDone()) {
                 String how = watchEnd(watch, "the session waiting on the old boot");
                 watch = null;

@@ -55,6 +55,7 @@ public final class Reboots {
             machine.cancelAtClassEnd("cancelled because " + owner.name() + " ended");
             finished.get(bound.plusSeconds(1).toNanos(), TimeUnit.NANOSECONDS);
         });
+        progress.onFinal(owned::done); // what is left of the machine's thread then touches no host
         MACHINES.execute(() -> {
             try {
                 machine.run();

@@ -48,6 +48,21 @@ class OwnerTest {
     }
 
     @Test
+    void whatEndsWhileAnEarlierStageStopsIsNotCancelledAgain() {
+        Owner owner = Owner.standalone("class [A]");
+        Owned command = owner.register(Stage.PROCESSES, "command 1", BOUND, () -> stopped.add("command 1"));
+        owner.register(Stage.ACTIONS, "fan-out call", BOUND, () -> {
+            stopped.add("fan-out call");
+            command.done(); // interrupting the call ended its command
+        });
+
+        Owner.Ending ending = owner.closing();
+
+        assertThat(ending.cancelled()).containsExactly("fan-out call");
+        assertThat(stopped).containsExactly("fan-out call");
+    }
+
+    @Test
     void aClosedOwnerRefusesToStartAnythingNew() {
         Owner owner = Owner.standalone("class [A]");
         owner.close();
