@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.junitmultihost.api.MultiHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OwnerTest {
 
@@ -114,6 +118,21 @@ class OwnerTest {
         assertThat(ending.cancelled()).containsExactly("class [B]");
         assertThat(running.isClosed()).isTrue();
         assertThat(stopped).containsExactly("command");
+    }
+
+    @Test
+    void theRunsOwnerStopsWhatAClassLeftRunningWhenTheJvmExits(@TempDir Path dir) throws Exception {
+        Path marker = dir.resolve("marker");
+        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), RunOwnerMain.class.getName(), marker.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("out").toFile()).start();
+
+        assertThat(jvm.waitFor(60, TimeUnit.SECONDS)).as("the JVM exited").isTrue();
+        assertThat(jvm.exitValue()).isEqualTo(3);
+        assertThat(marker).hasContent("stopped");
+        assertThat(Files.readString(dir.resolve("out")))
+                .contains("The run ended with class [A] still running; cancelling it.")
+                .contains("Class [A] ended with command [sleep 100] on host [h] still running; cancelling it.");
     }
 
     @Test
