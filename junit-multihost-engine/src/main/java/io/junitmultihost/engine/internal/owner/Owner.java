@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 public final class Owner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Owner.class);
+    /** At most how long the JVM's exit waits for the run's owner: no class comes next, so nothing is waited for long. */
+    private static final Duration SHUTDOWN = Duration.ofSeconds(20);
 
     private final String name;
     private final Set<Owned> held = new LinkedHashSet<>();
@@ -39,11 +41,11 @@ public final class Owner implements AutoCloseable {
 
     /**
      * The run's owner: it ends with the host pool, or when the JVM shuts down first (a shutdown
-     * hook, removed when it closes).
+     * hook, removed when it closes, which waits at most {@link #SHUTDOWN} in all).
      */
     public static Owner forRun(String name) {
         Owner run = new Owner(name);
-        Thread hook = new Thread(run::close, "multihost-shutdown");
+        Thread hook = new Thread(() -> run.closing(SHUTDOWN), "multihost-shutdown");
         run.shutdownHook = hook;
         Runtime.getRuntime().addShutdownHook(hook);
         return run;
@@ -135,6 +137,12 @@ public final class Owner implements AutoCloseable {
 
     /** As {@link #close()}, telling what had to be cancelled and what was left behind; the same answer when called again. */
     public Ending closing() {
+        return closing(null);
+    }
+
+    /** As {@link #closing()}, waiting at most {@code cap} in all when it is not null. */
+    private Ending closing(Duration cap) {
+        long capEnd = cap == null ? 0 : System.nanoTime() + cap.toNanos();
         boolean already;
         synchronized (this) {
             already = closed;
@@ -176,6 +184,9 @@ public final class Owner implements AutoCloseable {
             for (int i = 0; i < now.size(); i++) {
                 Owned owned = now.get(i);
                 long until = start + owned.bound().toNanos();
+                if (cap != null && until - capEnd > 0) {
+                    until = capEnd;
+                }
                 try {
                     long remaining = until - System.nanoTime();
                     if (remaining > 0) {
