@@ -123,10 +123,12 @@ final class RemoteHost implements Host, SyncReachable {
             try {
                 return process.await();
             } catch (SshException e) {
-                if (Thread.currentThread().isInterrupted()) {
-                    process.cancel();
+                if (!Thread.currentThread().isInterrupted()) {
+                    throw e;
                 }
-                throw e;
+                process.cancel();
+                throw new MultiHostException("Interrupted while waiting for the " + what + "; it was cancelled, its"
+                        + " remote process group ended.", e);
             } catch (CancellationException e) {
                 throw new MultiHostException("The " + what + " was cancelled: " + owner.name()
                         + " ended while it ran.", e);
