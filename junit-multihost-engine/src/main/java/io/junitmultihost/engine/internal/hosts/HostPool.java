@@ -6,6 +6,7 @@ import io.junitmultihost.api.HostUnavailableException;
 import io.junitmultihost.api.Quorum;
 import io.junitmultihost.engine.Constants;
 import io.junitmultihost.engine.internal.events.HostEvents;
+import io.junitmultihost.engine.internal.owner.Owner;
 import io.junitmultihost.engine.internal.sync.SyncService;
 import io.junitmultihost.engine.internal.reboot.QuorumClock;
 import io.junitmultihost.engine.internal.model.RoleDeclaration;
@@ -75,6 +76,8 @@ public final class HostPool implements AutoCloseable {
     private final SyncService sync;
     /** Counts the times hosts became free; guarded by the lock. */
     private long freed;
+    /** Owns each class's owner, so that a class still running when the pool closes or the JVM exits is stopped. */
+    private final Owner run = Owner.forRun("the run");
     private boolean closed;
 
     private HostPool(HostSettings settings, HostProvider provider, SshPool ssh) {
@@ -365,17 +368,18 @@ public final class HostPool implements AutoCloseable {
 
     /** Makes the lease of hosts already claimed for {@code owner}; no lock held. */
     private HostLease grant(String owner, Map<String, List<HostSpec>> chosen) {
+        Owner started = run.child("class [" + owner + "]");
         Map<String, List<Host>> byRole = new LinkedHashMap<>();
         chosen.forEach((role, specs) -> {
             List<Host> hosts = new ArrayList<>();
             for (HostSpec spec : specs) {
-                hosts.add(new RemoteHost(spec, connections.of(spec), Set.of(role), settings, events));
+                hosts.add(new RemoteHost(spec, connections.of(spec), Set.of(role), settings, events, started));
             }
             byRole.put(role, hosts);
         });
         HostCluster cluster = new HostCluster(byRole, settings.fanoutParallelism(), events,
-                c -> sync.open(owner, c.hosts(), events));
-        HostLease lease = new HostLease(owner, cluster, this::giveBack);
+                c -> sync.open(owner, c.hosts(), events), started);
+        HostLease lease = new HostLease(owner, cluster, started, this::giveBack);
         LOG.info("Leased hosts {} to class [{}].", lease.describe(), owner);
         return lease;
     }
@@ -492,7 +496,7 @@ public final class HostPool implements AutoCloseable {
         return Duration.ofNanos(Math.max(end - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(1)));
     }
 
-    /** Closes every SSH connection, then the provider; never throws. */
+    /** Stops what classes still running started, closes every SSH connection, then the provider; never throws. */
     @Override
     public void close() {
         lock.lock();
@@ -502,6 +506,7 @@ public final class HostPool implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        run.close();
         sync.close();
         try {
             connections.close();

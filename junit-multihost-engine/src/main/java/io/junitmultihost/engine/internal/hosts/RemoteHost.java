@@ -5,14 +5,21 @@ import io.junitmultihost.api.ExecResult;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.Reboot;
 import io.junitmultihost.api.RebootOptions;
+import io.junitmultihost.api.MultiHostException;
 import io.junitmultihost.engine.internal.events.HostEvents;
+import io.junitmultihost.engine.internal.owner.Owned;
+import io.junitmultihost.engine.internal.owner.Owner;
+import io.junitmultihost.engine.internal.owner.Stage;
 import io.junitmultihost.engine.internal.sync.SyncReachable;
 import io.junitmultihost.engine.internal.reboot.RebootDefaults;
 import io.junitmultihost.engine.internal.reboot.Reboots;
 import io.junitmultihost.spi.HostControl;
 import io.junitmultihost.spi.HostSpec;
+import io.junitmultihost.ssh.PortForward;
 import io.junitmultihost.ssh.RemoteCommand;
+import io.junitmultihost.ssh.RemoteProcess;
 import io.junitmultihost.ssh.RemoteResult;
+import io.junitmultihost.ssh.SshException;
 import io.junitmultihost.ssh.SshHost;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,8 +27,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** A {@link Host} over the pooled SSH connection of the transport. */
+/**
+ * A {@link Host} over the pooled SSH connection of the transport, for one test class: every command,
+ * reboot and forward it starts is registered with the class's {@link Owner} while it runs, so that
+ * none outlives the class.
+ */
 final class RemoteHost implements Host, SyncReachable {
 
     private final HostSpec spec;
@@ -29,13 +42,20 @@ final class RemoteHost implements Host, SyncReachable {
     private final Set<String> roles;
     private final HostSettings settings;
     private final HostEvents events;
+    private final Owner owner;
 
-    RemoteHost(HostSpec spec, SshHost ssh, Set<String> roles, HostSettings settings, HostEvents events) {
+    RemoteHost(HostSpec spec, SshHost ssh, Set<String> roles, HostSettings settings, HostEvents events, Owner owner) {
         this.spec = spec;
         this.ssh = ssh;
         this.roles = Set.copyOf(roles);
         this.settings = settings;
         this.events = events;
+        this.owner = owner;
+    }
+
+    /** At most how long stopping one thing of this host may take: ending a command's process group, closing a forward. */
+    Duration stopBound() {
+        return settings.connectTimeout().plusSeconds(10);
     }
 
     /** The host's power and link control, for simulated hosts (tests of faults). */
@@ -77,9 +97,46 @@ final class RemoteHost implements Host, SyncReachable {
     public ExecResult exec(Command command) {
         Duration deadline = command.deadline().orElse(settings.execTimeout());
         RemoteCommand remote = toRemote(command);
-        RemoteResult result = SshFailures.translated(() -> ssh.exec(remote, deadline));
+        RemoteResult result = SshFailures.translated(() -> run(command, deadline));
         return new ExecResult(name(), remote.display(), result.exitCode(), result.stdout(), result.stderr(),
                 result.duration());
+    }
+
+    /**
+     * Starts the command, registered with the class's owner until it ends, and waits for it. A
+     * waiting thread that is interrupted ends the command's process group, as a plain exec would.
+     */
+    private RemoteResult run(Command command, Duration deadline) {
+        String what = "command [" + command + "] on host [" + name() + "]";
+        AtomicReference<RemoteProcess> started = new AtomicReference<>();
+        Owned owned = owner.register(Stage.PROCESSES, what, stopBound(), () -> {
+            RemoteProcess process = started.get();
+            if (process != null) {
+                process.cancel();
+            }
+        });
+        try {
+            RemoteProcess process = ssh.start(toRemote(command), deadline);
+            started.set(process);
+            if (owner.isClosed()) {
+                process.cancel(); // the class ended while it started: it must not outlive it
+            }
+            try {
+                return process.await();
+            } catch (SshException e) {
+                if (!Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                process.cancel();
+                throw new MultiHostException("Interrupted while waiting for the " + what + "; it was cancelled, its"
+                        + " remote process group ended.", e);
+            } catch (CancellationException e) {
+                throw new MultiHostException("The " + what + " was cancelled: " + owner.name()
+                        + " ended while it ran.", e);
+            }
+        } finally {
+            owned.done();
+        }
     }
 
     @Override
@@ -125,12 +182,12 @@ final class RemoteHost implements Host, SyncReachable {
      */
     @Override
     public Reboot reboot(RebootOptions options) {
-        return Reboots.start(this, ssh, options, rebootDefaults(), events);
+        return Reboots.start(this, ssh, options, rebootDefaults(), events, owner);
     }
 
     /** Starts the host's reboot state machine and returns at once, for reboots of many hosts. */
     Reboot beginReboot(RebootOptions options) {
-        return Reboots.begin(this, ssh, options, rebootDefaults(), events);
+        return Reboots.begin(this, ssh, options, rebootDefaults(), events, owner);
     }
 
     private RebootDefaults rebootDefaults() {
@@ -160,7 +217,14 @@ final class RemoteHost implements Host, SyncReachable {
 
     @Override
     public int forwardToTestJvm(int localPort, Duration deadline) {
-        return SshFailures.translated(() -> ssh.forwardRemote(0, "127.0.0.1", localPort, deadline)).port();
+        PortForward forward = SshFailures.translated(() -> ssh.forwardRemote(0, "127.0.0.1", localPort, deadline));
+        try {
+            owner.register(Stage.FORWARDS, "forward [" + forward + "] of host [" + name() + "]", stopBound(), forward);
+        } catch (MultiHostException e) {
+            forward.close();
+            throw e;
+        }
+        return forward.port();
     }
 
     @Override
