@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * killed at once; it boots again after the lab's down time), {@link #powerOff()} and
  * {@link #powerOn()}. Each boot has a new {@link #bootId()}. Faults, applied with nftables and tc
  * inside the host's namespace and on its link: {@link #cutLink()}, {@link #dropPackets(int)},
- * {@link #cutFrom(LabHost)}, {@link #limitBandwidth(long)}; {@link #clearFaults()} lifts them all.
+ * {@link #cutFrom(LabHost)}, {@link #cutFromMachine()}, {@link #limitBandwidth(long)}; {@link #clearFaults()}
+ * lifts them all.
  * Every method that waits takes or has a deadline and fails with {@link LabException} past it.
  */
 public final class LabHost implements HostControl {
@@ -272,6 +273,22 @@ public final class LabHost implements HostControl {
     public synchronized void restoreFrom(LabHost peer) {
         setFaults(faults.withCutPeer(Objects.requireNonNull(peer, "peer").address(), false));
         LOG.info("Lab host [{}]: reconnected to [{}]", name, peer.name());
+    }
+
+    /**
+     * Cuts the host off from this machine only (its address on the bridge, {@link Lab#gateway()}),
+     * both ways: other hosts still reach it, so this machine reaches it only through one of them,
+     * as a host behind a jump host. {@link #exec} and {@link #spec()}'s direct path fail meanwhile.
+     */
+    public synchronized void cutFromMachine() {
+        setFaults(faults.withCutPeer(lab.gateway(), true));
+        LOG.info("Lab host [{}]: cut off from this machine", name);
+    }
+
+    /** Undoes {@link #cutFromMachine()}. */
+    public synchronized void restoreFromMachine() {
+        setFaults(faults.withCutPeer(lab.gateway(), false));
+        LOG.info("Lab host [{}]: reconnected to this machine", name);
     }
 
     /** Limits what the host sends and what it gets to {@code bitsPerSecond} each (tc tbf). */
