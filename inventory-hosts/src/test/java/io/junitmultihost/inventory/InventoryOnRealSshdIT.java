@@ -29,7 +29,8 @@ import org.opentest4j.TestAbortedException;
 /**
  * The provider against real OpenSSH sshd hosts it did not create: each {@link HostSpec} it makes
  * must take {@code /usr/bin/ssh} (strict host key checking, batch mode, nothing from the user's
- * own SSH config) to exactly that host.
+ * own SSH config) to exactly that host. The ProxyJump test runs on two lab hosts (root), the target
+ * cut off from this machine so that only the jump host reaches it.
  */
 class InventoryOnRealSshdIT {
 

@@ -278,7 +278,7 @@ public final class LabHost implements HostControl {
     /**
      * Cuts the host off from this machine only (its address on the bridge, {@link Lab#gateway()}),
      * both ways: other hosts still reach it, so this machine reaches it only through one of them,
-     * as a host behind a jump host. {@link #exec} and {@link #spec()}'s direct path fail meanwhile.
+     * as a host behind a jump host. Meanwhile {@link #exec}, which connects from this machine, fails.
      */
     public synchronized void cutFromMachine() {
         setFaults(faults.withCutPeer(lab.gateway(), true));
