@@ -59,6 +59,7 @@ class HostPoolIT {
                     second.completeExceptionally(e);
                 }
             }, "second-class");
+            asker.setDaemon(true);
             asker.start();
             // The event: the second class is parked inside the pool, waiting for a host to be returned.
             await().atMost(Duration.ofSeconds(20)).until(() -> waitsInThePool(asker));
