@@ -1,6 +1,7 @@
 package io.junitmultihost.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -83,22 +84,45 @@ class LivenessTest {
 
     @Test
     void heartbeatsKeepALeaseAlive() throws Exception {
+        // A 3 s lease, renewed every second: a pause of up to 2 s on a loaded machine is no lapse.
+        Duration lease = Duration.ofSeconds(3);
         SyncClient b = fixture.client("b");
-        b.join(Duration.ofMillis(600));
-        Thread.sleep(2000);
+        b.join(lease);
+        rawJoin("silent", lease);
+
+        // The same lease without heartbeats, taken after b's, lapses: so b's would have too.
+        awaitDeath("silent");
+
         assertThat(scope.participant("b").orElseThrow().status()).isEqualTo(ParticipantStatus.ALIVE);
+        assertThat(scope.events(0)).noneMatch(e -> e.type() == SyncEventType.DEAD && e.participant().equals("b"));
+    }
+
+    /** Joins {@code as} over a raw socket with {@code lease}; nothing renews it afterwards. */
+    private void rawJoin(String as, Duration lease) throws Exception {
+        try (RawHttp join = new RawHttp(server)) {
+            join.send(RawHttp.request("POST", "/v1/join?as=" + as + "&lease=" + lease.toMillis() + "ms", token, ""));
+            assertThat(join.response()).contains("200 OK");
+        }
+    }
+
+    /** Waits for the server's event that {@code participant} is dead: its lease lapsed. */
+    private void awaitDeath(String participant) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> scope.events(0).stream()
+                .anyMatch(e -> e.type() == SyncEventType.DEAD && e.participant().equals(participant)));
     }
 
     @Test
     void anExpectedAbsenceIsNotDeathAndTheParticipantRejoinsAndMeetsTheOthers() throws Exception {
-        try (RawHttp join = new RawHttp(server)) {
-            join.send(RawHttp.request("POST", "/v1/join?as=b&lease=1s", token, ""));
-            assertThat(join.response()).contains("200 OK");
-        }
+        rawJoin("b", Duration.ofSeconds(1));
         scope.expectAbsence("b", "rebooting on purpose");
         SyncClient a = fixture.client("a");
         CompletableFuture<SyncResult> fa = fixture.async(a, SyncRequest.to("after-reboot").with("b").timeout(T));
-        Thread.sleep(1800);
+        fixture.awaitArrival("after-reboot", "a");
+        rawJoin("control", Duration.ofSeconds(1));
+
+        // The same lease, taken after b's and not renewed, lapses: so b's has lapsed too.
+        awaitDeath("control");
+
         assertThat(scope.participant("b").orElseThrow().status()).isEqualTo(ParticipantStatus.ABSENT);
         assertThat(fa).isNotDone();
         SyncClient b = fixture.client("b");

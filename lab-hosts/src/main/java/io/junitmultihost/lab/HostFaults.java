@@ -53,6 +53,16 @@ final class HostFaults {
         LOG.info("Lab host [{}]: reconnected to [{}]", name, peer.name());
     }
 
+    synchronized void cutFromMachine(String gateway) {
+        apply(rules.withCutPeer(gateway, true));
+        LOG.info("Lab host [{}]: cut off from this machine", name);
+    }
+
+    synchronized void restoreFromMachine(String gateway) {
+        apply(rules.withCutPeer(gateway, false));
+        LOG.info("Lab host [{}]: reconnected to this machine", name);
+    }
+
     synchronized void limitBandwidth(long bitsPerSecond) {
         if (bitsPerSecond < 8000) {
             throw new IllegalArgumentException("The bandwidth limit must be at least 8000 bit/s, was [" + bitsPerSecond + "].");

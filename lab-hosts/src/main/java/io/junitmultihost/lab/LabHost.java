@@ -18,7 +18,8 @@ import java.util.Map;
  * killed at once; it boots again after the lab's down time), {@link #powerOff()} and
  * {@link #powerOn()}. Each boot has a new {@link #bootId()}. Faults, applied with nftables and tc
  * inside the host's namespace and on its link: {@link #cutLink()}, {@link #dropPackets(int)},
- * {@link #cutFrom(LabHost)}, {@link #limitBandwidth(long)}; {@link #clearFaults()} lifts them all.
+ * {@link #cutFrom(LabHost)}, {@link #cutFromMachine()}, {@link #limitBandwidth(long)}; {@link #clearFaults()}
+ * lifts them all.
  * Every method that waits takes or has a deadline and fails with {@link LabException} past it.
  *
  * <p>Inside: {@link HostPower} runs the host's boots and power, {@link BootCheck} says when a boot
@@ -205,6 +206,20 @@ public final class LabHost implements HostControl {
     /** Undoes {@link #cutFrom(LabHost)}. */
     public void restoreFrom(LabHost peer) {
         faults.restoreFrom(peer);
+    }
+
+    /**
+     * Cuts the host off from this machine only (its address on the bridge, {@link Lab#gateway()}),
+     * both ways: other hosts still reach it, so this machine reaches it only through one of them,
+     * as a host behind a jump host. Meanwhile {@link #exec}, which connects from this machine, fails.
+     */
+    public void cutFromMachine() {
+        faults.cutFromMachine(lab.gateway());
+    }
+
+    /** Undoes {@link #cutFromMachine()}. */
+    public void restoreFromMachine() {
+        faults.restoreFromMachine(lab.gateway());
     }
 
     /** Limits what the host sends and what it gets to {@code bitsPerSecond} each (tc tbf). */

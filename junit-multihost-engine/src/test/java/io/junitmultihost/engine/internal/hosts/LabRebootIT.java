@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -128,11 +129,17 @@ class LabRebootIT {
 
     @Test
     void tenHostsRebootInParallel() {
+        List<Host> ten = hosts.subList(10, 20);
+        List<HostEvent> events = new CopyOnWriteArrayList<>();
         Instant start = Instant.now();
-
-        RebootResults results = cluster.reboot(hosts.subList(10, 20), Quorum.all(), QUICK);
+        RebootResults results;
+        try (HostEvents.Subscription record = pool.events().subscribe(events::add);
+                HostEvents.Subscription hold = RebootMachineIT.holdDownUntilAllAreDown(pool.events(), ten)) {
+            results = cluster.reboot(ten, Quorum.all(), QUICK);
+        }
 
         assertThat(results.allReady()).isTrue();
+        RebootMachineIT.assertAllWereDownAtOnce(events, ten);
         LOG.info("10 lab hosts rebooted in [{}].", Duration.between(start, Instant.now()));
     }
 
