@@ -5,12 +5,13 @@ import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.HostState;
 import io.junitmultihost.api.Sync;
+import io.junitmultihost.api.SyncRequest;
+import io.junitmultihost.api.SyncResult;
 import io.junitmultihost.engine.internal.events.AbsenceListener;
 import io.junitmultihost.engine.internal.events.HostEvents;
 import io.junitmultihost.sync.SyncClient;
 import io.junitmultihost.sync.SyncEndpoint;
-import io.junitmultihost.sync.SyncRequest;
-import io.junitmultihost.sync.SyncResult;
+import io.junitmultihost.sync.SyncRejectedException;
 import io.junitmultihost.sync.SyncScope;
 import io.junitmultihost.sync.SyncServer;
 import java.time.Duration;
@@ -18,6 +19,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The Sync handle of one test class: the class's scope on the run's barrier server, the test JVM
  * as participant {@link Sync#CONTROLLER}, and each host set up on first use. Expected absences
- * (reboots the engine asked for) reach the server, so they are not taken for deaths. Internal.
+ * (reboots the engine asked for) reach the server, so they are not taken for deaths. The API's
+ * value types and exceptions are carried to the server's and back here ({@link SyncValues},
+ * {@link SyncFailures}). Internal.
  */
 public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
 
@@ -58,17 +63,64 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
 
     @Override
     public SyncResult sync(SyncRequest request) {
-        return controller.sync(request);
+        io.junitmultihost.sync.SyncRequest r = toServer(request);
+        try {
+            return SyncValues.toApi(controller.sync(r));
+        } catch (RuntimeException e) {
+            throw SyncFailures.translate(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<SyncResult> syncAsync(SyncRequest request) {
+        io.junitmultihost.sync.SyncRequest r = toServer(request);
+        CompletableFuture<SyncResult> result = new CompletableFuture<>();
+        try {
+            controller.syncAsync(r).whenComplete((done, failure) -> {
+                if (failure == null) {
+                    result.complete(SyncValues.toApi(done));
+                } else {
+                    result.completeExceptionally(SyncFailures.translate(failure));
+                }
+            });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(SyncFailures.translate(e));
+        }
+        return result;
+    }
+
+    @Override
+    public Optional<SyncResult> status(String syncpoint) {
+        try {
+            return Optional.of(SyncValues.toApi(controller.status(syncpoint)));
+        } catch (SyncRejectedException e) {
+            if (e.status() == 404) {
+                return Optional.empty();        // nobody has arrived there yet
+            }
+            throw SyncFailures.translate(e);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw SyncFailures.translate(e);
+        }
     }
 
     @Override
     public void abort(String reason) {
-        scope.abort(CONTROLLER, reason);
+        try {
+            scope.abort(CONTROLLER, reason);
+        } catch (RuntimeException e) {
+            throw SyncFailures.translate(e);
+        }
     }
 
-    @Override
-    public SyncClient client() {
-        return controller;
+    /** The server's request; its name rules refuse a bad name with a sentence naming it. */
+    private static io.junitmultihost.sync.SyncRequest toServer(SyncRequest request) {
+        try {
+            return SyncValues.toServer(request);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage(), e);
+        }
     }
 
     @Override
