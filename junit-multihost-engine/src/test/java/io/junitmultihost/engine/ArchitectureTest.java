@@ -4,6 +4,7 @@ import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -44,6 +45,14 @@ class ArchitectureTest {
                 .should().dependOnClassesThat(resideInAPackage("io.junitmultihost..")
                         .and(not(resideInAnyPackage("io.junitmultihost.api..", "io.junitmultihost.spi.."))))
                 .check(classes);
+    }
+
+    @Test
+    void theEnginesPackagesAreFreeOfCycles() {
+        // Each package of the engine and the Jupiter extension is a slice; a cycle means two packages cannot be read apart.
+        JavaClasses engine = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.junitmultihost.engine", "io.junitmultihost.jupiter");
+        slices().matching("io.junitmultihost.(**)").should().beFreeOfCycles().check(engine);
     }
 
     @Test
