@@ -68,6 +68,9 @@ public interface Sync {
     /** Aborts every sync of this test class with {@code reason}: everyone blocked returns at once. */
     void abort(String reason);
 
+    /** The class's cluster state (lkp-tests): keys, state words, and the ready/finish waits. */
+    ClusterState clusterState();
+
     /**
      * The path of the {@code mh-sync} script on {@code host}, ready to run from the host's shell;
      * it reads the server's address, the token and the participant name from the file the engine

@@ -1,5 +1,6 @@
 package io.junitmultihost.engine.internal.sync;
 
+import io.junitmultihost.api.ClusterState;
 import io.junitmultihost.api.Command;
 import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.api.Host;
@@ -41,6 +42,7 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
     private final SyncServer server;
     private final SyncScope scope;
     private final SyncClient controller;
+    private final ClusterState clusterState;
     private final Map<String, Host> hosts = new LinkedHashMap<>();
     private final Map<String, String> scripts = new ConcurrentHashMap<>();
     private final HostEvents.Subscription absences;
@@ -51,6 +53,7 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
         this.server = server;
         this.scope = server.openScope(owner);
         this.controller = scope.client(CONTROLLER);
+        this.clusterState = new ControllerClusterState(controller);
         this.setupDeadline = setupDeadline;
         hosts.forEach(h -> this.hosts.put(h.name(), h));
         this.absences = events.onAbsence(this);
@@ -103,6 +106,11 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
         } catch (RuntimeException e) {
             throw SyncFailures.translate(e);
         }
+    }
+
+    @Override
+    public ClusterState clusterState() {
+        return clusterState;
     }
 
     @Override

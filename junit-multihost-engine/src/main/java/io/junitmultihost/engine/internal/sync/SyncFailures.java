@@ -7,6 +7,7 @@ import io.junitmultihost.api.SyncFailedException;
 import io.junitmultihost.sync.SyncException;
 import io.junitmultihost.sync.SyncRejectedException;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /**
  * Translates the barrier server's failures into the API's exceptions with the same sentence, the
@@ -16,6 +17,20 @@ import java.util.concurrent.CompletionException;
 final class SyncFailures {
 
     private SyncFailures() {
+    }
+
+    /**
+     * Runs a call of the server's client, translating its failures; a name the server's rules
+     * refuse (checked before anything is sent) becomes a {@link ConfigurationException}.
+     */
+    static <T> T around(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
     }
 
     /** The API's exception for {@code failure}; exceptions of the API and other unexpected ones pass unchanged. */

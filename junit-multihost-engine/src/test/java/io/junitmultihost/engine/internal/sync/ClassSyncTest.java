@@ -3,6 +3,7 @@ package io.junitmultihost.engine.internal.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.junitmultihost.api.ClusterState;
 import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.api.MultiHostException;
 import io.junitmultihost.api.SyncAbortedException;
@@ -110,5 +111,44 @@ class ClassSyncTest {
 
         assertThatThrownBy(() -> failed.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(SyncFailedException.class);
+    }
+
+    @Test
+    void keysAreSetReadComparedAndAwaitedThroughTheClusterState() throws Exception {
+        ClusterState state = sync.clusterState();
+
+        assertThat(state.get("db/url")).isEmpty();
+        CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> state.waitKey("db/url", Duration.ofSeconds(30)));
+        assertThat(state.set("db/url", "postgres://10.0.0.1/app")).isEqualTo(1);
+
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("postgres://10.0.0.1/app");
+        assertThat(state.compareAndSet("db/url", "something else", "x")).isFalse();
+        assertThat(state.compareAndSet("db/url", "postgres://10.0.0.1/app", "postgres://10.0.0.2/app")).isTrue();
+        assertThat(state.compareAndSet("lock", null, "controller")).isTrue();
+        assertThat(state.get("db/url")).contains("postgres://10.0.0.2/app");
+    }
+
+    @Test
+    void clusterStateFailuresAreTheApisExceptionsWithTheServersSentence() {
+        ClusterState state = sync.clusterState();
+
+        assertThatThrownBy(() -> state.waitKey("never/set", SHORT)).isInstanceOf(SyncFailedException.class)
+                .hasMessageContaining("never/set");
+        assertThatThrownBy(() -> state.set("no spaces", "x")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("[no spaces]");
+        assertThatThrownBy(() -> state.waitReady(List.of("controller", "ghost"), SHORT))
+                .isInstanceOf(SyncFailedException.class).isNotInstanceOf(SyncAbortedException.class)
+                .hasMessageContaining("ghost");
+    }
+
+    @Test
+    void waitReadyReturnsTheMembersStatesOnceEveryoneIsReadyAndAbortsAtOnceWhenOneFails() throws Exception {
+        ClusterState state = sync.clusterState();
+        state.writeState("running", "controller", "127.0.0.1");
+
+        assertThat(state.waitReady(List.of("controller"), Duration.ofSeconds(10))).containsEntry("controller", "ready");
+        state.writeState("failed", null, null);
+        assertThatThrownBy(() -> state.waitFinish(List.of("controller"), Duration.ofSeconds(10)))
+                .isInstanceOf(SyncAbortedException.class);
     }
 }
