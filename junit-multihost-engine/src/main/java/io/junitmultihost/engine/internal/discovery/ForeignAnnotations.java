@@ -14,6 +14,7 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.platform.commons.annotation.Testable;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
@@ -70,7 +71,7 @@ final class ForeignAnnotations {
     static List<Finding> onEngineClass(Class<?> testClass) {
         List<Finding> found = new ArrayList<>();
         String where = "class [" + testClass.getName() + "]";
-        for (Method m : methods(testClass, m -> isJupiterTest(m))) {
+        for (Method m : methods(testClass, ForeignAnnotations::isJupiterTest)) {
             found.add(new Finding(m, "Method [" + m.toGenericString() + "] of " + where + " is a Jupiter test ("
                     + testAnnotations(m) + "), but the junit-multihost engine runs this class's tests and runs only"
                     + " @MultiHostTest methods; Jupiter runs it on its own, without hosts. Annotate it"
@@ -140,7 +141,7 @@ final class ForeignAnnotations {
         return names;
     }
 
-    private static List<Method> methods(Class<?> c, java.util.function.Predicate<Method> which) {
+    private static List<Method> methods(Class<?> c, Predicate<Method> which) {
         return ReflectionSupport.findMethods(c, which, HierarchyTraversalMode.TOP_DOWN);
     }
 }

@@ -6,6 +6,7 @@ import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.HostState;
 import io.junitmultihost.api.Sync;
+import io.junitmultihost.api.SyncFailedException;
 import io.junitmultihost.api.SyncRequest;
 import io.junitmultihost.api.SyncResult;
 import io.junitmultihost.engine.internal.events.AbsenceListener;
@@ -66,17 +67,12 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
 
     @Override
     public SyncResult sync(SyncRequest request) {
-        io.junitmultihost.sync.SyncRequest r = toServer(request);
-        try {
-            return SyncValues.toApi(controller.sync(r));
-        } catch (RuntimeException e) {
-            throw SyncFailures.translate(e);
-        }
+        return SyncFailures.around(() -> SyncValues.toApi(controller.sync(SyncValues.toServer(request))));
     }
 
     @Override
     public CompletableFuture<SyncResult> syncAsync(SyncRequest request) {
-        io.junitmultihost.sync.SyncRequest r = toServer(request);
+        io.junitmultihost.sync.SyncRequest r = SyncFailures.around(() -> SyncValues.toServer(request));
         CompletableFuture<SyncResult> result = new CompletableFuture<>();
         try {
             controller.syncAsync(r).whenComplete((done, failure) -> {
@@ -95,16 +91,12 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
     @Override
     public Optional<SyncResult> status(String syncpoint) {
         try {
-            return Optional.of(SyncValues.toApi(controller.status(syncpoint)));
-        } catch (SyncRejectedException e) {
-            if (e.status() == 404) {
+            return Optional.of(SyncFailures.around(() -> SyncValues.toApi(controller.status(syncpoint))));
+        } catch (SyncFailedException e) {
+            if (e.getCause() instanceof SyncRejectedException rejected && rejected.status() == 404) {
                 return Optional.empty();        // nobody has arrived there yet
             }
-            throw SyncFailures.translate(e);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw SyncFailures.translate(e);
+            throw e;
         }
     }
 
@@ -115,20 +107,10 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
 
     @Override
     public void abort(String reason) {
-        try {
+        SyncFailures.around(() -> {
             scope.abort(CONTROLLER, reason);
-        } catch (RuntimeException e) {
-            throw SyncFailures.translate(e);
-        }
-    }
-
-    /** The server's request; its name rules refuse a bad name with a sentence naming it. */
-    private static io.junitmultihost.sync.SyncRequest toServer(SyncRequest request) {
-        try {
-            return SyncValues.toServer(request);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(e.getMessage(), e);
-        }
+            return null;
+        });
     }
 
     @Override
