@@ -279,4 +279,23 @@ class MhSyncScriptIT {
         assertThat(dup.exit).isEqualTo(2);
         assertThat(dup.err).contains("Participant [b] is listed twice");
     }
+
+    @Test
+    void everyDurationFlagFollowsTheOneRuleAndABadOneIsRefusedBeforeAnythingIsSent() throws Exception {
+        String[][] calls = {
+                {"mh-sync sync x --participants b --wait 10", "Duration [10] has no unit"},
+                {"mh-sync join --lease 10S", "Duration [10S] is not a duration"},
+                {"mh-sync ready --timeout -30s", "Duration [-30s] is negative"},
+                {"mh-sync wait-key k --timeout 30", "Duration [30] has no unit"},
+                {"mh-sync events --timeout 1.5s", "Duration [1.5s] is not a duration"}};
+        for (String[] call : calls) {
+            Curl.Run run = Curl.run(env("hosta"), "/bin/sh", "-c", call[0]);
+            assertThat(run.exit).as("%s: %s", call[0], run).isEqualTo(2);
+            assertThat(run.err).as(call[0]).contains(call[1] + "; write it as 500ms, 30s, 2m or 1h");
+        }
+        assertThat(client("probe").participant("hosta")).as("nothing reached the server").isEmpty();
+
+        Curl.Run iso = Curl.run(env("hosta"), "/bin/sh", "-c", "mh-sync events --timeout PT0.1S");
+        assertThat(iso.exit).as("%s", iso).isZero();
+    }
 }

@@ -10,6 +10,7 @@ import io.junitmultihost.engine.fixtures.jupiter.JupiterShort;
 import io.junitmultihost.engine.fixtures.mixed.EngineStyle;
 import io.junitmultihost.engine.fixtures.mixed.JupiterStyle;
 import io.junitmultihost.engine.fixtures.mixed.PlainJupiter;
+import io.junitmultihost.engine.internal.MultiHostTestEngine;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;

@@ -1,5 +1,6 @@
 package io.junitmultihost.engine;
 
+import io.junitmultihost.engine.internal.MultiHostTestEngine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
