@@ -56,4 +56,10 @@ public interface Cluster {
      * server; the same handle as an injected {@link Sync}. Started on first use.
      */
     Sync sync();
+
+    /**
+     * Remote JVMs on these hosts, launched with the test's classpath and stopped and started the
+     * Hydra way; the same handle as an injected {@link Vms}. Every JVM launched ends with the class.
+     */
+    Vms vms();
 }

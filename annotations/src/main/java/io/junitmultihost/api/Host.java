@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * One host of a test, reached over SSH. Injected into test methods; never null.
@@ -47,6 +48,46 @@ public interface Host {
 
     /** Runs {@code script} as it is with the remote user's shell, within {@code deadline}. */
     ExecResult execShell(String script, Duration deadline);
+
+    /**
+     * Starts a command given as its arguments (quoted by the library) and returns at once, with
+     * its process group id known. See {@link #start(Command, Consumer)}.
+     */
+    default HostProcess start(String... argv) {
+        return start(Command.of(argv));
+    }
+
+    /** Starts {@code command} and returns at once; see {@link #start(Command, Consumer)}. */
+    default HostProcess start(Command command) {
+        return start(command, line -> { });
+    }
+
+    /**
+     * Starts {@code command} and returns at once, with its process group id known (TETware's
+     * {@code tet_remexec}). Each line it prints goes to {@code lines} as it arrives, on a thread
+     * of the library's, and is kept (the most recent 10,000 lines). The process is attached to an
+     * SSH channel: it ends when the channel does (a lost connection, a reboot), when
+     * {@code command}'s deadline passes (none: it runs until it exits or is killed), or when the
+     * test class that started it ends.
+     */
+    HostProcess start(Command command, Consumer<HostProcess.Line> lines);
+
+    /**
+     * Starts {@code command} detached from SSH: it survives the connection (and a reconnect),
+     * ignores SIGHUP, and writes its output to files on the host, under
+     * {@code ~/.junit-multihost/processes/<id>/}; {@link #process(String)} finds it again by its
+     * {@link HostProcess#id() id}. A reboot of the host ends it, and the handle says so. It is
+     * killed when the test class that started it ends. Its standard input is {@code /dev/null}:
+     * {@code command} may carry no stdin and no deadline.
+     */
+    HostProcess startDetached(Command command);
+
+    /**
+     * The detached process with {@code id} on this host, running or ended.
+     *
+     * @throws MultiHostException there is no such process on the host
+     */
+    HostProcess process(String id);
 
     /** Copies a local file to {@code remotePath} on the host (SFTP), keeping its permissions. */
     void upload(Path local, String remotePath, Duration deadline);

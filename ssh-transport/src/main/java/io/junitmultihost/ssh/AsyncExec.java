@@ -2,6 +2,7 @@ package io.junitmultihost.ssh;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -43,6 +44,12 @@ final class AsyncExec implements RemoteProcess {
     @Override
     public SshHost host() {
         return host;
+    }
+
+    @Override
+    public OptionalLong pid() {
+        long group = run.pgid();
+        return group > 1 ? OptionalLong.of(group) : OptionalLong.empty();
     }
 
     @Override

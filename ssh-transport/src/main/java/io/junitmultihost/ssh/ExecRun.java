@@ -97,7 +97,7 @@ final class ExecRun {
         int openTimeout = deadline.remainingMillisCapped(settings.channelOpenTimeout().toMillis());
         ChannelExec opened;
         try {
-            opened = (ChannelExec) session.openChannel("exec");
+            opened = Channels.open(session, "exec");
         } catch (JSchException e) {
             throw new NotStarted(e, true);
         }
@@ -290,6 +290,11 @@ final class ExecRun {
 
     byte[] stderrSoFar() {
         return stderr.toByteArray();
+    }
+
+    /** The remote process group id, or -1 while the host has not reported it. */
+    long pgid() {
+        return pgid;
     }
 
     void disconnect() {

@@ -21,7 +21,7 @@ final class RawExec {
         CountDownLatch closed = new CountDownLatch(1);
         ChannelExec channel;
         try {
-            channel = (ChannelExec) session.openChannel("exec");
+            channel = Channels.open(session, "exec");
         } catch (JSchException e) {
             throw new SshException("Could not open a channel: " + e.getMessage(), e);
         }

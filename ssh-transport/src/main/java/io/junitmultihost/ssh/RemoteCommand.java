@@ -187,7 +187,7 @@ public final class RemoteCommand {
      * The POSIX sh script this command stands for: exports, {@code cd}, then the argv (quoted) or
      * the script, all inside {@code sudo} when a user is set. Run by {@code sh -c}.
      */
-    String toScript() {
+    public String toScript() {
         StringBuilder body = new StringBuilder();
         if (!env.isEmpty()) {
             body.append("export");

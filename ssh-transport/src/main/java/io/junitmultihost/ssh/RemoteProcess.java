@@ -2,6 +2,7 @@ package io.junitmultihost.ssh;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -22,6 +23,12 @@ public interface RemoteProcess {
 
     /** The host it runs on; never null. */
     SshHost host();
+
+    /**
+     * The id of the remote process group the command runs in (the remote shell's pid), once the
+     * host reported it; empty before, or when the host never did.
+     */
+    OptionalLong pid();
 
     /** Whether it has finished, failed, timed out or been cancelled. */
     boolean isDone();

@@ -74,7 +74,7 @@ final class ResidentAgent {
     private void open(Deadline deadline) {
         long started = System.nanoTime();
         try {
-            channel = (ChannelExec) session.openChannel("exec");
+            channel = Channels.open(session, "exec");
             channel.setCommand(AgentScript.commandLine().getBytes(StandardCharsets.UTF_8));
             channel.setOutputStream(new AgentFrames(boundary, new StdoutListener()), false);
             channel.setExtOutputStream(new AgentFrames(boundary, new StderrListener()), false);

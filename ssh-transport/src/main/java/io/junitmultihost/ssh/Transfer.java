@@ -81,7 +81,7 @@ final class Transfer {
     private void withSftp(Session session, Deadline deadline, String what, SftpWork work) {
         ChannelSftp sftp;
         try {
-            sftp = (ChannelSftp) session.openChannel("sftp");
+            sftp = Channels.open(session, "sftp");
         } catch (JSchException e) {
             throw new SshSessionLostException(what + " could not start: " + e.getMessage()
                     + ". The connection is down; retry after the host is back.", e);

@@ -11,7 +11,9 @@ import io.junitmultihost.api.RebootOptions;
 import io.junitmultihost.api.RebootResults;
 import io.junitmultihost.api.StateWait;
 import io.junitmultihost.api.Sync;
+import io.junitmultihost.api.Vms;
 import io.junitmultihost.engine.internal.sync.ClassSync;
+import io.junitmultihost.engine.internal.vm.VmMaster;
 import io.junitmultihost.engine.internal.events.EventStateWait;
 import io.junitmultihost.engine.internal.events.HostEvents;
 import io.junitmultihost.engine.internal.owner.Owned;
@@ -59,9 +61,11 @@ final class HostCluster implements Cluster {
     private final Function<HostCluster, ClassSync> openSync;
     private final Owner owner;
     private ClassSync sync;
+    private final Function<HostCluster, VmMaster> openVms;
+    private VmMaster vms;
 
     HostCluster(Map<String, List<Host>> byRole, int parallelism, HostEvents events,
-            Function<HostCluster, ClassSync> openSync, Owner owner) {
+            Function<HostCluster, ClassSync> openSync, Function<HostCluster, VmMaster> openVms, Owner owner) {
         Map<String, List<Host>> copy = new LinkedHashMap<>();
         byRole.forEach((role, hosts) -> copy.put(role, List.copyOf(hosts)));
         this.byRole = Collections.unmodifiableMap(copy);
@@ -69,6 +73,7 @@ final class HostCluster implements Cluster {
         this.events = events;
         this.openSync = openSync;
         this.owner = owner;
+        this.openVms = openVms;
     }
 
     @Override
@@ -151,6 +156,21 @@ final class HostCluster implements Cluster {
             sync = opened;
         }
         return sync;
+    }
+
+    @Override
+    public synchronized Vms vms() {
+        if (vms == null) {
+            VmMaster opened = openVms.apply(this);
+            try {
+                owner.register(Stage.VMS, "the remote JVMs of " + owner.name(), opened.closeBound(), opened);
+            } catch (MultiHostException e) {
+                opened.close();
+                throw e;
+            }
+            vms = opened;
+        }
+        return vms;
     }
 
     private <T> Map<String, T> fanOut(List<Host> targets, Function<Host, T> call, Duration deadline) {

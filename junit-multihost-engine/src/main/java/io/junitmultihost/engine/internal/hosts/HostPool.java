@@ -7,6 +7,8 @@ import io.junitmultihost.api.Quorum;
 import io.junitmultihost.engine.Constants;
 import io.junitmultihost.engine.internal.events.HostEvents;
 import io.junitmultihost.engine.internal.owner.Owner;
+import io.junitmultihost.engine.internal.sync.SyncReachable;
+import io.junitmultihost.engine.internal.vm.VmMaster;
 import io.junitmultihost.engine.internal.sync.SyncService;
 import io.junitmultihost.engine.internal.reboot.QuorumClock;
 import io.junitmultihost.engine.internal.model.RoleDeclaration;
@@ -378,10 +380,16 @@ public final class HostPool implements AutoCloseable {
             byRole.put(role, hosts);
         });
         HostCluster cluster = new HostCluster(byRole, settings.fanoutParallelism(), events,
-                c -> sync.open(owner, c.hosts(), events), started);
+                c -> sync.open(owner, c.hosts(), events), c -> openVms(owner), started);
         HostLease lease = new HostLease(owner, cluster, started, this::giveBack);
         LOG.info("Leased hosts {} to class [{}].", lease.describe(), owner);
         return lease;
+    }
+
+    private VmMaster openVms(String owner) {
+        return new VmMaster(owner, settings.config().get("multihost.vm.java", "java"), settings.execTimeout(),
+                settings.config().getDuration("multihost.vm.timeout", Duration.ofMinutes(2)),
+                (host, port) -> ((SyncReachable) host).forwardToTestJvm(port, settings.connectTimeout()));
     }
 
     private void giveBack(HostLease lease) {

@@ -3,6 +3,7 @@ package io.junitmultihost.engine.internal.hosts;
 import io.junitmultihost.api.Command;
 import io.junitmultihost.api.ExecResult;
 import io.junitmultihost.api.Host;
+import io.junitmultihost.api.HostProcess;
 import io.junitmultihost.api.Reboot;
 import io.junitmultihost.api.RebootOptions;
 import io.junitmultihost.api.MultiHostException;
@@ -22,6 +23,7 @@ import io.junitmultihost.ssh.RemoteResult;
 import io.junitmultihost.ssh.SshException;
 import io.junitmultihost.ssh.SshHost;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * A {@link Host} over the pooled SSH connection of the transport, for one test class: every command,
@@ -37,12 +42,16 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class RemoteHost implements Host, SyncReachable {
 
+    private static final AtomicLong ATTACHED_IDS = new AtomicLong();
+    private static final SecureRandom IDS = new SecureRandom();
+
     private final HostSpec spec;
     private final SshHost ssh;
     private final Set<String> roles;
     private final HostSettings settings;
     private final HostEvents events;
     private final Owner owner;
+    private final StartedProcesses processes = new StartedProcesses();
 
     RemoteHost(HostSpec spec, SshHost ssh, Set<String> roles, HostSettings settings, HostEvents events, Owner owner) {
         this.spec = spec;
@@ -56,6 +65,11 @@ final class RemoteHost implements Host, SyncReachable {
     /** At most how long stopping one thing of this host may take: ending a command's process group, closing a forward. */
     Duration stopBound() {
         return settings.connectTimeout().plusSeconds(10);
+    }
+
+    /** How the host is reached, as its provider described it. */
+    HostSpec spec() {
+        return spec;
     }
 
     /** The host's power and link control, for simulated hosts (tests of faults). */
@@ -150,6 +164,83 @@ final class RemoteHost implements Host, SyncReachable {
     }
 
     @Override
+    public HostProcess start(Command command, Consumer<HostProcess.Line> lines) {
+        String id = "a" + ATTACHED_IDS.incrementAndGet();
+        AtomicReference<AttachedProcess> started = new AtomicReference<>();
+        Owned owned = own(id, command.toString(), started::get);
+        try {
+            AttachedProcess process = AttachedProcess.start(this, ssh, id, command, toRemote(command), lines,
+                    settings.execTimeout());
+            started.set(process);
+            process.onEnd(owned::done);
+            return processes.add(process);
+        } catch (RuntimeException e) {
+            owned.done();
+            throw e;
+        }
+    }
+
+    @Override
+    public HostProcess startDetached(Command command) {
+        byte[] random = new byte[6];
+        IDS.nextBytes(random);
+        String id = "p" + HexFormat.of().formatHex(random);
+        AtomicReference<DetachedProcess> started = new AtomicReference<>();
+        Owned owned = own(id, command.toString(), started::get);
+        try {
+            DetachedProcess process = DetachedProcess.start(this, id, command, toRemote(command).toScript(),
+                    settings.execTimeout());
+            started.set(process);
+            return processes.add(process);
+        } catch (RuntimeException e) {
+            owned.done();
+            throw e;
+        }
+    }
+
+    @Override
+    public HostProcess process(String id) {
+        DetachedScripts.requireId(id);
+        for (HostProcess known : processes.snapshot()) {
+            if (known.id().equals(id)) {
+                return known;
+            }
+        }
+        AtomicReference<DetachedProcess> found = new AtomicReference<>();
+        Owned owned = own(id, "found by id", found::get);
+        try {
+            found.set(DetachedProcess.find(this, id, settings.execTimeout()));
+            return processes.add(found.get());
+        } catch (RuntimeException e) {
+            owned.done();
+            throw e;
+        }
+    }
+
+    /** Registers a started process with the class's owner, which ends it (and a detached one's files) with the class. */
+    private Owned own(String id, String command, java.util.function.Supplier<? extends HostProcess> process) {
+        return owner.register(Stage.PROCESSES, "process [" + id + "] ([" + command + "]) on host [" + name() + "]",
+                stopBound().plus(StartedProcesses.KILL_GRACE), () -> {
+                    HostProcess started = process.get();
+                    if (started != null) {
+                        StartedProcesses.end(started);
+                    }
+                });
+    }
+
+    /**
+     * Runs {@code command} without registering it with the class's owner: for ending what the class
+     * started while its owner closes. Bounded by the command's deadline.
+     */
+    ExecResult execToCleanUp(Command command) {
+        Duration deadline = command.deadline().orElse(settings.execTimeout());
+        RemoteCommand remote = toRemote(command);
+        RemoteResult result = SshFailures.translated(() -> ssh.exec(remote, deadline));
+        return new ExecResult(name(), remote.display(), result.exitCode(), result.stdout(), result.stderr(),
+                result.duration());
+    }
+
+    @Override
     public void upload(Path local, String remotePath, Duration deadline) {
         SshFailures.translated(() -> {
             ssh.upload(local, remotePath, deadline);
@@ -168,6 +259,11 @@ final class RemoteHost implements Host, SyncReachable {
     @Override
     public String bootId() {
         return BootId.require(exec(Command.of("cat", BootId.PATH)));
+    }
+
+    /** The boot id, read without registering with the class's owner (see {@link #execToCleanUp}). */
+    String bootIdToCleanUp() {
+        return BootId.require(execToCleanUp(Command.of("cat", BootId.PATH)));
     }
 
     @Override

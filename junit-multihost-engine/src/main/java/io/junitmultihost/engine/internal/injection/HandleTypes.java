@@ -4,6 +4,7 @@ import io.junitmultihost.api.Cluster;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.StateWait;
 import io.junitmultihost.api.Sync;
+import io.junitmultihost.api.Vms;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
@@ -15,10 +16,11 @@ final class HandleTypes {
     private HandleTypes() {
     }
 
-    /** Whether the parameter is exactly {@code Host}, {@code Cluster}, {@code StateWait}, {@code Sync} or {@code List<Host>}. */
+    /** Whether the parameter is exactly {@code Host}, {@code Cluster}, {@code StateWait}, {@code Sync}, {@code Vms} or {@code List<Host>}. */
     static boolean isHandle(Parameter parameter) {
         return parameter.getType() == Host.class || parameter.getType() == Cluster.class
                 || parameter.getType() == StateWait.class || parameter.getType() == Sync.class
+                || parameter.getType() == Vms.class
                 || isHostList(parameter);
     }
 

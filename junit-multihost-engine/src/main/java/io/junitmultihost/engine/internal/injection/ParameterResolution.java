@@ -19,7 +19,7 @@ import java.util.Set;
 public final class ParameterResolution {
 
     private static final List<HandleResolver> RESOLVERS = List.of(
-            new RoleHostResolver(), new RoleHostListResolver(), new ClusterResolver(), new StateWaitResolver(), new SyncResolver(),
+            new RoleHostResolver(), new RoleHostListResolver(), new ClusterResolver(), new StateWaitResolver(), new SyncResolver(), new VmsResolver(),
             new OnlyHostResolver());
 
     private static final String KINDS = " Parameters can be @Role(\"name\") Host, @Role(\"name\") List<Host>,"

@@ -1,0 +1,226 @@
+package io.junitmultihost.engine.internal.hosts;
+
+import io.junitmultihost.api.Command;
+import io.junitmultihost.api.CommandTimeoutException;
+import io.junitmultihost.api.ExecResult;
+import io.junitmultihost.api.Host;
+import io.junitmultihost.api.HostProcess;
+import io.junitmultihost.api.HostUnavailableException;
+import io.junitmultihost.api.MultiHostException;
+import io.junitmultihost.api.ProcessEnd;
+import io.junitmultihost.api.ProcessLostException;
+import io.junitmultihost.ssh.ProcessGroups;
+import io.junitmultihost.ssh.RemoteCommand;
+import io.junitmultihost.ssh.RemoteProcess;
+import io.junitmultihost.ssh.RemoteResult;
+import io.junitmultihost.ssh.SshHost;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+
+/** A {@link HostProcess} on an SSH channel of its own: it lives as long as the channel does. */
+final class AttachedProcess implements HostProcess {
+
+    /** How long a started process without a deadline may run: in practice until its class ends. */
+    private static final Duration NO_DEADLINE = Duration.ofDays(365);
+
+    private final RemoteHost host;
+    private final SshHost ssh;
+    private final String id;
+    private final Command command;
+    private final String bootIdAtStart;
+    private final RemoteProcess remote;
+    private final KeptLines lines;
+    private final long pid;
+    private final Duration callDeadline;
+    private volatile boolean killed;
+    private volatile ProcessEnd end;
+
+    private AttachedProcess(RemoteHost host, SshHost ssh, String id, Command command, String bootIdAtStart,
+            RemoteProcess remote, KeptLines lines, long pid, Duration callDeadline) {
+        this.host = host;
+        this.ssh = ssh;
+        this.id = id;
+        this.command = command;
+        this.bootIdAtStart = bootIdAtStart;
+        this.remote = remote;
+        this.lines = lines;
+        this.pid = pid;
+        this.callDeadline = callDeadline;
+    }
+
+    /** Starts {@code command} and returns once the host reported its process group, within {@code callDeadline}. */
+    static AttachedProcess start(RemoteHost host, SshHost ssh, String id, Command command, RemoteCommand remoteCommand,
+            Consumer<Line> consumer, Duration callDeadline) {
+        String bootId = host.bootIdToCleanUp();
+        KeptLines kept = new KeptLines(id, consumer);
+        RemoteProcess remote = SshFailures.translated(
+                () -> ssh.start(remoteCommand, command.deadline().orElse(NO_DEADLINE), kept));
+        long pid = awaitPid(host, remote, command, callDeadline);
+        return new AttachedProcess(host, ssh, id, command, bootId, remote, kept, pid, callDeadline);
+    }
+
+    private static long awaitPid(Host host, RemoteProcess remote, Command command, Duration within) {
+        long until = System.nanoTime() + within.toNanos();
+        while (remote.pid().isEmpty() && !remote.isDone()) {
+            if (System.nanoTime() - until > 0) {
+                remote.cancel();
+                throw new HostUnavailableException("Host [" + host.name() + "] did not report the process of command ["
+                        + command + "] within [" + within.toMillis() + " ms]; it was ended.");
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                remote.cancel();
+                throw new MultiHostException("Interrupted while starting [" + command + "] on host [" + host.name()
+                        + "]; it was ended.", e);
+            }
+        }
+        return remote.pid().orElse(-1);
+    }
+
+    /** Runs {@code action} once the process has ended, however it ended. */
+    void onEnd(Runnable action) {
+        remote.future().whenComplete((result, failure) -> action.run());
+    }
+
+    @Override
+    public Host host() {
+        return host;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String command() {
+        return command.toString();
+    }
+
+    @Override
+    public boolean isDetached() {
+        return false;
+    }
+
+    @Override
+    public long pid() {
+        return pid;
+    }
+
+    @Override
+    public boolean isAlive() {
+        return !remote.isDone();
+    }
+
+    @Override
+    public ExecResult waitFor(Duration deadline) {
+        Optional<RemoteResult> result;
+        try {
+            result = remote.await(deadline);
+        } catch (io.junitmultihost.ssh.SshSessionLostException | io.junitmultihost.ssh.SshConnectException e) {
+            ProcessEnd lost = lostEnd();
+            throw new ProcessLostException("Process [" + id + "] ([" + command + "]) on host [" + host.name() + "] "
+                    + lost + ".", lost);
+        } catch (io.junitmultihost.ssh.SshException e) {
+            throw SshFailures.translate(e);
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new MultiHostException("Process [" + id + "] ([" + command + "]) on host [" + host.name()
+                    + "] was cancelled.", e);
+        }
+        if (result.isEmpty()) {
+            throw new CommandTimeoutException("Process [" + id + "] ([" + command + "]) on host [" + host.name()
+                    + "] still runs after [" + deadline.toMillis() + " ms]; it was left running (kill() ends it).");
+        }
+        RemoteResult r = result.get();
+        if (end == null) {
+            end = new ProcessEnd(killed ? ProcessEnd.Reason.KILLED : ProcessEnd.Reason.EXITED,
+                    OptionalInt.of(r.exitCode()), bootIdAtStart, Optional.of(bootIdAtStart));
+        }
+        return new ExecResult(host.name(), command.toString(), r.exitCode(), r.stdout(), r.stderr(), r.duration());
+    }
+
+    private ProcessEnd lostEnd() {
+        if (end == null) {
+            Optional<String> now = readBootId();
+            end = new ProcessEnd(now.isPresent() && !now.get().equals(bootIdAtStart) ? ProcessEnd.Reason.REBOOT
+                    : ProcessEnd.Reason.CONNECTION_LOST, OptionalInt.empty(), bootIdAtStart, now);
+        }
+        return end;
+    }
+
+    private Optional<String> readBootId() {
+        try {
+            return Optional.of(host.bootIdToCleanUp());
+        } catch (MultiHostException unreachable) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void signal(String signal) {
+        RemoteCommand send = ProcessGroups.signal(requirePid(), signal);
+        if (!remote.isDone()) {
+            SshFailures.translated(() -> ssh.exec(send, callDeadline));
+        }
+    }
+
+    @Override
+    public void kill() {
+        if (pid <= 1) {
+            remote.cancel();
+            return;
+        }
+        killed = true;
+        boolean mayRun = !remote.isDone()
+                || end().filter(e -> e.reason() == ProcessEnd.Reason.CONNECTION_LOST).isPresent();
+        if (!mayRun) {
+            return;
+        }
+        if (remote.isDone() && readBootId().filter(bootIdAtStart::equals).isEmpty()) {
+            return; // a lost channel on a host that rebooted since: nothing of it can run
+        }
+        // sshd does not signal a command whose channel is gone, so a lost one may still run: killed the same way
+        SshFailures.translated(() -> ssh.exec(ProcessGroups.killTree(pid, StartedProcesses.KILL_GRACE), callDeadline));
+        try {
+            remote.await(callDeadline);
+        } catch (RuntimeException lostMeanwhile) {
+            // its end is recorded by end() below; killing it is what was asked
+        }
+        end();
+    }
+
+    private long requirePid() {
+        if (pid <= 1) {
+            throw new MultiHostException("Host [" + host.name() + "] never reported the process group of [" + command
+                    + "]; it cannot be signalled.");
+        }
+        return pid;
+    }
+
+    @Override
+    public List<Line> output() {
+        return lines.snapshot();
+    }
+
+    @Override
+    public Optional<ProcessEnd> end() {
+        if (end == null && remote.isDone()) {
+            try {
+                waitFor(Duration.ZERO);
+            } catch (MultiHostException alreadyKnown) {
+                // the end is recorded by waitFor where it can be
+            }
+        }
+        return Optional.ofNullable(end);
+    }
+
+    @Override
+    public String toString() {
+        return "HostProcess[" + id + " pid " + pid + " on " + host.name() + ": " + command + "]";
+    }
+}

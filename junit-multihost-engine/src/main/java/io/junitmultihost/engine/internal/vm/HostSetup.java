@@ -1,0 +1,13 @@
+package io.junitmultihost.engine.internal.vm;
+
+/**
+ * What every JVM on one host shares within a class: the host-side port that reaches the
+ * controller, the remote classpath, the {@code java} to run, and the directory of the run's token
+ * and logs.
+ */
+record HostSetup(int port, String classpath, String java, String runDir) {
+
+    String tokenFile() {
+        return runDir + "/token";
+    }
+}

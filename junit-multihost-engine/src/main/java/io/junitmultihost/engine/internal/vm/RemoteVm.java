@@ -1,0 +1,199 @@
+package io.junitmultihost.engine.internal.vm;
+
+import io.junitmultihost.api.DynamicActionException;
+import io.junitmultihost.api.Host;
+import io.junitmultihost.api.HostProcess;
+import io.junitmultihost.api.SerializableCallable;
+import io.junitmultihost.api.SerializableRunnable;
+import io.junitmultihost.api.StartMode;
+import io.junitmultihost.api.Vm;
+import io.junitmultihost.api.VmInfo;
+import io.junitmultihost.api.VmInvocationException;
+import io.junitmultihost.api.VmOptions;
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** One logical remote JVM: its id, name and options for good, and what its current start has. */
+final class RemoteVm implements Vm {
+
+    enum State { NEW, STARTING, RUNNING, STOPPING, STOPPED, DISCONNECTED }
+
+    final String id;
+    final String name;
+    final Host host;
+    final String role;
+    final VmOptions options;
+    final HostSetup setup;
+    private final Duration invokeDeadline;
+
+    volatile State state = State.NEW;
+    volatile VmConnection connection;
+    volatile HostProcess process;
+    volatile HostProcess logTail;
+    volatile long pid = -1;
+    volatile String logFile = "";
+    volatile String nonce = "";
+    volatile CompletableFuture<VmConnection> hello = new CompletableFuture<>();
+    volatile boolean never;
+    volatile boolean startedOnce;
+    /** Why the current stop happens, for calls that fail meanwhile; null when no stop was asked for. */
+    volatile String stopping;
+    /** The dynamic action this VM is the target of, or null. */
+    String targetOf;
+    /** Whether this VM is choosing the target of an action it asked for. */
+    boolean initiating;
+
+    RemoteVm(String id, String name, Host host, String role, VmOptions options, HostSetup setup,
+            Duration invokeDeadline) {
+        this.id = id;
+        this.name = name;
+        this.host = host;
+        this.role = role;
+        this.options = options;
+        this.setup = setup;
+        this.invokeDeadline = invokeDeadline;
+    }
+
+    @Override
+    public VmInfo info() {
+        return new VmInfo(id, name, host.name(), role, pid);
+    }
+
+    @Override
+    public Host host() {
+        return host;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return state == State.RUNNING;
+    }
+
+    @Override
+    public String logFile() {
+        return logFile;
+    }
+
+    @Override
+    public <T> T invoke(SerializableCallable<T> code) {
+        return invoke(code, invokeDeadline);
+    }
+
+    @Override
+    public void run(SerializableRunnable code) {
+        call(code, invokeDeadline, code.getClass().getClassLoader());
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T invoke(SerializableCallable<T> code, Duration deadline) {
+        return (T) call(code, deadline, code.getClass().getClassLoader());
+    }
+
+    @Override
+    public <T> CompletableFuture<T> invokeAsync(SerializableCallable<T> code, Duration deadline) {
+        return CompletableFuture.supplyAsync(() -> invoke(code, deadline), VmMaster.ASYNC);
+    }
+
+    private Object call(Object code, Duration deadline, ClassLoader loader) {
+        VmConnection current = connection;
+        if (state != State.RUNNING || current == null) {
+            throw new DynamicActionException("VM " + info() + " takes no invocation: it is " + describeState() + ".");
+        }
+        byte[] payload;
+        try {
+            payload = Serial.bytes(code);
+        } catch (NotSerializableException e) {
+            throw new IllegalArgumentException("The code for VM [" + id + "] does not serialize: [" + e.getMessage()
+                    + "]. Capture only serializable values in the lambda.", e);
+        }
+        CompletableFuture<Frame> answer = current.call(Frame.Type.INVOKE, payload);
+        Frame frame;
+        try {
+            frame = answer.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new VmInvocationException("The invocation in VM " + info() + " did not finish within ["
+                    + deadline.toMillis() + " ms]; it was left running there.\n" + dump(current, answer));
+        } catch (ExecutionException | CompletionException e) {
+            throw new VmInvocationException("VM " + info() + " ended while running the invocation: "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VmInvocationException("Interrupted while waiting for an invocation in VM " + info() + ".");
+        }
+        return decode(frame, loader);
+    }
+
+    private String dump(VmConnection current, CompletableFuture<Frame> answer) {
+        long call = current.lastCallOf(answer);
+        try {
+            Frame dumped = current.call(Frame.Type.DUMP, Long.toString(call).getBytes(StandardCharsets.UTF_8))
+                    .get(5, TimeUnit.SECONDS);
+            return dumped.text();
+        } catch (Exception e) {
+            return "(no thread dump: the VM did not answer within [5 s]: " + e + ")";
+        }
+    }
+
+    private Object decode(Frame frame, ClassLoader loader) {
+        try {
+            Object value = Serial.value(frame.payload(), loader);
+            if (frame.type() == Frame.Type.FAILURE) {
+                Throwable remote = value instanceof Throwable t ? t : new RemoteFailure(String.valueOf(value));
+                throw new VmInvocationException("The code invoked in VM " + info() + " threw [" + remote + "].",
+                        remote);
+            }
+            return value;
+        } catch (IOException | ClassNotFoundException e) {
+            if (frame.type() == Frame.Type.FAILURE) {
+                RemoteFailure remote = new RemoteFailure(frame.text());
+                throw new VmInvocationException("The code invoked in VM " + info() + " threw (not serializable): "
+                        + firstLine(frame.text()), remote);
+            }
+            throw new VmInvocationException("The result of the invocation in VM " + info() + " could not be read: ["
+                    + e + "].", e);
+        }
+    }
+
+    private static String firstLine(String text) {
+        int end = text.indexOf('\n');
+        return end < 0 ? text : text.substring(0, end);
+    }
+
+    String describeState() {
+        return switch (state) {
+            case NEW, STARTING -> "starting";
+            case RUNNING -> "running";
+            case STOPPING -> "stopping (" + stopping + ")";
+            case STOPPED -> "stopped" + (never ? " for good (start mode NEVER)" : "") + (stopping != null ? " ("
+                    + stopping + ")" : "");
+            case DISCONNECTED -> "stopped by NICE_DISCONNECT (its JVM stays up, pid " + pid + ")";
+        };
+    }
+
+    StartMode restartMode() {
+        return options.restartMode();
+    }
+
+    @Override
+    public String toString() {
+        return "Vm[" + info() + ", " + describeState() + "]";
+    }
+
+    /** A remote exception that did not serialize: its class, message and stack, as the remote JVM printed them. */
+    static final class RemoteFailure extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        RemoteFailure(String printed) {
+            super(printed.strip(), null, false, false);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.junitmultihost.engine.internal.hosts;
+
+import io.junitmultihost.api.Host;
+import io.junitmultihost.api.Vms;
+import io.junitmultihost.engine.internal.model.RoleDeclaration;
+import io.junitmultihost.spi.HostSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** Lab hosts leased for tests of remote JVMs in other packages. */
+public final class VmTestHosts implements AutoCloseable {
+
+    private final HostPool pool;
+    private final HostLease lease;
+
+    private VmTestHosts(HostPool pool, HostLease lease) {
+        this.pool = pool;
+        this.lease = lease;
+    }
+
+    /** {@code count} lab hosts of role {@code node}; fails under CI=true when the lab cannot run here. */
+    public static VmTestHosts lab(Class<?> owner, int count) {
+        LabRebootIT.requireLab();
+        return lease(owner, count, Map.of("multihost.provider", "lab", "multihost.lab.down-time", "1s"));
+    }
+
+    /** {@code count} hosts of role {@code node} from a pool with {@code settings}. */
+    public static VmTestHosts lease(Class<?> owner, int count, Map<String, String> settings) {
+        HostPool pool = HostPool.create(HostSettings.from(settings));
+        try {
+            return new VmTestHosts(pool, pool.lease(owner.getName(), List.of(new RoleDeclaration("node", count, count))));
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    public List<Host> hosts() {
+        return lease.cluster().hosts();
+    }
+
+    public Vms vms() {
+        return lease.cluster().vms();
+    }
+
+    /** Ends the class's lease (its VMs, processes and syncs) but keeps the pool, so hosts can still be asked. */
+    public void endClass() {
+        lease.close();
+    }
+
+    /**
+     * Writes an inventory of ours naming {@code host} (role {@code node}) and its known_hosts file into
+     * {@code dir}, and returns the settings another JVM uses to reach it.
+     */
+    public static Map<String, String> inventoryOf(Host host, Path dir) throws IOException {
+        HostSpec spec = ((RemoteHost) host).spec();
+        Path knownHosts = Files.write(dir.resolve("known_hosts"), spec.knownHosts());
+        Path inventory = Files.writeString(dir.resolve("hosts.yml"), "hosts:\n"
+                + "  - name: " + spec.name() + "\n"
+                + "    address: " + spec.address() + "\n"
+                + "    port: " + spec.port() + "\n"
+                + "    user: " + spec.user() + "\n"
+                + "    identity: " + spec.identityFile().orElseThrow() + "\n"
+                + "    roles: [node]\n");
+        return Map.of("multihost.provider", "inventory", "multihost.inventory", inventory.toString(),
+                "multihost.inventory.known-hosts", knownHosts.toString(), "multihost.inventory.ssh-config", "none");
+    }
+
+    @Override
+    public void close() {
+        lease.close();
+        pool.close();
+    }
+}

@@ -1,0 +1,81 @@
+package io.junitmultihost.engine.internal.vm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.junitmultihost.api.Host;
+import io.junitmultihost.api.VmContext;
+import io.junitmultihost.api.Vm;
+import io.junitmultihost.api.VmInfo;
+import io.junitmultihost.api.VmInvocationException;
+import io.junitmultihost.api.VmOptions;
+import io.junitmultihost.api.Vms;
+import io.junitmultihost.engine.internal.hosts.VmTestHosts;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Remote JVMs on real OpenSSH lab hosts: launch, invoke, failures and deadlines. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class VmsIT {
+
+    private VmTestHosts hosts;
+    private Vms vms;
+    private Host host;
+
+    @BeforeAll
+    void startLab() {
+        hosts = VmTestHosts.lab(VmsIT.class, 1);
+        host = hosts.hosts().get(0);
+        vms = hosts.vms();
+    }
+
+    @AfterAll
+    void closeLab() {
+        if (hosts != null) {
+            hosts.close();
+        }
+    }
+
+    @Test
+    void aLaunchedVmRunsCodeAndKnowsItself() {
+        List<Vm> launched = vms.launch(host, 2, VmOptions.named("worker").withSystemProperty("greeting", "hi"));
+
+        assertThat(launched).extracting(Vm::name).containsExactly("worker-1", "worker-2");
+        Vm first = launched.get(0);
+        VmInfo self = first.invoke(() -> VmContext.current().orElseThrow().self());
+        assertThat(self.id()).isEqualTo(first.id());
+        assertThat(self.host()).isEqualTo(host.name());
+        assertThat(self.pid()).isEqualTo(first.pid()).isNotEqualTo(ProcessHandle.current().pid());
+        assertThat(first.invoke(() -> System.getProperty("greeting"))).isEqualTo("hi");
+        assertThat(first.<String>invoke(() -> java.net.InetAddress.getLocalHost().getHostName())).isEqualTo(host.name());
+    }
+
+    @Test
+    void aRemoteExceptionArrivesWithItsRemoteStackTraceAsTheCause() {
+        Vm vm = vms.launch(host, 1, VmOptions.named("thrower")).get(0);
+
+        assertThatThrownBy(() -> vm.invoke(() -> {
+            throw new IllegalStateException("remote boom");
+        })).isInstanceOf(VmInvocationException.class)
+                .hasMessageContaining("threw [java.lang.IllegalStateException: remote boom]")
+                .cause().isInstanceOf(IllegalStateException.class).hasMessage("remote boom")
+                .satisfies(c -> assertThat(c.getStackTrace()).anyMatch(e -> e.getClassName().contains("VmAgent")));
+    }
+
+    @Test
+    void anInvocationPastItsDeadlineFailsWithTheRemoteStackAndAThreadDump() {
+        Vm vm = vms.launch(host, 1, VmOptions.named("sleeper")).get(0);
+
+        assertThatThrownBy(() -> vm.invoke(() -> {
+            Thread.sleep(60_000);
+            return 1;
+        }, Duration.ofMillis(500))).isInstanceOf(VmInvocationException.class)
+                .hasMessageContaining("did not finish within [500 ms]")
+                .hasMessageContaining("java.lang.Thread.sleep")
+                .hasMessageContaining("Thread dump of the VM");
+    }
+}
