@@ -1,5 +1,6 @@
 package io.junitmultihost.api;
 
+import io.junitmultihost.spi.HumanDuration;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -87,7 +88,7 @@ public final class Command {
     /** With a deadline; without one the configured default applies. Must be positive. */
     public Command withDeadline(Duration deadline) {
         if (deadline.isNegative() || deadline.isZero()) {
-            throw new IllegalArgumentException("A deadline must be positive, was [" + deadline + "].");
+            throw new IllegalArgumentException("A deadline must be positive, was [" + HumanDuration.of(deadline) + "].");
         }
         return new Command(argv, script, env, directory, stdin, deadline);
     }

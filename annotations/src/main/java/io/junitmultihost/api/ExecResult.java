@@ -1,5 +1,6 @@
 package io.junitmultihost.api;
 
+import io.junitmultihost.spi.HumanDuration;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -110,6 +111,6 @@ public final class ExecResult {
     public String toString() {
         return "ExecResult[host=" + host + ", command=" + command + ", exitCode=" + exitCode
                 + ", stdout=" + stdout.length + " bytes, stderr=" + stderr.length + " bytes, duration="
-                + duration + "]";
+                + HumanDuration.of(duration) + "]";
     }
 }

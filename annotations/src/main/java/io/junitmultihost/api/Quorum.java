@@ -1,5 +1,6 @@
 package io.junitmultihost.api;
 
+import io.junitmultihost.spi.HumanDuration;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -53,7 +54,7 @@ public final class Quorum {
                     + target + "].");
         }
         if (countdown.isNegative()) {
-            throw new IllegalArgumentException("A quorum's countdown must not be negative, was [" + countdown + "].");
+            throw new IllegalArgumentException("A quorum's countdown must not be negative, was [" + HumanDuration.of(countdown) + "].");
         }
         return new Quorum(target, min, countdown, null, false);
     }
@@ -65,7 +66,7 @@ public final class Quorum {
     public Quorum withDeadline(Duration deadline) {
         Objects.requireNonNull(deadline, "deadline");
         if (deadline.isNegative() || deadline.isZero()) {
-            throw new IllegalArgumentException("A quorum's deadline must be positive, was [" + deadline + "].");
+            throw new IllegalArgumentException("A quorum's deadline must be positive, was [" + HumanDuration.of(deadline) + "].");
         }
         return new Quorum(target, min, countdown, deadline, all);
     }

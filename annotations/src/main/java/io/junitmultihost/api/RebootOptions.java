@@ -1,5 +1,6 @@
 package io.junitmultihost.api;
 
+import io.junitmultihost.spi.HumanDuration;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -261,7 +262,7 @@ public final class RebootOptions {
     private static Duration positive(Duration d, String what) {
         Objects.requireNonNull(d, what);
         if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException("The " + what + " must be positive, was [" + d + "].");
+            throw new IllegalArgumentException("The " + what + " must be positive, was [" + HumanDuration.of(d) + "].");
         }
         return d;
     }

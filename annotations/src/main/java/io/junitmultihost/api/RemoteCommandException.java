@@ -1,5 +1,7 @@
 package io.junitmultihost.api;
 
+import io.junitmultihost.spi.HumanDuration;
+
 /** A remote command exited with a non-zero code where success was asserted. */
 public class RemoteCommandException extends MultiHostException {
 
@@ -11,7 +13,7 @@ public class RemoteCommandException extends MultiHostException {
     /** @param result the failed command's result */
     public RemoteCommandException(ExecResult result) {
         super("Command [" + result.command() + "] on host [" + result.host() + "] exited with ["
-                + result.exitCode() + "] after [" + result.duration() + "]; stderr: [" + tail(result.stderr()) + "]");
+                + result.exitCode() + "] after [" + HumanDuration.of(result.duration()) + "]; stderr: [" + tail(result.stderr()) + "]");
         this.result = result;
     }
 

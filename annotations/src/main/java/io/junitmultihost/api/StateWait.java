@@ -15,8 +15,8 @@ import java.util.List;
  * result.assertAllReached();
  * }</pre>
  *
- * <p>Events come from the hosts' reboot state machines (and, once wired, from processes on the
- * hosts through the run's event stream). Only events published after {@link #watch} are seen:
+ * <p>Events come from the hosts' reboot state machines, and from nothing else: a process on a
+ * host cannot publish a state here. Only events published after {@link #watch} are seen:
  * subscribe before the action that causes them.
  */
 public interface StateWait {

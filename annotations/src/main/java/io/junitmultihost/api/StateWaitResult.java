@@ -1,5 +1,6 @@
 package io.junitmultihost.api;
 
+import io.junitmultihost.spi.HumanDuration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -73,7 +74,7 @@ public record StateWaitResult(Set<String> hosts, List<HostState> sequence, Set<S
             missing.add(host + ": " + why);
         }
         throw new RebootException("[" + missing.size() + "] of [" + hosts.size() + "] hosts did not go through "
-                + sequence + (cancelled ? " before the watch was cancelled" : " within [" + waited + "]") + ": "
+                + sequence + (cancelled ? " before the watch was cancelled" : " within [" + HumanDuration.of(waited) + "]") + ": "
                 + String.join("; ", missing) + ".");
     }
 }

@@ -1,10 +1,9 @@
 package io.junitmultihost.api;
 
-import io.junitmultihost.sync.SyncClient;
-import io.junitmultihost.sync.SyncRequest;
-import io.junitmultihost.sync.SyncResult;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Remote sync between the test JVM and processes on the test's hosts (TETware's tet_remsync,
@@ -13,10 +12,12 @@ import java.util.Collection;
  *
  * <p>Participants are named: the test JVM is {@link #CONTROLLER}, a process on a host is the
  * host's name. A process on a host reaches the server with nothing installed but curl, through the
- * script at {@link #script(Host)}:
+ * script at {@link #script(Host)}. The process runs in the background with output and input of its
+ * own, so that the exec returns at once (a command ends when its output does):
  *
  * <pre>{@code
- * db.execShell(sync.script(db) + " sync db-up --participants controller --timeout 30s &");
+ * db.execShell("nohup " + sync.script(db) + " sync db-up --participants controller --timeout 30s"
+ *         + " > db-up.log 2>&1 < /dev/null &").assertSuccess();
  * sync.remsync("db-up", List.of(db.name()), Duration.ofSeconds(30));
  * }</pre>
  *
@@ -24,7 +25,11 @@ import java.util.Collection;
  * remote forward, and every call carries the run's random token, which the engine writes to a
  * file only the host's user can read ({@code ~/.multihost/sync.env}). While the engine reboots a
  * host, that host's absence is expected and does not fail a sync; a host that dies, or whose
- * process dies, fails every syncpoint it was expected at at once, with its name.
+ * process dies, fails at once every syncpoint it is expected at then, with its name. A new process
+ * on the host (in a later test method, say) takes part again.
+ *
+ * <p>Every failure of a sync, and of the server behind it, is a {@link SyncFailedException} (a
+ * {@link MultiHostException}); a name the server refuses is a {@link ConfigurationException}.
  */
 public interface Sync {
 
@@ -38,8 +43,8 @@ public interface Sync {
      * @param syncpoint a name, or digits for a numbered syncpoint ({@code "0"}: the next one)
      * @param participants host names (or other participant names), the caller excluded
      * @param timeout the overall deadline
-     * @throws io.junitmultihost.sync.SyncFailedException naming each participant's state (not
-     *     synced, synced NO, timed out, dead) when the sync did not succeed
+     * @throws SyncFailedException naming each participant's state (not synced, synced NO, timed
+     *     out, dead) when the sync did not succeed
      */
     SyncResult remsync(String syncpoint, Collection<String> participants, Duration timeout);
 
@@ -50,11 +55,24 @@ public interface Sync {
      */
     SyncResult sync(SyncRequest request);
 
+    /**
+     * {@link #sync(SyncRequest)} without holding a thread: for a test that acts on its hosts while
+     * it waits at a syncpoint. The future fails with a {@link SyncFailedException} where
+     * {@code sync} would throw one.
+     */
+    CompletableFuture<SyncResult> syncAsync(SyncRequest request);
+
+    /**
+     * How {@code syncpoint} stands (outcome {@link SyncOutcome#OPEN} while participants are still
+     * arriving) or how it ended; empty while nobody has arrived there yet.
+     */
+    Optional<SyncResult> status(String syncpoint);
+
     /** Aborts every sync of this test class with {@code reason}: everyone blocked returns at once. */
     void abort(String reason);
 
-    /** The test JVM's own client, for cluster state (write_state, wait_ready), keys and events. */
-    SyncClient client();
+    /** The class's cluster state (lkp-tests): keys, state words, and the ready/finish waits. */
+    ClusterState clusterState();
 
     /**
      * The path of the {@code mh-sync} script on {@code host}, ready to run from the host's shell;

@@ -6,7 +6,13 @@ import java.util.Set;
 
 /**
  * A source of hosts for one launcher session. The engine leases what it gets to one test class at
- * a time and closes the provider at the end of the session. Implementations are thread-safe.
+ * a time and closes the provider at the end of the session. Implementations are thread-safe: the
+ * engine may call {@link #hosts} for several classes at once (a provider that starts or prepares
+ * hosts serializes its own calls).
+ *
+ * <p>A configuration the provider can never accept (a bad value, a missing file, a machine that
+ * cannot run these hosts) is best refused when the provider is created
+ * ({@link HostProviderFactory#create}): the engine then fails the run once with that message.
  */
 public interface HostProvider extends AutoCloseable {
 
@@ -16,10 +22,36 @@ public interface HostProvider extends AutoCloseable {
      * few; one with a fixed fleet (inventory) returns what it has. Returning fewer than asked is
      * not an error: the engine decides against the role's minimum.
      *
+     * @param busy the hosts other test classes hold: a live, read-only view that can grow while
+     *     the call runs, so look a host up in it right before preparing it (powering it on,
+     *     clearing its faults), never touch one named in it
      * @param deadline how long starting hosts may take
      * @throws io.junitmultihost.api.ConfigurationException when the request can never be met here
+     *     (the test class fails with the message)
      */
     List<HostSpec> hosts(String role, int wanted, Set<String> busy, Duration deadline);
+
+    /**
+     * The most hosts this provider can ever give at once, all roles together: the hosts it may
+     * start (embedded, lab) or lists (inventory), leased or not. Cheap, and starts nothing: the
+     * engine asks before it asks for hosts, and skips a class whose roles need more (the sum of
+     * their minimums) without starting any. {@link Integer#MAX_VALUE} (the default) when the
+     * provider cannot tell.
+     */
+    default int maxHosts() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
+     * The most hosts that could ever serve {@code role}; {@link #maxHosts()} by default, for
+     * providers whose hosts serve every role. Cheap, and starts nothing.
+     *
+     * @throws io.junitmultihost.api.ConfigurationException when no host can ever serve {@code role}
+     *     here (the test class fails with the message)
+     */
+    default int maxHosts(String role) {
+        return maxHosts();
+    }
 
     /** Stops what the provider started and removes what it created; never throws. */
     @Override

@@ -9,8 +9,7 @@ import java.util.TreeMap;
 
 /**
  * The run's configuration parameters ({@code multihost.*} keys from junit-platform.properties or
- * {@code -D}) as a provider sees them. Durations are ISO-8601 ({@code PT30S}) or a number with a
- * unit: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}.
+ * {@code -D}) as a provider sees them. Durations follow the one rule of {@link #parseDuration}.
  */
 public final class ProviderConfig {
 
@@ -63,29 +62,48 @@ public final class ProviderConfig {
     }
 
     /**
-     * Parses {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h} or ISO-8601 ({@code PT30S}).
+     * Parses a duration by the project's one rule (README "Durations"): digits and a unit in lower
+     * case, {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, or ISO-8601 ({@code PT30S}); never
+     * negative, never a bare number. The sync server reads its durations by the same rule.
      *
      * @param key named in the error message
+     * @throws ConfigurationException naming the key, the value and what is wrong with it
      */
     public static Duration parseDuration(String key, String text) {
-        String v = text.strip();
+        String t = text == null ? "" : text;
+        Duration d;
         try {
-            if (v.startsWith("P") || v.startsWith("p")) {
-                return Duration.parse(v);
-            }
-            if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).strip()));
-            }
-            long n = Long.parseLong(v.substring(0, v.length() - 1).strip());
-            switch (v.charAt(v.length() - 1)) {
-                case 's': return Duration.ofSeconds(n);
-                case 'm': return Duration.ofMinutes(n);
-                case 'h': return Duration.ofHours(n);
-                default: break;
-            }
-        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-            // fall through to the error below
+            d = t.startsWith("P") || t.startsWith("p") ? Duration.parse(t) : withUnit(t);
+        } catch (DateTimeParseException | ArithmeticException e) {
+            d = null;
         }
-        throw new ConfigurationException("Configuration parameter [" + key + "] must be a duration such as 500ms, 30s, 5m or PT30S, was [" + text + "].");
+        String problem = d == null ? (t.matches("-?[0-9]+") ? "has no unit" : "is not a duration")
+                : d.isNegative() ? "is negative" : null;
+        if (problem != null) {
+            throw new ConfigurationException("Configuration parameter [" + key + "] = [" + text + "] " + problem
+                    + "; write it as 500ms, 30s, 2m or 1h (units in lower case) or ISO-8601 PT30S.");
+        }
+        return d;
+    }
+
+    /** {@code 500ms}, {@code 30s}, {@code 2m} or {@code 1h} (an optional leading minus, refused later), else null. */
+    private static Duration withUnit(String t) {
+        int end = t.length();
+        int start = t.startsWith("-") ? 1 : 0;
+        int digits = start;
+        while (digits < end && t.charAt(digits) >= '0' && t.charAt(digits) <= '9') {
+            digits++;
+        }
+        if (digits == start || digits - start > 18) {
+            return null;
+        }
+        long n = Long.parseLong(t.substring(0, digits));
+        switch (t.substring(digits)) {
+            case "ms": return Duration.ofMillis(n);
+            case "s": return Duration.ofSeconds(n);
+            case "m": return Duration.ofMinutes(n);
+            case "h": return Duration.ofHours(n);
+            default: return null;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.junitmultihost.sync;
 
+import io.junitmultihost.sync.internal.HumanDuration;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -181,7 +182,7 @@ final class AsyncIo implements Runnable {
         for (Call a : active.toArray(new Call[0])) {
             if (now - a.deadline > 0) {
                 fail(a, new SyncTimeoutException("The sync server [" + a.address.getHostString() + ":" + a.address.getPort()
-                        + "] did not answer [" + a.what + "] within [" + a.timeout + "]; check that it runs and that the link to it is up."));
+                        + "] did not answer [" + a.what + "] within [" + HumanDuration.of(a.timeout) + "]; check that it runs and that the link to it is up."));
             }
         }
         for (Pool pool : pools.values()) {

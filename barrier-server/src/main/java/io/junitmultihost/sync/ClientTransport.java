@@ -1,5 +1,6 @@
 package io.junitmultihost.sync;
 
+import io.junitmultihost.sync.internal.HumanDuration;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -70,7 +71,7 @@ final class ClientTransport implements Closeable {
             } catch (SocketTimeoutException e) {
                 c.close();
                 throw new SyncTimeoutException("The sync server [" + hostHeader + "] did not answer [" + method + " " + path(target)
-                        + "] within [" + deadline + "]; check that it runs and that the link to it is up.", e);
+                        + "] within [" + HumanDuration.of(deadline) + "]; check that it runs and that the link to it is up.", e);
             } catch (IOException e) {
                 c.close();
                 throw new SyncException("The connection to the sync server [" + hostHeader + "] failed during [" + method + " "
@@ -110,8 +111,8 @@ final class ClientTransport implements Closeable {
             throw new SyncException("Could not connect to the sync server [" + hostHeader + "]: " + e.getMessage()
                     + "; check MH_SYNC_URL and the port forward.", e);
         } catch (IOException e) {
-            throw new SyncException("Could not connect to the sync server [" + hostHeader + "] within [" + CONNECT_TIMEOUT
-                    + "]: " + e.getMessage() + "; check MH_SYNC_URL and the port forward.", e);
+            throw new SyncException("Could not connect to the sync server [" + hostHeader + "] within ["
+                    + HumanDuration.of(CONNECT_TIMEOUT) + "]: " + e.getMessage() + "; check MH_SYNC_URL and the port forward.", e);
         }
     }
 

@@ -48,7 +48,7 @@ public final class SyncServer implements AutoCloseable {
         this.host = bound.getAddress().isAnyLocalAddress() ? "127.0.0.1" : bound.getAddress().getHostAddress();
         String token = config.token() != null ? config.token() : newToken();
         this.defaultScope = new SyncScope(core, core.openScope("default", token), endpoint(token), false);
-        LOG.info("Sync server listening on [{}:{}].", host, bound.getPort());
+        LOG.debug("Sync server listening on [{}:{}].", host, bound.getPort());
     }
 
     /** Starts a server with the defaults: 127.0.0.1, an ephemeral port, a random token. */
@@ -113,7 +113,7 @@ public final class SyncServer implements AutoCloseable {
     @Override
     public void close() {
         core.close();
-        LOG.info("Sync server on [{}:{}] stopped.", host, port());
+        LOG.debug("Sync server on [{}:{}] stopped.", host, port());
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.junitmultihost.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -110,11 +111,34 @@ class AbortAndClusterTest {
     }
 
     @Test
+    void aMemberWhoseProcessDiedAbortsTheWaitsOpenThenButANewProcessOfItIsReadyLater() throws Exception {
+        scope.defineCluster(Set.of("server", "client", "other"));
+        RawHttp killed = new RawHttp(server);
+        killed.send(RawHttp.request("POST", "/v1/cluster/ready?as=client&timeout=20s", scope.endpoint().token(), ""));
+        SyncClient s = fixture.client("server");
+        CompletableFuture<ClusterResult> first = fixture.later(() -> s.waitReady(T));
+        await().atMost(Duration.ofSeconds(10)).until(() -> scope.events(0).stream()
+                .filter(e -> e.type() == SyncEventType.STATE).count() >= 2);
+        killed.close();
+        ClusterResult aborted = first.get(10, TimeUnit.SECONDS);
+        assertThat(aborted.outcome()).isEqualTo(ClusterOutcome.ABORT);
+        assertThat(aborted.reason()).contains("[client] is dead (its connection dropped");
+
+        CompletableFuture<ClusterResult> newClient = fixture.later(() -> fixture.client("client").waitReady(T));
+        CompletableFuture<ClusterResult> other = fixture.later(() -> fixture.client("other").waitReady(T));
+        ClusterResult later = s.waitReady(T);
+
+        assertThat(later.outcome()).isEqualTo(ClusterOutcome.READY);
+        assertThat(newClient.get(10, TimeUnit.SECONDS).outcome()).isEqualTo(ClusterOutcome.READY);
+        assertThat(other.get(10, TimeUnit.SECONDS).outcome()).isEqualTo(ClusterOutcome.READY);
+    }
+
+    @Test
     void waitReadyTimesOutNamingWhoWasNotReady() {
         scope.defineCluster(Set.of("server", "client"));
         ClusterResult r = fixture.client("server").waitReady(Duration.ofMillis(300));
         assertThat(r.outcome()).isEqualTo(ClusterOutcome.TIMED_OUT);
-        assertThat(r.reason()).contains("Cluster members [client] were not ready within [PT0.3S]");
+        assertThat(r.reason()).contains("Cluster members [client] were not ready within [300 ms]");
         assertThatThrownBy(r::orThrow).isInstanceOf(SyncTimeoutException.class);
     }
 
@@ -138,7 +162,7 @@ class AbortAndClusterTest {
         assertThat(a.set("db/primary", "db4")).isEqualTo(3);
         assertThat(a.get("db/primary").orElseThrow().text()).isEqualTo("db4");
         assertThatThrownBy(() -> a.waitKey("missing", Duration.ofMillis(200))).isInstanceOf(SyncTimeoutException.class)
-                .hasMessageContaining("Key [missing] was not set within [PT0.2S]");
+                .hasMessageContaining("Key [missing] was not set within [200 ms]");
     }
 
     @Test

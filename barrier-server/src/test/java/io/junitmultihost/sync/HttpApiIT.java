@@ -83,6 +83,12 @@ class HttpApiIT {
         Curl.Run badTimeout = Curl.curl(token, "-X", "POST", url + "/v1/sync/x?as=a&with=b&timeout=soon");
         assertThat(Curl.status(badTimeout)).isEqualTo("400");
         assertThat(badTimeout.out).contains("Duration [soon]");
+        Curl.Run bareTimeout = Curl.curl(token, "-X", "POST", url + "/v1/sync/x?as=a&with=b&timeout=30");
+        assertThat(Curl.status(bareTimeout)).isEqualTo("400");
+        assertThat(bareTimeout.out).contains("Duration [30] has no unit; write it as 500ms, 30s");
+        Curl.Run negativeWait = Curl.curl(token, "-X", "POST", url + "/v1/sync/x?as=a&with=b&wait=-5s");
+        assertThat(Curl.status(negativeWait)).isEqualTo("400");
+        assertThat(negativeWait.out).contains("Duration [-5s] is negative");
         assertStillServes();
     }
 
@@ -156,7 +162,7 @@ class HttpApiIT {
             slow.send("POST /v1/sync/x?as=a&with=b HTTP/1.1\r\nHost: x\r\n");
             assertStillServes();
             String response = slow.response();
-            assertThat(response).startsWith("HTTP/1.1 408").contains("was not complete within [PT0.5S]");
+            assertThat(response).startsWith("HTTP/1.1 408").contains("was not complete within [500 ms]");
             assertThat(slow.closedByServer()).isTrue();
         }
         try (RawHttp slowBody = new RawHttp(server)) {

@@ -1,6 +1,7 @@
 package io.junitmultihost.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -77,28 +78,51 @@ class LivenessTest {
         // Either b's lease lapsed before a arrived (the sync fails at once) or while a waited.
         assertThat(r.outcome()).isEqualTo(SyncOutcome.FAILED);
         assertThat(r.states()).containsEntry("b", SyncState.DEAD);
-        assertThat(r.reason()).contains("[b] is dead").contains("lease of [PT1S] lapsed");
+        assertThat(r.reason()).contains("[b] is dead").contains("lease of [1 s] lapsed");
         hanging.close();
     }
 
     @Test
     void heartbeatsKeepALeaseAlive() throws Exception {
+        // A 3 s lease, renewed every second: a pause of up to 2 s on a loaded machine is no lapse.
+        Duration lease = Duration.ofSeconds(3);
         SyncClient b = fixture.client("b");
-        b.join(Duration.ofMillis(600));
-        Thread.sleep(2000);
+        b.join(lease);
+        rawJoin("silent", lease);
+
+        // The same lease without heartbeats, taken after b's, lapses: so b's would have too.
+        awaitDeath("silent");
+
         assertThat(scope.participant("b").orElseThrow().status()).isEqualTo(ParticipantStatus.ALIVE);
+        assertThat(scope.events(0)).noneMatch(e -> e.type() == SyncEventType.DEAD && e.participant().equals("b"));
+    }
+
+    /** Joins {@code as} over a raw socket with {@code lease}; nothing renews it afterwards. */
+    private void rawJoin(String as, Duration lease) throws Exception {
+        try (RawHttp join = new RawHttp(server)) {
+            join.send(RawHttp.request("POST", "/v1/join?as=" + as + "&lease=" + lease.toMillis() + "ms", token, ""));
+            assertThat(join.response()).contains("200 OK");
+        }
+    }
+
+    /** Waits for the server's event that {@code participant} is dead: its lease lapsed. */
+    private void awaitDeath(String participant) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> scope.events(0).stream()
+                .anyMatch(e -> e.type() == SyncEventType.DEAD && e.participant().equals(participant)));
     }
 
     @Test
     void anExpectedAbsenceIsNotDeathAndTheParticipantRejoinsAndMeetsTheOthers() throws Exception {
-        try (RawHttp join = new RawHttp(server)) {
-            join.send(RawHttp.request("POST", "/v1/join?as=b&lease=1s", token, ""));
-            assertThat(join.response()).contains("200 OK");
-        }
+        rawJoin("b", Duration.ofSeconds(1));
         scope.expectAbsence("b", "rebooting on purpose");
         SyncClient a = fixture.client("a");
         CompletableFuture<SyncResult> fa = fixture.async(a, SyncRequest.to("after-reboot").with("b").timeout(T));
-        Thread.sleep(1800);
+        fixture.awaitArrival("after-reboot", "a");
+        rawJoin("control", Duration.ofSeconds(1));
+
+        // The same lease, taken after b's and not renewed, lapses: so b's has lapsed too.
+        awaitDeath("control");
+
         assertThat(scope.participant("b").orElseThrow().status()).isEqualTo(ParticipantStatus.ABSENT);
         assertThat(fa).isNotDone();
         SyncClient b = fixture.client("b");
@@ -143,6 +167,91 @@ class LivenessTest {
         SyncResult r = fixture.client("a").sync(SyncRequest.to("hopeless").with("b").timeout(T));
         assertThat(r.outcome()).isEqualTo(SyncOutcome.FAILED);
         assertThat(r.states()).containsEntry("b", SyncState.DEAD);
+    }
+
+    @Test
+    void aNewProcessOfAParticipantWhoseProcessDiedMidSyncTakesPartInTheNextSyncpoint() throws Exception {
+        SyncClient a = fixture.client("a");
+        CompletableFuture<SyncResult> first = fixture.async(a, SyncRequest.to("first").with("b", "c").timeout(T));
+        RawHttp killed = rawSync("b", "first", "a,c");
+        awaitArrivals("first", 2);
+        killed.close();
+        assertThat(first.get(10, TimeUnit.SECONDS).states()).containsEntry("b", SyncState.DEAD);
+
+        CompletableFuture<SyncResult> second = fixture.async(a, SyncRequest.to("second").with("b").timeout(T));
+        fixture.awaitArrival("second", "a");
+        assertThat(second).as("a later syncpoint waits for a new process of [b]").isNotDone();
+        SyncResult newProcess = fixture.client("b").sync(SyncRequest.to("second").with("a").timeout(T));
+
+        assertThat(newProcess.success()).isTrue();
+        assertThat(second.get(10, TimeUnit.SECONDS).success()).isTrue();
+        ParticipantInfo b = scope.participant("b").orElseThrow();
+        assertThat(b.status()).isEqualTo(ParticipantStatus.ALIVE);
+        assertThat(b.passed()).containsExactly("first", "second");
+        assertThat(scope.events(0)).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo(SyncEventType.REJOINED);
+            assertThat(e.participant()).isEqualTo("b");
+            assertThat(e.detail()).contains("a new process").contains("connection dropped");
+        });
+    }
+
+    @Test
+    void aLaterSyncpointThatTimesOutWaitingForADeadProcessSaysItDiedEarlier() throws Exception {
+        SyncClient a = fixture.client("a");
+        CompletableFuture<SyncResult> first = fixture.async(a, SyncRequest.to("first").with("b", "c").timeout(T));
+        RawHttp killed = rawSync("b", "first", "a,c");
+        awaitArrivals("first", 2);
+        killed.close();
+        first.get(10, TimeUnit.SECONDS);
+
+        SyncResult later = a.sync(SyncRequest.to("later").with("b").timeout(Duration.ofMillis(500)));
+
+        assertThat(later.outcome()).isEqualTo(SyncOutcome.TIMED_OUT);
+        assertThat(later.reason()).contains("still missing: [b]").contains("[b] died earlier (its connection dropped")
+                .contains("no new process of it came");
+    }
+
+    @Test
+    void aNewProcessDoesNotInheritTheLeaseOfTheOneThatDied() throws Exception {
+        try (RawHttp join = new RawHttp(server)) {
+            join.send(RawHttp.request("POST", "/v1/join?as=b&lease=1s", token, ""));
+            assertThat(join.response()).contains("200 OK");
+        }
+        RawHttp hanging = rawSync("b", "lapse", "a,c");
+        SyncResult lapsed = fixture.client("a").sync(SyncRequest.to("lapse").with("b", "c").timeout(T));
+        assertThat(lapsed.reason()).contains("lease of [1 s] lapsed");
+        hanging.close();
+
+        CompletableFuture<SyncResult> next = fixture.async(fixture.client("b"), SyncRequest.to("next").with("a").timeout(T));
+        fixture.awaitArrival("next", "b");
+
+        assertThat(scope.participant("b").orElseThrow().lease()).isEqualTo(Duration.ZERO);
+        assertThat(fixture.client("a").sync(SyncRequest.to("next").with("b").timeout(T)).success()).isTrue();
+        assertThat(next.get(10, TimeUnit.SECONDS).success()).isTrue();
+    }
+
+    @Test
+    void aParticipantWhoLeftTakesPartAgainWithANewProcess() throws Exception {
+        SyncClient b = fixture.client("b");
+        b.join(Duration.ZERO);
+        b.leave();
+        CompletableFuture<SyncResult> a = fixture.async(fixture.client("a"), SyncRequest.to("again").with("b").timeout(T));
+        fixture.awaitArrival("again", "a");
+
+        assertThat(fixture.client("b").sync(SyncRequest.to("again").with("a").timeout(T)).success()).isTrue();
+        assertThat(a.get(10, TimeUnit.SECONDS).success()).isTrue();
+    }
+
+    @Test
+    void aHostTheEngineDeclaredGoneTakesPartAgainOnceTheEngineExpectsItBackFromAReboot() {
+        scope.declareDead("b", "host [b] did not come back from its reboot");
+        scope.expectAbsence("b", "rebooting again");
+        scope.endAbsence("b");
+
+        assertThat(scope.participant("b").orElseThrow().status()).isEqualTo(ParticipantStatus.ALIVE);
+        CompletableFuture<SyncResult> a = fixture.async(fixture.client("a"), SyncRequest.to("back").with("b").timeout(T));
+        assertThat(fixture.client("b").sync(SyncRequest.to("back").with("a").timeout(T)).success()).isTrue();
+        assertThat(a.join().success()).isTrue();
     }
 
     @Test

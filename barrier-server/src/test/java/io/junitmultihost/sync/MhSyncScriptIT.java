@@ -144,6 +144,29 @@ class MhSyncScriptIT {
         assertThat(rb.err).contains("participant [hosta] is dead").contains("DEAD");
     }
 
+    @Test
+    void aShellKilledMidSyncIsReplacedByANewShellThatSyncsAtTheNextSyncpoint() throws Exception {
+        Process killed = shell("hosta", "mh-sync sync work --participants java,hostb --timeout 60s");
+        SyncClient java = client("java");
+        CompletableFuture<SyncResult> work = CompletableFuture.supplyAsync(
+                () -> java.sync(SyncRequest.to("work").with("hosta", "hostb").timeout(T)));
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (scope.events(0).stream().noneMatch(e -> e.type() == SyncEventType.ARRIVED && e.participant().equals("hosta"))
+                && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        kill(killed);
+        assertThat(work.get(10, TimeUnit.SECONDS).states()).containsEntry("hosta", SyncState.DEAD);
+
+        Process next = shell("hosta", "mh-sync sync next --participants java --timeout 30s");
+        SyncResult r = java.sync(SyncRequest.to("next").with("hosta").timeout(T));
+
+        assertThat(r.success()).as("%s", r.reason()).isTrue();
+        Curl.Run rn = finish("hosta", next);
+        assertThat(rn.exit).as("%s", rn).isZero();
+        assertThat(scope.participant("hosta").orElseThrow().status()).isEqualTo(ParticipantStatus.ALIVE);
+    }
+
     /** Kills the shell and its curl, and waits until they are gone (their sockets closed). */
     private static void kill(Process p) throws Exception {
         List<ProcessHandle> all = new ArrayList<>(p.descendants().collect(java.util.stream.Collectors.toList()));
@@ -170,7 +193,7 @@ class MhSyncScriptIT {
             Thread.sleep(50);
         }
         assertThat(scope.participant("hosta").orElseThrow().status()).isEqualTo(ParticipantStatus.DEAD);
-        assertThat(scope.participant("hosta").orElseThrow().cause()).contains("lease of [PT3S] lapsed");
+        assertThat(scope.participant("hosta").orElseThrow().cause()).contains("lease of [3 s] lapsed");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 
@@ -255,5 +278,24 @@ class MhSyncScriptIT {
         Curl.Run dup = Curl.run(env("hosta"), "/bin/sh", "-c", "mh-sync sync x --participants b,b --timeout 2s");
         assertThat(dup.exit).isEqualTo(2);
         assertThat(dup.err).contains("Participant [b] is listed twice");
+    }
+
+    @Test
+    void everyDurationFlagFollowsTheOneRuleAndABadOneIsRefusedBeforeAnythingIsSent() throws Exception {
+        String[][] calls = {
+                {"mh-sync sync x --participants b --wait 10", "Duration [10] has no unit"},
+                {"mh-sync join --lease 10S", "Duration [10S] is not a duration"},
+                {"mh-sync ready --timeout -30s", "Duration [-30s] is negative"},
+                {"mh-sync wait-key k --timeout 30", "Duration [30] has no unit"},
+                {"mh-sync events --timeout 1.5s", "Duration [1.5s] is not a duration"}};
+        for (String[] call : calls) {
+            Curl.Run run = Curl.run(env("hosta"), "/bin/sh", "-c", call[0]);
+            assertThat(run.exit).as("%s: %s", call[0], run).isEqualTo(2);
+            assertThat(run.err).as(call[0]).contains(call[1] + "; write it as 500ms, 30s, 2m or 1h");
+        }
+        assertThat(client("probe").participant("hosta")).as("nothing reached the server").isEmpty();
+
+        Curl.Run iso = Curl.run(env("hosta"), "/bin/sh", "-c", "mh-sync events --timeout PT0.1S");
+        assertThat(iso.exit).as("%s", iso).isZero();
     }
 }

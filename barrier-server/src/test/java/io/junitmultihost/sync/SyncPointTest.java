@@ -2,7 +2,9 @@ package io.junitmultihost.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -160,7 +162,7 @@ class SyncPointTest {
         fixture.awaitArrival("slow", "a");
         SyncResult rb = b.sync(SyncRequest.to("slow").with("a", "c").timeout(T));
         assertThat(rb.outcome()).isEqualTo(SyncOutcome.TIMED_OUT);
-        assertThat(rb.reason()).contains("deadline of [PT0.8S]").contains("still missing: [c]");
+        assertThat(rb.reason()).contains("deadline of [800 ms]").contains("still missing: [c]");
         assertThat(fa.get(10, TimeUnit.SECONDS).states()).containsEntry("c", SyncState.TIMED_OUT);
     }
 
@@ -197,10 +199,21 @@ class SyncPointTest {
         for (int i = 0; i < 200; i++) {
             names.add("q" + i);
         }
+        List<SyncClient> clients = names.stream().map(fixture::client).toList();
+        // One call first, refused or not, so that the client's I/O thread runs before threads are counted.
+        fixture.client("warm-up").syncAsync(SyncRequest.to("warm-up").with("warm-up").timeout(T))
+                .exceptionally(refused -> null).get(10, TimeUnit.SECONDS);
+        int threadsBefore = liveThreads();
         List<CompletableFuture<SyncResult>> all = new ArrayList<>();
-        for (String name : names) {
-            all.add(fixture.client(name).syncAsync(SyncRequest.to("async").with(names).timeout(T)));
+        for (int i = 0; i < 199; i++) {
+            all.add(clients.get(i).syncAsync(SyncRequest.to("async").with(names).timeout(T)));
         }
+        // All 199 wait at the server for the last one; a thread per pending sync would show here.
+        await().atMost(Duration.ofSeconds(20)).until(() -> fixture.scope().events(0).stream()
+                .filter(e -> e.type() == SyncEventType.ARRIVED && e.subject().equals("async")).count() == 199);
+        assertThat(all).noneMatch(CompletableFuture::isDone);
+        assertThat(liveThreads() - threadsBefore).as("threads added for 199 pending syncs").isLessThan(20);
+        all.add(clients.get(199).syncAsync(SyncRequest.to("async").with(names).timeout(T)));
         for (CompletableFuture<SyncResult> f : all) {
             assertThat(f.get(30, TimeUnit.SECONDS).success()).isTrue();
         }
@@ -210,6 +223,10 @@ class SyncPointTest {
         assertThat(lonely.get(10, TimeUnit.SECONDS).outcome()).isEqualTo(SyncOutcome.TIMED_OUT);
         assertThatThrownBy(() -> fixture.client("solo2").syncAsync(SyncRequest.to("dup").with("x", "x")).join())
                 .hasCauseInstanceOf(SyncRejectedException.class);
+    }
+
+    private static int liveThreads() {
+        return ManagementFactory.getThreadMXBean().getThreadCount();
     }
 
     @Test

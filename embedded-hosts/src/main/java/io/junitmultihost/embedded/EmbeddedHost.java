@@ -3,6 +3,7 @@ package io.junitmultihost.embedded;
 import io.junitmultihost.api.HostUnavailableException;
 import io.junitmultihost.spi.HostControl;
 import io.junitmultihost.spi.HostSpec;
+import io.junitmultihost.spi.HumanDuration;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Path;
@@ -135,7 +136,7 @@ final class EmbeddedHost implements HostControl {
             return;
         }
         if (action.equals("poweroff")) {
-            LOG.info("Embedded host [{}] powers off, as asked by a command on it.", name);
+            LOG.debug("Embedded host [{}] powers off, as asked by a command on it.", name);
             powerOff();
         } else {
             reboot();
@@ -151,7 +152,7 @@ final class EmbeddedHost implements HostControl {
         goDown();
         state = State.REBOOTING;
         Duration downTime = settings.rebootDownTime();
-        LOG.info("Embedded host [{}] went down for a reboot; it comes back in [{}].", name, downTime);
+        LOG.debug("Embedded host [{}] went down for a reboot; it comes back in [{}].", name, HumanDuration.of(downTime));
         try {
             scheduler.schedule(() -> comeBack(rebootGeneration), downTime.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
@@ -180,7 +181,7 @@ final class EmbeddedHost implements HostControl {
             goDown();
         }
         state = State.OFF;
-        LOG.info("Embedded host [{}] is powered off.", name);
+        LOG.debug("Embedded host [{}] is powered off.", name);
     }
 
     @Override
@@ -231,7 +232,7 @@ final class EmbeddedHost implements HostControl {
         server = started;
         boot = next;
         state = State.UP;
-        LOG.info("Embedded host [{}] is up at [{}:{}] with boot id [{}].", name, HostSshServers.ADDRESS, port, bootId);
+        LOG.debug("Embedded host [{}] is up at [{}:{}] with boot id [{}].", name, HostSshServers.ADDRESS, port, bootId);
     }
 
     /** Starts the server; the port of an earlier boot may still be held briefly by the kernel, so retry a bind failure. */

@@ -1,7 +1,9 @@
 package io.junitmultihost.embedded;
 
+import io.junitmultihost.api.HostUnavailableException;
 import io.junitmultihost.spi.HostProvider;
 import io.junitmultihost.spi.HostSpec;
+import io.junitmultihost.spi.HumanDuration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -76,21 +78,29 @@ final class EmbeddedHostProvider implements HostProvider {
             if (!busy.contains(host.name())) {
                 try {
                     host.ensureUp(); // a host a previous test left off or mid-reboot boots afresh
-                    found.add(host.spec(identityFile));
                 } catch (RuntimeException e) {
-                    LOG.warn("Embedded host [{}] could not be booted for role [{}]; skipping it.", host.name(), role, e);
+                    // Not skipped: a class quietly short of a host it should have had would be skipped, not failed.
+                    throw new HostUnavailableException("Embedded host [" + host.name() + "] could not be booted for role ["
+                            + role + "]: [" + e.getMessage() + "]. Stop what holds its port or files, and run again.", e);
                 }
+                found.add(host.spec(identityFile));
             }
         }
         while (found.size() < wanted && hosts.size() < settings.maxHosts()) {
             if (System.nanoTime() > end) {
-                LOG.warn("Embedded hosts: only [{}] of [{}] hosts for role [{}] were ready within [{}].", found.size(), wanted, role, deadline);
+                LOG.warn("Embedded hosts: only [{}] of [{}] hosts for role [{}] were ready within [{}].", found.size(), wanted, role, HumanDuration.of(deadline));
                 break;
             }
             EmbeddedHost host = startHost("host-" + (hosts.size() + 1));
             found.add(host.spec(identityFile));
         }
         return found;
+    }
+
+    /** {@inheritDoc} {@code multihost.embedded.max-hosts}; each serves every role. */
+    @Override
+    public int maxHosts() {
+        return settings.maxHosts();
     }
 
     /** The client's private key file. */

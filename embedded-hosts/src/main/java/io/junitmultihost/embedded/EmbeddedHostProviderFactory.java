@@ -46,6 +46,8 @@ public final class EmbeddedHostProviderFactory implements HostProviderFactory {
 
     @Override
     public HostProvider create(ProviderConfig config) {
-        return new EmbeddedHostProvider(EmbeddedSettings.from(config));
+        EmbeddedSettings settings = EmbeddedSettings.from(config);
+        MinaLogging.quietUnlessAsked();
+        return new EmbeddedHostProvider(settings);
     }
 }

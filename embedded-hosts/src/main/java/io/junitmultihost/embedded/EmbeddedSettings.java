@@ -5,6 +5,7 @@ import static io.junitmultihost.embedded.EmbeddedHostProviderFactory.MAX_HOSTS;
 import static io.junitmultihost.embedded.EmbeddedHostProviderFactory.REBOOT_DOWN_TIME;
 
 import io.junitmultihost.api.ConfigurationException;
+import io.junitmultihost.spi.HumanDuration;
 import io.junitmultihost.spi.ProviderConfig;
 import java.time.Duration;
 import java.util.Map;
@@ -22,7 +23,7 @@ record EmbeddedSettings(int maxHosts, Duration rebootDownTime, String cmdlineTem
             throw new ConfigurationException("Configuration parameter [" + MAX_HOSTS + "] must be at least 1, was [" + maxHosts + "].");
         }
         if (rebootDownTime.isNegative()) {
-            throw new ConfigurationException("Configuration parameter [" + REBOOT_DOWN_TIME + "] must not be negative, was [" + rebootDownTime + "].");
+            throw new ConfigurationException("Configuration parameter [" + REBOOT_DOWN_TIME + "] must not be negative, was [" + HumanDuration.of(rebootDownTime) + "].");
         }
         checkCmdline(CMDLINE, cmdlineTemplate);
         cmdlineByHost.forEach((host, line) -> checkCmdline(CMDLINE + "." + host, line));

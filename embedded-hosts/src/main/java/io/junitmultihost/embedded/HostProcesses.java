@@ -1,5 +1,6 @@
 package io.junitmultihost.embedded;
 
+import io.junitmultihost.spi.HumanDuration;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -133,7 +134,7 @@ final class HostProcesses {
                 return;
             }
             if (System.nanoTime() > end) {
-                LOG.warn("Embedded host [{}] could not kill processes {} within [{}]; they may outlive it.", host, found, KILL_WAIT);
+                LOG.warn("Embedded host [{}] could not kill processes {} within [{}]; they may outlive it.", host, found, HumanDuration.of(KILL_WAIT));
                 return;
             }
             found.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));

@@ -44,6 +44,24 @@ class EmbeddedHostProviderIT {
     }
 
     @Test
+    void aHostThatCannotBootAgainFailsTheRequestNamingItRatherThanBeingLeftOutQuietly() throws Exception {
+        try (EmbeddedHostProvider provider = new EmbeddedHostProvider(EmbeddedSettings.defaults())) {
+            HostSpec host = provider.hosts("a", 1, Set.of(), DEADLINE).get(0);
+            assertThat(provider.maxHosts()).isEqualTo(32);
+            host.control().orElseThrow().powerOff();
+            // Another program takes the port while the host is off: it cannot listen when it boots again.
+            try (java.net.ServerSocket squatter = new java.net.ServerSocket(host.port(), 1,
+                    java.net.InetAddress.getByName("127.0.0.1"))) {
+                assertThatThrownBy(() -> provider.hosts("b", 1, Set.of(), DEADLINE))
+                        .isInstanceOf(io.junitmultihost.api.HostUnavailableException.class)
+                        .hasMessageStartingWith("Embedded host [host-1] could not be booted for role [b]: [Embedded host"
+                                + " [host-1] could not listen on [127.0.0.1:" + host.port() + "]")
+                        .hasMessageEndingWith("Stop what holds its port or files, and run again.");
+            }
+        }
+    }
+
+    @Test
     void handsOutDistinctHostsInOrderAndNeverOneThatIsBusy() {
         try (EmbeddedHostProvider provider = new EmbeddedHostProvider(EmbeddedSettings.defaults())) {
             List<HostSpec> first = provider.hosts("a", 2, Set.of(), DEADLINE);

@@ -13,7 +13,7 @@ import io.junitmultihost.api.Role;
 import io.junitmultihost.api.StateWait;
 import io.junitmultihost.api.StateWatch;
 import io.junitmultihost.api.Sync;
-import io.junitmultihost.sync.SyncResult;
+import io.junitmultihost.api.SyncResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;

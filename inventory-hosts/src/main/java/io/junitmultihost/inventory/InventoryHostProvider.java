@@ -41,15 +41,36 @@ final class InventoryHostProvider implements HostProvider {
      */
     @Override
     public List<HostSpec> hosts(String role, int wanted, Set<String> busy, Duration deadline) {
+        List<HostSpec> serving = serving(role);
+        List<HostSpec> free = serving.stream().filter(h -> !busy.contains(h.name())).limit(Math.max(0, wanted)).toList();
+        LOG.debug("Role [{}]: {} wanted, {} of {} inventory hosts free: {}.", role, wanted, free.size(), serving.size(),
+                free.stream().map(HostSpec::name).toList());
+        return free;
+    }
+
+    /** {@inheritDoc} Every host of the inventory. */
+    @Override
+    public int maxHosts() {
+        return hosts.size();
+    }
+
+    /**
+     * {@inheritDoc} The inventory's hosts that serve {@code role}.
+     *
+     * @throws ConfigurationException when none does, naming the roles it has
+     */
+    @Override
+    public int maxHosts(String role) {
+        return serving(role).size();
+    }
+
+    private List<HostSpec> serving(String role) {
         List<HostSpec> serving = hosts.stream().filter(h -> h.canServe(role)).toList();
         if (serving.isEmpty()) {
             throw new ConfigurationException("The inventory [" + inventory + "] has no host for the role [" + role + "]; its roles are "
                     + roles() + ". Add the role to some hosts (a group of that name in an Ansible inventory) or use one of these.");
         }
-        List<HostSpec> free = serving.stream().filter(h -> !busy.contains(h.name())).limit(Math.max(0, wanted)).toList();
-        LOG.debug("Role [{}]: {} wanted, {} of {} inventory hosts free: {}.", role, wanted, free.size(), serving.size(),
-                free.stream().map(HostSpec::name).toList());
-        return free;
+        return serving;
     }
 
     private Set<String> roles() {

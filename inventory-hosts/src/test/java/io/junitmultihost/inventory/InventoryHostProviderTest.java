@@ -50,6 +50,16 @@ class InventoryHostProviderTest {
     }
 
     @Test
+    void atMostTheInventorysHostsAreGivenAndOfARoleThoseThatServeIt() {
+        try (HostProvider provider = provider("hosts.ini")) {
+            assertThat(provider.maxHosts("web")).isEqualTo(4);
+            assertThat(provider.maxHosts()).isGreaterThanOrEqualTo(provider.maxHosts("web") + provider.maxHosts("db"));
+            assertThatThrownBy(() -> provider.maxHosts("cache")).isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("has no host for the role [cache]");
+        }
+    }
+
+    @Test
     void aRoleNoHostServesIsAnErrorThatListsTheRolesThereAre() {
         try (HostProvider provider = provider("hosts.ini")) {
             assertThatThrownBy(() -> provider.hosts("cache", 1, Set.of(), DEADLINE))

@@ -2,6 +2,10 @@ package io.junitmultihost.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.junitmultihost.api.ConfigurationException;
+import io.junitmultihost.lab.Lab;
+import io.junitmultihost.lab.LabHost;
+import io.junitmultihost.lab.LabOptions;
 import io.junitmultihost.spi.HostProvider;
 import io.junitmultihost.spi.HostSpec;
 import io.junitmultihost.spi.ProviderConfig;
@@ -20,11 +24,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.TestAbortedException;
 
 /**
  * The provider against real OpenSSH sshd hosts it did not create: each {@link HostSpec} it makes
  * must take {@code /usr/bin/ssh} (strict host key checking, batch mode, nothing from the user's
- * own SSH config) to exactly that host.
+ * own SSH config) to exactly that host. The ProxyJump test runs on two lab hosts (root), the target
+ * cut off from this machine so that only the jump host reaches it.
  */
 class InventoryOnRealSshdIT {
 
@@ -83,22 +89,40 @@ class InventoryOnRealSshdIT {
 
     @Test
     void aProxyJumpThroughOneHostReachesTheOther() throws IOException {
-        int p1 = fleet.ports().get("h1");
-        int p2 = fleet.ports().get("h2");
-        String user = LocalPaths.localUser();
-        Path inventory = Files.writeString(dir.resolve("jump.yml"), String.join("\n",
-                "defaults:", "  user: " + user, "  identity: " + fleet.identity(),
-                "hosts:", "  - name: behind", "    address: 127.0.0.1", "    port: " + p2,
-                "    proxy_jump: " + user + "@127.0.0.1:" + p1, ""));
-        Map<String, String> config = new HashMap<>(fleet.providerConfig());
-        config.put(InventoryConstants.INVENTORY, inventory.toString());
+        try (Lab lab = startLab()) {
+            LabHost jump = lab.hosts().get(0);
+            LabHost target = lab.hosts().get(1);
+            target.cutFromMachine();
+            Path knownHosts = Files.write(dir.resolve("lab_known_hosts"), List.of(jump.knownHostsLine(), target.knownHostsLine()));
+            Path inventory = Files.writeString(dir.resolve("jump.yml"), String.join("\n",
+                    "defaults:", "  user: root", "  identity: " + lab.clientKey(),
+                    "hosts:", "  - name: behind", "    address: " + target.address(),
+                    "    proxy_jump: root@" + jump.address() + ":22", ""));
 
-        HostSpec behind = provider(config).hosts("any", 1, Set.of(), Duration.ofSeconds(5)).get(0);
+            HostSpec behind = provider(Map.of(InventoryConstants.INVENTORY, inventory.toString(),
+                    InventoryConstants.KNOWN_HOSTS, knownHosts.toString(), InventoryConstants.SSH_CONFIG, InventoryConstants.NONE))
+                    .hosts("any", 1, Set.of(), Duration.ofSeconds(5)).get(0);
 
-        assertThat(behind.proxyJump()).contains(user + "@127.0.0.1:" + p1);
-        // The jump host's sshd logs the forwarding it did for us.
-        assertThat(ssh(behind, "echo $MULTIHOST_FLEET_HOST")).isEqualTo(new Result(0, "h2"));
-        assertThat(Files.readString(dir.resolve("fleet/h1/sshd.log"))).contains("127.0.0.1").containsIgnoringCase("accepted publickey");
+            assertThat(behind.proxyJump()).contains("root@" + jump.address() + ":22");
+            assertThat(ssh(behind.toBuilder().proxyJump(null).build(), "true").exitCode()).as("the direct path is cut")
+                    .isEqualTo(255);
+            // The target's sshd sees the jump host as its client.
+            assertThat(ssh(behind, "echo $SSH_CLIENT; hostname"))
+                    .satisfies(r -> assertThat(r.exitCode()).as(r.output()).isZero())
+                    .satisfies(r -> assertThat(r.output()).startsWith(jump.address() + " ").endsWith("\n" + target.name()));
+        }
+    }
+
+    /** Two lab hosts; fails when CI=true and the lab cannot run here, and skips (saying why) elsewhere. */
+    private static Lab startLab() {
+        try {
+            return Lab.start(LabOptions.builder().hosts(2).build());
+        } catch (ConfigurationException e) {
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                throw new AssertionError("CI=true and the lab cannot run here: " + e.getMessage(), e);
+            }
+            throw new TestAbortedException("The lab cannot run here: " + e.getMessage(), e);
+        }
     }
 
     @Test

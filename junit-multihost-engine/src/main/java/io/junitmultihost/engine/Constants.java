@@ -55,6 +55,17 @@ public final class Constants {
     public static final String DEFAULT_HOSTS_COUNTDOWN = "10s";
 
     /**
+     * What becomes of a test class whose roles cannot get their minimum of hosts: {@value};
+     * {@code skip} (the class and its tests are reported aborted with the reason, which Maven
+     * counts as skipped) or {@code fail} (reported failed with the same reason), for jobs that
+     * must not pass without running their tests.
+     */
+    public static final String HOSTS_SHORTFALL_PROPERTY_NAME = "multihost.hosts.shortfall";
+
+    /** Default of {@link #HOSTS_SHORTFALL_PROPERTY_NAME}: {@value}. */
+    public static final String DEFAULT_HOSTS_SHORTFALL = "skip";
+
+    /**
      * How long asking a host to reboot may take (starting the detached reboot command, within the
      * reboot's REQUESTED phase): {@value}. The phases of a reboot have their own deadlines, in
      * {@code RebootOptions}.

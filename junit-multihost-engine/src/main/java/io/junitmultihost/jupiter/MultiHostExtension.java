@@ -7,6 +7,7 @@ import io.junitmultihost.engine.internal.hosts.ConfigurationKeys;
 import io.junitmultihost.engine.internal.hosts.HostLease;
 import io.junitmultihost.engine.internal.hosts.HostPool;
 import io.junitmultihost.engine.internal.hosts.HostSettings;
+import io.junitmultihost.engine.internal.hosts.SessionPool;
 import io.junitmultihost.engine.internal.injection.ParameterRequest;
 import io.junitmultihost.engine.internal.injection.ParameterResolution;
 import io.junitmultihost.engine.internal.model.RoleDeclarations;
@@ -32,8 +33,9 @@ import org.opentest4j.TestAbortedException;
  * {@code Cluster} and (for a class with one host) {@code Host} into test, lifecycle and
  * constructor parameters. {@code @Nested} classes use their enclosing class's hosts unless they
  * declare roles of their own. When a role cannot get its minimum within
- * {@code multihost.hosts.timeout}, the class is skipped with the reason (an execution condition),
- * never failed; Surefire reports each of its tests skipped with that reason.
+ * {@code multihost.hosts.timeout}, the class is skipped with the reason (an execution condition);
+ * Surefire reports each of its tests skipped with that reason. With
+ * {@code multihost.hosts.shortfall=fail} the class fails with it instead.
  */
 public final class MultiHostExtension implements ExecutionCondition, BeforeAllCallback, AfterAllCallback,
         TestInstancePreConstructCallback, ParameterResolver {
@@ -118,10 +120,11 @@ public final class MultiHostExtension implements ExecutionCondition, BeforeAllCa
     }
 
     private static HostPool pool(ExtensionContext context) {
+        // The holder reports a configuration that cannot work once for the run (SessionPool).
         return context.getStore(StoreScope.LAUNCHER_SESSION, NAMESPACE).computeIfAbsent(HostPool.KEY,
-                key -> HostPool.create(HostSettings.from(
-                        ConfigurationKeys.collect(ConfigurationKeys.candidates(), context::getConfigurationParameter))),
-                HostPool.class);
+                key -> new SessionPool(() -> HostPool.create(HostSettings.from(
+                        ConfigurationKeys.collect(ConfigurationKeys.candidates(), context::getConfigurationParameter)))),
+                SessionPool.class).get();
     }
 
     private static String leaseKey(Class<?> testClass) {

@@ -10,6 +10,7 @@ import io.junitmultihost.engine.fixtures.jupiter.JupiterShort;
 import io.junitmultihost.engine.fixtures.mixed.EngineStyle;
 import io.junitmultihost.engine.fixtures.mixed.JupiterStyle;
 import io.junitmultihost.engine.fixtures.mixed.PlainJupiter;
+import io.junitmultihost.engine.internal.MultiHostTestEngine;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -71,7 +72,7 @@ class BothEnginesTest {
         String byEngine = bootIdEvent("the engine").substring("boot id seen by the engine ".length());
         String byJupiter = bootIdEvent("Jupiter").substring("boot id seen by Jupiter ".length());
         // One pool: the same embedded host-1 (same boot), not a second provider's host-1.
-        assertThat(byEngine).isNotEmpty().isEqualTo(byJupiter);
+        assertThat(byEngine).matches("[0-9a-f-]{36}").isEqualTo(byJupiter);
     }
 
     @Test
@@ -98,9 +99,11 @@ class BothEnginesTest {
         assertThat(CountingProviderFactory.CREATED).hasValue(0);
     }
 
+    /** The event of the fixture that read host-1's boot id as {@code who}; fails when that fixture did not run. */
     private static String bootIdEvent(String who) {
         return Recorder.events().stream().filter(e -> e.startsWith("boot id seen by " + who)).findFirst()
-                .orElse("boot id seen by " + who + " (none)");
+                .orElseThrow(() -> new AssertionError("No boot id seen by " + who + " was recorded: its fixture did not"
+                        + " run or did not reach its host. Recorded: " + Recorder.events()));
     }
 
     private static String method(MethodSource source) {

@@ -18,6 +18,7 @@ import io.junitmultihost.engine.fixtures.RolesBase;
 import io.junitmultihost.engine.fixtures.mixed.EngineStyle;
 import io.junitmultihost.engine.fixtures.mixed.JupiterStyle;
 import io.junitmultihost.engine.fixtures.mixed.PlainJupiter;
+import io.junitmultihost.engine.internal.MultiHostTestEngine;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;

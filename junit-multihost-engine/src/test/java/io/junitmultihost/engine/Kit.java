@@ -2,6 +2,7 @@ package io.junitmultihost.engine;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import io.junitmultihost.engine.internal.MultiHostTestEngine;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 

@@ -40,7 +40,7 @@ class OutcomeTest {
                 .selectors(selectClass(PairFixture.class)).execute();
 
         String reason = "Class [" + PairFixture.class.getName() + "] needs at least [2] hosts for role [pair]"
-                + " (count [2]), but provider [embedded] gave [1][host-1]. Give the provider more hosts"
+                + " (count [2]), but provider [embedded] can give at most [1], so none were started. Give the provider more hosts"
                 + " (see its multihost.* settings) or lower the role's min.";
         results.containerEvents().assertThatEvents().haveExactly(1, event(container(PairFixture.class),
                 abortedWithReason(instanceOf(TestAbortedException.class), message(reason))));

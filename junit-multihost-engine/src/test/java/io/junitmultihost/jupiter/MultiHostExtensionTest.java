@@ -62,7 +62,7 @@ class MultiHostExtensionTest {
 
         results.containerEvents().assertThatEvents().haveExactly(1, event(container(JupiterShort.class),
                 skippedWithReason(r -> r.startsWith("Class [" + JupiterShort.class.getName()
-                        + "] needs at least [2] hosts for role [pair] (count [2]), but provider [embedded] gave [1]"))));
+                        + "] needs at least [2] hosts for role [pair] (count [2]), but provider [embedded] can give at most [1]"))));
         results.allEvents().assertStatistics(s -> s.failed(0));
         assertThat(Recorder.events()).isEmpty();
     }

@@ -1,5 +1,6 @@
 package io.junitmultihost.lab;
 
+import io.junitmultihost.spi.HumanDuration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -70,7 +71,7 @@ final class Exec {
         try {
             if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new LabException("Command " + command + " did not finish within [" + deadline + "]; it was killed.");
+                throw new LabException("Command " + command + " did not finish within [" + HumanDuration.of(deadline) + "]; it was killed.");
             }
             return new Result(command, process.exitValue(), output.get(Math.max(1000, deadline.toMillis()), TimeUnit.MILLISECONDS));
         } catch (InterruptedException e) {

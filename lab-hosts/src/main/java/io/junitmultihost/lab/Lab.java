@@ -1,6 +1,7 @@
 package io.junitmultihost.lab;
 
 import io.junitmultihost.api.ConfigurationException;
+import io.junitmultihost.spi.HumanDuration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -350,7 +351,8 @@ public final class Lab implements AutoCloseable {
         return Collections.unmodifiableList(found);
     }
 
-    private static void checkStateDir(Path stateDir) {
+    /** Refuses a state directory inside one that every host mounts its own over. */
+    static void checkStateDir(Path stateDir) {
         for (String name : List.of("etc", "opt", "var", "usr", "boot", "srv", "home", "root", "tmp", "proc", "sys", "dev")) {
             if (stateDir.startsWith(Path.of("/", name))) {
                 throw new ConfigurationException("Configuration parameter [" + LabHostProviderFactory.STATE_DIR + "] is [" + stateDir
@@ -420,7 +422,7 @@ public final class Lab implements AutoCloseable {
             }
             throw new LabException("Lab [" + id + "]: hosts did not " + what + ": [" + cause + "].", cause);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new LabException("Lab [" + id + "]: hosts did not " + what + " within [" + deadline + "]. States: " + hosts() + ".");
+            throw new LabException("Lab [" + id + "]: hosts did not " + what + " within [" + HumanDuration.of(deadline) + "]. States: " + hosts() + ".");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LabException("Interrupted while lab [" + id + "] waited for hosts to " + what + ".", e);

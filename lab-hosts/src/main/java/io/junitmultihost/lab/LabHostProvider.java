@@ -1,7 +1,9 @@
 package io.junitmultihost.lab;
 
+import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.spi.HostProvider;
 import io.junitmultihost.spi.HostSpec;
+import io.junitmultihost.spi.HumanDuration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +30,17 @@ final class LabHostProvider implements HostProvider {
     private Lab lab;
     private boolean closed;
 
+    /**
+     * @throws io.junitmultihost.api.ConfigurationException when this machine cannot run a lab or
+     *     the options name a state directory the lab refuses: found before anything starts, so the
+     *     run fails once rather than every class
+     */
     LabHostProvider(LabOptions options) {
         this.options = options;
+        Lab.checkStateDir(options.stateDir());
+        LabEnvironment.problem().ifPresent(problem -> {
+            throw new ConfigurationException(problem);
+        });
         if (options.hosts() > 0) {
             lab();
         }
@@ -49,7 +60,8 @@ final class LabHostProvider implements HostProvider {
             LOG.info("Lab [{}]: starting {} more hosts for role [{}]", current.id(), missing, role);
             free.addAll(current.addHosts(missing, left(end)));
         }
-        List<LabHost> chosen = free.subList(0, Math.min(wanted, free.size()));
+        // busy is live: a host another class was given while hosts started is not touched.
+        List<LabHost> chosen = free.stream().filter(h -> !busy.contains(h.name())).limit(wanted).collect(Collectors.toList());
         List<CompletableFuture<Void>> ready = chosen.stream()
                 .map(h -> CompletableFuture.runAsync(() -> prepare(h, left(end)), LabThreads.IO))
                 .collect(Collectors.toList());
@@ -59,12 +71,18 @@ final class LabHostProvider implements HostProvider {
             throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause()
                     : new LabException("Lab hosts could not be made ready: [" + e.getCause() + "].", e.getCause());
         } catch (TimeoutException e) {
-            throw new LabException("Lab hosts " + chosen + " were not ready within [" + deadline + "].");
+            throw new LabException("Lab hosts " + chosen + " were not ready within [" + HumanDuration.of(deadline) + "].");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LabException("Interrupted while readying lab hosts " + chosen + ".", e);
         }
         return chosen.stream().map(LabHost::spec).collect(Collectors.toList());
+    }
+
+    /** {@inheritDoc} {@code multihost.lab.max-hosts}; each serves every role. */
+    @Override
+    public int maxHosts() {
+        return options.maxHosts();
     }
 
     @Override

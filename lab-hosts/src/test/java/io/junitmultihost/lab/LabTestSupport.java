@@ -13,7 +13,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 
-/** Starting labs in tests: they fail when CI=true and the lab cannot run, and skip (saying why) elsewhere. */
+/** Starting labs in tests: they fail when the lab cannot run and skipping is not allowed ({@link MustNotSkip}), and skip (saying why) elsewhere. */
 final class LabTestSupport {
 
     static final Duration SSH = Duration.ofSeconds(20);
@@ -21,12 +21,10 @@ final class LabTestSupport {
     private LabTestSupport() {
     }
 
-    /** Fails (CI) or skips (elsewhere) when this machine cannot run a lab. */
+    /** Fails (CI, root) or skips (elsewhere) when this machine cannot run a lab. */
     static void requireLab() {
         LabEnvironment.problem().ifPresent(problem -> {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail("CI=true and the lab cannot run here: " + problem);
-            }
+            MustNotSkip.reason().ifPresent(why -> fail(why + " and the lab cannot run here: " + problem));
             Assumptions.abort("The lab cannot run here (" + problem + ")");
         });
     }

@@ -151,7 +151,7 @@ final class Connector {
                 Duration backoff = Duration.ofMillis(100L << Math.min(attempt - 1, 5));
                 if (attempt >= settings.attempts() || deadline.remainingNanos() < backoff.toNanos()) {
                     throw new SshConnectException("Could not connect to host [" + target.describe() + "] within ["
-                            + deadline.budget() + "]: the connection was dropped during the handshake " + attempt
+                            + HumanDuration.of(deadline.budget()) + "]: the connection was dropped during the handshake " + attempt
                             + " time(s) (" + e.getCause().getMessage() + "). Check sshd's MaxStartups and logs.",
                             e.getCause());
                 }
@@ -215,7 +215,7 @@ final class Connector {
             session.disconnect();
             throw new SshConnectException(timeoutMessage(target, connectDeadline, "the handshake did not finish"));
         }
-        LOG.info("Connected to host [{}] in [{} ms].", target.describe(), (System.nanoTime() - started) / 1_000_000);
+        LOG.debug("Connected to host [{}] in [{} ms].", target.describe(), (System.nanoTime() - started) / 1_000_000);
         return session;
     }
 
@@ -260,7 +260,7 @@ final class Connector {
             return new TransientConnectFailure(e);
         }
         return new SshConnectException("Could not connect to host [" + target.describe() + "] within ["
-                + deadline.budget() + "]: " + message + ".", e);
+                + HumanDuration.of(deadline.budget()) + "]: " + message + ".", e);
     }
 
     private static boolean isTransient(String message, Throwable cause) {
@@ -271,7 +271,7 @@ final class Connector {
     }
 
     private static String timeoutMessage(SshTarget target, Deadline deadline, String detail) {
-        return "Could not connect to host [" + target.describe() + "] within [" + deadline.budget() + "] (" + detail
+        return "Could not connect to host [" + target.describe() + "] within [" + HumanDuration.of(deadline.budget()) + "] (" + detail
                 + "). Check that the host is up and reachable, or raise the target's connect timeout.";
     }
 

@@ -19,7 +19,7 @@ final class Deadline {
     static Deadline after(Duration budget) {
         Objects.requireNonNull(budget, "deadline");
         if (budget.isNegative() || budget.isZero()) {
-            throw new IllegalArgumentException("A deadline must be positive; got [" + budget + "].");
+            throw new IllegalArgumentException("A deadline must be positive; got [" + HumanDuration.of(budget) + "].");
         }
         return new Deadline(budget);
     }

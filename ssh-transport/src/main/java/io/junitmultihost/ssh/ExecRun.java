@@ -59,6 +59,10 @@ final class ExecRun {
     private final LineDelivery lines;
     private volatile long pgid = -1;
     private volatile String endedHow;
+    /** The kill script found the command's shell gone while processes it started still ran. */
+    private volatile boolean shellGone;
+    /** The kill script ran, so it would have seen the shell gone. */
+    private volatile boolean looked;
     private volatile boolean ending;
     private volatile Session session;
     private volatile ChannelExec channel;
@@ -209,10 +213,12 @@ final class ExecRun {
     SshTimeoutException timedOut(Deadline deadline) {
         ending = true;
         String how = endRemote("deadline");
+        ChannelExec open = channel;
+        int exitStatus = open == null ? -1 : open.getExitStatus();
+        String advice = BackgroundHint.advice(command, shellGone || exitStatus != -1, exitStatus, looked);
         SshTimeoutException timeout = new SshTimeoutException("Command [" + command.display() + "] on host ["
-                + target.describe() + "] did not finish within [" + deadline.budget() + "]; " + how
-                + ". Raise the deadline or find out why the command hangs.", stdout.toByteArray(),
-                stderr.toByteArray(), null);
+                + target.describe() + "] did not finish within [" + HumanDuration.of(deadline.budget()) + "]; " + how
+                + ". " + advice, stdout.toByteArray(), stderr.toByteArray(), null);
         future.completeExceptionally(timeout);
         return timeout;
     }
@@ -262,9 +268,10 @@ final class ExecRun {
     }
 
     private SshSessionLostException lost(Exception cause) {
-        long millis = (System.nanoTime() - startedNanos) / 1_000_000;
+        Duration after = Duration.ofNanos(System.nanoTime() - startedNanos);
         return new SshSessionLostException("Lost the connection to host [" + target.describe()
-                + "] while command [" + command.display() + "] was running (after [" + millis + " ms]). Whether it"
+                + "] while command [" + command.display() + "] was running (after [" + HumanDuration.of(after)
+                + "]). Whether it"
                 + " completed on the host is unknown; check whether the host rebooted, sshd was killed or the link was"
                 + " cut.", cause);
     }
@@ -319,8 +326,10 @@ final class ExecRun {
                     settings.channelOpenTimeout());
             LOG.info("Ended remote process group [{}] of command [{}] on host [{}] ({}; kill script exit [{}]).", group,
                     command.display(), target.describe(), why, status);
+            shellGone = status == RemoteScript.SHELL_GONE;
+            looked = true;
             endedHow = "its remote process group [" + group + "] was ended (TERM, then KILL after ["
-                    + settings.killGrace() + "])";
+                    + HumanDuration.of(settings.killGrace()) + "])";
         } catch (RuntimeException e) {
             LOG.warn("Could not end remote process group [{}] of command [{}] on host [{}]: {}", group,
                     command.display(), target.describe(), e.getMessage());

@@ -73,7 +73,7 @@ final class FanOut {
         } catch (TimeoutException e) {
             future.cancel(true);
             return Outcome.failure(new SshTimeoutException("Call on host [" + host.target().describe()
-                    + "] did not finish within the fan-out deadline [" + deadline.budget()
+                    + "] did not finish within the fan-out deadline [" + HumanDuration.of(deadline.budget())
                     + "]; it was interrupted. Raise the deadline."));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -49,7 +49,7 @@ final class Forwarding {
         for (Forward forward : active) {
             try {
                 forward.apply(session, deadline, true);
-                LOG.info("Forward [{}] of host [{}] set up again after reconnecting.", forward, target.describe());
+                LOG.debug("Forward [{}] of host [{}] set up again after reconnecting.", forward, target.describe());
             } catch (SshException e) {
                 LOG.warn("Could not set forward [{}] of host [{}] up again after reconnecting: {}", forward,
                         target.describe(), e.getMessage());
@@ -145,7 +145,7 @@ final class Forwarding {
 
         private SshTimeoutException notWithin(Deadline deadline, String more) {
             return new SshTimeoutException("Could not set up " + describe() + " through host [" + target.describe()
-                    + "] within [" + deadline.budget() + "]" + more + ". Raise the deadline.");
+                    + "] within [" + HumanDuration.of(deadline.budget()) + "]" + more + ". Raise the deadline.");
         }
 
         private SshException failed(Throwable cause) {
@@ -158,7 +158,7 @@ final class Forwarding {
         private synchronized void late(Session on, int granted, boolean keepIfLate) {
             if (keepIfLate && active.contains(this)) {
                 session = on;
-                LOG.info("Forward [{}] of host [{}] is up, after its deadline.", this, target.describe());
+                LOG.debug("Forward [{}] of host [{}] is up, after its deadline.", this, target.describe());
                 return;
             }
             try {

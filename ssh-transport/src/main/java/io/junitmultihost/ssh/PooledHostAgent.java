@@ -64,7 +64,7 @@ final class PooledHostAgent implements HostAgent {
                     } catch (SshException e) {
                         failedOn = session;
                         resident = null;
-                        LOG.info("Resident agent could not start on host [{}] ({}); using plain channels.",
+                        LOG.debug("Resident agent could not start on host [{}] ({}); using plain channels.",
                                 host.target().describe(), e.getMessage());
                         return null;
                     }

@@ -107,7 +107,7 @@ final class PooledSshHost implements SshHost {
                 if (attempt >= pool.settings().attempts() || deadline.remainingNanos() < backoffMillis * 1_000_000) {
                     throw new SshSessionLostException("Could not open a channel to host [" + target.describe()
                             + "] for command [" + command.display() + "] after " + attempt + " attempt(s) within ["
-                            + deadline.budget() + "]: " + e.getMessage() + ". The command did not run; check sshd's"
+                            + HumanDuration.of(deadline.budget()) + "]: " + e.getMessage() + ". The command did not run; check sshd's"
                             + " MaxSessions and whether the host is up.", e);
                 }
                 LOG.warn("Channel to host [{}] did not open ({}); the command did not run, retrying in [{} ms]"
@@ -200,7 +200,7 @@ final class PooledSshHost implements SshHost {
         try {
             if (!connecting.tryLock(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS)) {
                 throw new SshConnectException("Could not connect to host [" + target.describe() + "] within ["
-                        + deadline.budget() + "]: another call was still connecting. Raise the deadline.");
+                        + HumanDuration.of(deadline.budget()) + "]: another call was still connecting. Raise the deadline.");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -213,7 +213,7 @@ final class PooledSshHost implements SshHost {
             }
             boolean reconnect = current != null;
             if (reconnect) {
-                LOG.info("Session to host [{}] is gone; reconnecting.", target.describe());
+                LOG.debug("Session to host [{}] is gone; reconnecting.", target.describe());
                 current.disconnect();
             }
             Session fresh = newSession(deadline, false);
@@ -243,7 +243,7 @@ final class PooledSshHost implements SshHost {
     void drop(Session stale, String why) {
         if (stale == session) {
             session = null;
-            LOG.info("Dropping the session to host [{}]: {}.", target.describe(), why);
+            LOG.debug("Dropping the session to host [{}]: {}.", target.describe(), why);
         }
         stale.disconnect();
     }

@@ -49,7 +49,7 @@ final class RawExec {
                 // the script reads no stdin
             }
             if (!closed.await(Math.max(0, deadline.remainingNanos()), TimeUnit.NANOSECONDS)) {
-                throw new SshException("Script did not finish within [" + deadline.budget() + "].");
+                throw new SshException("Script did not finish within [" + HumanDuration.of(deadline.budget()) + "].");
             }
             return channel.getExitStatus();
         } catch (JSchException e) {

@@ -22,6 +22,10 @@ public final class RemoteCommand {
 
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final byte[] NO_STDIN = new byte[0];
+    /** How much of a command a message shows. */
+    static final int DISPLAY_CHARS = 200;
+    /** A lone {@code &}: not {@code &&}, {@code >&}, {@code <&}, {@code &>} or {@code |&}. */
+    private static final Pattern BACKGROUND = Pattern.compile("(?<![&<>|])&(?![&>])");
 
     private final List<String> argv;
     private final String script;
@@ -155,9 +159,28 @@ public final class RemoteCommand {
         return stdin;
     }
 
-    /** For messages: the script, or the argv joined by blanks (unquoted). */
+    /**
+     * For messages: the command as the shell reads it (the script, or the argv quoted with
+     * {@link ShellQuote}), at most {@value #DISPLAY_CHARS} characters of it, then how much more
+     * there is.
+     */
     public String display() {
-        return script != null ? script : String.join(" ", argv);
+        String text = script != null ? script : ShellQuote.join(argv);
+        if (text.length() <= DISPLAY_CHARS) {
+            return text;
+        }
+        int cut = Character.isHighSurrogate(text.charAt(DISPLAY_CHARS - 1)) ? DISPLAY_CHARS - 1 : DISPLAY_CHARS;
+        int more = text.substring(cut).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        return text.substring(0, cut) + "... (" + more + " more bytes)";
+    }
+
+    /** Whether the script starts a job in the background ({@code &} that is not part of {@code &&}, {@code >&}, ...). */
+    boolean startsBackgroundJob() {
+        if (script != null) {
+            return BACKGROUND.matcher(script).find();
+        }
+        int c = argv.indexOf("-c");
+        return c >= 0 && c + 1 < argv.size() && BACKGROUND.matcher(argv.get(c + 1)).find();
     }
 
     /**

@@ -11,6 +11,8 @@ import java.util.HexFormat;
 final class RemoteScript {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The exit status of {@link #killTree} when the command's shell was gone but its background jobs ran. */
+    static final int SHELL_GONE = 3;
 
     private RemoteScript() {
     }
@@ -36,7 +38,8 @@ final class RemoteScript {
      * then KILL after {@code graceTenths} tenths of a second. Through sudo when we are not root.
      * The processes are found in /proc, ignoring zombies: where PID 1 does not reap orphans
      * (containers), {@code kill -0} would see them alive forever. Without /proc, only the group and
-     * the process itself are signalled.
+     * the process itself are signalled. Exits {@value #SHELL_GONE} when process {@code pid} itself
+     * had already exited while others of its group or tree still ran (a background job), else 0.
      */
     static String killTree(long pid, int graceTenths) {
         String p = Long.toString(pid);
@@ -62,12 +65,15 @@ final class RemoteScript {
                 + "  done\n"
                 + "  echo $list\n"
                 + "}\n"
-                + "t=$(tree); [ -n \"$t\" ] && $K -TERM $t 2>/dev/null\n"
+                + "t=$(tree); r=0\n"
+                + "case \" $t \" in *\" " + p + " \"*) ;; *) [ -n \"$t\" ] && r=" + SHELL_GONE + " ;; esac\n"
+                + "[ -n \"$t\" ] && $K -TERM $t 2>/dev/null\n"
                 + "i=0\n"
                 + "while t=$(tree); [ -n \"$t\" ]; do\n"
                 + "  i=$((i+1))\n"
-                + "  if [ $i -gt " + graceTenths + " ]; then $K -KILL $t 2>/dev/null; exit 0; fi\n"
+                + "  if [ $i -gt " + graceTenths + " ]; then $K -KILL $t 2>/dev/null; exit $r; fi\n"
                 + "  sleep 0.1 2>/dev/null || sleep 1\n"
-                + "done\n";
+                + "done\n"
+                + "exit $r\n";
     }
 }

@@ -100,7 +100,7 @@ final class ResidentAgent {
         } finally {
             lock.unlock();
         }
-        LOG.info("Resident agent runs on host [{}] (started in [{} ms]).", target.describe(),
+        LOG.debug("Resident agent runs on host [{}] (started in [{} ms]).", target.describe(),
                 (System.nanoTime() - started) / 1_000_000);
     }
 
@@ -163,7 +163,8 @@ final class ResidentAgent {
     }
 
     private SshTimeoutException timedOut(RemoteCommand command, Pending pending, Deadline deadline) {
-        String how = endCommand(pending);
+        int[] killStatus = {-1};
+        String how = endCommand(pending, killStatus);
         try {
             // the agent reports the end once the command is gone; without it the agent is stuck
             CompletableFuture.allOf(pending.reply, pending.stderrEnd).get(settings.killGrace().toMillis() + 5000,
@@ -177,12 +178,17 @@ final class ResidentAgent {
             close();
         }
         return new SshTimeoutException("Command [" + command.display() + "] on host [" + target.describe()
-                + "] did not finish within [" + deadline.budget() + "]; " + how
-                + ". Raise the deadline or find out why the command hangs.", pending.stdout.toByteArray(),
-                pending.stderr.toByteArray(), null);
+                + "] did not finish within [" + HumanDuration.of(deadline.budget()) + "]; " + how + ". "
+                + BackgroundHint.advice(command, killStatus[0] == RemoteScript.SHELL_GONE, -1, killStatus[0] >= 0),
+                pending.stdout.toByteArray(), pending.stderr.toByteArray(), null);
     }
 
     private String endCommand(Pending pending) {
+        return endCommand(pending, new int[1]);
+    }
+
+    /** Ends the command's processes; {@code status[0]} gets the kill script's exit status. */
+    private String endCommand(Pending pending, int[] status) {
         long pid = pending.pid;
         if (pid <= 1) {
             close();
@@ -191,11 +197,11 @@ final class ResidentAgent {
         boolean interrupted = Thread.interrupted();
         try {
             int graceTenths = (int) Math.max(1, settings.killGrace().toMillis() / 100);
-            RawExec.run(session, RemoteScript.killTree(pid, graceTenths),
+            status[0] = RawExec.run(session, RemoteScript.killTree(pid, graceTenths),
                     Deadline.after(settings.killGrace().plus(settings.channelOpenTimeout())),
                     settings.channelOpenTimeout());
             return "its remote processes (tree and group of [" + pid + "]) were ended (TERM, then KILL after ["
-                    + settings.killGrace() + "])";
+                    + HumanDuration.of(settings.killGrace()) + "])";
         } catch (RuntimeException e) {
             close();
             return "its remote processes could not be ended (" + e.getMessage() + ")";
@@ -242,7 +248,7 @@ final class ResidentAgent {
         } catch (TimeoutException e) {
             close();
             throw new SshTimeoutException("The resident agent on host [" + target.describe() + "] did not answer ["
-                    + op + "] within [" + deadline.budget() + "]; it was closed and plain channels will be used.");
+                    + op + "] within [" + HumanDuration.of(deadline.budget()) + "]; it was closed and plain channels will be used.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();

@@ -226,7 +226,7 @@ public final class SshTarget {
         public Builder connectTimeout(Duration connectTimeout) {
             Objects.requireNonNull(connectTimeout, "connectTimeout");
             if (connectTimeout.isNegative() || connectTimeout.isZero()) {
-                throw new IllegalArgumentException("Connect timeout [" + connectTimeout + "] of host [" + name
+                throw new IllegalArgumentException("Connect timeout [" + HumanDuration.of(connectTimeout) + "] of host [" + name
                         + "] must be positive.");
             }
             this.connectTimeout = connectTimeout;

@@ -98,7 +98,7 @@ final class Transfer {
             LOG.debug("{} took [{} ms].", what, (System.nanoTime() - started) / 1_000_000);
         } catch (JSchException | SftpException | IOException | RuntimeException e) {
             if (timedOut.get()) {
-                throw new SshTimeoutException(what + " did not finish within [" + deadline.budget()
+                throw new SshTimeoutException(what + " did not finish within [" + HumanDuration.of(deadline.budget())
                         + "]. Raise the deadline or check the link to the host.", new byte[0], new byte[0], e);
             }
             if (!session.isConnected()) {

@@ -153,12 +153,51 @@ class ExecIT {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertThat(timeout).isNotNull();
         assertThat(took).isLessThan(Duration.ofSeconds(10));
-        assertThat(timeout.getMessage()).contains("exec-host", "127.0.0.1:" + sshd.port(), tag, "PT2S",
+        assertThat(timeout.getMessage()).contains("exec-host", "127.0.0.1:" + sshd.port(), tag, "[2 s]",
                 "process group");
         assertThat(new String(timeout.partialStdout(), StandardCharsets.UTF_8)).isEqualTo("started\n");
         RemoteResult ps = host.exec(RemoteCommand.shell("ps -eo args | grep -F -- '" + tag + "' | grep -v grep"),
                 DEADLINE);
         assertThat(ps.stdoutText()).isEmpty();
+    }
+
+    @Test
+    void aBackgroundJobHoldingTheOutputFailsTheCommandAtItsDeadlineSayingSoAndWhatToWriteInstead() {
+        String tag = uniqueSleep();
+
+        SshTimeoutException timeout = catchThrowableOfType(SshTimeoutException.class,
+                () -> host.exec(RemoteCommand.shell("echo started; " + tag + " &"), Duration.ofSeconds(2)));
+
+        assertThat(timeout).isNotNull();
+        assertThat(timeout.getMessage()).contains("did not finish within [2 s]",
+                "Its shell had exited with status [0], but a process it started in the background still held the"
+                        + " command's output open",
+                "nohup CMD > CMD.log 2>&1 < /dev/null &");
+        RemoteResult ps = host.exec(RemoteCommand.shell("ps -eo args | grep -F -- '" + tag + "' | grep -v grep"),
+                DEADLINE);
+        assertThat(ps.stdoutText()).as("the background job was ended with the command").isEmpty();
+    }
+
+    @Test
+    void aBackgroundJobWithOutputAndInputOfItsOwnLetsTheCommandReturnWhileItRuns() {
+        String tag = uniqueSleep();
+
+        RemoteResult result = host.exec(RemoteCommand.shell("nohup " + tag + " > /dev/null 2>&1 < /dev/null & echo $!"),
+                DEADLINE);
+
+        assertThat(result.exitCode()).isZero();
+        String pid = result.stdoutText().strip();
+        assertThat(host.exec(RemoteCommand.argv("kill", pid), DEADLINE).exitCode()).as("the job still ran").isZero();
+    }
+
+    @Test
+    void aCommandWhoseOwnShellHangsIsNotBlamedOnItsBackgroundJob() {
+        String tag = uniqueSleep();
+
+        SshTimeoutException timeout = catchThrowableOfType(SshTimeoutException.class,
+                () -> host.exec(RemoteCommand.shell(tag + " & " + tag), Duration.ofSeconds(1)));
+
+        assertThat(timeout.getMessage()).contains("find out why the command hangs").doesNotContain("nohup");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.junitmultihost.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import io.junitmultihost.ssh.fixtures.FreezableProxy;
 import io.junitmultihost.ssh.fixtures.LocalSshd;
@@ -24,9 +25,10 @@ class HealthIT {
             SshHost host = pool.host(sshd.targetBuilder("cut-link").port(link.port())
                     .knownHosts(List.of(sshd.knownHostsLine("127.0.0.1", link.port()))).build());
             host.exec(RemoteCommand.argv("true"), DEADLINE);
-            CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(
-                    () -> catchThrowable(() -> host.exec(RemoteCommand.argv("sleep", "20"), Duration.ofSeconds(60))));
-            Thread.sleep(500);
+            String started = "/tmp/jmh-cut-link-" + System.nanoTime();
+            CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(() -> catchThrowable(() -> host.exec(
+                    RemoteCommand.argv("sh", "-c", "touch \"$0\"; exec sleep 20", started), Duration.ofSeconds(60))));
+            awaitFile(host, started);
             long cut = System.nanoTime();
 
             link.freezeOpenConnections();
@@ -35,6 +37,7 @@ class HealthIT {
             assertThat(failure).isInstanceOf(SshSessionLostException.class).hasMessageContaining("cut-link");
             assertThat(Duration.ofNanos(System.nanoTime() - cut)).isLessThan(Duration.ofSeconds(10));
             assertThat(host.exec(RemoteCommand.argv("true"), DEADLINE).exitCode()).isZero();
+            host.exec(RemoteCommand.argv("rm", "-f", started), DEADLINE);
         }
     }
 
@@ -46,7 +49,7 @@ class HealthIT {
             RemoteCommand once = RemoteCommand.argv("sh", "-c",
                     "if [ -e \"$0\" ]; then echo second; else touch \"$0\"; sleep 20; fi", marker).idempotent();
             CompletableFuture<RemoteResult> call = CompletableFuture.supplyAsync(() -> host.exec(once, DEADLINE));
-            Thread.sleep(1500);
+            awaitFile(host, marker);
 
             sshd.killConnections();
 
@@ -62,7 +65,7 @@ class HealthIT {
             String counter = "/tmp/jmh-once-" + System.nanoTime();
             CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(() -> catchThrowable(() -> host.exec(
                     RemoteCommand.argv("sh", "-c", "echo x >> \"$0\"; sleep 20", counter), DEADLINE)));
-            Thread.sleep(1500);
+            awaitFile(host, counter);
 
             sshd.killConnections();
 
@@ -70,5 +73,10 @@ class HealthIT {
             assertThat(host.exec(RemoteCommand.argv("wc", "-l", counter), DEADLINE).stdoutText()).startsWith("1 ");
             host.exec(RemoteCommand.argv("rm", "-f", counter), DEADLINE);
         }
+    }
+
+    /** Waits until the command under test has written {@code path} on {@code host}: it runs there now. */
+    private static void awaitFile(SshHost host, String path) {
+        await().atMost(DEADLINE).until(() -> host.exec(RemoteCommand.argv("test", "-e", path), DEADLINE).exitCode() == 0);
     }
 }

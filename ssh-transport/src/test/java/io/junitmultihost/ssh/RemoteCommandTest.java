@@ -12,9 +12,28 @@ import org.junit.jupiter.api.Test;
 class RemoteCommandTest {
 
     @Test
-    void displayShowsTheArgvJoinedOrTheScript() {
-        assertThat(RemoteCommand.argv("echo", "a b").display()).isEqualTo("echo a b");
+    void displayShowsTheCommandAsTheShellReadsIt() {
+        assertThat(RemoteCommand.argv("echo", "a b").display()).isEqualTo("echo 'a b'");
+        assertThat(RemoteCommand.argv("sh", "-c", "echo some stdout; echo 'oops' >&2; exit 3").display())
+                .isEqualTo("sh -c 'echo some stdout; echo '\\''oops'\\'' >&2; exit 3'");
         assertThat(RemoteCommand.shell("ls | wc -l").display()).isEqualTo("ls | wc -l");
+    }
+
+    @Test
+    void displayShowsALongCommandsFirst200CharactersAndHowManyBytesMore() {
+        String script = "x".repeat(200) + "\u00e9".repeat(10);
+
+        assertThat(RemoteCommand.shell(script).display()).isEqualTo("x".repeat(200) + "... (20 more bytes)");
+        assertThat(RemoteCommand.shell("y".repeat(200)).display()).isEqualTo("y".repeat(200));
+    }
+
+    @Test
+    void aLoneAmpersandStartsABackgroundJobButRedirectionsAndAndListsDoNot() {
+        assertThat(RemoteCommand.shell("server --port 7000 &").startsBackgroundJob()).isTrue();
+        assertThat(RemoteCommand.shell("a & b").startsBackgroundJob()).isTrue();
+        assertThat(RemoteCommand.argv("sh", "-c", "sleep 9 &").startsBackgroundJob()).isTrue();
+        assertThat(RemoteCommand.shell("a && b > log 2>&1 &> all <&3 |& c").startsBackgroundJob()).isFalse();
+        assertThat(RemoteCommand.argv("echo", "&").startsBackgroundJob()).isFalse();
     }
 
     @Test

@@ -141,7 +141,7 @@ class StreamingIT {
         String sleep = ExecIT.uniqueSleep();
         RemoteProcess process = host.start(RemoteCommand.shell(sleep), Duration.ofSeconds(1));
 
-        assertThatThrownBy(process::await).isInstanceOf(SshTimeoutException.class).hasMessageContaining("PT1S");
+        assertThatThrownBy(process::await).isInstanceOf(SshTimeoutException.class).hasMessageContaining("[1 s]");
         assertThat(countProcesses(sleep)).isZero();
     }
 

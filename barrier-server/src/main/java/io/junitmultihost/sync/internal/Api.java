@@ -173,7 +173,7 @@ final class Api implements ServerLoop.Handler {
             case "state": {
                 method(r, "POST");
                 Participant p = scope.participants.getOrCreate(requireAs(r));
-                scope.participants.requireUsable(p);
+                scope.participants.takePart(p);
                 String state = r.param("state");
                 String role = r.param("role");
                 String address = r.param("address");
@@ -188,7 +188,7 @@ final class Api implements ServerLoop.Handler {
             case "finish": {
                 method(r, "POST");
                 Participant p = scope.participants.getOrCreate(requireAs(r));
-                scope.participants.requireUsable(p);
+                scope.participants.takePart(p);
                 scope.participants.touch(p);
                 scope.cluster.await(c, p, what.equals("ready") ? Cluster.READY : Cluster.FINISH, r.param("with"),
                         timeout(scope, r, "timeout", scope.limits.defaultWait));
@@ -290,7 +290,7 @@ final class Api implements ServerLoop.Handler {
         Duration d = v == null || v.isEmpty() ? dflt : Durations.parse(v);
         if (d.compareTo(scope.limits.maxWait) > 0) {
             throw new HttpError(400, "The wait [" + name + "=" + RequestParser.printable(v) + "] is longer than the limit ["
-                    + scope.limits.maxWait + "].");
+                    + HumanDuration.of(scope.limits.maxWait) + "].");
         }
         return d;
     }

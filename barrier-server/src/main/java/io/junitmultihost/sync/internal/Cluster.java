@@ -126,7 +126,7 @@ final class Cluster {
         w.deadline(scope.loop, scope.loop.now() + timeout.toNanos(), () -> {
             waits.remove(wait);
             w.finish(Reply.lines(Wire.lines(new ClusterResult(ClusterOutcome.TIMED_OUT, memberStates(),
-                    "Cluster members " + missing(target) + " were not " + target + " within [" + timeout + "]; states: "
+                    "Cluster members " + missing(target) + " were not " + target + " within [" + HumanDuration.of(timeout) + "]; states: "
                             + memberStates() + "."))));
         });
         reevaluate();
@@ -142,7 +142,7 @@ final class Cluster {
             if (mp == null || mp.status == ParticipantStatus.REMOVED) {
                 continue;
             }
-            if (mp.status == ParticipantStatus.DEAD) {
+            if (mp.status == ParticipantStatus.DEAD && mp.hostGone) {
                 return new ClusterResult(ClusterOutcome.ABORT, memberStates(), "Cluster member [" + m + "] is dead (" + mp.cause + ").");
             }
             if (mp.clusterState.equals(ABORT)) {
@@ -186,6 +186,24 @@ final class Cluster {
             }
         }
         return states;
+    }
+
+    /**
+     * A member died: every wait open now returns abort, naming it. Later waits abort for it only
+     * when its host is gone; a new process of it may still come.
+     */
+    void memberDied(Participant p) {
+        if (members == null || !members.contains(p.name)) {
+            reevaluate();
+            return;
+        }
+        ClusterResult dead = new ClusterResult(ClusterOutcome.ABORT, memberStates(),
+                "Cluster member [" + p.name + "] is dead (" + p.cause + ").");
+        List<Wait> open = new ArrayList<>(waits);
+        waits.clear();
+        for (Wait wait : open) {
+            wait.waiter.finish(Reply.lines(Wire.lines(dead)));
+        }
     }
 
     /** Answers every wait that can be decided now. */

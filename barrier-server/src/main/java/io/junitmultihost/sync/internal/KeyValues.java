@@ -122,7 +122,7 @@ final class KeyValues {
                 waits.remove(key);
             }
             w.finish(Reply.error(408, "Key [" + key + "] was not set" + (expected == null ? "" : " to the expected value")
-                    + " within [" + timeout + "]."));
+                    + " within [" + HumanDuration.of(timeout) + "]."));
         });
     }
 

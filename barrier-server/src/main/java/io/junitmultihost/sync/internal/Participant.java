@@ -14,6 +14,11 @@ final class Participant {
     final String name;
     ParticipantStatus status = ParticipantStatus.ALIVE;
     String cause = "";
+    /**
+     * Dead by the engine's word (its host is gone), not by the end of one of its processes: later
+     * syncpoints that list it fail at once, and it takes part again only by joining.
+     */
+    boolean hostGone;
     long leaseNanos;
     long lastSeen;
     Instant lastSeenAt = Instant.now();

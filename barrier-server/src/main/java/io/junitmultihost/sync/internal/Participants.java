@@ -55,14 +55,15 @@ final class Participants {
         ParticipantStatus before = p.status;
         p.status = ParticipantStatus.ALIVE;
         p.cause = "";
+        p.hostGone = false;
         p.leaseNanos = lease.toNanos();
         touch(p);
         scope.events.publish(rejoined ? SyncEventType.REJOINED : SyncEventType.JOINED, name, "",
                 lease.isZero() ? "no lease" : "lease " + lease);
         if (rejoined) {
-            LOG.info("Participant [{}] joined again (was {}); it passed {} syncpoints.", name, before, p.passed.size());
+            LOG.debug("Participant [{}] joined again (was {}); it passed {} syncpoints.", name, before, p.passed.size());
         } else {
-            LOG.debug("Participant [{}] joined with lease [{}].", name, lease);
+            LOG.debug("Participant [{}] joined with lease [{}].", name, HumanDuration.of(lease));
         }
         return info(p, rejoined);
     }
@@ -91,7 +92,7 @@ final class Participants {
         }
         long expiry = p.lastSeen + p.leaseNanos;
         if (scope.loop.now() - expiry >= 0) {
-            markDead(p, "its lease of [" + Duration.ofNanos(p.leaseNanos) + "] lapsed: no sign of life since ["
+            markDead(p, "its lease of [" + HumanDuration.of(Duration.ofNanos(p.leaseNanos)) + "] lapsed: no sign of life since ["
                     + p.lastSeenAt + "]", false);
         } else {
             armLease(p, expiry);
@@ -105,6 +106,26 @@ final class Participants {
         }
         requireUsable(p);
         touch(p);
+    }
+
+    /**
+     * Lets a participant take part in a sync or the cluster. One whose process died (its connection
+     * dropped, its lease lapsed, it left) takes part again: this call comes from a new process of it
+     * (the deaths of processes fail what expected them then, not what comes later). One the engine
+     * declared gone, or that was removed, is refused.
+     */
+    void takePart(Participant p) throws HttpError {
+        if (p.status == ParticipantStatus.DEAD && !p.hostGone) {
+            String was = p.cause;
+            p.status = ParticipantStatus.ALIVE;
+            p.cause = "";
+            p.leaseNanos = 0; // the new process has not asked for a lease; the old one's would kill it
+            touch(p);
+            LOG.info("Participant [{}] takes part again: a new process of it called after it died ({}).", p.name, was);
+            scope.events.publish(SyncEventType.REJOINED, p.name, "", "a new process, after: " + was);
+            return;
+        }
+        requireUsable(p);
     }
 
     /** Refuses calls from a participant that is dead or removed. */
@@ -130,7 +151,23 @@ final class Participants {
     }
 
     /**
-     * Declares the participant dead and fails at once everything that expects it.
+     * The engine knows the participant's host is gone: dead even when away on purpose, and until it
+     * joins again (or the engine expects it back from a reboot), later syncpoints that list it fail
+     * at once.
+     */
+    void declareGone(Participant p, String cause) {
+        if (p.status == ParticipantStatus.REMOVED) {
+            return;
+        }
+        if (p.status == ParticipantStatus.DEAD) {
+            p.cause = cause;
+        }
+        p.hostGone = true;
+        markDead(p, cause, true);
+    }
+
+    /**
+     * Declares the participant dead and fails at once everything that expects it now.
      *
      * @param force true when the engine knows (host gone); false for a lapsed lease or dropped
      *              connection, which an expected absence excuses
@@ -161,7 +198,8 @@ final class Participants {
         }
         p.status = ParticipantStatus.ABSENT;
         p.cause = reason;
-        LOG.info("Participant [{}] is away on purpose: {}.", name, reason);
+        p.hostGone = false;
+        LOG.debug("Participant [{}] is away on purpose: {}.", name, reason);
         scope.events.publish(SyncEventType.ABSENT, name, "", reason);
     }
 
@@ -177,7 +215,7 @@ final class Participants {
         p.cause = "";
         p.lastSeen = scope.loop.now();
         p.lastSeenAt = Instant.now();
-        LOG.info("Participant [{}] is back.", p.name);
+        LOG.debug("Participant [{}] is back.", p.name);
         scope.events.publish(SyncEventType.RETURNED, p.name, "", "");
         if (p.leaseNanos > 0 && p.leaseTimer == null) {
             armLease(p, p.lastSeen + p.leaseNanos);

@@ -70,12 +70,21 @@ public final class Scope {
     }
 
     void abortNow(String by, String reason) {
+        abortNow(by, reason, true);
+    }
+
+    /** @param notable false when the abort is the scope's ordinary end, logged at DEBUG only */
+    void abortNow(String by, String reason, boolean notable) {
         if (abortReason != null) {
             return;
         }
         abortedBy = by;
         abortReason = reason;
-        LOG.info("Syncs of scope [{}] aborted by [{}]: {}", label, by, reason);
+        if (notable) {
+            LOG.info("Syncs of scope [{}] aborted by [{}]: {}", label, by, reason);
+        } else {
+            LOG.debug("Syncs of scope [{}] aborted by [{}]: {}", label, by, reason);
+        }
         events.publish(SyncEventType.ABORTED, by, "", reason);
         syncPoints.abortAll();
         cluster.reevaluate();
@@ -84,7 +93,7 @@ public final class Scope {
 
     void participantGone(Participant p) {
         syncPoints.participantGone(p);
-        cluster.reevaluate();
+        cluster.memberDied(p);
     }
 
     void participantRemoved(Participant p) {
@@ -130,11 +139,14 @@ public final class Scope {
         });
     }
 
-    /** The engine knows the participant's host or process is gone: dead at once, even when absent on purpose. */
+    /**
+     * The engine knows the participant's host is gone: dead at once, even when absent on purpose;
+     * later syncpoints that list it fail at once until it joins again or is expected back.
+     */
     public void declareDead(String participant, String cause) {
         Names.participant(participant);
         onLoop(() -> {
-            participants.markDead(participants.getOrCreate(participant), cause, true);
+            participants.declareGone(participants.getOrCreate(participant), cause);
             return null;
         });
     }

@@ -52,7 +52,7 @@ public final class ServerCore implements AutoCloseable {
     /** Closes a scope: its token stops working, and everyone blocked in it is told the scope was closed. */
     public void closeScope(Scope s) {
         loop.call(() -> {
-            s.abortNow("the engine", "the scope [" + s.label + "] was closed");
+            s.abortNow("the engine", "the scope [" + s.label + "] was closed", false);
             scopes.remove(s);
             return null;
         }, CALL_TIMEOUT);

@@ -139,7 +139,7 @@ public final class ServerLoop implements AutoCloseable {
             }
             throw new IllegalStateException(e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("The sync server on [" + address + "] did not answer within [" + timeout + "].");
+            throw new IllegalStateException("The sync server on [" + address + "] did not answer within [" + HumanDuration.of(timeout) + "].");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for the sync server on [" + address + "].");
@@ -298,7 +298,7 @@ public final class ServerLoop implements AutoCloseable {
                 c.close("the client did not read its reply within the write timeout");
             } else if (!c.busy() && c.requestStarted != 0 && now - c.requestStarted > limits.requestTimeoutNanos) {
                 c.refuse(Reply.error(408, "The request was not complete within ["
-                        + Duration.ofNanos(limits.requestTimeoutNanos) + "]; send whole requests promptly."));
+                        + HumanDuration.of(Duration.ofNanos(limits.requestTimeoutNanos)) + "]; send whole requests promptly."));
             } else if (c.idle() && now - c.lastActivity > limits.idleTimeoutNanos) {
                 c.close("idle for longer than the idle timeout");
             }

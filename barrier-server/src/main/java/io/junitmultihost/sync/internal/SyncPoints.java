@@ -59,7 +59,7 @@ final class SyncPoints {
     }
 
     void arrive(Connection c, Participant p, Ask ask) throws HttpError {
-        scope.participants.requireUsable(p);
+        scope.participants.takePart(p);
         String name = ask.syncpoint;
         long number = 0;
         if (Names.isNumber(name)) {
@@ -211,10 +211,14 @@ final class SyncPoints {
         sp.message = sp.truncated ? Arrays.copyOf(message, SyncMessage.MAX_BYTES) : message;
     }
 
+    /**
+     * A new syncpoint fails at once only for a participant whose host the engine declared gone; one
+     * whose process died earlier may come back with a new process, so the syncpoint waits for it.
+     */
     private void failIfSomeoneIsDead(SyncPoint sp) {
         for (String q : sp.expected) {
             Participant qp = scope.participants.get(q);
-            if (qp != null && qp.status == ParticipantStatus.DEAD) {
+            if (qp != null && qp.status == ParticipantStatus.DEAD && qp.hostGone) {
                 fail(sp, SyncOutcome.FAILED, "participant [" + q + "] is dead (" + qp.cause + ")");
                 return;
             }
@@ -269,9 +273,17 @@ final class SyncPoints {
         Set<String> missing = new TreeSet<>(sp.expected);
         missing.removeAll(sp.arrivals.keySet());
         String why = idle && !late
-                ? "nobody arrived for [" + sp.inactivity + "], the inactivity wait"
-                : "its deadline of [" + sp.timeout + "] passed";
-        fail(sp, SyncOutcome.TIMED_OUT, why + "; still missing: " + missing);
+                ? "nobody arrived for [" + HumanDuration.of(sp.inactivity) + "], the inactivity wait"
+                : "its deadline of [" + HumanDuration.of(sp.timeout) + "] passed";
+        StringBuilder dead = new StringBuilder();
+        for (String q : missing) {
+            Participant qp = scope.participants.get(q);
+            if (qp != null && qp.status == ParticipantStatus.DEAD) {
+                dead.append("; [").append(q).append("] died earlier (").append(qp.cause)
+                        .append(") and no new process of it came");
+            }
+        }
+        fail(sp, SyncOutcome.TIMED_OUT, why + "; still missing: " + missing + dead);
     }
 
     private void release(SyncPoint sp) {

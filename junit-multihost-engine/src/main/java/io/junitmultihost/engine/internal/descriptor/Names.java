@@ -14,7 +14,10 @@ import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.engine.TestTag;
 import org.junit.platform.engine.support.hierarchical.Node.SkipResult;
 
-/** Display names, tags and skip reasons from the API's annotations. */
+/**
+ * Display names, tags and skip reasons from the API's annotations, or Jupiter's of the same
+ * simple name (honoured so that a wrong import is not ignored; the API's wins when both are there).
+ */
 final class Names {
 
     private Names() {
@@ -22,6 +25,8 @@ final class Names {
 
     static String displayName(AnnotatedElement element, String fallback) {
         return AnnotationSupport.findAnnotation(element, DisplayName.class).map(DisplayName::value)
+                .or(() -> AnnotationSupport.findAnnotation(element, org.junit.jupiter.api.DisplayName.class)
+                        .map(org.junit.jupiter.api.DisplayName::value))
                 .map(String::strip).filter(name -> !name.isEmpty()).orElse(fallback);
     }
 
@@ -37,8 +42,9 @@ final class Names {
     }
 
     static SkipResult skipResult(AnnotatedElement element, String what) {
-        Optional<Disabled> disabled = AnnotationSupport.findAnnotation(element, Disabled.class);
-        return disabled.map(d -> SkipResult.skip(d.value().isBlank() ? what + " is @Disabled" : d.value()))
-                .orElse(SkipResult.doNotSkip());
+        Optional<String> reason = AnnotationSupport.findAnnotation(element, Disabled.class).map(Disabled::value)
+                .or(() -> AnnotationSupport.findAnnotation(element, org.junit.jupiter.api.Disabled.class)
+                        .map(org.junit.jupiter.api.Disabled::value));
+        return reason.map(r -> SkipResult.skip(r.isBlank() ? what + " is @Disabled" : r)).orElse(SkipResult.doNotSkip());
     }
 }

@@ -8,6 +8,7 @@ import io.junitmultihost.engine.internal.model.TestClassModel;
 import io.junitmultihost.jupiter.MultiHost;
 import java.lang.reflect.Method;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -57,6 +58,9 @@ final class ClassSelectorResolver implements SelectorResolver {
 
     private Resolution resolve(Class<?> testClass, Context context) {
         if (!TestClassModel.isCandidate(testClass)) {
+            if (ForeignAnnotations.worthALook(testClass) && classNameFilter.test(testClass.getName())) {
+                report(testClass, ForeignAnnotations.onJupiterClass(testClass));
+            }
             return unresolved();
         }
         if (AnnotationSupport.isAnnotated(testClass, MultiHost.class)) {
@@ -64,6 +68,7 @@ final class ClassSelectorResolver implements SelectorResolver {
                     + "] is annotated @MultiHost, so Jupiter runs it, but it has @MultiHostTest methods, which only"
                     + " the junit-multihost engine runs: they are ignored. Use Jupiter's @Test in a @MultiHost"
                     + " class, or remove @MultiHost.").source(ClassSource.from(testClass)));
+            report(testClass, ForeignAnnotations.onJupiterClass(testClass));
             return unresolved();
         }
         if (!classNameFilter.test(testClass.getName())) {
@@ -84,8 +89,14 @@ final class ClassSelectorResolver implements SelectorResolver {
                 .orElse(unresolved());
     }
 
+    private void report(Class<?> testClass, List<ForeignAnnotations.Finding> findings) {
+        findings.forEach(f -> issues.reportIssue(DiscoveryIssue.builder(Severity.WARNING, f.sentence())
+                .source(f.method() == null ? ClassSource.from(testClass) : MethodSource.from(testClass, f.method()))));
+    }
+
     private void report(TestClassModel model) {
         Class<?> testClass = model.testClass();
+        report(testClass, ForeignAnnotations.onEngineClass(testClass));
         model.problems().forEach(problem -> issues.reportIssue(
                 DiscoveryIssue.builder(Severity.WARNING, problem).source(ClassSource.from(testClass))));
         for (Method test : model.tests()) {

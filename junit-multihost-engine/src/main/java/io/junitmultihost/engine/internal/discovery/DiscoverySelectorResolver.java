@@ -13,7 +13,8 @@ public final class DiscoverySelectorResolver {
 
     private static final EngineDiscoveryRequestResolver<MultiHostEngineDescriptor> RESOLVER =
             EngineDiscoveryRequestResolver.<MultiHostEngineDescriptor>builder()
-                    .addClassContainerSelectorResolver(TestClassModel::isCandidate)
+                    // Classes it does not run are looked at too, to report annotations that would be ignored.
+                    .addClassContainerSelectorResolver(c -> TestClassModel.isCandidate(c) || ForeignAnnotations.worthALook(c))
                     .addSelectorResolver(context -> new ClassSelectorResolver(context.getClassNameFilter(),
                             context.getIssueReporter()))
                     .addSelectorResolver(new MethodSelectorResolver())

@@ -108,7 +108,7 @@ final class EventStateWatch implements StateWatch {
     @Override
     public StateWaitResult await(Duration deadline, Duration every, Consumer<StateWaitResult> progress) {
         if (every.isNegative() || every.isZero()) {
-            throw new IllegalArgumentException("The progress interval must be positive, was [" + every + "].");
+            throw new IllegalArgumentException("The progress interval must be positive, was [" + io.junitmultihost.spi.HumanDuration.of(every) + "].");
         }
         long start = System.nanoTime();
         long end = start + deadline.toNanos();

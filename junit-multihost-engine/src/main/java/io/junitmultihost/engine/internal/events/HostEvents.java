@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * and the Sync integration subscribe. Each event is logged at INFO as it is published (host, from,
  * to, boot id, elapsed). Thread-safe. Internal.
  *
- * <p>Events from elsewhere, such as the barrier server's event stream (a process on a host saying
- * it is up), enter through {@link #publish(HostEvent)} too: that is the seam for bridging it.
+ * <p>Only the reboot state machines publish today; the barrier server's event stream (a process
+ * on a host saying it is up) is not bridged in. Whatever bridges it must publish through
+ * {@link #publish(HostEvent)}, so that it is logged like the rest.
  */
 public final class HostEvents {
 
@@ -101,7 +102,7 @@ public final class HostEvents {
     }
 
     private static String seconds(Duration d) {
-        return String.format(java.util.Locale.ROOT, "%.3f s", d.toNanos() / 1e9);
+        return io.junitmultihost.spi.HumanDuration.of(d);
     }
 
     /**

@@ -54,7 +54,7 @@ final class AttachedProcess implements HostProcess {
     /** Starts {@code command} and returns once the host reported its process group, within {@code callDeadline}. */
     static AttachedProcess start(RemoteHost host, SshHost ssh, String id, Command command, RemoteCommand remoteCommand,
             Consumer<Line> consumer, Duration callDeadline) {
-        String bootId = host.bootId();
+        String bootId = host.bootIdToCleanUp();
         KeptLines kept = new KeptLines(id, consumer);
         RemoteProcess remote = SshFailures.translated(
                 () -> ssh.start(remoteCommand, command.deadline().orElse(NO_DEADLINE), kept));
@@ -80,6 +80,11 @@ final class AttachedProcess implements HostProcess {
             }
         }
         return remote.pid().orElse(-1);
+    }
+
+    /** Runs {@code action} once the process has ended, however it ended. */
+    void onEnd(Runnable action) {
+        remote.future().whenComplete((result, failure) -> action.run());
     }
 
     @Override
@@ -150,7 +155,7 @@ final class AttachedProcess implements HostProcess {
 
     private Optional<String> readBootId() {
         try {
-            return Optional.of(host.bootId());
+            return Optional.of(host.bootIdToCleanUp());
         } catch (MultiHostException unreachable) {
             return Optional.empty();
         }

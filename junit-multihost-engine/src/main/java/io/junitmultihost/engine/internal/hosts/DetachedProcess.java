@@ -51,7 +51,7 @@ final class DetachedProcess implements HostProcess {
                     + " command [" + command + "] has " + (command.stdin().length > 0 ? "stdin" : "a deadline")
                     + ". Use Host.start for that.");
         }
-        ExecResult started = host.exec(Command.shell(DetachedScripts.start(id, script, command.toString()))
+        ExecResult started = host.execToCleanUp(Command.shell(DetachedScripts.start(id, script, command.toString()))
                 .withDeadline(callDeadline));
         if (started.exitCode() != 0) {
             throw new MultiHostException("Could not start [" + command + "] detached on host [" + host.name()
@@ -151,7 +151,7 @@ final class DetachedProcess implements HostProcess {
     }
 
     private byte[] read(String stream) {
-        return host.exec(Command.shell(DetachedScripts.tail(id, stream, OUTPUT_LIMIT)).withDeadline(callDeadline))
+        return host.execToCleanUp(Command.shell(DetachedScripts.tail(id, stream, OUTPUT_LIMIT)).withDeadline(callDeadline))
                 .stdoutBytes();
     }
 
@@ -195,7 +195,7 @@ final class DetachedProcess implements HostProcess {
     @Override
     public void signal(String signal) {
         if (end().isEmpty()) {
-            host.exec(toCommand(ProcessGroups.signal(pid, signal).argvList()));
+            host.execToCleanUp(toCommand(ProcessGroups.signal(pid, signal).argvList()));
         }
     }
 
@@ -203,7 +203,7 @@ final class DetachedProcess implements HostProcess {
     public void kill() {
         if (end().isEmpty()) {
             killed = true;
-            host.exec(Command.shell(ProcessGroups.killTree(pid, StartedProcesses.KILL_GRACE).script())
+            host.execToCleanUp(Command.shell(ProcessGroups.killTree(pid, StartedProcesses.KILL_GRACE).script())
                     .withDeadline(callDeadline));
             see(Status.read(host, id, 0, callDeadline));
         }
@@ -214,7 +214,7 @@ final class DetachedProcess implements HostProcess {
         try {
             kill();
         } finally {
-            host.exec(Command.shell(DetachedScripts.remove(id)).withDeadline(callDeadline));
+            host.execToCleanUp(Command.shell(DetachedScripts.remove(id)).withDeadline(callDeadline));
         }
     }
 
@@ -252,7 +252,7 @@ final class DetachedProcess implements HostProcess {
             boolean running, String command) {
 
         static Status read(RemoteHost host, String id, int waitTenths, Duration deadline) {
-            ExecResult result = host.exec(Command.shell(DetachedScripts.status(id, waitTenths)).withDeadline(deadline));
+            ExecResult result = host.execToCleanUp(Command.shell(DetachedScripts.status(id, waitTenths)).withDeadline(deadline));
             String text = result.assertSuccess().stdout();
             if (text.strip().equals("missing")) {
                 throw new MultiHostException("Host [" + host.name() + "] has no detached process [" + id

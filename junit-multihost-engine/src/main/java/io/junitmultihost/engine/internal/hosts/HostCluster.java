@@ -16,7 +16,11 @@ import io.junitmultihost.engine.internal.sync.ClassSync;
 import io.junitmultihost.engine.internal.vm.VmMaster;
 import io.junitmultihost.engine.internal.events.EventStateWait;
 import io.junitmultihost.engine.internal.events.HostEvents;
+import io.junitmultihost.engine.internal.owner.Owned;
+import io.junitmultihost.engine.internal.owner.Owner;
+import io.junitmultihost.engine.internal.owner.Stage;
 import io.junitmultihost.engine.internal.reboot.Reboots;
+import io.junitmultihost.spi.HumanDuration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,6 +29,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -39,28 +45,34 @@ import java.util.function.Function;
 /**
  * The hosts of one test class by role, with parallel fan-out on a bounded number of threads per
  * call (a fan-out inside a fan-out never starves for a shared pool). A call still running at the
- * fan-out's deadline is reported failed at once and left to end at its command's own deadline.
+ * fan-out's deadline is reported failed at once and left to end at its command's own deadline, or
+ * when the class ends, whichever comes first: it stays registered with the class's {@link Owner},
+ * which then interrupts it (its command's process group is ended).
  */
 final class HostCluster implements Cluster {
 
     private static final AtomicInteger THREADS = new AtomicInteger();
+    /** How long an interrupted fan-out call may take to end: its command's process group is ended first. */
+    private static final Duration STOP = Duration.ofSeconds(30);
 
     private final Map<String, List<Host>> byRole;
     private final int parallelism;
     private final HostEvents events;
     private final Function<HostCluster, ClassSync> openSync;
+    private final Owner owner;
     private ClassSync sync;
     private final Function<HostCluster, VmMaster> openVms;
     private VmMaster vms;
 
     HostCluster(Map<String, List<Host>> byRole, int parallelism, HostEvents events,
-            Function<HostCluster, ClassSync> openSync, Function<HostCluster, VmMaster> openVms) {
+            Function<HostCluster, ClassSync> openSync, Function<HostCluster, VmMaster> openVms, Owner owner) {
         Map<String, List<Host>> copy = new LinkedHashMap<>();
         byRole.forEach((role, hosts) -> copy.put(role, List.copyOf(hosts)));
         this.byRole = Collections.unmodifiableMap(copy);
         this.parallelism = parallelism;
         this.events = events;
         this.openSync = openSync;
+        this.owner = owner;
         this.openVms = openVms;
     }
 
@@ -130,10 +142,18 @@ final class HostCluster implements Cluster {
         return new EventStateWait(events, names(hosts()));
     }
 
+    /** The class's sync scope, opened on first use and closed by the class's owner when the class ends. */
     @Override
     public synchronized Sync sync() {
         if (sync == null) {
-            sync = openSync.apply(this);
+            ClassSync opened = openSync.apply(this);
+            try {
+                owner.register(Stage.SYNC, "sync scope " + opened, STOP, opened);
+            } catch (MultiHostException e) {
+                opened.close();
+                throw e;
+            }
+            sync = opened;
         }
         return sync;
     }
@@ -141,38 +161,16 @@ final class HostCluster implements Cluster {
     @Override
     public synchronized Vms vms() {
         if (vms == null) {
-            vms = openVms.apply(this);
+            VmMaster opened = openVms.apply(this);
+            try {
+                owner.register(Stage.VMS, "the remote JVMs of " + owner.name(), opened.closeBound(), opened);
+            } catch (MultiHostException e) {
+                opened.close();
+                throw e;
+            }
+            vms = opened;
         }
         return vms;
-    }
-
-    /** Ends the remote JVMs the class launched (close tasks first); when the hosts go back to the pool. */
-    void endVms() {
-        VmMaster launched;
-        synchronized (this) {
-            launched = vms;
-            vms = null;
-        }
-        if (launched != null) {
-            launched.close();
-        }
-    }
-
-    /** Kills the processes the class started on its hosts that still run; when the hosts go back to the pool. */
-    void endProcesses() {
-        for (Host host : hosts()) {
-            if (host instanceof RemoteHost remote) {
-                remote.endProcesses();
-            }
-        }
-    }
-
-    /** Closes the class's sync scope, if one was opened; when the hosts go back to the pool. */
-    synchronized void closeSync() {
-        if (sync != null) {
-            sync.close();
-            sync = null;
-        }
     }
 
     private <T> Map<String, T> fanOut(List<Host> targets, Function<Host, T> call, Duration deadline) {
@@ -184,8 +182,22 @@ final class HostCluster implements Cluster {
                 new LinkedBlockingQueue<>(), daemonThreads());
         try {
             Map<Host, Future<T>> futures = new LinkedHashMap<>();
+            Map<Host, Owned> late = new ConcurrentHashMap<>();
+            Map<Host, CountDownLatch> ended = new LinkedHashMap<>();
             for (Host host : targets) {
-                futures.put(host, executor.submit(() -> call.apply(host)));
+                CountDownLatch end = new CountDownLatch(1);
+                ended.put(host, end);
+                futures.put(host, executor.submit(() -> {
+                    try {
+                        return call.apply(host);
+                    } finally {
+                        end.countDown();
+                        Owned owned = late.remove(host);
+                        if (owned != null) {
+                            owned.done();
+                        }
+                    }
+                }));
             }
             long end = System.nanoTime() + deadline.toNanos();
             Map<String, T> results = new LinkedHashMap<>();
@@ -197,12 +209,11 @@ final class HostCluster implements Cluster {
                 } catch (ExecutionException e) {
                     failures.put(host, e.getCause());
                 } catch (TimeoutException e) {
-                    // Not interrupted: an interrupted exec could not end its remote process. The call
-                    // ends at its own command deadline, which ends the remote process too.
-                    entry.getValue().cancel(false);
+                    // Left running: it ends at its own command deadline, or with the class.
+                    keepUntilClassEnds(host, entry.getValue(), ended.get(host), late);
                     failures.put(host, new CommandTimeoutException("The call on host [" + host.name()
-                            + "] did not finish within [" + deadline + "]; it is left to end at its command's"
-                            + " own deadline."));
+                            + "] did not finish within [" + HumanDuration.of(deadline) + "]; it is left to end at its command's"
+                            + " own deadline, or when the class ends."));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new MultiHostException("A fan-out over hosts " + names(targets) + " was interrupted.", e);
@@ -214,6 +225,24 @@ final class HostCluster implements Cluster {
             return Collections.unmodifiableMap(results);
         } finally {
             executor.shutdown();
+        }
+    }
+
+    /** Registers a call past its fan-out's deadline with the class's owner, until it ends. */
+    private void keepUntilClassEnds(Host host, Future<?> call, CountDownLatch end, Map<Host, Owned> late) {
+        Owned owned;
+        try {
+            owned = owner.register(Stage.ACTIONS, "fan-out call on host [" + host.name() + "]", STOP, () -> {
+                call.cancel(true);
+                end.await(STOP.toMillis(), TimeUnit.MILLISECONDS);
+            });
+        } catch (MultiHostException closed) {
+            call.cancel(true); // the class is ending: stop it now
+            return;
+        }
+        late.put(host, owned);
+        if (end.getCount() == 0 && late.remove(host) != null) {
+            owned.done(); // it ended while being registered
         }
     }
 

@@ -1,30 +1,39 @@
 package io.junitmultihost.engine.internal.hosts;
 
 import io.junitmultihost.api.Cluster;
+import io.junitmultihost.engine.internal.owner.Owner;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * The hosts one test class holds, from lease to return. Closing returns them to the pool (once;
- * closing again does nothing). Internal.
+ * The hosts one test class holds, from lease to return, and the class's {@link Owner} of everything
+ * it started on them. Closing stops what the class left running, then returns the hosts to the
+ * pool (once; closing again does nothing). Internal.
  */
 public final class HostLease implements AutoCloseable {
 
     private final String owner;
     private final HostCluster cluster;
+    private final Owner started;
     private final Consumer<HostLease> giveBack;
     private final AtomicBoolean returned = new AtomicBoolean();
 
-    HostLease(String owner, HostCluster cluster, Consumer<HostLease> giveBack) {
+    HostLease(String owner, HostCluster cluster, Owner started, Consumer<HostLease> giveBack) {
         this.owner = owner;
         this.cluster = cluster;
+        this.started = started;
         this.giveBack = giveBack;
     }
 
     /** Who holds the hosts, a test class name. */
     public String owner() {
         return owner;
+    }
+
+    /** What the class started and that may still run: reboots, commands, fan-out calls, sync, forwards. */
+    public Owner started() {
+        return started;
     }
 
     /** The hosts by role, as injected into test methods. */
@@ -42,14 +51,19 @@ public final class HostLease implements AutoCloseable {
         return cluster.toString();
     }
 
-    /** Ends the class's remote JVMs, kills the processes it started, ends its syncs, then returns the hosts to the pool. */
+    /**
+     * Stops what the class left running (its reboots, fan-out calls and commands are cancelled, its
+     * sync and forwards closed, in that order; see {@link Owner}), then returns the hosts to the
+     * pool, even when stopping something failed.
+     */
     @Override
     public void close() {
         if (returned.compareAndSet(false, true)) {
-            cluster.endVms();
-            cluster.endProcesses();
-            cluster.closeSync();
-            giveBack.accept(this);
+            try {
+                started.close();
+            } finally {
+                giveBack.accept(this);
+            }
         }
     }
 

@@ -2,8 +2,11 @@ package io.junitmultihost.engine.internal.hosts;
 
 import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.api.Host;
+import io.junitmultihost.api.HostUnavailableException;
 import io.junitmultihost.api.Quorum;
+import io.junitmultihost.engine.Constants;
 import io.junitmultihost.engine.internal.events.HostEvents;
+import io.junitmultihost.engine.internal.owner.Owner;
 import io.junitmultihost.engine.internal.sync.SyncReachable;
 import io.junitmultihost.engine.internal.vm.VmMaster;
 import io.junitmultihost.engine.internal.sync.SyncService;
@@ -11,14 +14,13 @@ import io.junitmultihost.engine.internal.reboot.QuorumClock;
 import io.junitmultihost.engine.internal.model.RoleDeclaration;
 import io.junitmultihost.spi.HostProvider;
 import io.junitmultihost.spi.HostSpec;
+import io.junitmultihost.spi.HumanDuration;
 import io.junitmultihost.ssh.Outcome;
-import io.junitmultihost.ssh.RemoteCommand;
 import io.junitmultihost.ssh.RemoteResult;
-import io.junitmultihost.ssh.SshHost;
 import io.junitmultihost.ssh.SshPool;
-import io.junitmultihost.ssh.SshTarget;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.junit.platform.engine.support.store.Namespace;
 import org.junit.platform.engine.support.store.NamespacedHierarchicalStore;
 import org.opentest4j.TestAbortedException;
@@ -38,11 +41,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hosts of one launcher session and their SSH connections, shared by the engine and the
- * Jupiter extension: both find it in the launcher session's store under {@link #NAMESPACE} and
- * {@link #KEY}, and the session closes it. Hosts are leased to one test class at a time; a class
- * that finds a role short waits while other classes hold hosts, up to {@code multihost.hosts.timeout},
- * and is then aborted (never failed, never left waiting). Thread-safe. Internal.
+ * The hosts of one launcher session, shared by the engine and the Jupiter extension: both find it
+ * in the launcher session's store under {@link #NAMESPACE} and {@link #KEY}, and the session closes
+ * it. Hosts are leased to one test class at a time; a class that finds a role short waits while
+ * other classes hold hosts, up to {@code multihost.hosts.timeout}, and is then aborted (failed
+ * with {@code multihost.hosts.shortfall=fail}; never left waiting). A class that needs more hosts
+ * than the provider can ever give is aborted so before any host is started. Thread-safe. Internal.
+ *
+ * <p>The pool's lock guards only who holds which host: asking the provider (which may start
+ * hosts) and probing hosts over SSH happen outside it, so a class returning its hosts never waits
+ * behind another class's slow provider. What a provider offers is claimed under the lock at once,
+ * and the provider sees the claimed and leased hosts as a live view, so no two classes get one host.
  */
 public final class HostPool implements AutoCloseable {
 
@@ -58,26 +67,33 @@ public final class HostPool implements AutoCloseable {
 
     private final HostSettings settings;
     private final HostProvider provider;
-    private final SshPool ssh;
-    private final Map<HostSpec, SshHost> connections = new ConcurrentHashMap<>();
+    private final SshConnections connections;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition returned = lock.newCondition();
-    private final Map<String, String> busy = new LinkedHashMap<>();
+    /** Who holds each host, leased or claimed while a lease is gathered; changed under the lock only. */
+    private final Map<String, Claim> held = new ConcurrentHashMap<>();
+    /** The hosts held, as providers see them: live and read-only. */
+    private final Set<String> busyView = Collections.unmodifiableSet(held.keySet());
     private final HostEvents events = new HostEvents();
     private final SyncService sync;
+    /** Counts the times hosts became free; guarded by the lock. */
+    private long freed;
+    /** Owns each class's owner, so that a class still running when the pool closes or the JVM exits is stopped. */
+    private final Owner run = Owner.forRun("the run");
     private boolean closed;
 
     private HostPool(HostSettings settings, HostProvider provider, SshPool ssh) {
         this.settings = settings;
         this.sync = new SyncService(settings.connectTimeout().plus(settings.execTimeout()));
         this.provider = provider;
-        this.ssh = ssh;
+        this.connections = new SshConnections(ssh, settings.connectTimeout());
     }
 
     /**
      * Creates a pool with the provider named in {@code settings}.
      *
-     * @throws ConfigurationException when no such provider is on the class path
+     * @throws ConfigurationException when no such provider is on the class path, or the provider
+     *     refuses its configuration
      */
     public static HostPool create(HostSettings settings) {
         HostProvider provider = ProviderLoader.create(settings);
@@ -96,18 +112,19 @@ public final class HostPool implements AutoCloseable {
     /**
      * The pool of the launcher session that {@code requestStore} (an execution request's store)
      * belongs to, created with {@code parameters} when it is the first.
+     *
+     * @throws ConfigurationException when the pool cannot be made (see {@link SessionPool#get})
      */
     public static HostPool inSession(NamespacedHierarchicalStore<Namespace> requestStore,
             Supplier<Map<String, String>> parameters) {
         NamespacedHierarchicalStore<Namespace> session = requestStore.getParent().orElse(requestStore);
         return session.computeIfAbsent(Namespace.create(NAMESPACE), KEY,
-                key -> create(HostSettings.from(parameters.get())), HostPool.class);
+                key -> new SessionPool(() -> create(HostSettings.from(parameters.get()))), SessionPool.class).get();
     }
 
     /**
-     * The session's stream of host state changes and expected absences: where reboots publish, and
-     * where the Sync integration subscribes ({@link HostEvents#onAbsence}) and bridges the barrier
-     * server's events in ({@link HostEvents#publish}).
+     * The session's stream of host state changes and expected absences: reboots publish there, and
+     * the Sync integration ({@link HostEvents#onAbsence}) and {@code StateWait} handles subscribe.
      */
     public HostEvents events() {
         return events;
@@ -126,93 +143,181 @@ public final class HostPool implements AutoCloseable {
      * still come (hosts leased to other classes, hosts that did not answer yet) and at most for the
      * countdown; then the test starts with what it has.
      *
-     * @throws TestAbortedException when a role cannot get its min within {@code multihost.hosts.timeout}
-     * @throws ConfigurationException when the pool is closed
+     * @throws TestAbortedException when the provider can never give the roles their mins (before
+     *     anything is started), or a role cannot get its min within {@code multihost.hosts.timeout};
+     *     the reason is logged too ({@link HostUnavailableException} instead with
+     *     {@code multihost.hosts.shortfall=fail})
+     * @throws ConfigurationException when the pool is closed, or the provider says the roles can
+     *     never be served here
      */
     public HostLease lease(String owner, List<RoleDeclaration> roles) {
+        checkCapacity(owner, roles);
         long end = System.nanoTime() + settings.hostsTimeout().toNanos();
+        Claim claim = new Claim(owner);
         Map<String, QuorumClock> clocks = new HashMap<>();
         Map<String, Set<String>> silentByRole = new HashMap<>();
-        lock.lock();
+        boolean waited = false;
+        boolean granted = false;
         try {
-            boolean waited = false;
             while (true) {
-                if (closed) {
-                    throw new ConfigurationException("The host pool is closed; class [" + owner + "] came too late.");
-                }
-                Shortfall shortfall = null;
-                boolean waitForMore = false;
-                boolean anySilent = false;
-                Map<String, List<HostSpec>> chosen = new LinkedHashMap<>();
-                Set<String> taken = new HashSet<>(busy.keySet());
-                for (RoleDeclaration role : roles) {
-                    Set<String> silent = silentByRole.computeIfAbsent(role.name(), r -> new LinkedHashSet<>());
-                    List<HostSpec> got = ask(owner, role, taken, remaining(end), silent.size());
-                    if (role.min() < role.count()) {
-                        got = answering(got, role.count(), silent);
-                        anySilent |= !silent.isEmpty();
+                long[] before = freedSoFar(owner, claim);
+                Gathered gathered = gather(claim, roles, end, clocks, silentByRole);
+                lock.lock();
+                try {
+                    if (closed) {
+                        throw new ConfigurationException("The host pool is closed; class [" + owner + "] came too late.");
                     }
-                    boolean more = !busy.isEmpty() || !silent.isEmpty();
-                    if (got.size() < role.min()) {
-                        shortfall = new Shortfall(role, got, List.copyOf(silent));
-                        break;
+                    long left = end - System.nanoTime();
+                    Shortfall shortfall = gathered.shortfall();
+                    boolean freedMeanwhile = freed - before[0] != claim.frees - before[1];
+                    if (shortfall == null && left > 0 && freedMeanwhile && gathered.shortOfCount(roles)) {
+                        // hosts came back while this class asked and probed: ask again before settling for fewer
+                        release(claim);
+                        continue;
                     }
-                    if (got.size() < role.count() && more) {
-                        QuorumClock clock = clocks.computeIfAbsent(role.name(), r -> new QuorumClock(
-                                Quorum.of(role.count(), role.min(), settings.hostsCountdown())));
-                        waitForMore |= clock.decide(got.size(), role.count() - got.size()) == QuorumClock.Decision.WAIT;
+                    if (shortfall == null && (!gathered.waitForMore() || left <= 0)) {
+                        keepOnly(claim, gathered.chosen());
+                        granted = true;
+                    } else {
+                        List<String> others = heldByOthers(claim);
+                        if (shortfall != null && ((others.isEmpty() && shortfall.silent().isEmpty()) || left <= 0)) {
+                            throw skip(abort(owner, shortfall, waited, others));
+                        }
+                        // Others may need what this class claimed while it waits.
+                        release(claim);
+                        if (!waited) {
+                            LOG.info("Class [{}] waits for hosts: {} while {} are leased to other classes.", owner,
+                                    shortfall != null ? "role [" + shortfall.role().name() + "] got [" + shortfall.got().size()
+                                            + "] of at least [" + shortfall.role().min() + "]" + silentNote(shortfall.silent())
+                                            : "quorum roles have their minimum but not their count, and more may come",
+                                    few(others));
+                        }
+                        waited = true;
+                        if (freed - before[0] == claim.frees - before[1]) {
+                            // Hosts held by other classes come back with a signal; silent hosts are asked again shortly.
+                            long nap = gathered.anySilent() ? Math.min(left, RECHECK_SILENT.toNanos()) : left;
+                            for (QuorumClock clock : clocks.values()) {
+                                nap = Math.min(nap, clock.nanosToNextTick(nap));
+                            }
+                            returned.awaitNanos(Math.max(nap, 1));
+                        }
                     }
-                    got.forEach(spec -> taken.add(spec.name()));
-                    chosen.put(role.name(), got);
+                } finally {
+                    lock.unlock();
                 }
-                long left = end - System.nanoTime();
-                if (shortfall == null && (!waitForMore || left <= 0)) {
-                    logQuorum(owner, roles, chosen, silentByRole);
-                    return grant(owner, chosen);
+                if (granted) {
+                    logQuorum(owner, roles, gathered.chosen(), silentByRole);
+                    return grant(owner, gathered.chosen());
                 }
-                if (shortfall != null && ((busy.isEmpty() && shortfall.silent().isEmpty()) || left <= 0)) {
-                    throw abort(owner, shortfall, waited);
-                }
-                if (!waited) {
-                    LOG.info("Class [{}] waits for hosts: {} while {} are leased to other classes.", owner,
-                            shortfall != null ? "role [" + shortfall.role().name() + "] got [" + shortfall.got().size()
-                                    + "] of at least [" + shortfall.role().min() + "]" + silentNote(shortfall.silent())
-                                    : "quorum roles have their minimum but not their count, and more may come",
-                            busy.keySet());
-                }
-                waited = true;
-                // Hosts held by other classes come back with a signal; silent hosts are asked again shortly.
-                long nap = anySilent ? Math.min(left, RECHECK_SILENT.toNanos()) : left;
-                for (QuorumClock clock : clocks.values()) {
-                    nap = Math.min(nap, clock.nanosToNextTick(nap));
-                }
-                returned.awaitNanos(Math.max(nap, 1));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TestAbortedException("Class [" + owner + "] was interrupted while waiting for hosts.", e);
         } finally {
-            lock.unlock();
+            if (!granted) {
+                releaseLocked(claim);
+            }
         }
     }
 
-    private List<HostSpec> ask(String owner, RoleDeclaration role, Set<String> taken, Duration deadline, int spare) {
+    /**
+     * Asks the provider for each role's hosts and probes quorum roles' hosts, outside the lock;
+     * what the provider offers is claimed at once.
+     */
+    private Gathered gather(Claim claim, List<RoleDeclaration> roles, long end, Map<String, QuorumClock> clocks,
+            Map<String, Set<String>> silentByRole) {
+        boolean waitForMore = false;
+        boolean anySilent = false;
+        Map<String, List<HostSpec>> chosen = new LinkedHashMap<>();
+        for (RoleDeclaration role : roles) {
+            Set<String> silent = silentByRole.computeIfAbsent(role.name(), r -> new LinkedHashSet<>());
+            List<HostSpec> got = claim(claim, role, ask(claim.owner(), role, remaining(end), silent.size()), silent.size());
+            if (role.min() < role.count()) {
+                List<HostSpec> answered = answering(got, role.count(), silent);
+                List<HostSpec> unused = new ArrayList<>(got);
+                unused.removeAll(answered);
+                releaseLocked(claim, unused);
+                got = answered;
+                anySilent |= !silent.isEmpty();
+            }
+            boolean more = !heldByOthersLocked(claim).isEmpty() || !silent.isEmpty();
+            if (got.size() < role.min()) {
+                return new Gathered(chosen, new Shortfall(role, got, List.copyOf(silent)), false, anySilent);
+            }
+            if (got.size() < role.count() && more) {
+                QuorumClock clock = clocks.computeIfAbsent(role.name(), r -> new QuorumClock(
+                        Quorum.of(role.count(), role.min(), settings.hostsCountdown())));
+                waitForMore |= clock.decide(got.size(), role.count() - got.size()) == QuorumClock.Decision.WAIT;
+            }
+            chosen.put(role.name(), got);
+        }
+        return new Gathered(chosen, null, waitForMore, anySilent);
+    }
+
+    /** Aborts a class whose roles need more hosts than the provider can ever give, before asking it for any. */
+    private void checkCapacity(String owner, List<RoleDeclaration> roles) {
+        long mins = 0;
+        for (RoleDeclaration role : roles) {
+            int max;
+            try {
+                max = provider.maxHosts(role.name());
+            } catch (ConfigurationException e) {
+                throw cannotServe(owner, role, e);
+            }
+            if (role.min() > max) {
+                throw skip(new TestAbortedException("Class [" + owner + "] needs at least [" + role.min() + "] hosts for role ["
+                        + role.name() + "] (count [" + role.count() + "]), but provider [" + settings.provider()
+                        + "] can give at most [" + max + "], so none were started."
+                        + " Give the provider more hosts (see its multihost.* settings) or lower the role's min."));
+            }
+            mins += role.min();
+        }
+        int max = provider.maxHosts();
+        if (roles.size() > 1 && mins > max) {
+            throw skip(new TestAbortedException("Class [" + owner + "] needs at least [" + mins + "] hosts for its roles together ("
+                    + roles.stream().map(r -> r.name() + " [" + r.min() + "]").collect(Collectors.joining(", "))
+                    + "; each host serves one role), but provider [" + settings.provider() + "] can give at most [" + max
+                    + "], so none were started. Give the provider more hosts (see its multihost.* settings) or lower the roles' mins."));
+        }
+    }
+
+    private List<HostSpec> ask(String owner, RoleDeclaration role, Duration deadline, int spare) {
         List<HostSpec> offered;
         try {
-            offered = provider.hosts(role.name(), role.count() + spare, Set.copyOf(taken), deadline);
+            offered = provider.hosts(role.name(), role.count() + spare, busyView, deadline);
         } catch (ConfigurationException e) {
-            // "can never be met here": the same as too few hosts, with the provider's reason.
-            throw new TestAbortedException("Class [" + owner + "] cannot get hosts for role [" + role.name()
-                    + "] from provider [" + settings.provider() + "]: " + e.getMessage(), e);
+            throw cannotServe(owner, role, e);
         }
         List<HostSpec> usable = new ArrayList<>();
         for (HostSpec spec : offered) {
-            if (usable.size() < role.count() + spare && spec.canServe(role.name()) && !taken.contains(spec.name())
+            if (usable.size() < role.count() + spare && spec.canServe(role.name())
                     && usable.stream().noneMatch(u -> u.name().equals(spec.name()))) {
                 usable.add(spec);
             }
         }
         return usable;
+    }
+
+    /** "Can never be met here" is a mistake to fix, not a shortage to wait out: the class fails. */
+    private ConfigurationException cannotServe(String owner, RoleDeclaration role, ConfigurationException e) {
+        return new ConfigurationException("Class [" + owner + "] cannot get hosts for role [" + role.name()
+                + "] from provider [" + settings.provider() + "]: " + e.getMessage(), e);
+    }
+
+    /** Claims those of {@code offered} that nobody holds, for {@code claim}; returns them. */
+    private List<HostSpec> claim(Claim claim, RoleDeclaration role, List<HostSpec> offered, int spare) {
+        lock.lock();
+        try {
+            List<HostSpec> claimed = new ArrayList<>();
+            for (HostSpec spec : offered) {
+                if (claimed.size() < role.count() + spare && held.putIfAbsent(spec.name(), claim) == null) {
+                    claimed.add(spec);
+                }
+            }
+            return claimed;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -225,14 +330,9 @@ public final class HostPool implements AutoCloseable {
         }
         // A full connect timeout even near the end of the hosts timeout: a short one would take slow
         // hosts for silent ones.
-        Duration probe = settings.connectTimeout();
-        Map<SshHost, HostSpec> bySsh = new LinkedHashMap<>();
-        offered.forEach(spec -> bySsh.put(connection(spec), spec));
-        Map<SshHost, Outcome<RemoteResult>> answers = ssh.onEach(bySsh.keySet(), probe,
-                h -> h.exec(RemoteCommand.argv("cat", BootId.PATH), probe));
+        Map<HostSpec, Outcome<RemoteResult>> answers = connections.readBootIds(offered, settings.connectTimeout());
         List<HostSpec> answered = new ArrayList<>();
-        answers.forEach((host, outcome) -> {
-            HostSpec spec = bySsh.get(host);
+        answers.forEach((spec, outcome) -> {
             boolean ok = outcome.succeeded() && BootId.of(outcome.value().exitCode(), outcome.value().stdoutText()).isPresent();
             if (ok && answered.size() < count) {
                 answered.add(spec);
@@ -258,22 +358,30 @@ public final class HostPool implements AutoCloseable {
     }
 
     private static String silentNote(List<String> silent) {
-        return silent.isEmpty() ? "" : "; hosts " + silent + " did not answer";
+        return silent.isEmpty() ? "" : "; hosts " + few(silent) + " did not answer";
     }
 
+    /** {@code [host-1, host-2, host-3, ... 29 more]}: a few names, so that a message stays one readable line. */
+    static String few(List<String> names) {
+        int shown = names.size() <= 4 ? names.size() : 3;
+        String listed = String.join(", ", names.subList(0, shown));
+        return "[" + listed + (shown < names.size() ? ", ... " + (names.size() - shown) + " more" : "") + "]";
+    }
+
+    /** Makes the lease of hosts already claimed for {@code owner}; no lock held. */
     private HostLease grant(String owner, Map<String, List<HostSpec>> chosen) {
+        Owner started = run.child("class [" + owner + "]");
         Map<String, List<Host>> byRole = new LinkedHashMap<>();
         chosen.forEach((role, specs) -> {
             List<Host> hosts = new ArrayList<>();
             for (HostSpec spec : specs) {
-                busy.put(spec.name(), owner);
-                hosts.add(new RemoteHost(spec, connection(spec), Set.of(role), settings, events));
+                hosts.add(new RemoteHost(spec, connections.of(spec), Set.of(role), settings, events, started));
             }
             byRole.put(role, hosts);
         });
         HostCluster cluster = new HostCluster(byRole, settings.fanoutParallelism(), events,
-                c -> sync.open(owner, c.hosts(), events), c -> openVms(owner));
-        HostLease lease = new HostLease(owner, cluster, this::giveBack);
+                c -> sync.open(owner, c.hosts(), events), c -> openVms(owner), started);
+        HostLease lease = new HostLease(owner, cluster, started, this::giveBack);
         LOG.info("Leased hosts {} to class [{}].", lease.describe(), owner);
         return lease;
     }
@@ -287,42 +395,116 @@ public final class HostPool implements AutoCloseable {
     private void giveBack(HostLease lease) {
         lock.lock();
         try {
-            lease.hostNames().forEach(busy::remove);
+            lease.hostNames().forEach(held::remove);
+            freed++;
             returned.signalAll();
         } finally {
             lock.unlock();
         }
-        LOG.info("Class [{}] returned hosts {}.", lease.owner(), lease.hostNames());
+        LOG.debug("Class [{}] returned hosts {}.", lease.owner(), lease.hostNames());
     }
 
-    private SshHost connection(HostSpec spec) {
-        return connections.computeIfAbsent(spec, s -> {
-            SshTarget.Builder target = SshTarget.builder(s.name(), s.address()).port(s.port()).user(s.user())
-                    .knownHosts(s.knownHosts()).strictHostKeyChecking(s.strictHostKeyChecking())
-                    .connectTimeout(settings.connectTimeout());
-            s.identityFile().ifPresent(target::identityFile);
-            s.password().ifPresent(target::password);
-            s.proxyJump().ifPresent(target::proxyJump);
-            return ssh.host(target.build());
-        });
+    /** How often hosts were freed so far, by anyone and by {@code claim}: to see whether others freed any since. */
+    private long[] freedSoFar(String owner, Claim claim) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new ConfigurationException("The host pool is closed; class [" + owner + "] came too late.");
+            }
+            return new long[] {freed, claim.frees};
+        } finally {
+            lock.unlock();
+        }
     }
 
-    private TestAbortedException abort(String owner, Shortfall shortfall, boolean waited) {
+    /** Keeps {@code claim}'s hosts in {@code chosen} (they are leased now) and frees the rest; lock held. */
+    private void keepOnly(Claim claim, Map<String, List<HostSpec>> chosen) {
+        Set<String> keep = new HashSet<>();
+        chosen.values().forEach(specs -> specs.forEach(spec -> keep.add(spec.name())));
+        List<String> extra = held.entrySet().stream().filter(e -> e.getValue() == claim && !keep.contains(e.getKey()))
+                .map(Map.Entry::getKey).toList();
+        free(claim, extra);
+    }
+
+    /** Frees every host {@code claim} holds; lock held. */
+    private void release(Claim claim) {
+        free(claim, held.entrySet().stream().filter(e -> e.getValue() == claim).map(Map.Entry::getKey).toList());
+    }
+
+    private void releaseLocked(Claim claim) {
+        lock.lock();
+        try {
+            release(claim);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void releaseLocked(Claim claim, List<HostSpec> specs) {
+        lock.lock();
+        try {
+            free(claim, specs.stream().map(HostSpec::name).toList());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void free(Claim claim, List<String> names) {
+        boolean any = false;
+        for (String name : names) {
+            any |= held.remove(name, claim);
+        }
+        if (any) {
+            freed++;
+            claim.frees++;
+            returned.signalAll();
+        }
+    }
+
+    /** The hosts other classes hold or are claiming, sorted; lock held. */
+    private List<String> heldByOthers(Claim claim) {
+        return held.entrySet().stream().filter(e -> e.getValue() != claim).map(Map.Entry::getKey).sorted().toList();
+    }
+
+    private List<String> heldByOthersLocked(Claim claim) {
+        lock.lock();
+        try {
+            return heldByOthers(claim);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private TestAbortedException abort(String owner, Shortfall shortfall, boolean waited, List<String> others) {
         RoleDeclaration role = shortfall.role();
-        String others = busy.isEmpty() ? "" : " while hosts " + busy.keySet() + " were leased to other classes";
+        List<String> got = shortfall.got().stream().map(HostSpec::name).toList();
         return new TestAbortedException("Class [" + owner + "] needs at least [" + role.min() + "] hosts for role ["
                 + role.name() + "] (count [" + role.count() + "]), but provider [" + settings.provider() + "] gave ["
-                + shortfall.got().size() + "]" + shortfall.got().stream().map(HostSpec::name).toList()
-                + silentNote(shortfall.silent()) + others
-                + (waited ? " within [" + settings.hostsTimeout() + "]" : "")
+                + got.size() + "] " + few(got) + silentNote(shortfall.silent())
+                + (others.isEmpty() ? "" : " while hosts " + few(others) + " were leased to other classes")
+                + (waited ? " within [" + HumanDuration.of(settings.hostsTimeout()) + "]" : "")
                 + ". Give the provider more hosts (see its multihost.* settings) or lower the role's min.");
+    }
+
+    /**
+     * Says on the console why a class cannot run, as reports say it; the class is skipped, or
+     * fails with {@code multihost.hosts.shortfall=fail}.
+     */
+    private RuntimeException skip(TestAbortedException abort) {
+        if (settings.failWhenShort()) {
+            LOG.warn("{} The class fails ([{}] is [fail]).", abort.getMessage(), Constants.HOSTS_SHORTFALL_PROPERTY_NAME);
+            return new HostUnavailableException(abort.getMessage() + " The class fails rather than being skipped because ["
+                    + Constants.HOSTS_SHORTFALL_PROPERTY_NAME + "] is [fail].", abort);
+        }
+        LOG.warn("{} The class is skipped.", abort.getMessage());
+        return abort;
     }
 
     private static Duration remaining(long end) {
         return Duration.ofNanos(Math.max(end - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(1)));
     }
 
-    /** Closes every SSH connection, then the provider; never throws. */
+    /** Stops what classes still running started, closes every SSH connection, then the provider; never throws. */
     @Override
     public void close() {
         lock.lock();
@@ -332,9 +514,10 @@ public final class HostPool implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        run.close();
         sync.close();
         try {
-            ssh.close();
+            connections.close();
         } catch (RuntimeException e) {
             LOG.warn("Closing the SSH connections failed: {}", e.toString());
         }
@@ -343,9 +526,31 @@ public final class HostPool implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Closing host provider [{}] failed: {}", settings.provider(), e.toString());
         }
-        LOG.info("Host pool of provider [{}] closed.", settings.provider());
+        LOG.debug("Host pool of provider [{}] closed.", settings.provider());
+    }
+
+    /** One lease being gathered: the hosts it claims are held by it, by identity. */
+    private static final class Claim {
+        private final String owner;
+        /** How often this claim freed hosts; guarded by the pool's lock. */
+        private long frees;
+
+        Claim(String owner) {
+            this.owner = owner;
+        }
+
+        String owner() {
+            return owner;
+        }
     }
 
     private record Shortfall(RoleDeclaration role, List<HostSpec> got, List<String> silent) {
+    }
+
+    private record Gathered(Map<String, List<HostSpec>> chosen, Shortfall shortfall, boolean waitForMore, boolean anySilent) {
+
+        boolean shortOfCount(List<RoleDeclaration> roles) {
+            return roles.stream().anyMatch(r -> chosen.getOrDefault(r.name(), List.of()).size() < r.count());
+        }
     }
 }

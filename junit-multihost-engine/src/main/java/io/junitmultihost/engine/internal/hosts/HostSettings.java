@@ -5,6 +5,7 @@ import static io.junitmultihost.engine.Constants.DEFAULT_CONNECT_TIMEOUT;
 import static io.junitmultihost.engine.Constants.DEFAULT_EXEC_TIMEOUT;
 import static io.junitmultihost.engine.Constants.DEFAULT_FANOUT_PARALLELISM;
 import static io.junitmultihost.engine.Constants.DEFAULT_HOSTS_COUNTDOWN;
+import static io.junitmultihost.engine.Constants.DEFAULT_HOSTS_SHORTFALL;
 import static io.junitmultihost.engine.Constants.DEFAULT_HOSTS_TIMEOUT;
 import static io.junitmultihost.engine.Constants.DEFAULT_PROVIDER;
 import static io.junitmultihost.engine.Constants.DEFAULT_REBOOT_COMMAND;
@@ -12,6 +13,7 @@ import static io.junitmultihost.engine.Constants.DEFAULT_REBOOT_TIMEOUT;
 import static io.junitmultihost.engine.Constants.EXEC_TIMEOUT_PROPERTY_NAME;
 import static io.junitmultihost.engine.Constants.FANOUT_PARALLELISM_PROPERTY_NAME;
 import static io.junitmultihost.engine.Constants.HOSTS_COUNTDOWN_PROPERTY_NAME;
+import static io.junitmultihost.engine.Constants.HOSTS_SHORTFALL_PROPERTY_NAME;
 import static io.junitmultihost.engine.Constants.HOSTS_TIMEOUT_PROPERTY_NAME;
 import static io.junitmultihost.engine.Constants.PROVIDER_PROPERTY_NAME;
 import static io.junitmultihost.engine.Constants.REBOOT_COMMAND_PROPERTY_NAME;
@@ -36,10 +38,11 @@ import java.util.Map;
  * @param rebootCommand the command that reboots a host
  * @param fanoutParallelism at most how many hosts a fan-out drives at once
  * @param hostsCountdown how long gathering a quorum role waits for more hosts once it has its min
+ * @param failWhenShort whether a class short of hosts fails rather than being skipped
  */
 public record HostSettings(ProviderConfig config, String provider, Duration execTimeout, Duration connectTimeout,
         Duration hostsTimeout, Duration rebootTimeout, String rebootCommand, int fanoutParallelism,
-        Duration hostsCountdown) {
+        Duration hostsCountdown, boolean failWhenShort) {
 
     /** Reads the settings; a {@link ConfigurationException} naming the key for a bad value. */
     public static HostSettings from(Map<String, String> parameters) {
@@ -55,7 +58,17 @@ public record HostSettings(ProviderConfig config, String provider, Duration exec
                 positive(config, HOSTS_TIMEOUT_PROPERTY_NAME, DEFAULT_HOSTS_TIMEOUT),
                 positive(config, REBOOT_TIMEOUT_PROPERTY_NAME, DEFAULT_REBOOT_TIMEOUT),
                 config.get(REBOOT_COMMAND_PROPERTY_NAME, DEFAULT_REBOOT_COMMAND), parallelism,
-                notNegative(config, HOSTS_COUNTDOWN_PROPERTY_NAME, DEFAULT_HOSTS_COUNTDOWN));
+                notNegative(config, HOSTS_COUNTDOWN_PROPERTY_NAME, DEFAULT_HOSTS_COUNTDOWN),
+                failWhenShort(config));
+    }
+
+    private static boolean failWhenShort(ProviderConfig config) {
+        String value = config.get(HOSTS_SHORTFALL_PROPERTY_NAME, DEFAULT_HOSTS_SHORTFALL).toLowerCase(java.util.Locale.ROOT);
+        if (!value.equals("skip") && !value.equals("fail")) {
+            throw new ConfigurationException("Configuration parameter [" + HOSTS_SHORTFALL_PROPERTY_NAME
+                    + "] must be [skip] or [fail], was [" + value + "].");
+        }
+        return value.equals("fail");
     }
 
     private static Duration notNegative(ProviderConfig config, String key, String defaultValue) {

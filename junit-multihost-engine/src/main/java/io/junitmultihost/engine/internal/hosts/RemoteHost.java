@@ -6,14 +6,21 @@ import io.junitmultihost.api.Host;
 import io.junitmultihost.api.HostProcess;
 import io.junitmultihost.api.Reboot;
 import io.junitmultihost.api.RebootOptions;
+import io.junitmultihost.api.MultiHostException;
 import io.junitmultihost.engine.internal.events.HostEvents;
+import io.junitmultihost.engine.internal.owner.Owned;
+import io.junitmultihost.engine.internal.owner.Owner;
+import io.junitmultihost.engine.internal.owner.Stage;
 import io.junitmultihost.engine.internal.sync.SyncReachable;
 import io.junitmultihost.engine.internal.reboot.RebootDefaults;
 import io.junitmultihost.engine.internal.reboot.Reboots;
 import io.junitmultihost.spi.HostControl;
 import io.junitmultihost.spi.HostSpec;
+import io.junitmultihost.ssh.PortForward;
 import io.junitmultihost.ssh.RemoteCommand;
+import io.junitmultihost.ssh.RemoteProcess;
 import io.junitmultihost.ssh.RemoteResult;
+import io.junitmultihost.ssh.SshException;
 import io.junitmultihost.ssh.SshHost;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -22,11 +29,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-/** A {@link Host} over the pooled SSH connection of the transport. */
+/**
+ * A {@link Host} over the pooled SSH connection of the transport, for one test class: every command,
+ * reboot and forward it starts is registered with the class's {@link Owner} while it runs, so that
+ * none outlives the class.
+ */
 final class RemoteHost implements Host, SyncReachable {
 
     private static final AtomicLong ATTACHED_IDS = new AtomicLong();
@@ -37,14 +50,21 @@ final class RemoteHost implements Host, SyncReachable {
     private final Set<String> roles;
     private final HostSettings settings;
     private final HostEvents events;
+    private final Owner owner;
     private final StartedProcesses processes = new StartedProcesses();
 
-    RemoteHost(HostSpec spec, SshHost ssh, Set<String> roles, HostSettings settings, HostEvents events) {
+    RemoteHost(HostSpec spec, SshHost ssh, Set<String> roles, HostSettings settings, HostEvents events, Owner owner) {
         this.spec = spec;
         this.ssh = ssh;
         this.roles = Set.copyOf(roles);
         this.settings = settings;
         this.events = events;
+        this.owner = owner;
+    }
+
+    /** At most how long stopping one thing of this host may take: ending a command's process group, closing a forward. */
+    Duration stopBound() {
+        return settings.connectTimeout().plusSeconds(10);
     }
 
     /** How the host is reached, as its provider described it. */
@@ -90,9 +110,47 @@ final class RemoteHost implements Host, SyncReachable {
     @Override
     public ExecResult exec(Command command) {
         Duration deadline = command.deadline().orElse(settings.execTimeout());
-        RemoteResult result = SshFailures.translated(() -> ssh.exec(toRemote(command), deadline));
-        return new ExecResult(name(), command.toString(), result.exitCode(), result.stdout(), result.stderr(),
+        RemoteCommand remote = toRemote(command);
+        RemoteResult result = SshFailures.translated(() -> run(command, deadline));
+        return new ExecResult(name(), remote.display(), result.exitCode(), result.stdout(), result.stderr(),
                 result.duration());
+    }
+
+    /**
+     * Starts the command, registered with the class's owner until it ends, and waits for it. A
+     * waiting thread that is interrupted ends the command's process group, as a plain exec would.
+     */
+    private RemoteResult run(Command command, Duration deadline) {
+        String what = "command [" + command + "] on host [" + name() + "]";
+        AtomicReference<RemoteProcess> started = new AtomicReference<>();
+        Owned owned = owner.register(Stage.PROCESSES, what, stopBound(), () -> {
+            RemoteProcess process = started.get();
+            if (process != null) {
+                process.cancel();
+            }
+        });
+        try {
+            RemoteProcess process = ssh.start(toRemote(command), deadline);
+            started.set(process);
+            if (owner.isClosed()) {
+                process.cancel(); // the class ended while it started: it must not outlive it
+            }
+            try {
+                return process.await();
+            } catch (SshException e) {
+                if (!Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                process.cancel();
+                throw new MultiHostException("Interrupted while waiting for the " + what + "; it was cancelled, its"
+                        + " remote process group ended.", e);
+            } catch (CancellationException e) {
+                throw new MultiHostException("The " + what + " was cancelled: " + owner.name()
+                        + " ended while it ran.", e);
+            }
+        } finally {
+            owned.done();
+        }
     }
 
     @Override
@@ -108,8 +166,18 @@ final class RemoteHost implements Host, SyncReachable {
     @Override
     public HostProcess start(Command command, Consumer<HostProcess.Line> lines) {
         String id = "a" + ATTACHED_IDS.incrementAndGet();
-        return processes.add(AttachedProcess.start(this, ssh, id, command, toRemote(command), lines,
-                settings.execTimeout()));
+        AtomicReference<AttachedProcess> started = new AtomicReference<>();
+        Owned owned = own(id, command.toString(), started::get);
+        try {
+            AttachedProcess process = AttachedProcess.start(this, ssh, id, command, toRemote(command), lines,
+                    settings.execTimeout());
+            started.set(process);
+            process.onEnd(owned::done);
+            return processes.add(process);
+        } catch (RuntimeException e) {
+            owned.done();
+            throw e;
+        }
     }
 
     @Override
@@ -117,8 +185,17 @@ final class RemoteHost implements Host, SyncReachable {
         byte[] random = new byte[6];
         IDS.nextBytes(random);
         String id = "p" + HexFormat.of().formatHex(random);
-        return processes.add(DetachedProcess.start(this, id, command, toRemote(command).toScript(),
-                settings.execTimeout()));
+        AtomicReference<DetachedProcess> started = new AtomicReference<>();
+        Owned owned = own(id, command.toString(), started::get);
+        try {
+            DetachedProcess process = DetachedProcess.start(this, id, command, toRemote(command).toScript(),
+                    settings.execTimeout());
+            started.set(process);
+            return processes.add(process);
+        } catch (RuntimeException e) {
+            owned.done();
+            throw e;
+        }
     }
 
     @Override
@@ -129,12 +206,38 @@ final class RemoteHost implements Host, SyncReachable {
                 return known;
             }
         }
-        return processes.add(DetachedProcess.find(this, id, settings.execTimeout()));
+        AtomicReference<DetachedProcess> found = new AtomicReference<>();
+        Owned owned = own(id, "found by id", found::get);
+        try {
+            found.set(DetachedProcess.find(this, id, settings.execTimeout()));
+            return processes.add(found.get());
+        } catch (RuntimeException e) {
+            owned.done();
+            throw e;
+        }
     }
 
-    /** Kills the processes this lease's class started that still run; called when the class ends. */
-    void endProcesses() {
-        processes.endAll();
+    /** Registers a started process with the class's owner, which ends it (and a detached one's files) with the class. */
+    private Owned own(String id, String command, java.util.function.Supplier<? extends HostProcess> process) {
+        return owner.register(Stage.PROCESSES, "process [" + id + "] ([" + command + "]) on host [" + name() + "]",
+                stopBound().plus(StartedProcesses.KILL_GRACE), () -> {
+                    HostProcess started = process.get();
+                    if (started != null) {
+                        StartedProcesses.end(started);
+                    }
+                });
+    }
+
+    /**
+     * Runs {@code command} without registering it with the class's owner: for ending what the class
+     * started while its owner closes. Bounded by the command's deadline.
+     */
+    ExecResult execToCleanUp(Command command) {
+        Duration deadline = command.deadline().orElse(settings.execTimeout());
+        RemoteCommand remote = toRemote(command);
+        RemoteResult result = SshFailures.translated(() -> ssh.exec(remote, deadline));
+        return new ExecResult(name(), remote.display(), result.exitCode(), result.stdout(), result.stderr(),
+                result.duration());
     }
 
     @Override
@@ -158,6 +261,11 @@ final class RemoteHost implements Host, SyncReachable {
         return BootId.require(exec(Command.of("cat", BootId.PATH)));
     }
 
+    /** The boot id, read without registering with the class's owner (see {@link #execToCleanUp}). */
+    String bootIdToCleanUp() {
+        return BootId.require(execToCleanUp(Command.of("cat", BootId.PATH)));
+    }
+
     @Override
     public String cmdline() {
         String text = exec(Command.of("cat", "/proc/cmdline")).assertSuccess().stdout();
@@ -170,12 +278,12 @@ final class RemoteHost implements Host, SyncReachable {
      */
     @Override
     public Reboot reboot(RebootOptions options) {
-        return Reboots.start(this, ssh, options, rebootDefaults(), events);
+        return Reboots.start(this, ssh, options, rebootDefaults(), events, owner);
     }
 
     /** Starts the host's reboot state machine and returns at once, for reboots of many hosts. */
     Reboot beginReboot(RebootOptions options) {
-        return Reboots.begin(this, ssh, options, rebootDefaults(), events);
+        return Reboots.begin(this, ssh, options, rebootDefaults(), events, owner);
     }
 
     private RebootDefaults rebootDefaults() {
@@ -205,7 +313,14 @@ final class RemoteHost implements Host, SyncReachable {
 
     @Override
     public int forwardToTestJvm(int localPort, Duration deadline) {
-        return SshFailures.translated(() -> ssh.forwardRemote(0, "127.0.0.1", localPort, deadline)).port();
+        PortForward forward = SshFailures.translated(() -> ssh.forwardRemote(0, "127.0.0.1", localPort, deadline));
+        try {
+            owner.register(Stage.FORWARDS, "forward [" + forward + "] of host [" + name() + "]", stopBound(), forward);
+        } catch (MultiHostException e) {
+            forward.close();
+            throw e;
+        }
+        return forward.port();
     }
 
     @Override

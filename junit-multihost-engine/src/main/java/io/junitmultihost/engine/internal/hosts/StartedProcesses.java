@@ -7,7 +7,10 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The processes a test class started on one host: those still running are killed when the class ends. */
+/**
+ * The processes a test class started on one host, for finding a detached one again by id; the
+ * class's owner ends each with {@link #end(HostProcess)} when the class ends.
+ */
 final class StartedProcesses {
 
     /** How long a killed process gets between TERM and KILL. */
@@ -16,32 +19,15 @@ final class StartedProcesses {
     private static final Logger LOG = LoggerFactory.getLogger(StartedProcesses.class);
 
     private final List<HostProcess> started = new ArrayList<>();
-    private boolean closed;
 
-    /** Adds {@code process}; when the class has already ended, kills it at once. */
-    <P extends HostProcess> P add(P process) {
-        synchronized (this) {
-            if (!closed) {
-                started.add(process);
-                return process;
-            }
-        }
-        end(process);
+    /** Adds {@code process}. */
+    synchronized <P extends HostProcess> P add(P process) {
+        started.add(process);
         return process;
     }
 
-    /** Kills what still runs, detached ones included (and removes their files), each within its deadline. */
-    void endAll() {
-        List<HostProcess> all;
-        synchronized (this) {
-            closed = true;
-            all = List.copyOf(started);
-            started.clear();
-        }
-        all.forEach(StartedProcesses::end);
-    }
-
-    private static void end(HostProcess process) {
+    /** Kills {@code process} if it still runs (a detached one's files are removed too), within its deadlines. */
+    static void end(HostProcess process) {
         try {
             boolean alive = process.isAlive();
             if (alive) {

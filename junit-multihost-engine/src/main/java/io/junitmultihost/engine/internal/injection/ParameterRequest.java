@@ -1,7 +1,6 @@
 package io.junitmultihost.engine.internal.injection;
 
 import io.junitmultihost.api.Role;
-import io.junitmultihost.engine.internal.model.RoleDeclarations;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Parameter;
 import java.util.Optional;
@@ -20,7 +19,16 @@ public record ParameterRequest(Parameter parameter, Executable executable, Optio
     public static ParameterRequest of(Parameter parameter) {
         Role role = parameter.getAnnotation(Role.class);
         return new ParameterRequest(parameter, parameter.getDeclaringExecutable(),
-                Optional.ofNullable(role).map(RoleDeclarations::nameOf));
+                Optional.ofNullable(role).map(ParameterRequest::roleName));
+    }
+
+    /**
+     * The name a {@code @Role} gives, from {@code value} or {@code name}; empty when neither. The
+     * one rule for it: the model reads declarations with it too (it lives here so that the model,
+     * which checks parameters with this package, is not needed back).
+     */
+    public static String roleName(Role role) {
+        return role.value().isEmpty() ? role.name() : role.value();
     }
 
     /** {@code [parameter] in method [method]}, for messages. */

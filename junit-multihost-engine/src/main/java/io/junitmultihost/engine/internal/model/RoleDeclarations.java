@@ -2,6 +2,7 @@ package io.junitmultihost.engine.internal.model;
 
 import io.junitmultihost.api.Hosts;
 import io.junitmultihost.api.Role;
+import io.junitmultihost.engine.internal.injection.ParameterRequest;
 import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -62,7 +63,7 @@ public final class RoleDeclarations {
 
     /** The name a {@code @Role} gives, from {@code value} or {@code name}; empty when neither. */
     public static String nameOf(Role role) {
-        return role.value().isEmpty() ? role.name() : role.value();
+        return ParameterRequest.roleName(role);
     }
 
     private static RoleDeclarations validate(Class<?> testClass, List<Role> declared) {

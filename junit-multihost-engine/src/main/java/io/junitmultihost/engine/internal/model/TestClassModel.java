@@ -70,12 +70,17 @@ public final class TestClassModel {
      * static member class with at least one {@code @MultiHostTest} method.
      */
     public static boolean isCandidate(Class<?> candidate) {
+        return hasRunnableShape(candidate)
+                && !ReflectionSupport.findMethods(candidate, m -> AnnotationSupport.isAnnotated(m, MultiHostTest.class),
+                        HierarchyTraversalMode.TOP_DOWN).isEmpty();
+    }
+
+    /** Whether {@code candidate} is a concrete, non-private, top-level or static member class. */
+    public static boolean hasRunnableShape(Class<?> candidate) {
         return !ModifierSupport.isAbstract(candidate) && !ModifierSupport.isPrivate(candidate)
                 && !candidate.isLocalClass() && !candidate.isAnonymousClass() && !candidate.isInterface()
                 && !candidate.isAnnotation() && !candidate.isEnum() && !candidate.isRecord()
-                && (!candidate.isMemberClass() || ModifierSupport.isStatic(candidate))
-                && !ReflectionSupport.findMethods(candidate, m -> AnnotationSupport.isAnnotated(m, MultiHostTest.class),
-                        HierarchyTraversalMode.TOP_DOWN).isEmpty();
+                && (!candidate.isMemberClass() || ModifierSupport.isStatic(candidate));
     }
 
     /** Whether {@code method} is a test method of the engine. */
@@ -131,15 +136,23 @@ public final class TestClassModel {
         return found;
     }
 
-    /** The valid tags on {@code element} (class or method), in declaration order. */
+    /**
+     * The valid tags on {@code element} (class or method), in declaration order: the API's
+     * {@code @Tag} and Jupiter's, which is honoured too so that a wrong import still tags.
+     */
     public static List<String> tagsOf(AnnotatedElement element) {
-        return AnnotationSupport.findRepeatableAnnotations(element, Tag.class).stream()
-                .map(Tag::value).filter(TestTag::isValid).map(String::strip).toList();
+        return declaredTags(element).stream().filter(TestTag::isValid).map(String::strip).distinct().toList();
+    }
+
+    private static List<String> declaredTags(AnnotatedElement element) {
+        List<String> tags = new ArrayList<>();
+        AnnotationSupport.findRepeatableAnnotations(element, Tag.class).forEach(t -> tags.add(t.value()));
+        AnnotationSupport.findRepeatableAnnotations(element, org.junit.jupiter.api.Tag.class).forEach(t -> tags.add(t.value()));
+        return tags;
     }
 
     private static List<String> tagProblems(AnnotatedElement element, String where) {
-        return AnnotationSupport.findRepeatableAnnotations(element, Tag.class).stream()
-                .map(Tag::value).filter(t -> !TestTag.isValid(t))
+        return declaredTags(element).stream().filter(t -> !TestTag.isValid(t))
                 .map(t -> "The tag [" + t + "] on " + where + " is not a valid tag: no blanks, no ISO control"
                         + " characters and none of , ( ) & | !.")
                 .toList();

@@ -1,9 +1,7 @@
 package io.junitmultihost.engine.internal.reboot;
 
 import io.junitmultihost.ssh.RemoteCommand;
-import io.junitmultihost.ssh.RemoteProcess;
 import io.junitmultihost.ssh.RemoteResult;
-import io.junitmultihost.ssh.ShellQuote;
 import io.junitmultihost.ssh.SshException;
 import io.junitmultihost.ssh.SshHost;
 import java.io.IOException;
@@ -13,15 +11,14 @@ import java.net.NoRouteToHostException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
  * The reads a reboot state machine makes of one host: its boot over a fresh or the pooled
- * connection, whether sshd accepts TCP connections, and a session that blocks while the host is on
- * a given boot, which the host's going down cuts (CoreOS kola's way of seeing a host go down).
+ * connection, and whether sshd accepts TCP connections. The session held on a boot is
+ * {@link BootWatch}.
  */
 final class BootProbe {
 
@@ -87,27 +84,6 @@ final class BootProbe {
         } catch (IOException | IllegalArgumentException e) {
             return Tcp.UNREACHABLE;
         }
-    }
-
-    /**
-     * Starts a session on the pooled connection that prints {@code boot <id>} and then, while the
-     * boot id is still {@code bootId}, sleeps for {@code hold}; the host going down cuts it.
-     */
-    RemoteProcess watch(String bootId, Duration hold) {
-        String seconds = String.format(Locale.ROOT, "%.1f", Math.max(0.1, hold.toMillis() / 1000.0));
-        String script = "b=$(cat " + BootReading.BOOT_ID_PATH + ") || exit 97; echo \"boot $b\"; "
-                + "if [ \"$b\" = " + ShellQuote.quote(bootId) + " ]; then exec sleep " + seconds + "; fi";
-        return ssh.start(RemoteCommand.shell(script), hold.plusSeconds(15));
-    }
-
-    /** The boot id a {@link #watch} printed so far, if it did. */
-    static Optional<String> watchedBoot(RemoteProcess watch) {
-        for (String line : new String(watch.stdoutSoFar(), StandardCharsets.UTF_8).split("\n")) {
-            if (line.startsWith("boot ")) {
-                return Optional.of(line.substring(5).strip().toLowerCase(Locale.ROOT));
-            }
-        }
-        return Optional.empty();
     }
 
     /**

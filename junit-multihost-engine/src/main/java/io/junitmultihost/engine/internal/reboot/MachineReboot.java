@@ -7,6 +7,7 @@ import io.junitmultihost.api.Reboot;
 import io.junitmultihost.api.RebootException;
 import io.junitmultihost.api.RebootOptions;
 import io.junitmultihost.api.RebootOutcome;
+import io.junitmultihost.spi.HumanDuration;
 import java.time.Duration;
 import java.util.List;
 
@@ -65,7 +66,7 @@ final class MachineReboot implements Reboot {
             throw new RebootException(outcome.lastSeen());
         }
         String seen = progress.lastSeen();
-        throw new RebootException("Host [" + host.name() + "] did not come back with a new boot id within [" + deadline
+        throw new RebootException("Host [" + host.name() + "] did not come back with a new boot id within [" + HumanDuration.of(deadline)
                 + "]: phase [" + describe(state) + "], last seen [" + (seen.isEmpty() ? "nothing yet" : seen)
                 + "]; the old boot id was [" + outcome.oldBootId() + "]."
                 + (state == HostState.REQUESTED ? " It was not seen going down: the reboot command may have failed"

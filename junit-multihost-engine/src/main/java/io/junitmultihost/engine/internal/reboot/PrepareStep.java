@@ -3,12 +3,14 @@ package io.junitmultihost.engine.internal.reboot;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.RebootAttempt;
 import io.junitmultihost.api.RebootPreparation;
+import io.junitmultihost.spi.HumanDuration;
 import io.junitmultihost.ssh.RemoteResult;
 import io.junitmultihost.ssh.ShellQuote;
 import io.junitmultihost.ssh.SshException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -70,36 +72,77 @@ final class PrepareStep {
     }
 
     /**
-     * Runs the user's step within {@code deadline} on a thread of its own, so that a step that hangs
-     * fails the phase in time.
+     * The user's steps of one state machine, each run within its deadline on a thread of its own, so
+     * that a step that hangs fails the phase in time, and a cancel of the machine ends the wait at
+     * once and interrupts the step.
      */
-    static void runUserStep(Host host, RebootPreparation step, RebootAttempt attempt, Duration deadline) {
-        CompletableFuture<Void> run = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                step.prepare(host, attempt);
-                run.complete(null);
-            } catch (Throwable t) {
-                run.completeExceptionally(t);
+    static final class Running {
+
+        /** How long an interrupted step may take to end (its commands' process groups are ended). */
+        private static final Duration STEP_END = Duration.ofSeconds(15);
+
+        private volatile boolean cancelled;
+        private volatile CompletableFuture<Void> current;
+
+        /**
+         * Runs {@code step} for {@code attempt} within {@code deadline}.
+         *
+         * @throws MachineFailure when it fails or outlives the deadline
+         * @throws CancellationException when {@link #cancel()} was called
+         */
+        void run(Host host, RebootPreparation step, RebootAttempt attempt, Duration deadline) {
+            CompletableFuture<Void> run = new CompletableFuture<>();
+            current = run;
+            if (cancelled) {
+                throw new CancellationException("cancelled before the prepare step started");
             }
-        }, "multihost-prepare-" + host.name());
-        thread.setDaemon(true);
-        thread.start();
-        try {
-            run.get(Math.max(1, deadline.toNanos()), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw new MachineFailure("The prepare step failed on host [" + host.name() + "] (attempt ["
-                    + attempt.number() + "]): " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
-        } catch (TimeoutException e) {
-            thread.interrupt();
-            throw new MachineFailure("The prepare step on host [" + host.name() + "] did not finish within ["
-                    + deadline + "] (phase [PREPARING]); it was interrupted. Raise the prepare timeout of"
-                    + " RebootOptions or make the step faster.");
-        } catch (InterruptedException e) {
-            thread.interrupt();
-            Thread.currentThread().interrupt();
-            throw new MachineFailure("Waiting for the prepare step on host [" + host.name() + "] was interrupted.");
+            Thread thread = new Thread(() -> {
+                try {
+                    step.prepare(host, attempt);
+                    run.complete(null);
+                } catch (Throwable t) {
+                    run.completeExceptionally(t);
+                }
+            }, "multihost-prepare-" + host.name());
+            thread.setDaemon(true);
+            thread.start();
+            try {
+                run.get(Math.max(1, deadline.toNanos()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                throw new MachineFailure("The prepare step failed on host [" + host.name() + "] (attempt ["
+                        + attempt.number() + "]): " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+            } catch (TimeoutException e) {
+                thread.interrupt();
+                throw new MachineFailure("The prepare step on host [" + host.name() + "] did not finish within ["
+                        + HumanDuration.of(deadline) + "] (phase [PREPARING]); it was interrupted. Raise the prepare timeout of"
+                        + " RebootOptions or make the step faster.");
+            } catch (CancellationException e) {
+                thread.interrupt();
+                awaitEnd(thread);
+                throw e;
+            } catch (InterruptedException e) {
+                thread.interrupt();
+                Thread.currentThread().interrupt();
+                throw new MachineFailure("Waiting for the prepare step on host [" + host.name() + "] was interrupted.");
+            }
+        }
+
+        /** Ends the wait for the running step (if any) and refuses to start another. */
+        void cancel() {
+            cancelled = true;
+            CompletableFuture<Void> running = current;
+            if (running != null) {
+                running.cancel(false);
+            }
+        }
+
+        private static void awaitEnd(Thread thread) {
+            try {
+                thread.join(STEP_END.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ import io.junitmultihost.api.QuorumException;
 import io.junitmultihost.api.Reboot;
 import io.junitmultihost.api.RebootOutcome;
 import io.junitmultihost.api.RebootResults;
+import io.junitmultihost.spi.HumanDuration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -104,7 +105,7 @@ final class QuorumWait {
 
     private String failure(RebootResults results, QuorumClock clock) {
         int failed = (int) results.outcomes().values().stream().filter(o -> o.state().isFinal() && !o.isReady()).count();
-        String why = clock.pastDeadline() ? " within [" + quorum.deadline().orElseThrow() + "]"
+        String why = clock.pastDeadline() ? " within [" + HumanDuration.of(quorum.deadline().orElseThrow()) + "]"
                 : " and [" + failed + "] can no longer make it";
         return "Only [" + results.ready().size() + "] of [" + hosts.size() + "] hosts rebooted, below the quorum's"
                 + " minimum [" + quorum.min() + "] (target [" + quorum.target() + "])" + why + ". Missing: "

@@ -5,7 +5,7 @@ import io.junitmultihost.api.HostState;
 import io.junitmultihost.api.RebootAttempt;
 import io.junitmultihost.api.RebootOptions;
 import io.junitmultihost.engine.internal.events.HostEvents;
-import io.junitmultihost.ssh.RemoteProcess;
+import io.junitmultihost.spi.HumanDuration;
 import io.junitmultihost.ssh.RemoteResult;
 import io.junitmultihost.ssh.ShellQuote;
 import io.junitmultihost.ssh.SshException;
@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,14 +22,13 @@ import org.slf4j.LoggerFactory;
  * DOWN -> UP -> VERIFIED -> READY}, back to {@code PREPARING} (or {@code REQUESTED}) for a wrong
  * kernel or magic, back to {@code DOWN} for a reboot during the stability period, and
  * {@code FAILED} when a phase outlives its deadline or retries run out. No boot the machine has
- * seen before ever counts as up.
+ * seen before ever counts as up. Cancelled, it ends in {@code CANCELLED} at its next step; cancelled
+ * because its class ended, it first brings a host it asked to reboot back up.
  */
 final class RebootMachine implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RebootMachine.class);
 
-    /** How long the watching session may take to print the boot id it watches. */
-    private static final Duration WATCH_START = Duration.ofSeconds(10);
     /** How often a fresh connection checks a host that should be going down, besides the watching session. */
     private static final long DOWN_PROBE_NANOS = Duration.ofSeconds(2).toNanos();
     /** One TCP connect attempt while waiting for sshd: short, so that a dropped SYN is retried soon. */
@@ -57,8 +56,14 @@ final class RebootMachine implements Runnable {
     private final Set<String> seenBoots = new LinkedHashSet<>();
     private volatile boolean cancelled;
     private volatile String cancelReason = "cancelled by the caller";
+    /** Cancelled as its class ended: a host that may be down is waited for until it is back up. */
+    private volatile boolean bringBackUp;
+    /** From asking for the reboot (or seeing the host go down) until a new boot answers. */
+    private volatile boolean hostMayBeDown;
+    private volatile long cancelledAt;
+    private final PrepareStep.Running userStep = new PrepareStep.Running();
     private String current;
-    private RemoteProcess watch;
+    private final BootWatch watch;
     private String back = "";
 
     RebootMachine(Host host, BootProbe probe, RebootOptions options, RebootDefaults defaults, RebootProgress progress,
@@ -69,13 +74,28 @@ final class RebootMachine implements Runnable {
         this.defaults = defaults;
         this.progress = progress;
         this.events = events;
+        this.watch = new BootWatch(host.name(), probe.ssh(), progress::seen);
     }
 
     /** Asks the machine to stop; it ends in CANCELLED at its next step. */
     void cancel(String reason) {
         cancelReason = reason;
         cancelled = true;
+        userStep.cancel();
         progress.wake();
+    }
+
+    /**
+     * Asks the machine to stop because its class ended: at once when nothing was asked of the host
+     * yet; else once the host is back up on a new boot (or its phase deadline passed), so that the
+     * next class does not get a host that goes down under it. A host asked but not seen going down
+     * is waited for at most a connect timeout more: a reboot command that did nothing must not hold
+     * the class's end for the whole down timeout.
+     */
+    void cancelAtClassEnd(String reason) {
+        cancelledAt = System.nanoTime();
+        bringBackUp = true;
+        cancel(reason);
     }
 
     @Override
@@ -90,6 +110,7 @@ final class RebootMachine implements Runnable {
                 reading = settle(reading);
                 Optional<String> wrong = wrongBoot(reading, magic);
                 if (wrong.isEmpty()) {
+                    watch.stop();
                     progress.enter(HostState.VERIFIED, current, verified(reading, magic));
                     // the absence ends before READY is published, so that whoever sees READY sees it over
                     events.endAbsence(host.name(), HostState.READY);
@@ -114,11 +135,12 @@ final class RebootMachine implements Runnable {
             end(HostState.FAILED, "Host [" + host.name() + "]: the reboot failed unexpectedly: " + e + ".");
         } finally {
             progress.oldBootIdIfUnknown();
-            stopWatch();
+            watch.stop();
         }
     }
 
     private void end(HostState how, String detail) {
+        watch.stop();
         events.endAbsence(host.name(), how);
         progress.enter(how, current, detail);
     }
@@ -150,9 +172,14 @@ final class RebootMachine implements Runnable {
         }
         if (options.prepare().isPresent()) {
             checkCancelled();
-            PrepareStep.runUserStep(host, options.prepare().get(),
-                    new RebootAttempt(attempt, Optional.ofNullable(magic), options.expectedKernelRelease()),
-                    left(end, HostState.PREPARING, "run the prepare step"));
+            try {
+                userStep.run(host, options.prepare().get(),
+                        new RebootAttempt(attempt, Optional.ofNullable(magic), options.expectedKernelRelease()),
+                        left(end, HostState.PREPARING, "run the prepare step"));
+            } catch (CancellationException e) {
+                checkCancelled();
+                throw e;
+            }
         }
     }
 
@@ -166,21 +193,25 @@ final class RebootMachine implements Runnable {
         back = "";
         events.expectAbsence(host.name(), "reboot " + (options.sendsCommand() ? "requested" : "expected"));
         long end = System.nanoTime() + options.downTimeout().toNanos();
-        startWatch(current, Duration.ofNanos(end - System.nanoTime()).plusSeconds(1));
-        Optional<String> watched = awaitWatchedBoot(end);
+        watch.start(current, Duration.ofNanos(end - System.nanoTime()).plusSeconds(1));
+        Optional<String> watched = watch.awaitBoot(end, this::sleep);
         Optional<String> already = watched.filter(b -> !seenBoots.contains(b));
         if (watched.isPresent() && already.isEmpty()) {
             progress.seen("still on the old boot [" + watched.get() + "]");
         }
         if (already.isPresent()) {
+            hostMayBeDown = true;
             progress.enter(HostState.DOWN, current, "the boot id had already changed to [" + already.get()
                     + "] when the reboot was " + (options.sendsCommand() ? "about to be asked for" : "expected"));
             return awaitUp(Optional.empty());
         }
         if (options.sendsCommand()) {
+            checkCancelled();
+            hostMayBeDown = true;
             ask(command, end);
         }
         Optional<BootReading> early = awaitDown(end);
+        hostMayBeDown = true;
         return awaitUp(early);
     }
 
@@ -208,9 +239,14 @@ final class RebootMachine implements Runnable {
         long nextProbe = System.nanoTime() + DOWN_PROBE_NANOS;
         while (true) {
             checkCancelled();
-            if (watch != null && watch.isDone()) {
-                String how = watchEnd(watch, "the session waiting on the old boot");
-                watch = null;
+            if (bringBackUp && System.nanoTime() - cancelledAt > defaults.connectTimeout().toNanos()) {
+                cancelReason += "; it was asked to reboot but not seen going down within [" + HumanDuration.of(defaults.connectTimeout())
+                        + "] more, so it may still reboot";
+                hostMayBeDown = false;
+                checkCancelled();
+            }
+            if (watch.hasEnded()) {
+                String how = watch.endedHow("the session waiting on the old boot", seenBoots, current);
                 if (how != null) {
                     progress.enter(HostState.DOWN, current, how);
                     return Optional.empty();
@@ -231,7 +267,7 @@ final class RebootMachine implements Runnable {
                 nextProbe = System.nanoTime() + DOWN_PROBE_NANOS;
             }
             if (System.nanoTime() - end >= 0) {
-                throw new MachineFailure("Host [" + host.name() + "] did not go down within [" + options.downTimeout()
+                throw new MachineFailure("Host [" + host.name() + "] did not go down within [" + HumanDuration.of(options.downTimeout())
                         + "] after the reboot was " + (options.sendsCommand() ? "asked for" : "expected")
                         + ": phase [REQUESTED: waiting for the host to go down], last seen [" + lastSeen()
                         + "]. The reboot command may have failed or not be permitted.");
@@ -257,7 +293,7 @@ final class RebootMachine implements Runnable {
             long left = end - System.nanoTime();
             if (left <= 0) {
                 throw new MachineFailure("Host [" + host.name() + "] did not come back with a new boot id within ["
-                        + options.upTimeout() + "]: phase [DOWN: waiting for a new boot id], last seen ["
+                        + HumanDuration.of(options.upTimeout()) + "]: phase [DOWN: waiting for a new boot id], last seen ["
                         + lastSeen() + "]; the old boot id was [" + progress.oldBootId() + "].");
             }
             BootProbe.Tcp tcp = probe.tcp(min(TCP_ATTEMPT, Duration.ofNanos(left)));
@@ -286,6 +322,7 @@ final class RebootMachine implements Runnable {
     }
 
     private BootReading up(BootReading reading, String how) {
+        hostMayBeDown = false;
         current = reading.bootId();
         seenBoots.add(current);
         progress.newBoot(current);
@@ -314,12 +351,12 @@ final class RebootMachine implements Runnable {
             extraBoots++;
             if (extraBoots > MAX_EXTRA_BOOTS) {
                 throw new MachineFailure("Host [" + host.name() + "] kept rebooting: [" + extraBoots + "] boots did"
-                        + " not stay up for [" + options.stableFor() + "]; last seen [" + stability.what() + "].");
+                        + " not stay up for [" + HumanDuration.of(options.stableFor()) + "]; last seen [" + stability.what() + "].");
             }
             LOG.warn("Host [{}] rebooted again during its stability period of [{}]: {}.", host.name(),
                     options.stableFor(), stability.what());
             progress.enter(HostState.DOWN, current, "rebooted again during the stability period of ["
-                    + options.stableFor() + "]: " + stability.what());
+                    + HumanDuration.of(options.stableFor()) + "]: " + stability.what());
             reading = awaitUp(stability.reading());
             end = System.nanoTime() + options.verifyTimeout().plus(options.stableFor()).toNanos();
         }
@@ -332,7 +369,7 @@ final class RebootMachine implements Runnable {
             long left = end - System.nanoTime();
             if (left < MIN_ATTEMPT_NANOS) {
                 throw new MachineFailure("Host [" + host.name() + "] is back with boot id [" + current + "] but its"
-                        + " test command [" + command + "] did not succeed within [" + options.verifyTimeout()
+                        + " test command [" + command + "] did not succeed within [" + HumanDuration.of(options.verifyTimeout())
                         + "]: phase [UP: checking the new boot], last seen [" + lastSeen() + "].");
             }
             try {
@@ -361,14 +398,14 @@ final class RebootMachine implements Runnable {
             long hold = until - System.nanoTime();
             String cut = null;
             if (hold > 0) {
-                startWatch(current, Duration.ofNanos(hold));
-                while (watch != null && !watch.isDone() && System.nanoTime() - until < 0) {
+                watch.start(current, Duration.ofNanos(hold));
+                while (watch.isRunning() && System.nanoTime() - until < 0) {
                     waitSlice(until);
                 }
-                if (watch != null && watch.isDone()) {
-                    cut = watchEnd(watch, "the session held on the new boot");
+                if (watch.hasEnded()) {
+                    cut = watch.endedHow("the session held on the new boot", seenBoots, current);
                 }
-                stopWatch();
+                watch.stop();
             }
             BootProbe.Read read = probe.readFresh(min(Duration.ofNanos(Math.max(end - System.nanoTime(), 1)),
                     defaults.connectTimeout().plusSeconds(5)));
@@ -387,7 +424,7 @@ final class RebootMachine implements Runnable {
             }
             if (System.nanoTime() - end >= 0) {
                 throw new MachineFailure("Host [" + host.name() + "] could not be checked for [" + options.stableFor()
-                        + "] of stability within [" + options.verifyTimeout() + "]: phase [UP: checking the new boot],"
+                        + "] of stability within [" + HumanDuration.of(options.verifyTimeout()) + "]: phase [UP: checking the new boot],"
                         + " last seen [" + lastSeen() + "].");
             }
             sleep(Math.min(Duration.ofMillis(200).toNanos(), end - System.nanoTime()));
@@ -426,65 +463,6 @@ final class RebootMachine implements Runnable {
                 + (magic == null ? "" : ", magic [" + magic + "] on the kernel command line");
     }
 
-    // ---- the watching session ------------------------------------------------------------
-
-    private void startWatch(String bootId, Duration hold) {
-        stopWatch();
-        try {
-            watch = probe.watch(bootId, hold);
-        } catch (SshException e) {
-            watch = null;
-            progress.seen("the watching session could not start: " + e.getMessage());
-        }
-    }
-
-    /** The boot id the watching session printed, waiting up to {@link #WATCH_START}; empty when it printed none. */
-    private Optional<String> awaitWatchedBoot(long end) {
-        long until = Math.min(end, System.nanoTime() + WATCH_START.toNanos());
-        while (watch != null) {
-            Optional<String> boot = BootProbe.watchedBoot(watch);
-            if (boot.isPresent() || watch.isDone() || System.nanoTime() - until >= 0) {
-                return boot;
-            }
-            sleep(Duration.ofMillis(5).toNanos());
-        }
-        return Optional.empty();
-    }
-
-    /** How the watching session ended, as a sign of going down; null when it ended without one. */
-    private String watchEnd(RemoteProcess ended, String what) {
-        CompletableFuture<RemoteResult> result = ended.future();
-        if (result.isCompletedExceptionally()) {
-            String cause;
-            try {
-                result.join();
-                cause = "ended";
-            } catch (RuntimeException e) {
-                cause = e.getCause() == null ? e.toString() : e.getCause().getMessage();
-            }
-            return what + " was cut (" + cause + ")";
-        }
-        RemoteResult r = result.getNow(null);
-        Optional<String> printed = BootProbe.watchedBoot(ended);
-        if (r != null && r.exitCode() == 0 && printed.isPresent() && seenBoots.contains(printed.get())) {
-            return null; // it slept its full time
-        }
-        return what + " ended with exit [" + (r == null ? "?" : r.exitCode()) + "]"
-                + printed.filter(b -> !b.equals(current)).map(b -> " on boot [" + b + "]").orElse("");
-    }
-
-    private void stopWatch() {
-        RemoteProcess running = watch;
-        watch = null;
-        if (running != null && !running.isDone()) {
-            try {
-                running.cancel();
-            } catch (RuntimeException e) {
-                LOG.debug("Host [{}]: ending the watching session failed: {}", host.name(), e.toString());
-            }
-        }
-    }
-
     // ---- time ----------------------------------------------------------------------------
 
     private Duration left(long end, HostState phase, String what) {
@@ -499,13 +477,7 @@ final class RebootMachine implements Runnable {
     /** Waits until {@code until} or a state change, at most 100 ms at a time, watching for a cancel. */
     private void waitSlice(long until) {
         long nanos = Math.min(until - System.nanoTime(), Duration.ofMillis(100).toNanos());
-        if (watch != null && !watch.isDone() && nanos > 0) {
-            try {
-                watch.await(Duration.ofNanos(nanos));
-            } catch (RuntimeException e) {
-                // it ended; the caller reads how
-            }
-        } else {
+        if (!watch.awaitEnd(nanos)) {
             sleep(nanos);
         }
     }
@@ -522,7 +494,7 @@ final class RebootMachine implements Runnable {
     }
 
     private void checkCancelled() {
-        if (cancelled) {
+        if (cancelled && !(bringBackUp && hostMayBeDown)) {
             throw new Cancelled();
         }
     }
@@ -537,7 +509,7 @@ final class RebootMachine implements Runnable {
     }
 
     static String seconds(Duration d) {
-        return String.format(java.util.Locale.ROOT, "%.3f s", d.toNanos() / 1e9);
+        return HumanDuration.of(d);
     }
 
     /** Unwinds the machine after {@link #cancel}. */

@@ -22,6 +22,7 @@ final class RebootProgress {
     private final long startNanos = System.nanoTime();
     private final List<HostEvent> history = new ArrayList<>();
     private final List<Runnable> watchers = new CopyOnWriteArrayList<>();
+    private volatile Runnable onFinal = () -> { };
     private HostState state;
     private String oldBootId;
     private boolean oldBootIdKnown;
@@ -50,6 +51,7 @@ final class RebootProgress {
             state = to;
             if (to.isFinal()) {
                 lastSeen = detail;
+                onFinal.run(); // before anyone waiting wakes
             }
             history.add(event);
             notifyAll();
@@ -100,6 +102,11 @@ final class RebootProgress {
 
     synchronized List<HostEvent> history() {
         return List.copyOf(history);
+    }
+
+    /** Runs {@code action} as the reboot ends, before whoever waits for the end wakes; it must be quick. */
+    void onFinal(Runnable action) {
+        onFinal = action;
     }
 
     /** Runs {@code watcher} after every state change (on the machine's thread). */

@@ -1,16 +1,19 @@
 package io.junitmultihost.engine.internal.sync;
 
+import io.junitmultihost.api.ClusterState;
 import io.junitmultihost.api.Command;
 import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.HostState;
 import io.junitmultihost.api.Sync;
+import io.junitmultihost.api.SyncFailedException;
+import io.junitmultihost.api.SyncRequest;
+import io.junitmultihost.api.SyncResult;
 import io.junitmultihost.engine.internal.events.AbsenceListener;
 import io.junitmultihost.engine.internal.events.HostEvents;
 import io.junitmultihost.sync.SyncClient;
 import io.junitmultihost.sync.SyncEndpoint;
-import io.junitmultihost.sync.SyncRequest;
-import io.junitmultihost.sync.SyncResult;
+import io.junitmultihost.sync.SyncRejectedException;
 import io.junitmultihost.sync.SyncScope;
 import io.junitmultihost.sync.SyncServer;
 import java.time.Duration;
@@ -18,6 +21,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The Sync handle of one test class: the class's scope on the run's barrier server, the test JVM
  * as participant {@link Sync#CONTROLLER}, and each host set up on first use. Expected absences
- * (reboots the engine asked for) reach the server, so they are not taken for deaths. Internal.
+ * (reboots the engine asked for) reach the server, so they are not taken for deaths. The API's
+ * value types and exceptions are carried to the server's and back here ({@link SyncValues},
+ * {@link SyncFailures}). Internal.
  */
 public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
 
@@ -36,6 +43,7 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
     private final SyncServer server;
     private final SyncScope scope;
     private final SyncClient controller;
+    private final ClusterState clusterState;
     private final Map<String, Host> hosts = new LinkedHashMap<>();
     private final Map<String, String> scripts = new ConcurrentHashMap<>();
     private final HostEvents.Subscription absences;
@@ -46,9 +54,15 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
         this.server = server;
         this.scope = server.openScope(owner);
         this.controller = scope.client(CONTROLLER);
+        this.clusterState = new ControllerClusterState(controller);
         this.setupDeadline = setupDeadline;
         hosts.forEach(h -> this.hosts.put(h.name(), h));
         this.absences = events.onAbsence(this);
+    }
+
+    /** The test JVM's own client of the barrier server, for the engine's own tests. Internal. */
+    public SyncClient controllerClient() {
+        return controller;
     }
 
     @Override
@@ -58,17 +72,50 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
 
     @Override
     public SyncResult sync(SyncRequest request) {
-        return controller.sync(request);
+        return SyncFailures.around(() -> SyncValues.toApi(controller.sync(SyncValues.toServer(request))));
+    }
+
+    @Override
+    public CompletableFuture<SyncResult> syncAsync(SyncRequest request) {
+        io.junitmultihost.sync.SyncRequest r = SyncFailures.around(() -> SyncValues.toServer(request));
+        CompletableFuture<SyncResult> result = new CompletableFuture<>();
+        try {
+            controller.syncAsync(r).whenComplete((done, failure) -> {
+                if (failure == null) {
+                    result.complete(SyncValues.toApi(done));
+                } else {
+                    result.completeExceptionally(SyncFailures.translate(failure));
+                }
+            });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(SyncFailures.translate(e));
+        }
+        return result;
+    }
+
+    @Override
+    public Optional<SyncResult> status(String syncpoint) {
+        try {
+            return Optional.of(SyncFailures.around(() -> SyncValues.toApi(controller.status(syncpoint))));
+        } catch (SyncFailedException e) {
+            if (e.getCause() instanceof SyncRejectedException rejected && rejected.status() == 404) {
+                return Optional.empty();        // nobody has arrived there yet
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public ClusterState clusterState() {
+        return clusterState;
     }
 
     @Override
     public void abort(String reason) {
-        scope.abort(CONTROLLER, reason);
-    }
-
-    @Override
-    public SyncClient client() {
-        return controller;
+        SyncFailures.around(() -> {
+            scope.abort(CONTROLLER, reason);
+            return null;
+        });
     }
 
     @Override
@@ -99,7 +146,7 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
         String script = home + "/" + DIRECTORY + "/bin/mh-sync";
         host.exec(Command.shell("cat > " + DIRECTORY + "/bin/mh-sync && chmod 700 " + DIRECTORY + "/bin/mh-sync")
                 .withStdin(SyncServer.script()).withDeadline(setupDeadline)).assertSuccess();
-        LOG.info("Host [{}] reaches the sync server of class [{}] at its port [{}]; script [{}].", host.name(), owner,
+        LOG.debug("Host [{}] reaches the sync server of class [{}] at its port [{}]; script [{}].", host.name(), owner,
                 port, script);
         return script;
     }

@@ -34,7 +34,7 @@ public final class SyncService implements AutoCloseable {
             throw new IllegalStateException("The sync service is closed; class [" + owner + "] came too late.");
         }
         if (server == null) {
-            server = SyncServer.start();
+            server = SyncFailures.around(SyncServer::start);
             LOG.info("Sync server listening on [127.0.0.1:{}] (loopback only; hosts reach it through SSH forwards).",
                     server.port());
         }

@@ -828,6 +828,11 @@ public final class VmMaster implements Vms, AutoCloseable {
 
     // ---- the end of the class ----------------------------------------------------------------
 
+    /** At most how long {@link #close()} takes: every VM's end runs at once, each within the action deadline. */
+    public Duration closeBound() {
+        return actionDeadline.plusSeconds(15);
+    }
+
     /**
      * Ends every VM of the class: those running get their close tasks of run mode ONCE and ALWAYS
      * and exit; whatever does not end within the action deadline is killed.

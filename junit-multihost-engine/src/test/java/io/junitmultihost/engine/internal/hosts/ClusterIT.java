@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,13 +51,30 @@ class ClusterIT {
 
     @Test
     void onRoleRunsInParallelOnTheRolesHostsOnly() {
-        Instant start = Instant.now();
+        CountDownLatch allStarted = new CountDownLatch(3);
 
-        Map<String, Integer> exits = cluster.onRole("client",
-                h -> h.exec(List.of("sleep", "2"), Duration.ofSeconds(20)).exitCode(), Duration.ofSeconds(30));
+        Map<String, long[]> spans = cluster.onRole("client", h -> {
+            long start = hostClock(h);
+            // Each call waits here until every host's call has started: one after the other, the first never would.
+            allStarted.countDown();
+            try {
+                assertThat(allStarted.await(20, TimeUnit.SECONDS)).as("every host's call started").isTrue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            return new long[] {start, hostClock(h)};
+        }, Duration.ofSeconds(30));
 
-        assertThat(exits).containsOnlyKeys("host-2", "host-3", "host-4").containsValues(0);
-        assertThat(Duration.between(start, Instant.now())).as("three 2 s sleeps at once").isLessThan(Duration.ofMillis(5900));
+        assertThat(spans).containsOnlyKeys("host-2", "host-3", "host-4");
+        long lastStart = spans.values().stream().mapToLong(s -> s[0]).max().orElseThrow();
+        long firstEnd = spans.values().stream().mapToLong(s -> s[1]).min().orElseThrow();
+        assertThat(lastStart).as("every host's call ran at one moment, as the hosts' clocks recorded").isLessThan(firstEnd);
+    }
+
+    /** The host's own clock, in nanoseconds since the epoch. */
+    private static long hostClock(Host host) {
+        return Long.parseLong(host.exec("date", "+%s%N").assertSuccess().stdout().strip());
     }
 
     @Test
@@ -76,7 +95,7 @@ class ClusterIT {
         assertThatThrownBy(() -> cluster.onRole("server", h -> h.exec(List.of("sleep", "20"), Duration.ofSeconds(3)),
                 Duration.ofSeconds(1)))
                 .isInstanceOf(MultiHostException.class)
-                .hasMessageContaining("[host-1]").hasMessageContaining("did not finish within [PT1S]");
+                .hasMessageContaining("[host-1]").hasMessageContaining("did not finish within [1 s]");
         // The sleep is ended by the transport at its own 3 s deadline; no interrupt cuts that short.
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
     }

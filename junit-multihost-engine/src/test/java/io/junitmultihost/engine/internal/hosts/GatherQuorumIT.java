@@ -3,6 +3,7 @@ package io.junitmultihost.engine.internal.hosts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.junitmultihost.engine.fixtures.SilentHostsProviderFactory;
 import io.junitmultihost.engine.internal.model.RoleDeclaration;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +15,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.TestAbortedException;
 
-/** Gathering hosts for a role with a quorum ({@code @Role(count, min)}), with hosts that do not answer. */
+/**
+ * Gathering hosts for a role with a quorum ({@code @Role(count, min)}), with hosts that do not answer:
+ * powered off (connections refused at once) or mute (connections accepted, no word ever said).
+ */
 class GatherQuorumIT {
 
     private static final List<RoleDeclaration> FIVE_OR_THREE = List.of(new RoleDeclaration("node", 5, 3));
@@ -29,6 +33,20 @@ class GatherQuorumIT {
                 assertThat(Duration.between(start, Instant.now())).as("the countdown")
                         .isBetween(Duration.ofMillis(900), Duration.ofSeconds(20));
             }
+        }
+    }
+
+    @Test
+    void aHostThatAcceptsConnectionsButNeverSpeaksIsLeftOutOnceItsProbeTimesOut() {
+        Map<String, String> parameters = parameters("5", "host-2", "1s");
+        parameters.put("multihost.test.mute", "host-4");
+        int before = SilentHostsProviderFactory.MUTE_CONNECTIONS.get();
+        try (HostPool pool = HostPool.create(HostSettings.from(parameters));
+                HostLease lease = pool.lease("Quorum", FIVE_OR_THREE)) {
+            assertThat(lease.hostNames()).containsExactly("host-1", "host-3", "host-5");
+            // host-4's TCP connection was accepted: only the SSH handshake's timeout can have left it out.
+            assertThat(SilentHostsProviderFactory.MUTE_CONNECTIONS.get()).as("connections host-4 accepted")
+                    .isGreaterThan(before);
         }
     }
 
@@ -75,16 +93,18 @@ class GatherQuorumIT {
 
     @Test
     void belowItsMinimumAQuorumRoleIsAbortedNamingTheHostsThatDidNotAnswer() {
-        Map<String, String> parameters = parameters("5", "host-2,host-4,host-5", "1s");
-        parameters.put("multihost.hosts.timeout", "2s");
+        Map<String, String> parameters = parameters("5", "host-2,host-5", "1s");
+        // host-4 accepts and never speaks: each probe of it ends only at the 2 s connect timeout.
+        parameters.put("multihost.test.mute", "host-4");
+        parameters.put("multihost.hosts.timeout", "5s");
         try (HostPool pool = HostPool.create(HostSettings.from(parameters))) {
             Instant start = Instant.now();
 
             assertThatThrownBy(() -> pool.lease("Short", FIVE_OR_THREE)).isInstanceOf(TestAbortedException.class)
                     .hasMessage("Class [Short] needs at least [3] hosts for role [node] (count [5]), but provider [silent]"
-                            + " gave [2][host-1, host-3]; hosts [host-2, host-4, host-5] did not answer within [PT2S]."
+                            + " gave [2] [host-1, host-3]; hosts [host-2, host-4, host-5] did not answer within [5 s]."
                             + " Give the provider more hosts (see its multihost.* settings) or lower the role's min.");
-            assertThat(Duration.between(start, Instant.now())).isBetween(Duration.ofMillis(1900), Duration.ofSeconds(30));
+            assertThat(Duration.between(start, Instant.now())).isBetween(Duration.ofMillis(4900), Duration.ofSeconds(30));
         }
     }
 

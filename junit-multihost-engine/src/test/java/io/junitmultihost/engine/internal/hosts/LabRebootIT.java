@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * Reboots of real OpenSSH hosts on the lab (root, Linux): 1, 10 and 100 hosts, a host that never
  * comes back, one that reboots twice, one that keeps coming back without the magic, 15 of 100
  * powered off under a quorum of 85, and a quorum missed. One lab of 100 hosts serves every test.
- * Fails under CI=true when the lab cannot run here; skips, saying why, elsewhere.
+ * Fails when the lab cannot run here on CI or as root ({@link MustNotSkip}); skips, saying why, elsewhere.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LabRebootIT {
@@ -128,11 +129,17 @@ class LabRebootIT {
 
     @Test
     void tenHostsRebootInParallel() {
+        List<Host> ten = hosts.subList(10, 20);
+        List<HostEvent> events = new CopyOnWriteArrayList<>();
         Instant start = Instant.now();
-
-        RebootResults results = cluster.reboot(hosts.subList(10, 20), Quorum.all(), QUICK);
+        RebootResults results;
+        try (HostEvents.Subscription record = pool.events().subscribe(events::add);
+                HostEvents.Subscription hold = RebootMachineIT.holdDownUntilAllAreDown(pool.events(), ten)) {
+            results = cluster.reboot(ten, Quorum.all(), QUICK);
+        }
 
         assertThat(results.allReady()).isTrue();
+        RebootMachineIT.assertAllWereDownAtOnce(events, ten);
         LOG.info("10 lab hosts rebooted in [{}].", Duration.between(start, Instant.now()));
     }
 
@@ -163,7 +170,7 @@ class LabRebootIT {
             assertThat(results.ready()).containsExactly(three.get(0), three.get(2));
             assertThat(results.outcome(dead.name()).state()).isEqualTo(HostState.FAILED);
             assertThat(results.outcome(dead.name()).lastSeen()).startsWith("Host [" + dead.name() + "] did not come back"
-                    + " with a new boot id within [PT5S]: phase [DOWN: waiting for a new boot id], last seen [connection timed out");
+                    + " with a new boot id within [5 s]: phase [DOWN: waiting for a new boot id], last seen [connection timed out");
         }
     }
 
@@ -227,7 +234,7 @@ class LabRebootIT {
                     .withDeadline(Duration.ofSeconds(20)), QUICK))
                     .isInstanceOf(QuorumException.class)
                     .hasMessageStartingWith("Only [7] of [10] hosts rebooted, below the quorum's minimum [8] (target [10])"
-                            + " within [PT20S]. Missing: [" + ten.get(2).name() + ": DOWN (connection timed out")
+                            + " within [20 s]. Missing: [" + ten.get(2).name() + ": DOWN (connection timed out")
                     .hasMessageContaining("[" + ten.get(5).name() + ": DOWN (")
                     .hasMessageContaining("[" + ten.get(7).name() + ": DOWN (");
         }
@@ -241,7 +248,7 @@ class LabRebootIT {
         });
     }
 
-    /** Fails (CI=true) or skips (elsewhere) when this machine cannot run the lab: not root, or tools missing. */
+    /** Fails (CI, root: {@link MustNotSkip}) or skips (elsewhere) when this machine cannot run the lab: not root, or tools missing. */
     static void requireLab() {
         String problem = null;
         if (!"root".equals(System.getProperty("user.name"))) {
@@ -254,9 +261,8 @@ class LabRebootIT {
             }
         }
         if (problem != null) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail("CI=true and the lab cannot run here: " + problem);
-            }
+            String why = problem;
+            MustNotSkip.reason().ifPresent(reason -> fail(reason + " and the lab cannot run here: " + why));
             Assumptions.abort("The lab cannot run here: " + problem);
         }
     }

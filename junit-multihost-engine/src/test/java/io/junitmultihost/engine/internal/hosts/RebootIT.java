@@ -57,7 +57,7 @@ class RebootIT {
             Instant start = Instant.now();
 
             assertThatThrownBy(() -> reboot.awaitUp(Duration.ofSeconds(1))).isInstanceOf(RebootException.class)
-                    .hasMessageContaining("Host [host-1] did not come back with a new boot id within [PT1S]")
+                    .hasMessageContaining("Host [host-1] did not come back with a new boot id within [1 s]")
                     .hasMessageContaining("phase [REQUESTED: waiting for the host to go down]")
                     .hasMessageContaining("last seen [still on the old boot [" + reboot.oldBootId() + "]]")
                     .hasMessageContaining("may have failed or not be permitted");

@@ -25,10 +25,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,9 +85,12 @@ class RebootMachineIT {
 
     @Test
     void tenHostsRebootAtOnceEachByItsOwnStateMachine() {
-        Instant start = Instant.now();
-
-        RebootResults results = lease.cluster().reboot(hosts, Quorum.all(), QUICK);
+        List<HostEvent> events = new CopyOnWriteArrayList<>();
+        RebootResults results;
+        try (HostEvents.Subscription record = pool.events().subscribe(events::add);
+                HostEvents.Subscription hold = holdDownUntilAllAreDown(pool.events(), hosts)) {
+            results = lease.cluster().reboot(hosts, Quorum.all(), QUICK);
+        }
 
         assertThat(results.allReady()).isTrue();
         assertThat(results.ready()).containsExactlyElementsOf(hosts);
@@ -90,7 +98,39 @@ class RebootMachineIT {
             assertThat(o.state()).isEqualTo(READY);
             assertThat(o.newBootId().orElseThrow()).isNotEqualTo(o.oldBootId());
         });
-        assertThat(Duration.between(start, Instant.now())).as("in parallel, not one after the other").isLessThan(Duration.ofSeconds(30));
+        assertAllWereDownAtOnce(events, hosts);
+    }
+
+    /**
+     * Powers each host off as it is seen going down, and all of them on again once the last one is
+     * down: rebooted one after the other, the first would never come back and the reboot would fail.
+     */
+    static HostEvents.Subscription holdDownUntilAllAreDown(HostEvents events, List<Host> hosts) {
+        Set<String> names = hosts.stream().map(Host::name).collect(Collectors.toSet());
+        Set<String> down = ConcurrentHashMap.newKeySet();
+        return events.subscribe(e -> {
+            if (names.contains(e.host()) && e.to() == DOWN) {
+                control(hosts.stream().filter(h -> h.name().equals(e.host())).findFirst().orElseThrow()).powerOff();
+                if (down.add(e.host()) && down.size() == names.size()) {
+                    CompletableFuture.runAsync(() -> hosts.parallelStream().forEach(h -> control(h).powerOn()));
+                }
+            }
+        });
+    }
+
+    /** From the events' own times: every host entered DOWN before any host left it, so all were down at one moment. */
+    static void assertAllWereDownAtOnce(List<HostEvent> events, List<Host> hosts) {
+        for (Host host : hosts) {
+            assertThat(events).as(host.name() + " went down and came up")
+                    .anyMatch(e -> e.host().equals(host.name()) && e.to() == DOWN)
+                    .anyMatch(e -> e.host().equals(host.name()) && e.to() == UP);
+        }
+        Set<String> names = hosts.stream().map(Host::name).collect(Collectors.toSet());
+        Instant lastDown = events.stream().filter(e -> names.contains(e.host()) && e.to() == DOWN).map(HostEvent::at)
+                .max(Comparator.naturalOrder()).orElseThrow();
+        Instant firstUp = events.stream().filter(e -> names.contains(e.host()) && e.to() == UP).map(HostEvent::at)
+                .min(Comparator.naturalOrder()).orElseThrow();
+        assertThat(lastDown).as("the last host went down before the first came back").isBefore(firstUp);
     }
 
     @Test
@@ -108,7 +148,7 @@ class RebootMachineIT {
             RebootOutcome failed = results.outcome(dead.name());
             assertThat(failed.state()).isEqualTo(HostState.FAILED);
             assertThat(failed.lastSeen()).startsWith("Host [" + dead.name() + "] did not come back with a new boot id"
-                    + " within [PT2S]: phase [DOWN: waiting for a new boot id], last seen [connection refused");
+                    + " within [2 s]: phase [DOWN: waiting for a new boot id], last seen [connection refused");
         } finally {
             control(dead).powerOn();
         }
@@ -133,7 +173,7 @@ class RebootMachineIT {
             String firstNewBoot = reboot.history().stream().filter(e -> e.to() == UP).findFirst().orElseThrow().bootId();
             assertThat(after).isNotEqualTo(firstNewBoot).isNotEqualTo(reboot.oldBootId()).isEqualTo(host.bootId());
             assertThat(reboot.history().stream().filter(e -> e.from() == UP && e.to() == DOWN).findFirst().orElseThrow()
-                    .detail()).startsWith("rebooted again during the stability period of [PT1.5S]");
+                    .detail()).startsWith("rebooted again during the stability period of [1.5 s]");
         }
     }
 
@@ -224,7 +264,7 @@ class RebootMachineIT {
         Reboot reboot = host.reboot(QUICK.withTestCommand("test -e /nonexistent/multihost").withVerifyTimeout(Duration.ofSeconds(1)));
 
         assertThatThrownBy(() -> reboot.awaitUp(WAIT)).isInstanceOf(RebootException.class)
-                .hasMessageContaining("its test command [test -e /nonexistent/multihost] did not succeed within [PT1S]")
+                .hasMessageContaining("its test command [test -e /nonexistent/multihost] did not succeed within [1 s]")
                 .hasMessageContaining("phase [UP: checking the new boot]");
     }
 

@@ -75,12 +75,29 @@ class RemoteHostIT {
     }
 
     @Test
+    void aFailingCommandIsShownAsTheShellReadsItWithItsDurationInHumanForm() {
+        ExecResult result = host.exec("sh", "-c", "echo some stdout; echo 'it failed' >&2; exit 3");
+
+        assertThatThrownBy(result::assertSuccess).isInstanceOf(RemoteCommandException.class)
+                .hasMessageMatching("Command \\[sh -c 'echo some stdout; echo '\\\\''it failed'\\\\'' >&2; exit 3'\\]"
+                        + " on host \\[host-1\\] exited with \\[3\\] after \\[[0-9.]+ (ms|s)\\]; stderr: \\[it failed\\]");
+    }
+
+    @Test
+    void aLongFailingCommandIsShownByItsFirst200CharactersAndHowMuchMore() {
+        ExecResult result = host.execShell("exit 4; " + "x".repeat(300));
+
+        assertThat(result.command()).isEqualTo("exit 4; " + "x".repeat(192) + "... (108 more bytes)");
+        assertThatThrownBy(result::assertSuccess).hasMessageContaining("x... (108 more bytes)] on host [host-1]");
+    }
+
+    @Test
     void aCommandThatOutlivesItsDeadlineFailsInAboutTheDeadlineNamingHostAndCommandAndIsEnded() {
         Instant start = Instant.now();
 
         assertThatThrownBy(() -> host.exec(List.of("sleep", "31.7"), Duration.ofSeconds(1)))
                 .isInstanceOf(CommandTimeoutException.class)
-                .hasMessageContaining("host-1").hasMessageContaining("sleep 31.7").hasMessageContaining("PT1S");
+                .hasMessageContaining("host-1").hasMessageContaining("sleep 31.7").hasMessageContaining("[1 s]");
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(10));
         assertThat(host.exec("pgrep", "-f", "slee[p] 31[.]7").exitCode()).as("the remote sleep is gone").isEqualTo(1);
     }

@@ -112,7 +112,7 @@ class StateWaitIT {
 
             assertThat(result.complete()).isTrue();
             assertThat(result.failed()).containsOnlyKeys("host-3");
-            assertThat(result.failed().get("host-3")).contains("did not come back with a new boot id within [PT1S]");
+            assertThat(result.failed().get("host-3")).contains("did not come back with a new boot id within [1 s]");
             assertThat(result.lastState()).containsEntry("host-3", HostState.FAILED);
         } finally {
             RebootMachineIT.control(host).powerOn();

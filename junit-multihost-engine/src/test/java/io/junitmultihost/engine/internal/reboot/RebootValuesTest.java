@@ -37,7 +37,7 @@ class RebootValuesTest {
     @Test
     void badRebootOptionsAreRefusedNamingTheValue() {
         assertThatThrownBy(() -> RebootOptions.defaults().withUpTimeout(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("The up timeout must be positive, was [PT0S].");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("The up timeout must be positive, was [0 s].");
         assertThatThrownBy(() -> RebootOptions.defaults().withMaxRetries(-1))
                 .hasMessage("The retries for a wrong kernel must not be negative, was [-1].");
         assertThatThrownBy(() -> RebootOptions.defaults().withCommand(" "))
@@ -53,7 +53,7 @@ class RebootValuesTest {
         assertThat(result.pending()).containsExactly("c");
         assertThat(result.complete()).isFalse();
         assertThatThrownBy(result::assertAllReached).isInstanceOf(RebootException.class)
-                .hasMessageContaining("[2] of [3] hosts did not go through [DOWN, READY] within [PT3S]")
+                .hasMessageContaining("[2] of [3] hosts did not go through [DOWN, READY] within [3 s]")
                 .hasMessageContaining("b: FAILED (Host [b] did not come back)")
                 .hasMessageContaining("c: last state [none seen]");
     }

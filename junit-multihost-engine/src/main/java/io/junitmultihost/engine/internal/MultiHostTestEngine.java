@@ -1,4 +1,4 @@
-package io.junitmultihost.engine;
+package io.junitmultihost.engine.internal;
 
 import io.junitmultihost.engine.internal.descriptor.MultiHostEngineDescriptor;
 import io.junitmultihost.engine.internal.descriptor.MultiHostExecutionContext;
@@ -20,7 +20,9 @@ import org.junit.platform.engine.support.hierarchical.HierarchicalTestEngine;
  * console launcher and IDEs find it next to Jupiter; no test runs on both engines.
  *
  * <p>Each test class gets one instance for all its tests, and its hosts are leased from the
- * launcher session's host pool for the time the class runs. Configuration: see {@link Constants}.
+ * launcher session's host pool for the time the class runs. Configuration: see
+ * {@link io.junitmultihost.engine.Constants}. Internal: users never name it (it lives here, not
+ * next to {@code Constants}, so that the engine's packages form no cycle).
  */
 public final class MultiHostTestEngine extends HierarchicalTestEngine<MultiHostExecutionContext> {
 

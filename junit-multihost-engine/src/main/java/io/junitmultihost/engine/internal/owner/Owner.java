@@ -1,0 +1,252 @@
+package io.junitmultihost.engine.internal.owner;
+
+import io.junitmultihost.api.MultiHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything one test class (or the run) started and that may still run or be open: registered as
+ * it starts, released as it ends on its own, and stopped when the owner closes. Closing goes
+ * stage by stage ({@link Stage}: actions, processes, sync, forwards), newest first within a stage,
+ * all of a stage at once, each waited for at most its own bound; whatever was still running is
+ * logged by name at WARN, whatever did not stop within its bound is logged as left behind. Once
+ * closed, an owner refuses to register anything new, so nothing of a class starts after it ended.
+ * Thread-safe. Internal.
+ */
+public final class Owner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Owner.class);
+    /** At most how long the JVM's exit waits for the run's owner: no class comes next, so nothing is waited for long. */
+    private static final Duration SHUTDOWN = Duration.ofSeconds(20);
+
+    private final String name;
+    private final Set<Owned> held = new LinkedHashSet<>();
+    private boolean closed;
+    private final CompletableFuture<Ending> ending = new CompletableFuture<>();
+    private volatile Owned inParent;
+    private volatile Thread shutdownHook;
+
+    private Owner(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    /**
+     * The run's owner: it ends with the host pool, or when the JVM shuts down first (a shutdown
+     * hook, removed when it closes, which waits at most {@link #SHUTDOWN} in all).
+     */
+    public static Owner forRun(String name) {
+        Owner run = new Owner(name);
+        Thread hook = new Thread(() -> run.closing(SHUTDOWN), "multihost-shutdown");
+        run.shutdownHook = hook;
+        Runtime.getRuntime().addShutdownHook(hook);
+        return run;
+    }
+
+    /** An owner of its own, for tests and tools; nothing closes it but {@link #close()}. */
+    public static Owner standalone(String name) {
+        return new Owner(name);
+    }
+
+    /**
+     * The owner of one class, itself held by this one: when this owner closes first (the run ends,
+     * the JVM shuts down), it closes the class's owner too.
+     */
+    public Owner child(String childName) {
+        Owner child = new Owner(childName);
+        child.inParent = register(Stage.ACTIONS, childName, child::closeBound, child::close);
+        return child;
+    }
+
+    /** Who owns, for logs: {@code class [com.example.DbTest]}. */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Registers {@code what}, stopped by {@code stop} within {@code bound} when this owner closes
+     * before {@link Owned#done()} is called.
+     *
+     * @throws MultiHostException when this owner is closed: the caller must not start it
+     */
+    public Owned register(Stage stage, String what, Duration bound, AutoCloseable stop) {
+        Objects.requireNonNull(bound, "bound");
+        return register(stage, what, () -> bound, stop);
+    }
+
+    private Owned register(Stage stage, String what, Supplier<Duration> bound, AutoCloseable stop) {
+        Owned owned = new Owned(this, stage, what, bound, stop);
+        synchronized (this) {
+            if (closed) {
+                throw new MultiHostException("Cannot start " + what + ": " + name + " has ended, and what it"
+                        + " starts ends with it. Start it while its tests run.");
+            }
+            held.add(owned);
+        }
+        return owned;
+    }
+
+    synchronized void adopt(Owned owned) {
+        if (closed) {
+            throw new MultiHostException("Cannot hand " + owned.name() + " to " + name + ": it has ended.");
+        }
+        held.add(owned);
+    }
+
+    synchronized void release(Owned owned) {
+        held.remove(owned);
+    }
+
+    /** Whether it was closed (or is closing). */
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /** What it holds now, oldest first, for tests and reports. */
+    public synchronized List<String> holds() {
+        return held.stream().map(Owned::name).toList();
+    }
+
+    /** At most how long closing may take now: each stage waits for its slowest. */
+    Duration closeBound() {
+        List<Owned> now;
+        synchronized (this) {
+            now = List.copyOf(held);
+        }
+        Duration total = Duration.ZERO;
+        for (Stage stage : Stage.values()) {
+            total = total.plus(now.stream().filter(o -> o.stage() == stage).map(Owned::bound)
+                    .max(Duration::compareTo).orElse(Duration.ZERO));
+        }
+        return total.plusSeconds(1);
+    }
+
+    /** Stops what it still holds (see the class comment) and refuses anything new; never throws. */
+    @Override
+    public void close() {
+        closing();
+    }
+
+    /** As {@link #close()}, telling what had to be cancelled and what was left behind; the same answer when called again. */
+    public Ending closing() {
+        return closing(null);
+    }
+
+    /** As {@link #closing()}, waiting at most {@code cap} in all when it is not null. */
+    private Ending closing(Duration cap) {
+        long capEnd = cap == null ? 0 : System.nanoTime() + cap.toNanos();
+        boolean already;
+        synchronized (this) {
+            already = closed;
+            closed = true;
+        }
+        if (already) {
+            return ending.join(); // bounded: the first caller stops each thing within its bound
+        }
+        removeShutdownHook();
+        List<String> cancelled = new ArrayList<>();
+        List<String> closedNormally = new ArrayList<>();
+        List<String> leftBehind = new ArrayList<>();
+        for (Stage stage : Stage.values()) {
+            List<Owned> now;
+            synchronized (this) {
+                // what is still held now: what ended while an earlier stage stopped is not stopped again
+                now = new ArrayList<>(held.stream().filter(o -> o.stage() == stage).toList());
+                held.removeAll(now);
+            }
+            Collections.reverse(now);
+            if (now.isEmpty()) {
+                continue;
+            }
+            List<Thread> stopping = new ArrayList<>();
+            for (Owned owned : now) {
+                if (stage.inFlight()) {
+                    LOG.warn("{} ended with {} still running; cancelling it.", capitalized(name), owned.name());
+                    cancelled.add(owned.name());
+                } else {
+                    LOG.debug("{} ended; closing {}.", capitalized(name), owned.name());
+                    closedNormally.add(owned.name());
+                }
+                Thread thread = new Thread(() -> stop(owned), "multihost-stop " + owned.name());
+                thread.setDaemon(true);
+                thread.start();
+                stopping.add(thread);
+            }
+            long start = System.nanoTime();
+            for (int i = 0; i < now.size(); i++) {
+                Owned owned = now.get(i);
+                long until = start + owned.bound().toNanos();
+                if (cap != null && until - capEnd > 0) {
+                    until = capEnd;
+                }
+                try {
+                    long remaining = until - System.nanoTime();
+                    if (remaining > 0) {
+                        stopping.get(i).join(Math.max(1, remaining / 1_000_000));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (stopping.get(i).isAlive()) {
+                    LOG.warn("{}: {} did not stop within [{}]; it is left behind.", capitalized(name), owned.name(),
+                            owned.bound());
+                    leftBehind.add(owned.name());
+                }
+            }
+        }
+        Ending result = new Ending(List.copyOf(cancelled), List.copyOf(closedNormally), List.copyOf(leftBehind));
+        ending.complete(result);
+        Owned parentEntry = inParent;
+        if (parentEntry != null) {
+            parentEntry.done();
+        }
+        return result;
+    }
+
+    private void stop(Owned owned) {
+        try {
+            owned.stop();
+        } catch (Exception e) {
+            LOG.warn("{}: stopping {} failed: {}", capitalized(name), owned.name(), e.toString());
+        }
+    }
+
+    private void removeShutdownHook() {
+        Thread hook = shutdownHook;
+        if (hook == null || Thread.currentThread() == hook) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs or ran; closing twice does nothing
+        }
+    }
+
+    private static String capitalized(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
+    @Override
+    public String toString() {
+        return "Owner[" + name + "]";
+    }
+
+    /**
+     * How an owner ended.
+     *
+     * @param cancelled what was still running and had to be cancelled, by name
+     * @param closed what was held for the owner's life and closed
+     * @param leftBehind what did not stop within its bound
+     */
+    public record Ending(List<String> cancelled, List<String> closed, List<String> leftBehind) {
+    }
+}
