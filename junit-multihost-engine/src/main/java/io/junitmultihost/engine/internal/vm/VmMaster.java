@@ -318,8 +318,10 @@ public final class VmMaster implements Vms, AutoCloseable {
             vm.logTail = vm.host.start(Command.of("tail", "-n", "+1", "-F", vm.logFile),
                     line -> vmLog.info("[{}] {}", vm.name, line.text()));
         } catch (RuntimeException e) {
-            LOG.warn("The log of VM [{}] ([{}] on host [{}]) cannot be followed: {}", vm.id, vm.logFile, vm.host.name(),
-                    e.getMessage());
+            if (!closing) {
+                LOG.warn("The log of VM [{}] ([{}] on host [{}]) cannot be followed: {}", vm.id, vm.logFile,
+                        vm.host.name(), e.getMessage());
+            }
         }
     }
 
