@@ -23,8 +23,16 @@ public final class VmTestHosts implements AutoCloseable {
 
     /** {@code count} lab hosts of role {@code node}; fails under CI=true when the lab cannot run here. */
     public static VmTestHosts lab(Class<?> owner, int count) {
+        return lab(owner, count, Map.of());
+    }
+
+    /** As {@link #lab(Class, int)}, with more settings. */
+    public static VmTestHosts lab(Class<?> owner, int count, Map<String, String> more) {
         LabRebootIT.requireLab();
-        return lease(owner, count, Map.of("multihost.provider", "lab", "multihost.lab.down-time", "1s"));
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("multihost.provider", "lab",
+                "multihost.lab.down-time", "1s"));
+        settings.putAll(more);
+        return lease(owner, count, settings);
     }
 
     /** {@code count} hosts of role {@code node} from a pool with {@code settings}. */
