@@ -3,9 +3,9 @@ package io.junitmultihost.engine.internal.vm;
 /**
  * What every JVM on one host shares within a class: the host-side port that reaches the
  * controller, the remote classpath, the {@code java} to run, and the directory of the run's token
- * and logs, and the class-data archive of the agent's classes (empty: none).
+ * and logs.
  */
-record HostSetup(int port, String classpath, String java, String runDir, String archive) {
+record HostSetup(int port, String classpath, String java, String runDir) {
 
     String tokenFile() {
         return runDir + "/token";

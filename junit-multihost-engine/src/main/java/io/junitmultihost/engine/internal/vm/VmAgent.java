@@ -56,15 +56,8 @@ public final class VmAgent {
         this.vms = new AgentVms(self, this::send);
     }
 
-    /**
-     * Started by the controller with system properties only; never by hand. With {@code --train} it
-     * only warms up and exits, so that a class-data archive of what it loaded can be written.
-     */
+    /** Started by the controller with system properties only; never by hand. */
     public static void main(String[] args) throws Exception {
-        if (args.length == 1 && args[0].equals("--train")) {
-            warmUp();
-            System.exit(0);
-        }
         // serialization is slow the first time in a cold JVM: warm it up while the connection is made
         Thread warm = new Thread(VmAgent::warmUp, "multihost-vm-warm-up");
         warm.setDaemon(true);

@@ -207,11 +207,10 @@ public final class VmMaster implements Vms, AutoCloseable {
         String dir = home + "/" + runDir;
         host.exec(Command.shell("umask 077; mkdir -p " + ShellQuote.quote(dir) + " && cat > " + ShellQuote.quote(dir
                 + "/token")).withStdin(token).withDeadline(actionDeadline)).assertSuccess();
-        String archive = ClassArchive.ensureOn(host, java, classpath, home, actionDeadline);
         int port = forward.applyAsInt(host, server.getLocalPort());
         LOG.info("Host [{}] is ready for remote JVMs: [{}] of [{}] classpath jars uploaded, [{}] checked.",
                 host.name(), uploaded[0], TestClasspath.jars().size(), java);
-        HostSetup setup = new HostSetup(port, classpath, java, dir, archive);
+        HostSetup setup = new HostSetup(port, classpath, java, dir);
         synchronized (setups) {
             setups.put(host, setup);
         }
@@ -243,9 +242,6 @@ public final class VmMaster implements Vms, AutoCloseable {
         HostSetup setup = vm.setup;
         List<String> argv = new ArrayList<>();
         argv.add(setup.java());
-        if (!setup.archive().isEmpty()) {
-            argv.add("-XX:SharedArchiveFile=" + setup.archive());
-        }
         argv.addAll(vm.options.jvmOptions());
         vm.options.systemProperties().forEach((k, v) -> argv.add("-D" + k + "=" + v));
         argv.addAll(List.of("-Dmultihost.vm.id=" + vm.id, "-Dmultihost.vm.name=" + vm.name,
