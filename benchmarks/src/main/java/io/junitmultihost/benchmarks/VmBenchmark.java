@@ -16,6 +16,8 @@ import io.junitmultihost.engine.internal.hosts.HostLease;
 import io.junitmultihost.engine.internal.hosts.HostPool;
 import io.junitmultihost.engine.internal.hosts.HostSettings;
 import io.junitmultihost.engine.internal.model.RoleDeclaration;
+import io.junitmultihost.engine.internal.sync.SyncReachable;
+import io.junitmultihost.engine.internal.vm.VmMaster;
 import io.junitmultihost.ssh.ShellQuote;
 import java.rmi.Remote;
 import java.rmi.RemoteException;
@@ -29,9 +31,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * vm: remote JVMs on lab hosts. {@code invoke_p50_ms} is a trivial invoke on a running VM, beside
- * the same call made over Java RMI to another JVM on the same host (the way Geode's DUnit invokes),
- * in rounds taken in turn; {@code restart_s} is MEAN_KILL with IMMEDIATE until the VM answers an
+ * vm: remote JVMs on lab hosts. {@code invoke_p50_ms} is a trivial invoke on a running VM through
+ * its SSH forward (the default), {@code invoke_direct_p50_ms} the same with multihost.vm.direct (plain
+ * TCP to the host), both beside the same call made over Java RMI to another JVM on the same host (the
+ * way Geode's DUnit invokes), in rounds taken in turn; {@code restart_s} is MEAN_KILL with IMMEDIATE until the VM answers an
  * invoke, beside {@code bare_jvm_s}, a bare {@code java} with the same classpath printing one line
  * over the same SSH connection; {@code launch_20_s} is 20 VMs on 10 hosts at once with the classpath
  * already on the hosts ({@code launch_20_cold_s}: the first launch, uploading it).
@@ -106,12 +109,17 @@ public final class VmBenchmark {
             }
 
             Vm ours = vms.launch(host, 1, VmOptions.named("ours")).get(0);
+            VmMaster directVms = new VmMaster("vm-benchmark-direct", "java", Duration.ofSeconds(60),
+                    Duration.ofMinutes(2), (h, port) -> ((SyncReachable) h).forwardToTestJvm(port, Duration.ofSeconds(10)),
+                    true);
+            Vm direct = directVms.launch(host, 1, VmOptions.named("direct")).get(0);
             Vm rmiVm = vms.launch(host, 1, VmOptions.named("rmi")
                     .withSystemProperty("java.rmi.server.hostname", host.address())).get(0);
             int port = rmiVm.invoke(PeerImpl::export);
             Peer peer = (Peer) LocateRegistry.getRegistry(host.address(), port).lookup("peer");
 
             List<Long> oursNanos = new ArrayList<>();
+            List<Long> directNanos = new ArrayList<>();
             List<Long> rmiNanos = new ArrayList<>();
             SerializableCallable<Integer> trivial = () -> 1;
             for (int round = -2; round < rounds; round++) { // two warm-up rounds
@@ -125,6 +133,14 @@ public final class VmBenchmark {
                 }
                 for (int i = 0; i < perRound; i++) {
                     long start = System.nanoTime();
+                    direct.invoke(trivial);
+                    long took = System.nanoTime() - start;
+                    if (round >= 0) {
+                        directNanos.add(took);
+                    }
+                }
+                for (int i = 0; i < perRound; i++) {
+                    long start = System.nanoTime();
                     peer.call(trivial);
                     long took = System.nanoTime() - start;
                     if (round >= 0) {
@@ -133,8 +149,11 @@ public final class VmBenchmark {
                 }
             }
             double invokeMs = median(oursNanos);
+            double directMs = median(directNanos);
             double rmiMs = median(rmiNanos);
-            log("invoke: ours %.3f ms, RMI %.3f ms (medians of %d each)", invokeMs, rmiMs, oursNanos.size());
+            log("invoke: ours %.3f ms through SSH, %.3f ms direct, RMI %.3f ms (medians of %d each)", invokeMs, directMs,
+                    rmiMs, oursNanos.size());
+            directVms.close();
 
             String classpath = ours.invoke(() -> System.getProperty("java.class.path"));
             String bare = "java -cp " + ShellQuote.quote(classpath) + " " + ShellQuote.quote(PrintOne.class.getName());
@@ -170,6 +189,8 @@ public final class VmBenchmark {
             json.put("invoke_p50_ms", round3(invokeMs));
             json.put("rmi_invoke_p50_ms", round3(rmiMs));
             json.put("ratio_vs_rmi", round3(rmiMs / invokeMs));
+            json.put("invoke_direct_p50_ms", round3(directMs));
+            json.put("ratio_direct_vs_rmi", round3(rmiMs / directMs));
             json.put("restart_s", round3(restartS));
             json.put("bare_jvm_s", round3(bareS));
             json.put("restart_ratio", round3(restartS / bareS));

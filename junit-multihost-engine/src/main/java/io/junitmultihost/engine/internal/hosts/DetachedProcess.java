@@ -35,6 +35,7 @@ final class DetachedProcess implements HostProcess {
     private final Duration callDeadline;
     private volatile boolean killed;
     private volatile ProcessEnd end;
+    private final java.util.List<Runnable> onEnd = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private DetachedProcess(RemoteHost host, String id, String command, long pid, Duration callDeadline) {
         this.host = host;
@@ -154,10 +155,25 @@ final class DetachedProcess implements HostProcess {
                 .stdoutBytes();
     }
 
+    /** Runs {@code action} once its end has been seen (by any call that asked the host). */
+    void onEnd(Runnable action) {
+        onEnd.add(action);
+        if (end != null) {
+            action.run();
+        }
+    }
+
     private void see(Status status) {
         if (end != null) {
             return;
         }
+        seeEnd(status);
+        if (end != null) {
+            onEnd.forEach(Runnable::run);
+        }
+    }
+
+    private void seeEnd(Status status) {
         boolean rebooted = !status.bootNow.equals(status.bootAtStart);
         if (status.exit != null && rebooted && status.exit > 128 && !killed) {
             // a shutdown signals every process before the reboot: its status is the reboot's doing

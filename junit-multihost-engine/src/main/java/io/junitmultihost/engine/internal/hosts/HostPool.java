@@ -389,7 +389,8 @@ public final class HostPool implements AutoCloseable {
     private VmMaster openVms(String owner) {
         return new VmMaster(owner, settings.config().get("multihost.vm.java", "java"), settings.execTimeout(),
                 settings.config().getDuration("multihost.vm.timeout", Duration.ofMinutes(2)),
-                (host, port) -> ((SyncReachable) host).forwardToTestJvm(port, settings.connectTimeout()));
+                (host, port) -> ((SyncReachable) host).forwardToTestJvm(port, settings.connectTimeout()),
+                settings.config().getBoolean("multihost.vm.direct", false));
     }
 
     private void giveBack(HostLease lease) {

@@ -191,6 +191,7 @@ final class RemoteHost implements Host, SyncReachable {
             DetachedProcess process = DetachedProcess.start(this, id, command, toRemote(command).toScript(),
                     settings.execTimeout());
             started.set(process);
+            process.onEnd(owned::done);
             return processes.add(process);
         } catch (RuntimeException e) {
             owned.done();
@@ -210,6 +211,7 @@ final class RemoteHost implements Host, SyncReachable {
         Owned owned = own(id, "found by id", found::get);
         try {
             found.set(DetachedProcess.find(this, id, settings.execTimeout()));
+            found.get().onEnd(owned::done);
             return processes.add(found.get());
         } catch (RuntimeException e) {
             owned.done();
@@ -219,7 +221,8 @@ final class RemoteHost implements Host, SyncReachable {
 
     /** Registers a started process with the class's owner, which ends it (and a detached one's files) with the class. */
     private Owned own(String id, String command, java.util.function.Supplier<? extends HostProcess> process) {
-        return owner.register(Stage.PROCESSES, "process [" + id + "] ([" + command + "]) on host [" + name() + "]",
+        String shown = command.length() <= 80 ? command : command.substring(0, 80) + "...";
+        return owner.register(Stage.PROCESSES, "process [" + id + "] ([" + shown + "]) on host [" + name() + "]",
                 stopBound().plus(StartedProcesses.KILL_GRACE), () -> {
                     HostProcess started = process.get();
                     if (started != null) {

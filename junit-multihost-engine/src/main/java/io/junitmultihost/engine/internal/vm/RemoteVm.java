@@ -35,6 +35,9 @@ final class RemoteVm implements Vm {
 
     volatile State state = State.NEW;
     volatile VmConnection connection;
+    /** The direct connection for invocations (multihost.vm.direct), or null. */
+    volatile VmConnection fast;
+    volatile int directPort;
     volatile HostProcess process;
     volatile HostProcess logTail;
     volatile long pid = -1;
@@ -103,8 +106,10 @@ final class RemoteVm implements Vm {
     }
 
     private Object call(Object code, Duration deadline, ClassLoader loader) {
-        VmConnection current = connection;
-        if (state != State.RUNNING || current == null) {
+        VmConnection control = connection;
+        VmConnection direct = fast;
+        VmConnection current = direct != null && direct.isOpen() ? direct : control;
+        if (state != State.RUNNING || control == null) {
             throw new DynamicActionException("VM " + info() + " takes no invocation: it is " + describeState() + ".");
         }
         byte[] payload;

@@ -13,6 +13,7 @@ import java.io.NotSerializableException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,17 +58,52 @@ public final class VmAgent {
 
     /** Started by the controller with system properties only; never by hand. */
     public static void main(String[] args) throws Exception {
+        // serialization is slow the first time in a cold JVM: warm it up while the connection is made
+        Thread warm = new Thread(VmAgent::warmUp, "multihost-vm-warm-up");
+        warm.setDaemon(true);
+        warm.start();
         String id = required("multihost.vm.id");
         long pid = ProcessHandle.current().pid();
         VmInfo self = new VmInfo(id, required("multihost.vm.name"), required("multihost.vm.host"),
                 System.getProperty("multihost.vm.role", ""), pid);
         String token = Files.readString(Path.of(required("multihost.vm.token-file"))).strip();
-        String hello = token + "\n" + id + "\n" + required("multihost.vm.nonce") + "\n" + pid;
+        String directAddress = System.getProperty("multihost.vm.direct-address");
+        ServerSocket direct = null;
+        if (directAddress != null) {
+            try {
+                direct = new ServerSocket(0, 50, java.net.InetAddress.getByName(directAddress));
+            } catch (IOException e) {
+                System.err.println("multihost-vm: no direct connection, [" + directAddress + "] cannot be bound here: " + e);
+            }
+        }
+        String hello = token + "\n" + id + "\n" + required("multihost.vm.nonce") + "\n" + pid + "\n"
+                + (direct == null ? 0 : direct.getLocalPort());
         VmAgent agent = new VmAgent(self, Integer.parseInt(required("multihost.vm.port")), hello,
                 Long.parseLong(System.getProperty("multihost.vm.lease-ms", "10000")));
+        if (direct != null) {
+            agent.acceptDirect(direct, token, id);
+        }
         VmContext.install(self, agent.vms);
         agent.log("started, pid " + pid);
         agent.run();
+    }
+
+    /** Runs what the first invocation needs: framing, serialization of a lambda and of a list, and back. */
+    static void warmUp() {
+        try {
+            SerializableCallable<VmInfo> probe = () -> new VmInfo("vm-0", "warm-up", "localhost", "", 0);
+            java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+            DataOutputStream data = new DataOutputStream(buffer);
+            new Frame(Frame.Type.INVOKE, 1, Serial.bytes(List.of(probe))).writeTo(data);
+            Frame frame = Frame.readFrom(new DataInputStream(new java.io.ByteArrayInputStream(buffer.toByteArray())));
+            @SuppressWarnings("unchecked")
+            List<SerializableCallable<VmInfo>> back = (List<SerializableCallable<VmInfo>>) Serial.value(frame.payload(),
+                    VmAgent.class.getClassLoader());
+            Serial.bytes(back.get(0).call());
+            Serial.describe(new IllegalStateException("warm-up"));
+        } catch (Exception e) {
+            System.err.println("multihost-vm warm-up failed (harmless): " + e);
+        }
     }
 
     private static String required(String key) {
@@ -102,6 +138,54 @@ public final class VmAgent {
         }
     }
 
+    /**
+     * With {@code multihost.vm.direct}: the controller also connects straight to this JVM, for
+     * invocations only; it must first present the class's token and this JVM's id.
+     */
+    private void acceptDirect(ServerSocket direct, String token, String id) {
+        Thread acceptor = new Thread(() -> {
+            while (true) {
+                try {
+                    Socket socket = direct.accept();
+                    Thread reader = new Thread(() -> serveDirect(socket, token + "\n" + id), "multihost-vm-direct");
+                    reader.setDaemon(true);
+                    reader.start();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "multihost-vm-direct-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    private void serveDirect(Socket socket, String expected) {
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(5000);
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            DataOutputStream replies = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+            Frame hello = Frame.readFrom(in);
+            if (hello.type() != Frame.Type.HELLO || !java.security.MessageDigest.isEqual(
+                    hello.payload(), expected.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+                log("a direct connection did not present the token; closed");
+                return;
+            }
+            socket.setSoTimeout(0);
+            while (true) {
+                Frame frame = Frame.readFrom(in);
+                switch (frame.type()) {
+                    case INVOKE -> invoke(frame, replies);
+                    case DUMP -> send(Frame.text(Frame.Type.DUMPED, frame.call(),
+                            dump(running.get(Long.parseLong(frame.text())))), replies);
+                    default -> log("unexpected frame " + frame.type() + " on the direct connection ignored");
+                }
+            }
+        } catch (IOException e) {
+            // the controller closed it, or went away: the control connection decides what that means
+        }
+    }
+
     private void watch() {
         while (true) {
             try {
@@ -122,7 +206,7 @@ public final class VmAgent {
         lastHeard = System.nanoTime();
         switch (frame.type()) {
             case PING -> send(new Frame(Frame.Type.PING, frame.call(), new byte[0]));
-            case INVOKE -> invoke(frame);
+            case INVOKE -> invoke(frame, out);
             case DUMP -> send(Frame.text(Frame.Type.DUMPED, frame.call(), dump(running.get(Long.parseLong(frame.text())))));
             case INIT -> workers.execute(() -> runTasks(frame));
             case STOP, END -> {
@@ -135,16 +219,16 @@ public final class VmAgent {
         }
     }
 
-    private void invoke(Frame frame) {
+    private void invoke(Frame frame, DataOutputStream replies) {
         invocations.register();
         workers.execute(() -> {
             running.put(frame.call(), Thread.currentThread());
             try {
                 Object code = Serial.value(frame.payload(), VmAgent.class.getClassLoader());
                 Object result = code instanceof SerializableCallable<?> callable ? callable.call() : runnable(code);
-                send(new Frame(Frame.Type.RESULT, frame.call(), Serial.bytes(result)));
+                send(new Frame(Frame.Type.RESULT, frame.call(), Serial.bytes(result)), replies);
             } catch (Throwable failure) {
-                fail(frame.call(), failure);
+                fail(frame.call(), failure, replies);
             } finally {
                 running.remove(frame.call());
                 Thread.interrupted();
@@ -197,22 +281,29 @@ public final class VmAgent {
     }
 
     private void fail(long call, Throwable failure) {
+        fail(call, failure, out);
+    }
+
+    private void fail(long call, Throwable failure, DataOutputStream replies) {
         try {
-            send(new Frame(Frame.Type.FAILURE, call, Serial.bytes(failure)));
+            send(new Frame(Frame.Type.FAILURE, call, Serial.bytes(failure)), replies);
         } catch (NotSerializableException notSerializable) {
-            send(Frame.text(Frame.Type.FAILURE, call, Serial.describe(failure)));
+            send(Frame.text(Frame.Type.FAILURE, call, Serial.describe(failure)), replies);
         }
     }
 
     private void send(Frame frame) {
-        DataOutputStream current = out;
-        if (current == null) {
+        send(frame, out);
+    }
+
+    private void send(Frame frame, DataOutputStream target) {
+        if (target == null) {
             log("could not send " + frame.type() + ": not connected");
             return;
         }
-        synchronized (this) {
+        synchronized (target) {
             try {
-                frame.writeTo(current);
+                frame.writeTo(target);
             } catch (IOException e) {
                 log("could not send " + frame.type() + ": " + e.getMessage());
             }

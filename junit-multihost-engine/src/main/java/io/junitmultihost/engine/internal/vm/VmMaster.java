@@ -73,6 +73,7 @@ public final class VmMaster implements Vms, AutoCloseable {
     private final Duration invokeDeadline;
     private final Duration actionDeadline;
     private final ToIntBiFunction<Host, Integer> forward;
+    private final boolean direct;
     private final ServerSocket server;
     private final String token = hex(24);
     private final String runDir = ".junit-multihost/vms/" + hex(6);
@@ -92,14 +93,16 @@ public final class VmMaster implements Vms, AutoCloseable {
      * @param invokeDeadline the deadline of invocations that name none
      * @param actionDeadline the deadline of launches, stops and starts
      * @param forward opens a remote forward from a host to a port of this JVM and returns the host-side port
+     * @param direct whether invocations go straight to the JVMs over plain TCP (multihost.vm.direct)
      */
     public VmMaster(String owner, String defaultJava, Duration invokeDeadline, Duration actionDeadline,
-            ToIntBiFunction<Host, Integer> forward) {
+            ToIntBiFunction<Host, Integer> forward, boolean direct) {
         this.owner = owner;
         this.defaultJava = defaultJava;
         this.invokeDeadline = invokeDeadline;
         this.actionDeadline = actionDeadline;
         this.forward = forward;
+        this.direct = direct;
         try {
             this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
         } catch (IOException e) {
@@ -244,7 +247,11 @@ public final class VmMaster implements Vms, AutoCloseable {
         argv.addAll(List.of("-Dmultihost.vm.id=" + vm.id, "-Dmultihost.vm.name=" + vm.name,
                 "-Dmultihost.vm.host=" + vm.host.name(), "-Dmultihost.vm.role=" + vm.role,
                 "-Dmultihost.vm.port=" + setup.port(), "-Dmultihost.vm.token-file=" + setup.tokenFile(),
-                "-Dmultihost.vm.nonce=" + vm.nonce, "-Dmultihost.vm.lease-ms=" + LEASE.toMillis(),
+                "-Dmultihost.vm.nonce=" + vm.nonce, "-Dmultihost.vm.lease-ms=" + LEASE.toMillis()));
+        if (direct) {
+            argv.add("-Dmultihost.vm.direct-address=" + vm.host.address());
+        }
+        argv.addAll(List.of(
                 "-cp", setup.classpath(), VmAgent.class.getName()));
         // exec keeps the shell's pid, so $$ names the log after the JVM's own pid
         String script = "exec " + ShellQuote.join(argv) + " > " + ShellQuote.quote(setup.runDir() + "/" + vm.id)
@@ -253,8 +260,9 @@ public final class VmMaster implements Vms, AutoCloseable {
         vm.process = vm.host.startDetached(Command.shell(script));
         long spawned = System.nanoTime();
         VmConnection connection = awaitHello(vm);
-        long connected = System.nanoTime();
         vm.connection = connection;
+        connectDirect(vm);
+        long connected = System.nanoTime();
         vm.logFile = setup.runDir() + "/" + vm.id + "-" + vm.pid + ".log";
         runInit(vm, dynamic);
         long initialized = System.nanoTime();
@@ -294,6 +302,30 @@ public final class VmMaster implements Vms, AutoCloseable {
         }
     }
 
+    /**
+     * With multihost.vm.direct, opens the JVM's second connection, straight to its host's address,
+     * for invocations; where it cannot be had, invocations stay on the SSH forward.
+     */
+    private void connectDirect(RemoteVm vm) {
+        vm.fast = null;
+        if (!direct || vm.directPort <= 0) {
+            return;
+        }
+        try {
+            Socket socket = new Socket();
+            socket.connect(new java.net.InetSocketAddress(vm.host.address(), vm.directPort), 2000);
+            socket.setTcpNoDelay(true);
+            VmConnection fast = new VmConnection(socket);
+            fast.send(Frame.text(Frame.Type.HELLO, 0, token + "\n" + vm.id));
+            fast.startReading(vm.id + "-direct", (c, frame) -> { }, why -> fast.failWaiting(new DynamicActionException(
+                    "The direct connection to VM " + vm.info() + " ended (" + why + ").")));
+            vm.fast = fast;
+        } catch (IOException e) {
+            LOG.warn("VM [{}] on host [{}] cannot be reached directly at [{}:{}] ({}); its invocations go through SSH.",
+                    vm.id, vm.host.name(), vm.host.address(), vm.directPort, e.getMessage());
+        }
+    }
+
     private String lastLog(RemoteVm vm) {
         try {
             return vm.host.exec(Command.shell("f=$(ls -t " + ShellQuote.quote(vm.setup.runDir()) + "/" + vm.id
@@ -314,8 +346,10 @@ public final class VmMaster implements Vms, AutoCloseable {
             vm.logTail = vm.host.start(Command.of("tail", "-n", "+1", "-F", vm.logFile),
                     line -> vmLog.info("[{}] {}", vm.name, line.text()));
         } catch (RuntimeException e) {
-            LOG.warn("The log of VM [{}] ([{}] on host [{}]) cannot be followed: {}", vm.id, vm.logFile, vm.host.name(),
-                    e.getMessage());
+            if (!closing) {
+                LOG.warn("The log of VM [{}] ([{}] on host [{}]) cannot be followed: {}", vm.id, vm.logFile,
+                        vm.host.name(), e.getMessage());
+            }
         }
     }
 
@@ -323,6 +357,9 @@ public final class VmMaster implements Vms, AutoCloseable {
         List<SerializableRunnable> tasks = vm.options.initTasks().stream()
                 .filter(t -> t.mode() == RunMode.ALWAYS || t.mode() == (dynamic ? RunMode.DYNAMIC : RunMode.ONCE))
                 .map(VmOptions.Task::code).toList();
+        if (tasks.isEmpty()) {
+            return;
+        }
         Frame done = join(vm.connection.call(Frame.Type.INIT, bytes(tasks, "init tasks")), "run the init tasks of VM ["
                 + vm.id + "]");
         failed(vm, done, "an init task");
@@ -373,7 +410,7 @@ public final class VmMaster implements Vms, AutoCloseable {
             Frame hello = connection.readHello();
             socket.setSoTimeout(0);
             String[] lines = hello.type() == Frame.Type.HELLO ? hello.text().split("\n") : new String[0];
-            RemoteVm vm = lines.length == 4 && lines[0].equals(token) ? find(lines[1]) : null;
+            RemoteVm vm = lines.length == 5 && lines[0].equals(token) ? find(lines[1]) : null;
             if (vm == null || !vm.nonce.equals(lines[2])) {
                 LOG.warn("A connection to the remote JVM server of class [{}] did not present a known VM and token;"
                         + " closed.", owner);
@@ -381,6 +418,7 @@ public final class VmMaster implements Vms, AutoCloseable {
                 return;
             }
             vm.pid = Long.parseLong(lines[3]);
+            vm.directPort = Integer.parseInt(lines[4]);
             connection.startReading(vm.id, (c, frame) -> ASYNC.execute(() -> act(vm, c, frame)),
                     why -> ended(vm, connection, why));
             if (!vm.hello.complete(connection)) {
@@ -418,6 +456,10 @@ public final class VmMaster implements Vms, AutoCloseable {
     private void ended(RemoteVm vm, VmConnection connection, String why) {
         if (vm.connection != connection) {
             return;
+        }
+        VmConnection fast = vm.fast;
+        if (fast != null) {
+            fast.close();
         }
         String reason = vm.stopping != null ? "it was stopped (" + vm.stopping + ")" : "its connection ended (" + why + ")";
         connection.failWaiting(new DynamicActionException("VM " + vm.info() + " ended: " + reason + "."));

@@ -175,10 +175,16 @@ class HostProcessIT {
         second.close();
 
         assertThat(attached.isAlive()).isFalse();
-        assertThat(other.exec("sh", "-c", "ps -eo args | grep -c '^sleep 30[67]' || true").stdout().strip())
-                .as("no sleep of the ended class on the host").isEqualTo("0");
-        assertThat(other.exec("sh", "-c", "test -e ~/.junit-multihost/processes/" + id + " && echo kept || echo removed")
-                .stdout().strip()).isEqualTo("removed");
+        try (HostLease checker = pool.lease("checker", List.of(new RoleDeclaration("node", 1, 1)))) {
+            Host same = checker.cluster().hosts().get(0);
+            assertThat(same.name()).isEqualTo(other.name());
+            assertThat(same.exec("sh", "-c", "ps -eo args | grep -c '^sleep 30[67]' || true").stdout().strip())
+                    .as("no sleep of the ended class on the host").isEqualTo("0");
+            assertThat(same.exec("sh", "-c", "test -e ~/.junit-multihost/processes/" + id + " && echo kept || echo removed")
+                    .stdout().strip()).isEqualTo("removed");
+        }
+        assertThatThrownBy(() -> other.start("true")).as("the ended class starts nothing more")
+                .isInstanceOf(MultiHostException.class).hasMessageContaining("has ended");
     }
 
     private List<String> groupMembers(HostProcess process) {

@@ -23,8 +23,16 @@ public final class VmTestHosts implements AutoCloseable {
 
     /** {@code count} lab hosts of role {@code node}; fails under CI=true when the lab cannot run here. */
     public static VmTestHosts lab(Class<?> owner, int count) {
+        return lab(owner, count, Map.of());
+    }
+
+    /** As {@link #lab(Class, int)}, with more settings. */
+    public static VmTestHosts lab(Class<?> owner, int count, Map<String, String> more) {
         LabRebootIT.requireLab();
-        return lease(owner, count, Map.of("multihost.provider", "lab", "multihost.lab.down-time", "1s"));
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("multihost.provider", "lab",
+                "multihost.lab.down-time", "1s"));
+        settings.putAll(more);
+        return lease(owner, count, settings);
     }
 
     /** {@code count} hosts of role {@code node} from a pool with {@code settings}. */
@@ -49,6 +57,11 @@ public final class VmTestHosts implements AutoCloseable {
     /** Ends the class's lease (its VMs, processes and syncs) but keeps the pool, so hosts can still be asked. */
     public void endClass() {
         lease.close();
+    }
+
+    /** A host of this pool leased anew, to look at a host from its side after a class ended. */
+    public Host leaseAgain(String owner) {
+        return pool.lease(owner, List.of(new RoleDeclaration("node", 1, 1))).cluster().hosts().get(0);
     }
 
     /**

@@ -92,11 +92,12 @@ class VmLifecycleIT {
 
             hosts.endClass();
 
+            Host same = hosts.leaseAgain("checker");
             for (Vm vm : launched) {
-                assertThat(host.exec("cat", "/tmp/vmtest-end-" + vm.pid()).stdout()).isEqualTo("closed");
+                assertThat(same.exec("cat", "/tmp/vmtest-end-" + vm.pid()).stdout()).isEqualTo("closed");
             }
-            assertThat(host.exec("test", "-e", "/tmp/vmtest-dynamic").succeeded()).isFalse();
-            assertThat(host.exec("sh", "-c", "pgrep -f '[V]mAgent' || true").stdout()).isBlank();
+            assertThat(same.exec("test", "-e", "/tmp/vmtest-dynamic").succeeded()).isFalse();
+            assertThat(same.exec("sh", "-c", "pgrep -f '[V]mAgent' || true").stdout()).isBlank();
             assertThatThrownBy(() -> hosts.vms().launch(host, 1, VmOptions.named("late")))
                     .isInstanceOf(RuntimeException.class);
         }

@@ -78,4 +78,36 @@ class VmsIT {
                 .hasMessageContaining("java.lang.Thread.sleep")
                 .hasMessageContaining("Thread dump of the VM");
     }
+
+    @Test
+    void withDirectConnectionsInvocationsGoStraightToTheJvmAndStillCarryFailures() {
+        try (VmTestHosts direct = VmTestHosts.lab(VmsIT.class, 1, java.util.Map.of("multihost.vm.direct", "true"))) {
+            Vm vm = direct.vms().launch(direct.hosts().get(0), 1, VmOptions.named("direct")).get(0);
+
+            assertThat(((RemoteVm) vm).fast).as("a direct connection").isNotNull();
+            assertThat(vm.invoke(() -> 6 * 7)).isEqualTo(42);
+            assertThatThrownBy(() -> vm.invoke(() -> {
+                throw new IllegalStateException("direct boom");
+            })).isInstanceOf(VmInvocationException.class).cause().hasMessage("direct boom");
+            assertThat(((RemoteVm) vm).fast.isOpen()).isTrue();
+        }
+    }
+
+    @Test
+    void aDirectConnectionWithoutTheTokenIsClosedUnanswered() throws Exception {
+        try (VmTestHosts direct = VmTestHosts.lab(VmsIT.class, 1, java.util.Map.of("multihost.vm.direct", "true"))) {
+            Host target = direct.hosts().get(0);
+            RemoteVm vm = (RemoteVm) direct.vms().launch(target, 1, VmOptions.named("guarded")).get(0);
+
+            try (java.net.Socket intruder = new java.net.Socket(target.address(), vm.directPort)) {
+                java.io.DataOutputStream out = new java.io.DataOutputStream(intruder.getOutputStream());
+                Frame.text(Frame.Type.HELLO, 0, "wrong-token\n" + vm.id).writeTo(out);
+                new Frame(Frame.Type.INVOKE, 1, Serial.bytes((io.junitmultihost.api.SerializableCallable<Integer>) () -> 1))
+                        .writeTo(out);
+                intruder.setSoTimeout(5000);
+                assertThat(intruder.getInputStream().read()).as("closed without an answer").isEqualTo(-1);
+            }
+            assertThat(vm.invoke(() -> "still fine")).isEqualTo("still fine");
+        }
+    }
 }
