@@ -12,12 +12,11 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Participants are named: the test JVM is {@link #CONTROLLER}, a process on a host is the
  * host's name. A process on a host reaches the server with nothing installed but curl, through the
- * script at {@link #script(Host)}. The process runs in the background with output and input of its
- * own, so that the exec returns at once (a command ends when its output does):
+ * script at {@link #script(Host)}, started apart from the test JVM's thread with
+ * {@link Host#startDetached(Command)} (or {@link Host#start(Command)}), which return at once:
  *
  * <pre>{@code
- * db.execShell("nohup " + sync.script(db) + " sync db-up --participants controller --timeout 30s"
- *         + " > db-up.log 2>&1 < /dev/null &").assertSuccess();
+ * db.startDetached(Command.shell(sync.script(db) + " sync db-up --participants controller --timeout 30s"));
  * sync.remsync("db-up", List.of(db.name()), Duration.ofSeconds(30));
  * }</pre>
  *

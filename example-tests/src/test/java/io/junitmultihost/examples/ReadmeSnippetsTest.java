@@ -60,7 +60,9 @@ class ReadmeSnippetsTest {
             "NodeTest", List.of());                         // every test
     /** Snippet classes that are only compiled, and why. */
     private static final Map<String, String> COMPILE_ONLY = Map.of(
-            "RollingTest", "it needs 100 app hosts (85 at least) and the embedded hosts are 32 at most");
+            "RollingTest", "it needs 100 app hosts (85 at least) and the embedded hosts are 32 at most",
+            "ChaosTest", "its lambdas run in remote JVMs, which get the test's classpath, not the directory this test"
+                    + " compiles the snippets into; RemoteJvmsTest makes the same calls");
     /** The artifact of the README's dependency list that brings each imported package. */
     private static final Map<String, String> ARTIFACT_OF_PACKAGE = Map.of(
             "io.junitmultihost.", "junit-multihost-engine",
