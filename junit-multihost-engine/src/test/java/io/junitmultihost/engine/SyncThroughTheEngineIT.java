@@ -35,6 +35,9 @@ class SyncThroughTheEngineIT {
                 .configurationParameter("multihost.hosts.timeout", "2m")
                 .selectors(selectClass(KilledSyncFixture.class)).execute();
 
+        // a failing fixture method's own exception says what went wrong; the statistics below do not
+        results.testEvents().failed().stream().forEach(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).ifPresent(Throwable::printStackTrace));
         results.testEvents().assertStatistics(s -> s.succeeded(2).failed(0).aborted(0));
         List<String> events = Recorder.events();
         assertThat(events).hasSize(4);

@@ -380,17 +380,17 @@ public final class HostPool implements AutoCloseable {
             byRole.put(role, hosts);
         });
         HostCluster cluster = new HostCluster(byRole, settings.fanoutParallelism(), events,
-                c -> sync.open(owner, c.hosts(), events), c -> openVms(owner), started);
+                c -> sync.open(owner, c.hosts(), events), c -> openVms(owner, c), started);
         HostLease lease = new HostLease(owner, cluster, started, this::giveBack);
         LOG.info("Leased hosts {} to class [{}].", lease.describe(), owner);
         return lease;
     }
 
-    private VmMaster openVms(String owner) {
+    private VmMaster openVms(String owner, HostCluster cluster) {
         return new VmMaster(owner, settings.config().get("multihost.vm.java", "java"), settings.execTimeout(),
                 settings.config().getDuration("multihost.vm.timeout", Duration.ofMinutes(2)),
                 (host, port) -> ((SyncReachable) host).forwardToTestJvm(port, settings.connectTimeout()),
-                settings.config().getBoolean("multihost.vm.direct", false));
+                settings.config().getBoolean("multihost.vm.direct", false), host -> cluster.sync().script(host));
     }
 
     private void giveBack(HostLease lease) {

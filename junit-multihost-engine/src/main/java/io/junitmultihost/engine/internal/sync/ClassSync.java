@@ -6,14 +6,12 @@ import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.HostState;
 import io.junitmultihost.api.Sync;
-import io.junitmultihost.api.SyncFailedException;
 import io.junitmultihost.api.SyncRequest;
 import io.junitmultihost.api.SyncResult;
 import io.junitmultihost.engine.internal.events.AbsenceListener;
 import io.junitmultihost.engine.internal.events.HostEvents;
 import io.junitmultihost.sync.SyncClient;
 import io.junitmultihost.sync.SyncEndpoint;
-import io.junitmultihost.sync.SyncRejectedException;
 import io.junitmultihost.sync.SyncScope;
 import io.junitmultihost.sync.SyncServer;
 import java.time.Duration;
@@ -43,7 +41,7 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
     private final SyncServer server;
     private final SyncScope scope;
     private final SyncClient controller;
-    private final ClusterState clusterState;
+    private final ParticipantSync controllerSync;
     private final Map<String, Host> hosts = new LinkedHashMap<>();
     private final Map<String, String> scripts = new ConcurrentHashMap<>();
     private final HostEvents.Subscription absences;
@@ -54,7 +52,7 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
         this.server = server;
         this.scope = server.openScope(owner);
         this.controller = scope.client(CONTROLLER);
-        this.clusterState = new ControllerClusterState(controller);
+        this.controllerSync = new ParticipantSync(controller);
         this.setupDeadline = setupDeadline;
         hosts.forEach(h -> this.hosts.put(h.name(), h));
         this.absences = events.onAbsence(this);
@@ -67,47 +65,27 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
 
     @Override
     public SyncResult remsync(String syncpoint, Collection<String> participants, Duration timeout) {
-        return sync(SyncRequest.to(syncpoint).with(participants).timeout(timeout)).orThrow();
+        return controllerSync.remsync(syncpoint, participants, timeout);
     }
 
     @Override
     public SyncResult sync(SyncRequest request) {
-        return SyncFailures.around(() -> SyncValues.toApi(controller.sync(SyncValues.toServer(request))));
+        return controllerSync.sync(request);
     }
 
     @Override
     public CompletableFuture<SyncResult> syncAsync(SyncRequest request) {
-        io.junitmultihost.sync.SyncRequest r = SyncFailures.around(() -> SyncValues.toServer(request));
-        CompletableFuture<SyncResult> result = new CompletableFuture<>();
-        try {
-            controller.syncAsync(r).whenComplete((done, failure) -> {
-                if (failure == null) {
-                    result.complete(SyncValues.toApi(done));
-                } else {
-                    result.completeExceptionally(SyncFailures.translate(failure));
-                }
-            });
-        } catch (RuntimeException e) {
-            result.completeExceptionally(SyncFailures.translate(e));
-        }
-        return result;
+        return controllerSync.syncAsync(request);
     }
 
     @Override
     public Optional<SyncResult> status(String syncpoint) {
-        try {
-            return Optional.of(SyncFailures.around(() -> SyncValues.toApi(controller.status(syncpoint))));
-        } catch (SyncFailedException e) {
-            if (e.getCause() instanceof SyncRejectedException rejected && rejected.status() == 404) {
-                return Optional.empty();        // nobody has arrived there yet
-            }
-            throw e;
-        }
+        return controllerSync.status(syncpoint);
     }
 
     @Override
     public ClusterState clusterState() {
-        return clusterState;
+        return controllerSync.clusterState();
     }
 
     @Override

@@ -83,7 +83,9 @@ public final class VmAgent {
         if (direct != null) {
             agent.acceptDirect(direct, token, id);
         }
-        VmContext.install(self, agent.vms);
+        String syncEnv = System.getProperty("multihost.vm.sync-env");
+        VmContext.install(self, agent.vms, syncEnv == null ? null
+                : io.junitmultihost.engine.internal.sync.ParticipantSync.onHost(Path.of(syncEnv), self.name()));
         agent.log("started, pid " + pid);
         agent.run();
     }

@@ -74,6 +74,7 @@ public final class VmMaster implements Vms, AutoCloseable {
     private final Duration actionDeadline;
     private final ToIntBiFunction<Host, Integer> forward;
     private final boolean direct;
+    private final java.util.function.Function<Host, String> syncScript;
     private final ServerSocket server;
     private final String token = hex(24);
     private final String runDir = ".junit-multihost/vms/" + hex(6);
@@ -94,15 +95,18 @@ public final class VmMaster implements Vms, AutoCloseable {
      * @param actionDeadline the deadline of launches, stops and starts
      * @param forward opens a remote forward from a host to a port of this JVM and returns the host-side port
      * @param direct whether invocations go straight to the JVMs over plain TCP (multihost.vm.direct)
+     * @param syncScript sets a host up for the class's sync and returns its {@code mh-sync} path, next
+     *     to which the host's {@code sync.env} lies; null: remote JVMs get no Sync
      */
     public VmMaster(String owner, String defaultJava, Duration invokeDeadline, Duration actionDeadline,
-            ToIntBiFunction<Host, Integer> forward, boolean direct) {
+            ToIntBiFunction<Host, Integer> forward, boolean direct, java.util.function.Function<Host, String> syncScript) {
         this.owner = owner;
         this.defaultJava = defaultJava;
         this.invokeDeadline = invokeDeadline;
         this.actionDeadline = actionDeadline;
         this.forward = forward;
         this.direct = direct;
+        this.syncScript = syncScript;
         try {
             this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
         } catch (IOException e) {
@@ -208,9 +212,14 @@ public final class VmMaster implements Vms, AutoCloseable {
         host.exec(Command.shell("umask 077; mkdir -p " + ShellQuote.quote(dir) + " && cat > " + ShellQuote.quote(dir
                 + "/token")).withStdin(token).withDeadline(actionDeadline)).assertSuccess();
         int port = forward.applyAsInt(host, server.getLocalPort());
+        String syncEnv = "";
+        if (syncScript != null) {
+            String script = syncScript.apply(host); // <home>/.multihost/bin/mh-sync
+            syncEnv = script.substring(0, script.lastIndexOf("/bin/")) + "/sync.env";
+        }
         LOG.info("Host [{}] is ready for remote JVMs: [{}] of [{}] classpath jars uploaded, [{}] checked.",
                 host.name(), uploaded[0], TestClasspath.jars().size(), java);
-        HostSetup setup = new HostSetup(port, classpath, java, dir);
+        HostSetup setup = new HostSetup(port, classpath, java, dir, syncEnv);
         synchronized (setups) {
             setups.put(host, setup);
         }
@@ -250,6 +259,9 @@ public final class VmMaster implements Vms, AutoCloseable {
                 "-Dmultihost.vm.nonce=" + vm.nonce, "-Dmultihost.vm.lease-ms=" + LEASE.toMillis()));
         if (direct) {
             argv.add("-Dmultihost.vm.direct-address=" + vm.host.address());
+        }
+        if (!setup.syncEnv().isEmpty()) {
+            argv.add("-Dmultihost.vm.sync-env=" + setup.syncEnv());
         }
         argv.addAll(List.of(
                 "-cp", setup.classpath(), VmAgent.class.getName()));

@@ -50,6 +50,10 @@ public final class VmTestHosts implements AutoCloseable {
         return lease.cluster().hosts();
     }
 
+    public io.junitmultihost.api.Sync sync() {
+        return lease.cluster().sync();
+    }
+
     public Vms vms() {
         return lease.cluster().vms();
     }

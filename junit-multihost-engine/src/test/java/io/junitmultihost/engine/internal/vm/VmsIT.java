@@ -110,4 +110,25 @@ class VmsIT {
             assertThat(vm.invoke(() -> "still fine")).isEqualTo("still fine");
         }
     }
+
+    @Test
+    void aVmSyncsWithTheTestJvmAndWithAShellOnAHostUnderItsName() throws Exception {
+        Vm vm = vms.launch(host, 1, VmOptions.named("syncer")).get(0);
+        io.junitmultihost.api.Sync sync = hosts.sync();
+        String vmName = vm.name();
+        String hostName = host.name();
+
+        java.util.concurrent.CompletableFuture<String> inVm = vm.invokeAsync(() -> {
+            VmContext.current().orElseThrow().sync().remsync("vm-up", List.of(io.junitmultihost.api.Sync.CONTROLLER),
+                    Duration.ofSeconds(30));
+            return "synced";
+        }, Duration.ofSeconds(60));
+        sync.remsync("vm-up", List.of(vmName), Duration.ofSeconds(30));
+        assertThat(inVm.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("synced");
+
+        host.startDetached(io.junitmultihost.api.Command.shell(sync.script(host) + " sync with-shell --participants "
+                + vmName + " --timeout 30s"));
+        assertThat(vm.invoke(() -> VmContext.current().orElseThrow().sync()
+                .remsync("with-shell", List.of(hostName), Duration.ofSeconds(30)).toString())).contains("with-shell");
+    }
 }
