@@ -15,8 +15,9 @@ import java.util.List;
  * result.assertAllReached();
  * }</pre>
  *
- * <p>Events come from the hosts' reboot state machines, and from nothing else: a process on a
- * host cannot publish a state here. Only events published after {@link #watch} are seen:
+ * <p>Host events come from the hosts' reboot state machines, and from nothing else: a process on a
+ * host cannot publish a state here. Remote JVMs' starts and stops ({@link #watchVms}) come from
+ * {@link Vms}. Only events published after {@link #watch} are seen:
  * subscribe before the action that causes them.
  */
 public interface StateWait {
@@ -30,6 +31,15 @@ public interface StateWait {
      * @throws ConfigurationException when {@code sequence} is empty or a host is not one of the test's
      */
     StateWatch watch(Collection<? extends Host> hosts, HostState... sequence);
+
+    /**
+     * Subscribes now to the events of remote JVMs ({@link Vms}): each must go through
+     * {@code sequence} in order (other events in between are allowed), for example
+     * {@code STOPPED, STARTED} for a restart.
+     *
+     * @throws ConfigurationException when {@code sequence} or {@code vms} is empty
+     */
+    VmWatch watchVms(Collection<? extends Vm> vms, VmEvent.Kind... sequence);
 
     /** {@link #watch(Collection, HostState...)} for one host. */
     default StateWatch watch(Host host, HostState... sequence) {

@@ -111,7 +111,7 @@ public final class VmBenchmark {
             Vm ours = vms.launch(host, 1, VmOptions.named("ours")).get(0);
             VmMaster directVms = new VmMaster("vm-benchmark-direct", "java", Duration.ofSeconds(60),
                     Duration.ofMinutes(2), (h, port) -> ((SyncReachable) h).forwardToTestJvm(port, Duration.ofSeconds(10)),
-                    true, null);
+                    true, null, new io.junitmultihost.engine.internal.events.VmEvents());
             Vm direct = directVms.launch(host, 1, VmOptions.named("direct")).get(0);
             Vm rmiVm = vms.launch(host, 1, VmOptions.named("rmi")
                     .withSystemProperty("java.rmi.server.hostname", host.address())).get(0);

@@ -4,6 +4,9 @@ import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.HostState;
 import io.junitmultihost.api.StateWait;
+import io.junitmultihost.api.Vm;
+import io.junitmultihost.api.VmEvent;
+import io.junitmultihost.api.VmWatch;
 import io.junitmultihost.api.StateWatch;
 import java.util.Arrays;
 import java.util.Collection;
@@ -20,11 +23,31 @@ public final class EventStateWait implements StateWait {
 
     private final HostEvents events;
     private final Set<String> known;
+    private final VmEvents vmEvents;
 
-    /** @param events the session's stream; @param known the names of the hosts a watch may name */
-    public EventStateWait(HostEvents events, Collection<String> known) {
+    /**
+     * @param events the session's stream
+     * @param known the names of the hosts a watch may name
+     * @param vmEvents the test class's remote JVMs' events
+     */
+    public EventStateWait(HostEvents events, Collection<String> known, VmEvents vmEvents) {
         this.events = events;
         this.known = Set.copyOf(known);
+        this.vmEvents = vmEvents;
+    }
+
+    @Override
+    public VmWatch watchVms(Collection<? extends Vm> vms, VmEvent.Kind... sequence) {
+        if (sequence == null || sequence.length == 0) {
+            throw new ConfigurationException("A watch of remote JVMs needs at least one event kind to wait for, such"
+                    + " as VmEvent.Kind.STARTED, or a sequence such as STOPPED, STARTED.");
+        }
+        if (vms.isEmpty()) {
+            throw new ConfigurationException("A watch of remote JVMs needs at least one JVM.");
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        vms.forEach(vm -> ids.add(vm.id()));
+        return new EventVmWatch(vmEvents, ids, List.copyOf(Arrays.asList(sequence)));
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.junitmultihost.engine.internal.sync.ClassSync;
 import io.junitmultihost.engine.internal.vm.VmMaster;
 import io.junitmultihost.engine.internal.events.EventStateWait;
 import io.junitmultihost.engine.internal.events.HostEvents;
+import io.junitmultihost.engine.internal.events.VmEvents;
 import io.junitmultihost.engine.internal.owner.Owned;
 import io.junitmultihost.engine.internal.owner.Owner;
 import io.junitmultihost.engine.internal.owner.Stage;
@@ -63,6 +64,7 @@ final class HostCluster implements Cluster {
     private ClassSync sync;
     private final Function<HostCluster, VmMaster> openVms;
     private VmMaster vms;
+    private final VmEvents vmEvents = new VmEvents();
 
     HostCluster(Map<String, List<Host>> byRole, int parallelism, HostEvents events,
             Function<HostCluster, ClassSync> openSync, Function<HostCluster, VmMaster> openVms, Owner owner) {
@@ -139,7 +141,7 @@ final class HostCluster implements Cluster {
 
     @Override
     public StateWait states() {
-        return new EventStateWait(events, names(hosts()));
+        return new EventStateWait(events, names(hosts()), vmEvents);
     }
 
     /** The class's sync scope, opened on first use and closed by the class's owner when the class ends. */
@@ -156,6 +158,11 @@ final class HostCluster implements Cluster {
             sync = opened;
         }
         return sync;
+    }
+
+    /** The class's remote JVMs' events, published by its {@link #vms()} and read by its {@link #states()}. */
+    VmEvents vmEvents() {
+        return vmEvents;
     }
 
     @Override

@@ -390,7 +390,8 @@ public final class HostPool implements AutoCloseable {
         return new VmMaster(owner, settings.config().get("multihost.vm.java", "java"), settings.execTimeout(),
                 settings.config().getDuration("multihost.vm.timeout", Duration.ofMinutes(2)),
                 (host, port) -> ((SyncReachable) host).forwardToTestJvm(port, settings.connectTimeout()),
-                settings.config().getBoolean("multihost.vm.direct", false), host -> cluster.sync().script(host));
+                settings.config().getBoolean("multihost.vm.direct", false), host -> cluster.sync().script(host),
+                cluster.vmEvents());
     }
 
     private void giveBack(HostLease lease) {

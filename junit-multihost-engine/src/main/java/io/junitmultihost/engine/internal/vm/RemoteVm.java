@@ -41,6 +41,8 @@ final class RemoteVm implements Vm {
     volatile HostProcess process;
     volatile HostProcess logTail;
     volatile long pid = -1;
+    /** The PID of its last start, kept while it is stopped, for events. */
+    volatile long lastPid = -1;
     volatile String logFile = "";
     volatile String nonce = "";
     volatile CompletableFuture<VmConnection> hello = new CompletableFuture<>();

@@ -12,11 +12,13 @@ import io.junitmultihost.api.SerializableRunnable;
 import io.junitmultihost.api.StartMode;
 import io.junitmultihost.api.StopMode;
 import io.junitmultihost.api.Vm;
+import io.junitmultihost.api.VmEvent;
 import io.junitmultihost.api.VmInfo;
 import io.junitmultihost.api.VmNotFoundException;
 import io.junitmultihost.api.VmOptions;
 import io.junitmultihost.api.VmTarget;
 import io.junitmultihost.api.Vms;
+import io.junitmultihost.engine.internal.events.VmEvents;
 import io.junitmultihost.ssh.ShellQuote;
 import java.io.IOException;
 import java.io.NotSerializableException;
@@ -25,6 +27,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
@@ -75,6 +78,7 @@ public final class VmMaster implements Vms, AutoCloseable {
     private final ToIntBiFunction<Host, Integer> forward;
     private final boolean direct;
     private final java.util.function.Function<Host, String> syncScript;
+    private final VmEvents events;
     private final ServerSocket server;
     private final String token = hex(24);
     private final String runDir = ".junit-multihost/vms/" + hex(6);
@@ -97,9 +101,11 @@ public final class VmMaster implements Vms, AutoCloseable {
      * @param direct whether invocations go straight to the JVMs over plain TCP (multihost.vm.direct)
      * @param syncScript sets a host up for the class's sync and returns its {@code mh-sync} path, next
      *     to which the host's {@code sync.env} lies; null: remote JVMs get no Sync
+     * @param events where each start, stop and end of a JVM is published
      */
     public VmMaster(String owner, String defaultJava, Duration invokeDeadline, Duration actionDeadline,
-            ToIntBiFunction<Host, Integer> forward, boolean direct, java.util.function.Function<Host, String> syncScript) {
+            ToIntBiFunction<Host, Integer> forward, boolean direct, java.util.function.Function<Host, String> syncScript,
+            VmEvents events) {
         this.owner = owner;
         this.defaultJava = defaultJava;
         this.invokeDeadline = invokeDeadline;
@@ -107,6 +113,7 @@ public final class VmMaster implements Vms, AutoCloseable {
         this.forward = forward;
         this.direct = direct;
         this.syncScript = syncScript;
+        this.events = events;
         try {
             this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
         } catch (IOException e) {
@@ -245,6 +252,11 @@ public final class VmMaster implements Vms, AutoCloseable {
 
     /** Starts a new JVM process for {@code vm} and returns once it is up and ran its init tasks. */
     private void startProcess(RemoteVm vm, String reason, boolean dynamic) {
+        startProcess(vm, reason, dynamic, "the engine");
+    }
+
+    private void startProcess(RemoteVm vm, String reason, boolean dynamic, String by) {
+        long oldPid = vm.lastPid;
         vm.state = RemoteVm.State.STARTING;
         vm.nonce = hex(8);
         vm.hello = new CompletableFuture<>();
@@ -281,10 +293,16 @@ public final class VmMaster implements Vms, AutoCloseable {
         vm.state = RemoteVm.State.RUNNING;
         vm.startedOnce = true;
         vm.stopping = null;
+        vm.lastPid = vm.pid;
+        publish(vm, VmEvent.Kind.STARTED, dynamic ? "start" : "launch", reason, by, oldPid);
         ASYNC.execute(() -> tailLog(vm)); // its lines are for people: not on the way to a running VM
         LOG.info("VM [{}] ({} on {}) started, pid [{}], log [{}] ({}; {} ms: process {}, connect {}, init tasks {}).",
                 vm.id, vm.name, vm.host.name(), vm.pid, vm.logFile, reason, millis(started, initialized),
                 millis(started, spawned), millis(spawned, connected), millis(connected, initialized));
+    }
+
+    private void publish(RemoteVm vm, VmEvent.Kind kind, String mode, String reason, String by, long oldPid) {
+        events.publish(new VmEvent(vm.id, vm.name, vm.host.name(), kind, mode, reason, by, oldPid, vm.pid, Instant.now()));
     }
 
     private static long millis(long from, long to) {
@@ -516,6 +534,7 @@ public final class VmMaster implements Vms, AutoCloseable {
         vm.pid = -1;
         LOG.warn("VM [{}] ({} on {}), pid [{}], {}; restart mode [{}].", vm.id, vm.name, vm.host.name(), oldPid,
                 vm.stopping, vm.restartMode());
+        publish(vm, VmEvent.Kind.ENDED, "ended", vm.stopping, "nobody", oldPid);
         scheduleRestart(vm, vm.restartMode(), "restart after " + vm.stopping);
     }
 
@@ -691,6 +710,7 @@ public final class VmMaster implements Vms, AutoCloseable {
             }
             LOG.info("VM [{}] ({} on {}) stopped {} by {} for [{}]: pid [{}]; start mode [{}].", vm.id, vm.name,
                     vm.host.name(), mode, by, reason, oldPid, startMode);
+            publish(vm, VmEvent.Kind.STOPPED, mode.name(), reason, by, oldPid);
         } finally {
             synchronized (this) {
                 vm.targetOf = null;
@@ -764,6 +784,7 @@ public final class VmMaster implements Vms, AutoCloseable {
     }
 
     private void runStart(RemoteVm source, RemoteVm vm, String reason) {
+        String by = source == null ? "the test JVM" : "VM [" + source.id + "]";
         try {
             if (vm.state == RemoteVm.State.DISCONNECTED) {
                 runInit(vm, true);
@@ -771,8 +792,9 @@ public final class VmMaster implements Vms, AutoCloseable {
                 vm.stopping = null;
                 LOG.info("VM [{}] ({} on {}) started again in the same JVM, pid [{}] ({}).", vm.id, vm.name,
                         vm.host.name(), vm.pid, reason);
+                publish(vm, VmEvent.Kind.STARTED, "start in the same JVM", reason, by, vm.pid);
             } else {
-                startProcess(vm, reason, true);
+                startProcess(vm, reason, true, by);
             }
         } finally {
             synchronized (this) {

@@ -145,7 +145,8 @@ class StateWaitIT {
     @Test
     void aWatchOfAHostTheTestDoesNotHoldOrOfNoStateIsAConfigurationError() {
         Host stranger = hosts.get(0);
-        StateWait others = new io.junitmultihost.engine.internal.events.EventStateWait(pool.events(), List.of("host-9"));
+        StateWait others = new io.junitmultihost.engine.internal.events.EventStateWait(pool.events(), List.of("host-9"),
+                new io.junitmultihost.engine.internal.events.VmEvents());
 
         assertThatThrownBy(() -> others.watch(stranger, READY)).isInstanceOf(ConfigurationException.class)
                 .hasMessage("Host [host-1] is not one of this test's hosts [host-9]; watch only hosts the test holds.");

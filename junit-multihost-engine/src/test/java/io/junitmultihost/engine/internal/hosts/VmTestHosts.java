@@ -54,6 +54,10 @@ public final class VmTestHosts implements AutoCloseable {
         return lease.cluster().sync();
     }
 
+    public io.junitmultihost.api.StateWait states() {
+        return lease.cluster().states();
+    }
+
     public Vms vms() {
         return lease.cluster().vms();
     }

@@ -300,4 +300,34 @@ class VmStopStartIT {
         assertThat(a.isRunning()).isTrue();
         assertThat(b.isRunning()).isFalse();
     }
+
+    @Test
+    void everyStopAndStartIsAnEventAStateWaitCanWaitFor() {
+        Vm vm = vms.launch(host, 1, VmOptions.named("eventful")).get(0);
+        long pid = vm.pid();
+
+        try (io.junitmultihost.api.VmWatch watch = hosts.states().watchVms(List.of(vm),
+                io.junitmultihost.api.VmEvent.Kind.STOPPED, io.junitmultihost.api.VmEvent.Kind.STARTED)) {
+            vms.stop("chaos", StopMode.MEAN_KILL, StartMode.IMMEDIATE, VmTarget.id(vm.id()));
+
+            List<io.junitmultihost.api.VmEvent> events = watch.await(WAIT).get(vm.id());
+
+            assertThat(events).extracting(io.junitmultihost.api.VmEvent::kind).containsExactly(
+                    io.junitmultihost.api.VmEvent.Kind.STOPPED, io.junitmultihost.api.VmEvent.Kind.STARTED);
+            assertThat(events.get(0)).satisfies(stop -> {
+                assertThat(stop.mode()).isEqualTo("MEAN_KILL");
+                assertThat(stop.by()).isEqualTo("the test JVM");
+                assertThat(stop.reason()).isEqualTo("chaos");
+                assertThat(stop.oldPid()).isEqualTo(pid);
+                assertThat(stop.newPid()).isEqualTo(-1);
+            });
+            assertThat(events.get(1).oldPid()).isEqualTo(pid);
+            assertThat(events.get(1).newPid()).isEqualTo(vm.pid()).isNotEqualTo(pid);
+        }
+        try (io.junitmultihost.api.VmWatch nothing = hosts.states().watchVms(List.of(vm),
+                io.junitmultihost.api.VmEvent.Kind.STOPPED)) {
+            assertThatThrownBy(() -> nothing.await(Duration.ofMillis(300)))
+                    .hasMessageContaining("did not go through [STOPPED] within [300 ms]: " + vm.id() + " saw []");
+        }
+    }
 }
