@@ -35,8 +35,8 @@ final class RemoteVm implements Vm {
 
     volatile State state = State.NEW;
     volatile VmConnection connection;
-    /** The direct connection for invocations (multihost.vm.direct), or null. */
-    volatile VmConnection fast;
+    /** The direct connections for invocations (multihost.vm.direct), or null. */
+    volatile DirectCalls fast;
     volatile int directPort;
     volatile HostProcess process;
     volatile HostProcess logTail;
@@ -108,10 +108,9 @@ final class RemoteVm implements Vm {
     }
 
     private Object call(Object code, Duration deadline, ClassLoader loader) {
-        VmConnection control = connection;
-        VmConnection direct = fast;
-        VmConnection current = direct != null && direct.isOpen() ? direct : control;
-        if (state != State.RUNNING || control == null) {
+        VmConnection current = connection;
+        DirectCalls direct = fast;
+        if (state != State.RUNNING || current == null) {
             throw new DynamicActionException("VM " + info() + " takes no invocation: it is " + describeState() + ".");
         }
         byte[] payload;
@@ -120,6 +119,9 @@ final class RemoteVm implements Vm {
         } catch (NotSerializableException e) {
             throw new IllegalArgumentException("The code for VM [" + id + "] does not serialize: [" + e.getMessage()
                     + "]. Capture only serializable values in the lambda.", e);
+        }
+        if (direct != null && direct.isOpen()) {
+            return callDirect(direct, current, payload, deadline, loader);
         }
         CompletableFuture<Frame> answer = current.call(Frame.Type.INVOKE, payload);
         Frame frame;
@@ -138,8 +140,24 @@ final class RemoteVm implements Vm {
         return decode(frame, loader);
     }
 
+    private Object callDirect(DirectCalls direct, VmConnection control, byte[] payload, Duration deadline,
+            ClassLoader loader) {
+        try {
+            return decode(direct.call(payload, deadline), loader);
+        } catch (DirectCalls.TimedOut e) {
+            throw new VmInvocationException("The invocation in VM " + info() + " did not finish within ["
+                    + deadline.toMillis() + " ms]; it was left running there.\n" + dump(control, e.call));
+        } catch (java.io.IOException e) {
+            throw new VmInvocationException("VM " + info() + " ended while running the invocation, or its direct"
+                    + " connection broke: " + e.getMessage(), e);
+        }
+    }
+
     private String dump(VmConnection current, CompletableFuture<Frame> answer) {
-        long call = current.lastCallOf(answer);
+        return dump(current, current.lastCallOf(answer));
+    }
+
+    private String dump(VmConnection current, long call) {
         try {
             Frame dumped = current.call(Frame.Type.DUMP, Long.toString(call).getBytes(StandardCharsets.UTF_8))
                     .get(5, TimeUnit.SECONDS);

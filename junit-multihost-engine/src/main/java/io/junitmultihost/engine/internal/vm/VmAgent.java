@@ -142,7 +142,8 @@ public final class VmAgent {
 
     /**
      * With {@code multihost.vm.direct}: the controller also connects straight to this JVM, for
-     * invocations only; it must first present the class's token and this JVM's id.
+     * invocations only, one call at a time per connection; it must first present the class's token
+     * and this JVM's id.
      */
     private void acceptDirect(ServerSocket direct, String token, String id) {
         Thread acceptor = new Thread(() -> {
@@ -177,7 +178,11 @@ public final class VmAgent {
             while (true) {
                 Frame frame = Frame.readFrom(in);
                 switch (frame.type()) {
-                    case INVOKE -> invoke(frame, replies);
+                    case INVOKE -> {
+                        // one call at a time per direct connection, run here as RMI does: no hand-over
+                        invocations.register();
+                        runInvocation(frame, replies);
+                    }
                     case DUMP -> send(Frame.text(Frame.Type.DUMPED, frame.call(),
                             dump(running.get(Long.parseLong(frame.text())))), replies);
                     default -> log("unexpected frame " + frame.type() + " on the direct connection ignored");
@@ -223,20 +228,23 @@ public final class VmAgent {
 
     private void invoke(Frame frame, DataOutputStream replies) {
         invocations.register();
-        workers.execute(() -> {
-            running.put(frame.call(), Thread.currentThread());
-            try {
-                Object code = Serial.value(frame.payload(), VmAgent.class.getClassLoader());
-                Object result = code instanceof SerializableCallable<?> callable ? callable.call() : runnable(code);
-                send(new Frame(Frame.Type.RESULT, frame.call(), Serial.bytes(result)), replies);
-            } catch (Throwable failure) {
-                fail(frame.call(), failure, replies);
-            } finally {
-                running.remove(frame.call());
-                Thread.interrupted();
-                invocations.arriveAndDeregister();
-            }
-        });
+        workers.execute(() -> runInvocation(frame, replies));
+    }
+
+    /** Runs one invocation on the calling thread and answers it; registered with {@link #invocations} by the caller. */
+    private void runInvocation(Frame frame, DataOutputStream replies) {
+        running.put(frame.call(), Thread.currentThread());
+        try {
+            Object code = Serial.value(frame.payload(), VmAgent.class.getClassLoader());
+            Object result = code instanceof SerializableCallable<?> callable ? callable.call() : runnable(code);
+            send(new Frame(Frame.Type.RESULT, frame.call(), Serial.bytes(result)), replies);
+        } catch (Throwable failure) {
+            fail(frame.call(), failure, replies);
+        } finally {
+            running.remove(frame.call());
+            Thread.interrupted();
+            invocations.arriveAndDeregister();
+        }
     }
 
     private static Object runnable(Object code) throws Exception {

@@ -341,15 +341,10 @@ public final class VmMaster implements Vms, AutoCloseable {
         if (!direct || vm.directPort <= 0) {
             return;
         }
+        DirectCalls calls = new DirectCalls(vm.host.address(), vm.directPort, token, vm.id);
         try {
-            Socket socket = new Socket();
-            socket.connect(new java.net.InetSocketAddress(vm.host.address(), vm.directPort), 2000);
-            socket.setTcpNoDelay(true);
-            VmConnection fast = new VmConnection(socket);
-            fast.send(Frame.text(Frame.Type.HELLO, 0, token + "\n" + vm.id));
-            fast.startReading(vm.id + "-direct", (c, frame) -> { }, why -> fast.failWaiting(new DynamicActionException(
-                    "The direct connection to VM " + vm.info() + " ended (" + why + ").")));
-            vm.fast = fast;
+            calls.open();
+            vm.fast = calls;
         } catch (IOException e) {
             LOG.warn("VM [{}] on host [{}] cannot be reached directly at [{}:{}] ({}); its invocations go through SSH.",
                     vm.id, vm.host.name(), vm.host.address(), vm.directPort, e.getMessage());
@@ -487,7 +482,7 @@ public final class VmMaster implements Vms, AutoCloseable {
         if (vm.connection != connection) {
             return;
         }
-        VmConnection fast = vm.fast;
+        DirectCalls fast = vm.fast;
         if (fast != null) {
             fast.close();
         }

@@ -90,6 +90,13 @@ class VmsIT {
                 throw new IllegalStateException("direct boom");
             })).isInstanceOf(VmInvocationException.class).cause().hasMessage("direct boom");
             assertThat(((RemoteVm) vm).fast.isOpen()).isTrue();
+            assertThatThrownBy(() -> vm.invoke(() -> {
+                Thread.sleep(60_000);
+                return 1;
+            }, Duration.ofMillis(500))).isInstanceOf(VmInvocationException.class)
+                    .hasMessageContaining("did not finish within [500 ms]").hasMessageContaining("java.lang.Thread.sleep");
+            List<Integer> together = List.of(1, 2, 3, 4).parallelStream().map(i -> vm.invoke(() -> i * 10)).toList();
+            assertThat(together).as("calls at once, each on a connection of its own").containsExactly(10, 20, 30, 40);
         }
     }
 
