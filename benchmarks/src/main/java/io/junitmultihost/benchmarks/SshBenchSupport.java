@@ -139,6 +139,15 @@ final class SshBenchSupport {
         return Math.round(value * 100) / 100.0;
     }
 
+    /** The machine's 1-minute load average, so a reader can tell a quiet run from a noisy one (-1 if unknown). */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     static void log(String format, Object... args) {
         System.err.printf(Locale.ROOT, format + "%n", args);
     }
