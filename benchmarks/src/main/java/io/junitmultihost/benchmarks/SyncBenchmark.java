@@ -92,7 +92,11 @@ public final class SyncBenchmark {
         System.setProperty("zookeeper.admin.enableServer", "false");
         // ZooKeeper as a user tuning it for speed runs it: no fsync per transaction (set before ZooKeeper loads).
         System.setProperty("zookeeper.forceSync", "no");
-        new SyncBenchmark(args).run();
+        try {
+            new SyncBenchmark(args).run();
+        } finally {
+            ZkTuning.cleanUp();
+        }
         System.exit(0);
     }
 

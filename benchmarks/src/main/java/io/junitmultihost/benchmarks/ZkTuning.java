@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.zookeeper.server.persistence.FileTxnLog;
 
@@ -17,22 +19,32 @@ import org.apache.zookeeper.server.persistence.FileTxnLog;
 final class ZkTuning {
 
     private static final Path SHM = Path.of("/dev/shm");
+    private static final List<Path> MADE = new CopyOnWriteArrayList<>();
 
     private ZkTuning() {
     }
 
     /**
-     * A server on a free port, its data in a fresh directory (deleted on close), no per-address
-     * connection cap (every session comes from this one address).
+     * A server on a free port, no per-address connection cap (every session comes from this one
+     * address), its data in a fresh directory inside one of ours: ZooKeeper's embedded server
+     * writes its configuration file next to the data directory and leaves it ({@link #cleanUp}).
      */
     static InstanceSpec spec() {
         try {
-            File dir = (onTmpfs() ? Files.createTempDirectory(SHM, "mh-sync-bench-zk")
-                    : Files.createTempDirectory("mh-sync-bench-zk")).toFile();
+            Path parent = onTmpfs() ? Files.createTempDirectory(SHM, "mh-sync-bench-zk")
+                    : Files.createTempDirectory("mh-sync-bench-zk");
+            MADE.add(parent);
+            File dir = Files.createDirectory(parent.resolve("data")).toFile();
             return new InstanceSpec(dir, -1, -1, -1, true, -1, -1, 0);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not make ZooKeeper's data directory", e);
         }
+    }
+
+    /** Removes the directories {@link #spec} made. */
+    static void cleanUp() {
+        MADE.forEach(SshBenchSupport::deleteTree);
+        MADE.clear();
     }
 
     /** Whether ZooKeeper's transaction log fsyncs each write, as its log class reads the setting. */
