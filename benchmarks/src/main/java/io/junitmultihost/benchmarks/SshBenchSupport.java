@@ -127,7 +127,11 @@ final class SshBenchSupport {
         return run(List.of("/bin/sh", "-c", script), timeout);
     }
 
+    /** The median in ms; NaN (null in the JSON) for no samples. */
     static double median(List<Long> nanos) {
+        if (nanos.isEmpty()) {
+            return Double.NaN;
+        }
         List<Long> sorted = new ArrayList<>(nanos);
         sorted.sort(Long::compare);
         int n = sorted.size();
@@ -160,7 +164,9 @@ final class SshBenchSupport {
                 out.append(", ");
             }
             out.append('"').append(key).append("\": ");
-            if (value instanceof Number) {
+            if (value instanceof Double d && (d.isNaN() || d.isInfinite())) {
+                out.append("null");
+            } else if (value instanceof Number) {
                 out.append(value);
             } else {
                 out.append('"').append(String.valueOf(value).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
