@@ -132,9 +132,9 @@ public final class RebootBenchmark {
                     host.reboot(OPTIONS).awaitUp(WAIT);
                     long returned = System.nanoTime();
                     one.add(returned - started);
-                    oneDetect.addAll(sshd.detections(Map.of(host.name(), returned)));
-                    log("1 host: %.2f s, up seen %s ms after sshd accepted", one.get(run) / 1e9,
-                            millis(sshd.detections(Map.of(host.name(), returned))));
+                    List<Long> detect = sshd.detections(Map.of(host.name(), returned));
+                    oneDetect.addAll(detect);
+                    log("1 host: %.2f s, up seen %s ms after sshd accepted", one.get(run) / 1e9, millis(detect));
                 }
 
                 // the 100-host reboot and its Ansible-style peer, in turn, round by round
