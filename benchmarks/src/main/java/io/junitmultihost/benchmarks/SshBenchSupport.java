@@ -127,7 +127,11 @@ final class SshBenchSupport {
         return run(List.of("/bin/sh", "-c", script), timeout);
     }
 
+    /** The median in ms; NaN (null in the JSON) for no samples. */
     static double median(List<Long> nanos) {
+        if (nanos.isEmpty()) {
+            return Double.NaN;
+        }
         List<Long> sorted = new ArrayList<>(nanos);
         sorted.sort(Long::compare);
         int n = sorted.size();
@@ -137,6 +141,15 @@ final class SshBenchSupport {
 
     static double round(double value) {
         return Math.round(value * 100) / 100.0;
+    }
+
+    /** The machine's 1-minute load average, so a reader can tell a quiet run from a noisy one (-1 if unknown). */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     static void log(String format, Object... args) {
@@ -151,7 +164,9 @@ final class SshBenchSupport {
                 out.append(", ");
             }
             out.append('"').append(key).append("\": ");
-            if (value instanceof Number) {
+            if (value instanceof Double d && (d.isNaN() || d.isInfinite())) {
+                out.append("null");
+            } else if (value instanceof Number) {
                 out.append(value);
             } else {
                 out.append('"').append(String.valueOf(value).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');

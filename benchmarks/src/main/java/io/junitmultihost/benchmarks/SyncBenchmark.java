@@ -26,7 +26,6 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.barriers.DistributedDoubleBarrier;
 import org.apache.curator.retry.RetryOneTime;
-import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
 
 import redis.clients.jedis.Jedis;
@@ -35,13 +34,16 @@ import redis.clients.jedis.Jedis;
  * {@code benchmarks/run sync}: a 2-party syncpoint round trip (median, p99) and the time from
  * the last arrival to the release of all in a 1000-party barrier, on our server, on Curator's
  * DistributedDoubleBarrier over an in-process ZooKeeper, and (2-party) on a Redis-polling
- * barrier in the lkp style against a redis-server started here. The 1000-party releases of ours
- * and Curator run in turn, round by round, with the machine's floor for the same release
+ * barrier in the lkp style against a redis-server started here. ZooKeeper runs as a user tuning
+ * it for speed would: {@code zookeeper.forceSync=no} and its data directory on tmpfs
+ * ({@code /dev/shm}) when there is one, both stated in the JSON. The 2-party round trips of all
+ * three take turns in blocks, with the same rounds and warm-up each; the 1000-party releases of
+ * ours and Curator run in turn, round by round, with the machine's floor for the same release
  * ({@link LoopbackFloor}) between them. Progress goes to stderr; the last line of stdout is one
  * JSON object.
  *
- * <p>Arguments (all optional): {@code rounds2=5000 rounds1000=21 curatorRounds2=500
- * curatorRounds1000=21 warmup1000=30 curatorSessions=parties wakeRounds=300 redisRounds2=500 redisPollMs=1 parties=1000 oursOnly=0}; oursOnly=1 skips the peers
+ * <p>Arguments (all optional): {@code rounds2=5000 warmup2=2500 blocks2=5 rounds1000=21
+ * curatorRounds1000=21 warmup1000=30 curatorSessions=parties wakeRounds=300 redisPollMs=1 parties=1000 oursOnly=0}; oursOnly=1 skips the peers
  * (a quick look while tuning; its JSON lacks the peers' keys).
  */
 public final class SyncBenchmark {
@@ -49,10 +51,10 @@ public final class SyncBenchmark {
     private static final Duration T = Duration.ofSeconds(120);
 
     private final int rounds2;
+    private final int warmup2;
+    private final int blocks2;
     private final int rounds1000;
-    private final int curatorRounds2;
     private final int curatorRounds1000;
-    private final int redisRounds2;
     private final int redisPollMs;
     private final int parties;
     private final boolean oursOnly;
@@ -61,11 +63,12 @@ public final class SyncBenchmark {
     private final int warmup1000;
 
     private SyncBenchmark(String[] args) {
+        // The same 2-party rounds and warm-up for every side, run in turn in blocks of rounds2 / blocks2.
         rounds2 = arg(args, "rounds2", 5000);
+        warmup2 = arg(args, "warmup2", 2500);
+        blocks2 = arg(args, "blocks2", 5);
         rounds1000 = arg(args, "rounds1000", 21);
-        curatorRounds2 = arg(args, "curatorRounds2", 500);
         curatorRounds1000 = arg(args, "curatorRounds1000", 21);
-        redisRounds2 = arg(args, "redisRounds2", 500);
         redisPollMs = arg(args, "redisPollMs", 1);
         parties = arg(args, "parties", 1000);
         oursOnly = arg(args, "oursOnly", 0) == 1;
@@ -87,12 +90,19 @@ public final class SyncBenchmark {
     public static void main(String[] args) throws Exception {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         System.setProperty("zookeeper.admin.enableServer", "false");
-        new SyncBenchmark(args).run();
+        // ZooKeeper as a user tuning it for speed runs it: no fsync per transaction (set before ZooKeeper loads).
+        System.setProperty("zookeeper.forceSync", "no");
+        try {
+            new SyncBenchmark(args).run();
+        } finally {
+            ZkTuning.cleanUp();
+        }
         System.exit(0);
     }
 
     private void run() throws Exception {
-        double[] ours2 = oursTwoParty();
+        TwoParty two = twoPartyInTurn();
+        double[] ours2 = two.ours;
         // The headline release is our async client's: a connection per party, no thread per party.
         // Curator's recipe blocks, so its parties are threads; ours with a thread each is reported beside it.
         double[] inTurn = releasesInTurn();
@@ -103,9 +113,9 @@ public final class SyncBenchmark {
                     + "\"release_1000_threads_ms\":%.3f,\"floor_release_1000_ms\":%.3f}%n", ours2[0], ours1000, ours1000Threads, inTurn[3]);
             return;
         }
-        double[] curator2 = curatorTwoParty();
+        double[] curator2 = two.curator;
         double curator1000 = inTurn[1];
-        double[] redis2 = redisTwoParty();
+        double[] redis2 = two.redis;
 
         double ratio2 = curator2[0] / ours2[0];
         double ratio1000 = curator1000 / ours1000;
@@ -115,29 +125,108 @@ public final class SyncBenchmark {
                         + "\"redis_poll_interval_ms\":%d,\"ratio_vs_curator\":%.1f,\"ratio_vs_curator_2party\":%.1f,"
                         + "\"ratio_vs_curator_release\":%.1f,\"ratio_vs_curator_release_paired\":%.1f,"
                         + "\"floor_release_1000_ms\":%.3f,\"floor_ratio_vs_curator_release\":%.1f,\"ratio_vs_curator_release_threads\":%.1f,\"ratio_vs_redis_2party\":%.1f,\"parties\":%d,\"cores\":%d,"
-                        + "\"wake_p50_ms\":%.4f,\"curator_wake_p50_ms\":%.4f,\"redis_wake_p50_ms\":%.4f,\"load_avg_1m\":%s}",
+                        + "\"wake_p50_ms\":%.4f,\"curator_wake_p50_ms\":%.4f,\"redis_wake_p50_ms\":%.4f,"
+                        + "\"rounds_2party\":%d,\"warmup_2party\":%d,\"blocks_2party\":%d,\"rounds_1000\":%d,\"curator_rounds_1000\":%d,"
+                        + "\"warmup_1000\":%d,\"wake_rounds\":%d,\"zookeeper_force_sync\":\"%s\",\"zookeeper_data_dir\":\"%s\",\"load_avg_1m\":%s}",
                 ours2[0], ours2[1], ours1000, ours1000Threads, curator2[0], curator2[1], curator1000, redis2[0], redis2[1],
                 redisPollMs, Math.min(ratio2, ratio1000), ratio2, ratio1000, inTurn[2], inTurn[3], curator1000 / inTurn[3], curator1000 / ours1000Threads,
                 redis2[0] / ours2[0], parties,
-                Runtime.getRuntime().availableProcessors(), ours2[2], curator2[2], redis2[2], loadAverage());
+                Runtime.getRuntime().availableProcessors(), ours2[2], curator2[2], redis2[2],
+                rounds2, warmup2, blocks2, rounds1000, curatorRounds1000, warmup1000, wakeRounds,
+                ZkTuning.forceSync() ? "yes" : "no", ZkTuning.dataDirKind(), loadAverage());
         System.out.println(json);
     }
 
-    // ---- ours ----------------------------------------------------------------------------
+    /** Each side's {p50, p99, wake p50, wake p99} in ms; the peers' are null with oursOnly. */
+    private record TwoParty(double[] ours, double[] curator, double[] redis) {
+    }
 
-    private double[] oursTwoParty() throws Exception {
+    /** A 2-party barrier side: its two parties' arrivals for round i. */
+    private record Side(String who, IntConsumer a, IntConsumer b) {
+    }
+
+    /**
+     * The 2-party round trips of ours, Curator's and Redis's, in turn: every side warms up with
+     * warmup2 rounds, then each runs blocks2 blocks of rounds2 / blocks2 rounds, one side's block
+     * after the other's, so that the machine's load over time hits all of them alike. Then each
+     * side's wake-up latency, one side after the other.
+     */
+    private TwoParty twoPartyInTurn() throws Exception {
         try (SyncServer server = SyncServer.start();
-             SyncClient a = server.scope().client("a");
-             SyncClient b = server.scope().client("b")) {
-            double[] ms = twoParty("ours", rounds2, rounds2 / 2,
-                    i -> a.sync(SyncRequest.next().with("b").timeout(T)).orThrow(),
-                    i -> b.sync(SyncRequest.next().with("a").timeout(T)).orThrow());
+             SyncClient oa = server.scope().client("a");
+             SyncClient ob = server.scope().client("b");
+             TestingServer zk = oursOnly ? null : new TestingServer(ZkTuning.spec(), true);
+             CuratorFramework ca = oursOnly ? null : curator(zk);
+             CuratorFramework cb = oursOnly ? null : curator(zk);
+             Redis redis = oursOnly ? null : Redis.start()) {
+            List<Side> sides = new ArrayList<>();
+            sides.add(new Side("ours", i -> oa.sync(SyncRequest.next().with("b").timeout(T)).orThrow(),
+                    i -> ob.sync(SyncRequest.next().with("a").timeout(T)).orThrow()));
+            if (!oursOnly) {
+                sides.add(new Side("curator", i -> enter(new DistributedDoubleBarrier(ca, "/two/" + i, 2)),
+                        i -> enter(new DistributedDoubleBarrier(cb, "/two/" + i, 2))));
+                sides.add(new Side("redis", i -> redisBarrier(redis.a, "barrier:" + i, "a"),
+                        i -> redisBarrier(redis.b, "barrier:" + i, "b")));
+            }
+            int[] next = new int[sides.size()];
+            List<List<Double>> samples = new ArrayList<>();
+            for (int s = 0; s < sides.size(); s++) {
+                Side side = sides.get(s);
+                next[s] = roundTrips(side, warmup2, next[s]).length + 1;
+                samples.add(new ArrayList<>());
+                System.err.printf(Locale.ROOT, "%s: %d 2-party warm-up rounds done%n", side.who(), warmup2);
+            }
+            int perBlock = Math.max(1, rounds2 / blocks2);
+            for (int block = 0; block < blocks2; block++) {
+                for (int s = 0; s < sides.size(); s++) {
+                    double[] ms = roundTrips(sides.get(s), perBlock, next[s]);
+                    next[s] += perBlock + 1;
+                    for (double m : ms) {
+                        samples.get(s).add(m);
+                    }
+                    System.err.printf(Locale.ROOT, "%s: 2-party block %d of %d, p50 %.4f ms%n", sides.get(s).who(), block + 1,
+                            blocks2, percentile(ms, 0.5));
+                }
+            }
+            double[][] results = new double[sides.size()][];
+            for (int s = 0; s < sides.size(); s++) {
+                Side side = sides.get(s);
+                double[] ms = samples.get(s).stream().mapToDouble(Double::doubleValue).toArray();
+                double p50 = percentile(ms, 0.5);
+                double p99 = percentile(ms, 0.99);
+                System.err.printf(Locale.ROOT, "%s: 2-party round trip p50 %.4f ms, p99 %.4f ms over %d rounds%n", side.who(), p50, p99,
+                        ms.length);
+                results[s] = new double[] {p50, p99, 0, 0};
+            }
             double[] w = wake("ours", wakeRounds,
-                    i -> a.sync(SyncRequest.to("wake-" + i).with("b").timeout(T)).orThrow(),
-                    i -> b.sync(SyncRequest.to("wake-" + i).with("a").timeout(T)).orThrow());
-            return new double[] {ms[0], ms[1], w[0], w[1]};
+                    i -> oa.sync(SyncRequest.to("wake-" + i).with("b").timeout(T)).orThrow(),
+                    i -> ob.sync(SyncRequest.to("wake-" + i).with("a").timeout(T)).orThrow());
+            results[0][2] = w[0];
+            results[0][3] = w[1];
+            if (oursOnly) {
+                return new TwoParty(results[0], null, null);
+            }
+            w = wake("curator", wakeRounds,
+                    i -> enter(new DistributedDoubleBarrier(ca, "/wake/" + i, 2)),
+                    i -> enter(new DistributedDoubleBarrier(cb, "/wake/" + i, 2)));
+            results[1][2] = w[0];
+            results[1][3] = w[1];
+            w = wake("redis", wakeRounds,
+                    i -> redisBarrier(redis.a, "wake:" + i, "a"),
+                    i -> redisBarrier(redis.b, "wake:" + i, "b"));
+            results[2][2] = w[0];
+            results[2][3] = w[1];
+            return new TwoParty(results[0], results[1], results[2]);
         }
     }
+
+    private static double percentile(double[] values, double p) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v[(int) Math.min(v.length - 1, Math.max(0, Math.ceil(v.length * p) - 1))];
+    }
+
+    // ---- ours ----------------------------------------------------------------------------
 
     /**
      * The 1000-party release, ours (async client) and Curator's in turn, round by round, so that
@@ -284,20 +373,6 @@ public final class SyncBenchmark {
 
     // ---- Curator on ZooKeeper --------------------------------------------------------------
 
-    private double[] curatorTwoParty() throws Exception {
-        try (TestingServer zk = new TestingServer(true);
-             CuratorFramework a = curator(zk);
-             CuratorFramework b = curator(zk)) {
-            double[] ms = twoParty("curator", curatorRounds2, curatorRounds2 / 5,
-                    i -> enter(new DistributedDoubleBarrier(a, "/two/" + i, 2)),
-                    i -> enter(new DistributedDoubleBarrier(b, "/two/" + i, 2)));
-            double[] w = wake("curator", wakeRounds,
-                    i -> enter(new DistributedDoubleBarrier(a, "/wake/" + i, 2)),
-                    i -> enter(new DistributedDoubleBarrier(b, "/wake/" + i, 2)));
-            return new double[] {ms[0], ms[1], w[0], w[1]};
-        }
-    }
-
     /** Curator's side: one ZooKeeper session per party, as a thousand hosts would have; members wait in enter() on a thread each. */
     private final class CuratorRelease implements AutoCloseable {
         private final PartyThreads threads = new PartyThreads(parties - 1);
@@ -307,7 +382,7 @@ public final class SyncBenchmark {
 
         CuratorRelease() throws Exception {
             // maxClientCnxns 0: no per-address connection cap, since every session comes from this one address.
-            zk = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, -1, 0), true);
+            zk = new TestingServer(ZkTuning.spec(), true);
             for (int i = 0; i < curatorSessions; i++) {
                 clients.add(curator(zk));
             }
@@ -370,29 +445,41 @@ public final class SyncBenchmark {
      * state (sleeping 10 s between polls); here each party adds itself to a set and polls its
      * size every {@code redisPollMs}.
      */
-    private double[] redisTwoParty() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
+    private static final class Redis implements AutoCloseable {
+        private final Process process;
+        private final Jedis a;
+        private final Jedis b;
+
+        private Redis(Process process, int port) {
+            this.process = process;
+            this.a = new Jedis("127.0.0.1", port);
+            this.b = new Jedis("127.0.0.1", port);
         }
-        File dir = java.nio.file.Files.createTempDirectory("mh-sync-bench-redis").toFile();
-        Process redis = new ProcessBuilder(redisServer(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.getAbsolutePath())
-                .redirectErrorStream(true).redirectOutput(new File(dir, "redis.log")).start();
-        try {
-            awaitRedis(port);
-            try (Jedis a = new Jedis("127.0.0.1", port); Jedis b = new Jedis("127.0.0.1", port)) {
-                double[] ms = twoParty("redis", redisRounds2, redisRounds2 / 5,
-                        i -> redisBarrier(a, "barrier:" + i, "a"),
-                        i -> redisBarrier(b, "barrier:" + i, "b"));
-                double[] w = wake("redis", wakeRounds,
-                        i -> redisBarrier(a, "wake:" + i, "a"),
-                        i -> redisBarrier(b, "wake:" + i, "b"));
-                return new double[] {ms[0], ms[1], w[0], w[1]};
+
+        static Redis start() throws Exception {
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
             }
-        } finally {
-            redis.destroy();
-            redis.waitFor(10, TimeUnit.SECONDS);
+            File dir = java.nio.file.Files.createTempDirectory("mh-sync-bench-redis").toFile();
+            Process redis = new ProcessBuilder(redisServer(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--dir", dir.getAbsolutePath())
+                    .redirectErrorStream(true).redirectOutput(new File(dir, "redis.log")).start();
+            try {
+                awaitRedis(port);
+                return new Redis(redis, port);
+            } catch (Exception e) {
+                redis.destroy();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            a.close();
+            b.close();
+            process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
         }
     }
 
@@ -440,37 +527,34 @@ public final class SyncBenchmark {
     // ---- shapes ------------------------------------------------------------------------------
 
     /**
-     * Two parties meet round after round. A round's time is from the moment both had left the
-     * previous barrier to the moment both left this one (the slower party's view), so polling
-     * peers are not flattered by measuring the party that arrives second. Returns {p50, p99} in ms.
+     * Two parties meet round after round, numbered from {@code first}. A round's time is from the
+     * moment both had left the previous barrier to the moment both left this one (the slower
+     * party's view), so polling peers are not flattered by measuring the party that arrives
+     * second. Runs {@code rounds + 1} barriers (the first is the start line); returns each
+     * round's time in ms.
      */
-    private static double[] twoParty(String who, int rounds, int warmup, IntConsumer a, IntConsumer b) throws Exception {
+    private static double[] roundTrips(Side side, int rounds, int first) throws Exception {
         ExecutorService other = Executors.newSingleThreadExecutor();
-        int total = warmup + rounds + 1;
+        int total = rounds + 1;
         long[] doneA = new long[total];
         long[] doneB = new long[total];
         try {
             Future<?> fb = other.submit(() -> {
                 for (int i = 0; i < total; i++) {
-                    b.accept(i);
+                    side.b().accept(first + i);
                     doneB[i] = System.nanoTime();
                 }
             });
             for (int i = 0; i < total; i++) {
-                a.accept(i);
+                side.a().accept(first + i);
                 doneA[i] = System.nanoTime();
             }
             fb.get(5, TimeUnit.MINUTES);
             double[] ms = new double[rounds];
             for (int i = 0; i < rounds; i++) {
-                int r = warmup + 1 + i;
-                ms[i] = (Math.max(doneA[r], doneB[r]) - Math.max(doneA[r - 1], doneB[r - 1])) / 1e6;
+                ms[i] = (Math.max(doneA[i + 1], doneB[i + 1]) - Math.max(doneA[i], doneB[i])) / 1e6;
             }
-            Arrays.sort(ms);
-            double p50 = ms[ms.length / 2];
-            double p99 = ms[(int) Math.min(ms.length - 1, Math.ceil(ms.length * 0.99) - 1)];
-            System.err.printf(Locale.ROOT, "%s: 2-party round trip p50 %.4f ms, p99 %.4f ms over %d rounds%n", who, p50, p99, rounds);
-            return new double[] {p50, p99};
+            return ms;
         } finally {
             other.shutdownNow();
         }
