@@ -18,6 +18,7 @@ import io.junitmultihost.engine.internal.hosts.HostSettings;
 import io.junitmultihost.engine.internal.model.RoleDeclaration;
 import io.junitmultihost.engine.internal.sync.SyncReachable;
 import io.junitmultihost.engine.internal.vm.VmMaster;
+import io.junitmultihost.engine.internal.vm.VmSettings;
 import io.junitmultihost.ssh.ShellQuote;
 import java.rmi.Remote;
 import java.rmi.RemoteException;
@@ -109,9 +110,9 @@ public final class VmBenchmark {
             }
 
             Vm ours = vms.launch(host, 1, VmOptions.named("ours")).get(0);
-            VmMaster directVms = new VmMaster("vm-benchmark-direct", "java", Duration.ofSeconds(60),
-                    Duration.ofMinutes(2), (h, port) -> ((SyncReachable) h).forwardToTestJvm(port, Duration.ofSeconds(10)),
-                    true, null, new io.junitmultihost.engine.internal.events.VmEvents());
+            VmMaster directVms = new VmMaster("vm-benchmark-direct", VmSettings.defaults(Duration.ofSeconds(60)).withDirect(true),
+                    (h, port) -> ((SyncReachable) h).forwardToTestJvm(port, Duration.ofSeconds(10)), null,
+                    new io.junitmultihost.engine.internal.events.VmEvents());
             Vm direct = directVms.launch(host, 1, VmOptions.named("direct")).get(0);
             Vm rmiVm = vms.launch(host, 1, VmOptions.named("rmi")
                     .withSystemProperty("java.rmi.server.hostname", host.address())).get(0);

@@ -9,6 +9,7 @@ import io.junitmultihost.engine.internal.events.HostEvents;
 import io.junitmultihost.engine.internal.owner.Owner;
 import io.junitmultihost.engine.internal.sync.SyncReachable;
 import io.junitmultihost.engine.internal.vm.VmMaster;
+import io.junitmultihost.engine.internal.vm.VmSettings;
 import io.junitmultihost.engine.internal.sync.SyncService;
 import io.junitmultihost.engine.internal.reboot.QuorumClock;
 import io.junitmultihost.engine.internal.model.RoleDeclaration;
@@ -387,11 +388,9 @@ public final class HostPool implements AutoCloseable {
     }
 
     private VmMaster openVms(String owner, HostCluster cluster) {
-        return new VmMaster(owner, settings.config().get("multihost.vm.java", "java"), settings.execTimeout(),
-                settings.config().getDuration("multihost.vm.timeout", Duration.ofMinutes(2)),
+        return new VmMaster(owner, VmSettings.from(settings.config(), settings.execTimeout()),
                 (host, port) -> ((SyncReachable) host).forwardToTestJvm(port, settings.connectTimeout()),
-                settings.config().getBoolean("multihost.vm.direct", false), host -> cluster.sync().script(host),
-                cluster.vmEvents());
+                host -> cluster.sync().script(host), cluster.vmEvents());
     }
 
     private void giveBack(HostLease lease) {

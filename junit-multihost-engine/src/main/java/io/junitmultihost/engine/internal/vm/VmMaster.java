@@ -68,7 +68,6 @@ public final class VmMaster implements Vms, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(VmMaster.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Duration LEASE = Duration.ofSeconds(10);
     private static final Duration PING_EVERY = Duration.ofSeconds(1);
 
     private final String owner;
@@ -77,6 +76,7 @@ public final class VmMaster implements Vms, AutoCloseable {
     private final Duration actionDeadline;
     private final ToIntBiFunction<Host, Integer> forward;
     private final boolean direct;
+    private final Duration lease;
     private final java.util.function.Function<Host, String> syncScript;
     private final VmEvents events;
     private final ServerSocket server;
@@ -94,24 +94,21 @@ public final class VmMaster implements Vms, AutoCloseable {
 
     /**
      * @param owner the test class, for messages
-     * @param defaultJava the {@code java} to run when the options name none
-     * @param invokeDeadline the deadline of invocations that name none
-     * @param actionDeadline the deadline of launches, stops and starts
+     * @param settings how the JVMs are run
      * @param forward opens a remote forward from a host to a port of this JVM and returns the host-side port
-     * @param direct whether invocations go straight to the JVMs over plain TCP (multihost.vm.direct)
      * @param syncScript sets a host up for the class's sync and returns its {@code mh-sync} path, next
      *     to which the host's {@code sync.env} lies; null: remote JVMs get no Sync
      * @param events where each start, stop and end of a JVM is published
      */
-    public VmMaster(String owner, String defaultJava, Duration invokeDeadline, Duration actionDeadline,
-            ToIntBiFunction<Host, Integer> forward, boolean direct, java.util.function.Function<Host, String> syncScript,
-            VmEvents events) {
+    public VmMaster(String owner, VmSettings settings, ToIntBiFunction<Host, Integer> forward,
+            java.util.function.Function<Host, String> syncScript, VmEvents events) {
         this.owner = owner;
-        this.defaultJava = defaultJava;
-        this.invokeDeadline = invokeDeadline;
-        this.actionDeadline = actionDeadline;
+        this.defaultJava = settings.java();
+        this.invokeDeadline = settings.invokeDeadline();
+        this.actionDeadline = settings.actionDeadline();
+        this.lease = settings.lease();
         this.forward = forward;
-        this.direct = direct;
+        this.direct = settings.direct();
         this.syncScript = syncScript;
         this.events = events;
         try {
@@ -268,7 +265,7 @@ public final class VmMaster implements Vms, AutoCloseable {
         argv.addAll(List.of("-Dmultihost.vm.id=" + vm.id, "-Dmultihost.vm.name=" + vm.name,
                 "-Dmultihost.vm.host=" + vm.host.name(), "-Dmultihost.vm.role=" + vm.role,
                 "-Dmultihost.vm.port=" + setup.port(), "-Dmultihost.vm.token-file=" + setup.tokenFile(),
-                "-Dmultihost.vm.nonce=" + vm.nonce, "-Dmultihost.vm.lease-ms=" + LEASE.toMillis()));
+                "-Dmultihost.vm.nonce=" + vm.nonce, "-Dmultihost.vm.lease-ms=" + lease.toMillis()));
         if (direct) {
             argv.add("-Dmultihost.vm.direct-address=" + vm.host.address());
         }

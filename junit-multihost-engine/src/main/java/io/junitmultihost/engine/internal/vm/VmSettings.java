@@ -1,0 +1,39 @@
+package io.junitmultihost.engine.internal.vm;
+
+import io.junitmultihost.spi.ProviderConfig;
+import java.time.Duration;
+
+/**
+ * How a class's remote JVMs are run, from the configuration keys {@code multihost.vm.*}. Internal.
+ *
+ * @param java the {@code java} to run when the options name none ({@code multihost.vm.java})
+ * @param invokeDeadline the deadline of invocations that name none ({@code multihost.exec.timeout})
+ * @param actionDeadline the deadline of launches, stops and starts ({@code multihost.vm.timeout})
+ * @param lease how long a JVM goes on without hearing from the test JVM ({@code multihost.vm.lease})
+ * @param direct whether invocations go straight to the JVMs over plain TCP ({@code multihost.vm.direct})
+ */
+public record VmSettings(String java, Duration invokeDeadline, Duration actionDeadline, Duration lease,
+        boolean direct) {
+
+    /** The defaults, with {@code invokeDeadline} for invocations. */
+    public static VmSettings defaults(Duration invokeDeadline) {
+        return new VmSettings("java", invokeDeadline, Duration.ofMinutes(2), Duration.ofSeconds(10), false);
+    }
+
+    /** From the configuration, with {@code invokeDeadline} for invocations. */
+    public static VmSettings from(ProviderConfig config, Duration invokeDeadline) {
+        Duration lease = config.getDuration("multihost.vm.lease", Duration.ofSeconds(10));
+        if (lease.compareTo(Duration.ofSeconds(2)) < 0) {
+            throw new io.junitmultihost.api.ConfigurationException("multihost.vm.lease [" + config.get("multihost.vm.lease",
+                    "") + "] is too short: remote JVMs hear from the test JVM every second; give it 2s or more.");
+        }
+        return new VmSettings(config.get("multihost.vm.java", "java"), invokeDeadline,
+                config.getDuration("multihost.vm.timeout", Duration.ofMinutes(2)), lease,
+                config.getBoolean("multihost.vm.direct", false));
+    }
+
+    /** With direct connections on or off. */
+    public VmSettings withDirect(boolean on) {
+        return new VmSettings(java, invokeDeadline, actionDeadline, lease, on);
+    }
+}
