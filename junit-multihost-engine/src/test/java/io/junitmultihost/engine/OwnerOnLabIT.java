@@ -1,5 +1,6 @@
 package io.junitmultihost.engine;
 
+import io.junitmultihost.engine.internal.hosts.MustNotSkip;
 import io.junitmultihost.engine.internal.MultiHostTestEngine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
@@ -10,10 +11,7 @@ import io.junitmultihost.api.Reboot;
 import io.junitmultihost.engine.fixtures.LeavesWorkRunningFixture;
 import io.junitmultihost.engine.fixtures.RebootsAfterTheFirstFixture;
 import io.junitmultihost.engine.fixtures.Recorder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -29,7 +27,7 @@ class OwnerOnLabIT {
 
     @Test
     void nothingAClassLeftRunningOutlivesItAndTheNextClassRebootsTheSameHostsUndisturbed() {
-        requireLab();
+        MustNotSkip.requireLab();
         Recorder.clear();
 
         EngineExecutionResults results = EngineTestKit.engine(MultiHostTestEngine.ENGINE_ID)
@@ -55,25 +53,5 @@ class OwnerOnLabIT {
         assertThat(inFlight.state()).isIn(HostState.CANCELLED, HostState.READY);
         assertThat(hanging.state()).isEqualTo(HostState.CANCELLED);
         assertThat(hanging.history()).extracting(HostEvent::to).doesNotContain(HostState.REQUESTED);
-    }
-
-    /** Fails under CI=true when the lab cannot run here; skips, saying why, elsewhere. */
-    private static void requireLab() {
-        String problem = null;
-        if (!"root".equals(System.getProperty("user.name"))) {
-            problem = "the lab needs root";
-        } else {
-            for (String tool : List.of("/usr/sbin/sshd", "/usr/bin/ssh", "/usr/bin/unshare")) {
-                if (!Files.isExecutable(Path.of(tool))) {
-                    problem = "[" + tool + "] is missing; run scripts/install-prerequisites";
-                }
-            }
-        }
-        if (problem != null) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                throw new AssertionError("CI=true and the lab cannot run here: " + problem);
-            }
-            Assumptions.abort("The lab cannot run here: " + problem);
-        }
     }
 }

@@ -1,15 +1,12 @@
 package io.junitmultihost.engine;
 
+import io.junitmultihost.engine.internal.hosts.MustNotSkip;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import io.junitmultihost.engine.fixtures.KilledSyncFixture;
 import io.junitmultihost.engine.fixtures.Recorder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -27,7 +24,7 @@ class SyncThroughTheEngineIT {
     @ValueSource(strings = {"embedded", "lab"})
     void aNewProcessSyncsInTheNextTestMethodAfterOneWasKilledWhileItWaited(String provider) {
         if (provider.equals("lab")) {
-            requireLab();
+            MustNotSkip.requireLab();
         }
         Recorder.clear();
 
@@ -43,24 +40,5 @@ class SyncThroughTheEngineIT {
         assertThat(events).hasSize(4);
         assertThat(events.get(1)).as("the first method's process was killed").endsWith(" killed");
         assertThat(events.get(2)).as("then a new process met the test JVM in the next method").endsWith(" met");
-    }
-
-    private static void requireLab() {
-        String problem = null;
-        if (!"root".equals(System.getProperty("user.name"))) {
-            problem = "the lab needs root";
-        } else {
-            for (String tool : List.of("/usr/sbin/sshd", "/usr/bin/ssh", "/usr/bin/unshare")) {
-                if (!Files.isExecutable(Path.of(tool))) {
-                    problem = "[" + tool + "] is missing; run scripts/install-prerequisites";
-                }
-            }
-        }
-        if (problem != null) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail("CI=true and the lab cannot run here: " + problem);
-            }
-            Assumptions.abort("The lab cannot run here: " + problem);
-        }
     }
 }

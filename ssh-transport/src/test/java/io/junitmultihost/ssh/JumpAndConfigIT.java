@@ -1,5 +1,6 @@
 package io.junitmultihost.ssh;
 
+import io.junitmultihost.ssh.fixtures.MustNotSkip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.junitmultihost.api.ConfigurationException;
@@ -53,9 +54,9 @@ class JumpAndConfigIT {
         try {
             return Lab.start(LabOptions.builder().hosts(2).build());
         } catch (ConfigurationException e) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                throw new AssertionError("CI=true and the lab cannot run here: " + e.getMessage(), e);
-            }
+            MustNotSkip.reason().ifPresent(reason -> {
+                throw new AssertionError(reason + " and the lab cannot run here: " + e.getMessage(), e);
+            });
             throw new TestAbortedException("The lab cannot run here: " + e.getMessage(), e);
         }
     }

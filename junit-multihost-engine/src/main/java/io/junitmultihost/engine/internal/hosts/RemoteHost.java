@@ -33,7 +33,9 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A {@link Host} over the pooled SSH connection of the transport, for one test class: every command,
@@ -166,18 +168,8 @@ final class RemoteHost implements Host, SyncReachable {
     @Override
     public HostProcess start(Command command, Consumer<HostProcess.Line> lines) {
         String id = "a" + ATTACHED_IDS.incrementAndGet();
-        AtomicReference<AttachedProcess> started = new AtomicReference<>();
-        Owned owned = own(id, command.toString(), started::get);
-        try {
-            AttachedProcess process = AttachedProcess.start(this, ssh, id, command, toRemote(command), lines,
-                    settings.execTimeout());
-            started.set(process);
-            process.onEnd(owned::done);
-            return processes.add(process);
-        } catch (RuntimeException e) {
-            owned.done();
-            throw e;
-        }
+        return startOwned(id, command.toString(), () -> AttachedProcess.start(this, ssh, id, command, toRemote(command),
+                lines, settings.execTimeout()), AttachedProcess::onEnd);
     }
 
     @Override
@@ -185,18 +177,8 @@ final class RemoteHost implements Host, SyncReachable {
         byte[] random = new byte[6];
         IDS.nextBytes(random);
         String id = "p" + HexFormat.of().formatHex(random);
-        AtomicReference<DetachedProcess> started = new AtomicReference<>();
-        Owned owned = own(id, command.toString(), started::get);
-        try {
-            DetachedProcess process = DetachedProcess.start(this, id, command, toRemote(command).toScript(),
-                    settings.execTimeout());
-            started.set(process);
-            process.onEnd(owned::done);
-            return processes.add(process);
-        } catch (RuntimeException e) {
-            owned.done();
-            throw e;
-        }
+        return startOwned(id, command.toString(), () -> DetachedProcess.start(this, id, command,
+                toRemote(command).toScript(), settings.execTimeout()), DetachedProcess::onEnd);
     }
 
     @Override
@@ -207,12 +189,23 @@ final class RemoteHost implements Host, SyncReachable {
                 return known;
             }
         }
-        AtomicReference<DetachedProcess> found = new AtomicReference<>();
-        Owned owned = own(id, "found by id", found::get);
+        return startOwned(id, "found by id", () -> DetachedProcess.find(this, id, settings.execTimeout()),
+                DetachedProcess::onEnd);
+    }
+
+    /**
+     * Registers a process with the class's owner, then starts (or finds) it: the owner ends it with the
+     * class unless {@code onEnd} reports its end first. Nothing is started once the class has ended.
+     */
+    private <P extends HostProcess> P startOwned(String id, String command, Supplier<P> start,
+            BiConsumer<P, Runnable> onEnd) {
+        AtomicReference<P> started = new AtomicReference<>();
+        Owned owned = own(id, command, started::get);
         try {
-            found.set(DetachedProcess.find(this, id, settings.execTimeout()));
-            found.get().onEnd(owned::done);
-            return processes.add(found.get());
+            P process = start.get();
+            started.set(process);
+            onEnd.accept(process, owned::done);
+            return processes.add(process);
         } catch (RuntimeException e) {
             owned.done();
             throw e;
@@ -220,7 +213,7 @@ final class RemoteHost implements Host, SyncReachable {
     }
 
     /** Registers a started process with the class's owner, which ends it (and a detached one's files) with the class. */
-    private Owned own(String id, String command, java.util.function.Supplier<? extends HostProcess> process) {
+    private Owned own(String id, String command, Supplier<? extends HostProcess> process) {
         String shown = command.length() <= 80 ? command : command.substring(0, 80) + "...";
         return owner.register(Stage.PROCESSES, "process [" + id + "] ([" + shown + "]) on host [" + name() + "]",
                 stopBound().plus(StartedProcesses.KILL_GRACE), () -> {

@@ -47,7 +47,6 @@ final class RemoteVm implements Vm {
     volatile String nonce = "";
     volatile CompletableFuture<VmConnection> hello = new CompletableFuture<>();
     volatile boolean never;
-    volatile boolean startedOnce;
     /** Why the current stop happens, for calls that fail meanwhile; null when no stop was asked for. */
     volatile String stopping;
     /** The dynamic action this VM is the target of, or null. */

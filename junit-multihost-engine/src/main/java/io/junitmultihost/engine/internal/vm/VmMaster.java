@@ -288,7 +288,6 @@ public final class VmMaster implements Vms, AutoCloseable {
         runInit(vm, dynamic);
         long initialized = System.nanoTime();
         vm.state = RemoteVm.State.RUNNING;
-        vm.startedOnce = true;
         vm.stopping = null;
         vm.lastPid = vm.pid;
         publish(vm, VmEvent.Kind.STARTED, dynamic ? "start" : "launch", reason, by, oldPid);
@@ -743,8 +742,7 @@ public final class VmMaster implements Vms, AutoCloseable {
     }
 
     private void order(RemoteVm vm, StopMode mode) {
-        boolean dynamicClose = true;
-        List<SerializableRunnable> close = closeTasks(vm, dynamicClose);
+        List<SerializableRunnable> close = closeTasks(vm, true); // a dynamic stop
         SerializableRunnable hook = mode == StopMode.MEAN_EXIT ? null : vm.options.disconnectHook().orElse(null);
         StopOrder stop = new StopOrder(close, hook, mode == StopMode.NICE_DISCONNECT);
         Frame done = join(vm.connection.call(Frame.Type.STOP, bytes(stop, "close tasks")), "stop VM [" + vm.id + "]");

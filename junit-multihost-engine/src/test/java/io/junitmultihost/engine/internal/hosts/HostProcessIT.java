@@ -38,7 +38,7 @@ class HostProcessIT {
 
     @BeforeAll
     void startLab() {
-        LabRebootIT.requireLab();
+        MustNotSkip.requireLab();
         pool = HostPool.create(HostSettings.from(Map.of("multihost.provider", "lab", "multihost.lab.down-time", "1s")));
         lease = pool.lease(HostProcessIT.class.getName(), List.of(new RoleDeclaration("node", 1, 1)));
         host = lease.cluster().hosts().get(0);

@@ -8,7 +8,6 @@ import static io.junitmultihost.api.HostState.UP;
 import static io.junitmultihost.api.HostState.VERIFIED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.junitmultihost.api.Cluster;
 import io.junitmultihost.api.Host;
@@ -37,7 +36,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -66,7 +64,7 @@ class LabRebootIT {
 
     @BeforeAll
     void startLab() {
-        requireLab();
+        MustNotSkip.requireLab();
         try {
             pool = HostPool.create(HostSettings.from(Map.of("multihost.provider", "lab",
                     "multihost.lab.hosts", Integer.toString(HOSTS), "multihost.lab.max-hosts", Integer.toString(HOSTS),
@@ -246,24 +244,5 @@ class LabRebootIT {
                 RebootMachineIT.control(cluster.host(e.host())).powerOff();
             }
         });
-    }
-
-    /** Fails (CI, root: {@link MustNotSkip}) or skips (elsewhere) when this machine cannot run the lab: not root, or tools missing. */
-    static void requireLab() {
-        String problem = null;
-        if (!"root".equals(System.getProperty("user.name"))) {
-            problem = "the lab needs root";
-        } else {
-            for (String tool : List.of("/usr/sbin/sshd", "/usr/bin/ssh", "/usr/bin/unshare")) {
-                if (!Files.isExecutable(Path.of(tool))) {
-                    problem = "[" + tool + "] is missing; run scripts/install-prerequisites";
-                }
-            }
-        }
-        if (problem != null) {
-            String why = problem;
-            MustNotSkip.reason().ifPresent(reason -> fail(reason + " and the lab cannot run here: " + why));
-            Assumptions.abort("The lab cannot run here: " + problem);
-        }
     }
 }

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Whether a test that cannot set up its real environment must fail rather than skip (README,
@@ -19,6 +21,28 @@ public final class MustNotSkip {
             "CIRCLECI", "TRAVIS", "TEAMCITY_VERSION", "BITBUCKET_BUILD_NUMBER");
 
     private MustNotSkip() {
+    }
+
+    /**
+     * Fails (where {@link #reason()} says a test may not skip) or skips, saying why, when this machine
+     * cannot run the lab: not root, or its tools missing.
+     */
+    public static void requireLab() {
+        String problem = null;
+        if (!"root".equals(System.getProperty("user.name"))) {
+            problem = "the lab needs root";
+        } else {
+            for (String tool : List.of("/usr/sbin/sshd", "/usr/bin/ssh", "/usr/bin/unshare")) {
+                if (!Files.isExecutable(Path.of(tool))) {
+                    problem = "[" + tool + "] is missing; run scripts/install-prerequisites";
+                }
+            }
+        }
+        if (problem != null) {
+            String why = problem;
+            reason().ifPresent(reason -> Assertions.fail(reason + " and the lab cannot run here: " + why));
+            Assumptions.abort("The lab cannot run here: " + problem);
+        }
     }
 
     /** Why a test may not skip here ("CI=true", "GITHUB_ACTIONS is set", "running as root on Linux"); empty where it may. */

@@ -159,7 +159,7 @@ class SyncIT {
 
         static Hosts of(String provider, int n) {
             if (provider.equals("lab")) {
-                LabRebootIT.requireLab();
+                MustNotSkip.requireLab();
             }
             HostPool pool = HostPool.create(HostSettings.from(Map.of("multihost.provider", provider,
                     "multihost.embedded.reboot-down-time", "500ms", "multihost.lab.down-time", "1s",

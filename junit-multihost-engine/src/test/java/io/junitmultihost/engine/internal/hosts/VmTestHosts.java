@@ -28,7 +28,7 @@ public final class VmTestHosts implements AutoCloseable {
 
     /** As {@link #lab(Class, int)}, with more settings. */
     public static VmTestHosts lab(Class<?> owner, int count, Map<String, String> more) {
-        LabRebootIT.requireLab();
+        MustNotSkip.requireLab();
         Map<String, String> settings = new java.util.HashMap<>(Map.of("multihost.provider", "lab",
                 "multihost.lab.down-time", "1s"));
         settings.putAll(more);
