@@ -109,10 +109,20 @@ class VmsIT {
             try (java.net.Socket intruder = new java.net.Socket(target.address(), vm.directPort)) {
                 java.io.DataOutputStream out = new java.io.DataOutputStream(intruder.getOutputStream());
                 Frame.text(Frame.Type.HELLO, 0, "wrong-token\n" + vm.id).writeTo(out);
-                new Frame(Frame.Type.INVOKE, 1, Serial.bytes((io.junitmultihost.api.SerializableCallable<Integer>) () -> 1))
-                        .writeTo(out);
+                try {
+                    new Frame(Frame.Type.INVOKE, 1, Serial.bytes((io.junitmultihost.api.SerializableCallable<Integer>) () -> 1))
+                            .writeTo(out);
+                } catch (java.io.IOException closedAlready) {
+                    // the JVM may have closed the connection before this write: that is what is checked below
+                }
                 intruder.setSoTimeout(5000);
-                assertThat(intruder.getInputStream().read()).as("closed without an answer").isEqualTo(-1);
+                int first;
+                try {
+                    first = intruder.getInputStream().read();
+                } catch (java.net.SocketException reset) {
+                    first = -1; // closed with our write unread: a reset, and still no answer
+                }
+                assertThat(first).as("closed without an answer").isEqualTo(-1);
             }
             assertThat(vm.invoke(() -> "still fine")).isEqualTo("still fine");
         }
