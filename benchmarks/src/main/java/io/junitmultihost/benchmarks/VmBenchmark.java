@@ -178,7 +178,7 @@ public final class VmBenchmark {
             String bare = "java -cp " + ShellQuote.quote(classpath) + " " + ShellQuote.quote(PrintOne.class.getName());
             VmMaster plainVms = new VmMaster("vm-benchmark-no-spares",
                     VmSettings.defaults(Duration.ofSeconds(60)).withSpares(false),
-                    (h, port) -> ((SyncReachable) h).forwardToTestJvm(port, Duration.ofSeconds(10)), null,
+                    (h, to) -> ((SyncReachable) h).forwardToTestJvm(to, Duration.ofSeconds(10)), null,
                     new io.junitmultihost.engine.internal.events.VmEvents());
             Vm plainVm = plainVms.launch(host, 1, VmOptions.named("no-spares")).get(0);
             List<Long> restartNanos = new ArrayList<>();
