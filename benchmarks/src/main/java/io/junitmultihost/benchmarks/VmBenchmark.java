@@ -35,9 +35,10 @@ import java.util.Map;
  * vm: remote JVMs on lab hosts. {@code invoke_p50_ms} is a trivial invoke on a running VM through
  * its SSH forward (the default), {@code invoke_direct_p50_ms} the same with multihost.vm.direct (plain
  * TCP to the host), both beside the same call made over Java RMI to another JVM on the same host (the
- * way Geode's DUnit invokes), in rounds taken in turn; {@code restart_s} is MEAN_KILL with IMMEDIATE until the VM answers an
- * invoke, beside {@code bare_jvm_s}, a bare {@code java} with the same classpath printing one line
- * over the same SSH connection; {@code launch_20_s} is 20 VMs on 10 hosts at once with the classpath
+ * way Geode's DUnit invokes), in rounds taken in turn; {@code restart_s} is MEAN_KILL with IMMEDIATE until the VM
+ * answers an invoke (restarts a second apart, so its spare JVM is ready; {@code restart_first_s}: the first restart,
+ * with no spare yet; {@code restart_no_spares_s}: with multihost.vm.spares off), beside {@code bare_jvm_s}, a bare
+ * {@code java} with the same classpath printing one line over the same SSH connection; {@code launch_20_s} is 20 VMs on 10 hosts at once with the classpath
  * already on the hosts ({@code launch_20_cold_s}: the first launch, uploading it).
  */
 public final class VmBenchmark {
@@ -69,6 +70,23 @@ public final class VmBenchmark {
             registry = LocateRegistry.createRegistry(31099);
             registry.rebind("peer", stub);
             return 31099;
+        }
+    }
+
+    /** MEAN_KILL with IMMEDIATE, then invokes until the JVM answers again; returns the nanoseconds taken. */
+    private static long restartUntilAnswered(io.junitmultihost.api.Vms vms, Vm vm, SerializableCallable<Integer> trivial)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        vms.stop("restart measured", StopMode.MEAN_KILL, StartMode.IMMEDIATE, VmTarget.id(vm.id()));
+        while (true) {
+            try {
+                if (vm.isRunning() && vm.invoke(trivial) == 1) {
+                    return System.nanoTime() - start;
+                }
+            } catch (RuntimeException notYet) {
+                // restarting
+            }
+            Thread.sleep(2);
         }
     }
 
@@ -158,33 +176,37 @@ public final class VmBenchmark {
 
             String classpath = ours.invoke(() -> System.getProperty("java.class.path"));
             String bare = "java -cp " + ShellQuote.quote(classpath) + " " + ShellQuote.quote(PrintOne.class.getName());
+            VmMaster plainVms = new VmMaster("vm-benchmark-no-spares",
+                    VmSettings.defaults(Duration.ofSeconds(60)).withSpares(false),
+                    (h, to) -> ((SyncReachable) h).forwardToTestJvm(to, Duration.ofSeconds(10)), null,
+                    new io.junitmultihost.engine.internal.events.VmEvents());
+            Vm plainVm = plainVms.launch(host, 1, VmOptions.named("no-spares")).get(0);
             List<Long> restartNanos = new ArrayList<>();
+            List<Long> noSpareNanos = new ArrayList<>();
             List<Long> bareNanos = new ArrayList<>();
+            long firstRestart = 0;
             for (int round = -1; round < restarts; round++) {
+                Thread.sleep(1000); // restarts a second apart, as a chaos test's are at the most
+                long restart = restartUntilAnswered(vms, ours, trivial);
+                Thread.sleep(1000);
+                long noSpare = restartUntilAnswered(plainVms, plainVm, trivial);
                 long start = System.nanoTime();
-                vms.stop("restart measured", StopMode.MEAN_KILL, StartMode.IMMEDIATE, VmTarget.id(ours.id()));
-                while (true) {
-                    try {
-                        if (ours.isRunning() && ours.invoke(trivial) == 1) {
-                            break;
-                        }
-                    } catch (RuntimeException notYet) {
-                        // restarting
-                    }
-                    Thread.sleep(2);
-                }
-                long restart = System.nanoTime() - start;
-                start = System.nanoTime();
                 host.exec(Command.shell(bare).withDeadline(Duration.ofSeconds(60))).assertSuccess();
                 long plain = System.nanoTime() - start;
                 if (round >= 0) {
                     restartNanos.add(restart);
+                    noSpareNanos.add(noSpare);
                     bareNanos.add(plain);
+                } else {
+                    firstRestart = restart;
                 }
             }
+            plainVms.close();
             double restartS = median(restartNanos) / 1000;
+            double noSpareS = median(noSpareNanos) / 1000;
             double bareS = median(bareNanos) / 1000;
-            log("restart: %.3f s, bare JVM %.3f s (medians of %d)", restartS, bareS, restartNanos.size());
+            log("restart: %.3f s with a spare JVM (the first, with none yet: %.3f s), %.3f s without spares, bare JVM"
+                    + " %.3f s (medians of %d)", restartS, firstRestart / 1e9, noSpareS, bareS, restartNanos.size());
 
             json.put("bench", "vm");
             json.put("invoke_p50_ms", round3(invokeMs));
@@ -195,6 +217,9 @@ public final class VmBenchmark {
             json.put("restart_s", round3(restartS));
             json.put("bare_jvm_s", round3(bareS));
             json.put("restart_ratio", round3(restartS / bareS));
+            json.put("restart_first_s", round3(firstRestart / 1e9));
+            json.put("restart_no_spares_s", round3(noSpareS));
+            json.put("restart_no_spares_ratio", round3(noSpareS / bareS));
             json.put("launch_20_s", round3(launchS));
             json.put("launch_20_cold_s", round3(launchColdS));
             json.put("invoke_rounds", rounds);

@@ -39,7 +39,9 @@ record Frame(Type type, long call, byte[] payload) {
         /** controller -> VM: keep-alive; VM -> controller: the answer. */
         PING,
         /** controller -> VM: the test class ended: run close tasks of run mode ONCE and ALWAYS, then exit. */
-        END
+        END,
+        /** controller -> spare VM: you are now the VM's current start; answered with DONE. */
+        PROMOTE
     }
 
     void writeTo(DataOutputStream out) throws IOException {

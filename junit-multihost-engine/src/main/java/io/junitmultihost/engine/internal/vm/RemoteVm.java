@@ -47,6 +47,8 @@ final class RemoteVm implements Vm {
     volatile String nonce = "";
     volatile CompletableFuture<VmConnection> hello = new CompletableFuture<>();
     volatile boolean never;
+    /** The JVM made ready for its next start (multihost.vm.spares), or null. */
+    volatile SpareJvm spare;
     /** Why the current stop happens, for calls that fail meanwhile; null when no stop was asked for. */
     volatile String stopping;
     /** The dynamic action this VM is the target of, or null. */

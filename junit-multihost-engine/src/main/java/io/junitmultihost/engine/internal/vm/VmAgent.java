@@ -86,7 +86,8 @@ public final class VmAgent {
         String syncEnv = System.getProperty("multihost.vm.sync-env");
         VmContext.install(self, agent.vms, syncEnv == null ? null
                 : io.junitmultihost.engine.internal.sync.ParticipantSync.onHost(Path.of(syncEnv), self.name()));
-        agent.log("started, pid " + pid);
+        // a spare waits, connected and warmed up, until the controller makes it the VM's next start
+        agent.log(Boolean.getBoolean("multihost.vm.spare") ? "ready as a spare, pid " + pid : "started, pid " + pid);
         agent.run();
     }
 
@@ -222,6 +223,10 @@ public final class VmAgent {
                 stopper.start();
             }
             case RESULT, FAILURE, DONE -> vms.answer(frame);
+            case PROMOTE -> {
+                log("started, pid " + self.pid() + " (the spare made ready for this start)");
+                send(Frame.text(Frame.Type.DONE, frame.call(), "promoted"));
+            }
             default -> log("unexpected frame " + frame.type() + " ignored");
         }
     }

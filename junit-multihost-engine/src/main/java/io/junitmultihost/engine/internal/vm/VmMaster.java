@@ -76,6 +76,7 @@ public final class VmMaster implements Vms, AutoCloseable {
     private final Duration actionDeadline;
     private final ToIntBiFunction<Host, Integer> forward;
     private final boolean direct;
+    private final boolean spares;
     private final Duration lease;
     private final java.util.function.Function<Host, String> syncScript;
     private final VmEvents events;
@@ -109,6 +110,7 @@ public final class VmMaster implements Vms, AutoCloseable {
         this.lease = settings.lease();
         this.forward = forward;
         this.direct = settings.direct();
+        this.spares = settings.spares();
         this.syncScript = syncScript;
         this.events = events;
         try {
@@ -255,8 +257,40 @@ public final class VmMaster implements Vms, AutoCloseable {
     private void startProcess(RemoteVm vm, String reason, boolean dynamic, String by) {
         long oldPid = vm.lastPid;
         vm.state = RemoteVm.State.STARTING;
-        vm.nonce = hex(8);
-        vm.hello = new CompletableFuture<>();
+        long started = System.nanoTime();
+        VmConnection connection = promoteSpare(vm);
+        boolean fromSpare = connection != null;
+        if (!fromSpare) {
+            vm.nonce = hex(8);
+            vm.hello = new CompletableFuture<>();
+            vm.process = vm.host.startDetached(Command.shell(startScript(vm, vm.nonce, false)));
+        }
+        long spawned = System.nanoTime();
+        if (!fromSpare) {
+            connection = awaitHello(vm);
+        }
+        vm.connection = connection;
+        connectDirect(vm);
+        long connected = System.nanoTime();
+        vm.logFile = vm.setup.runDir() + "/" + vm.id + "-" + vm.pid + ".log";
+        runInit(vm, dynamic);
+        long initialized = System.nanoTime();
+        vm.state = RemoteVm.State.RUNNING;
+        vm.stopping = null;
+        vm.lastPid = vm.pid;
+        publish(vm, VmEvent.Kind.STARTED, dynamic ? "start" : "launch", reason, by, oldPid);
+        ASYNC.execute(() -> tailLog(vm)); // its lines are for people: not on the way to a running VM
+        LOG.info("VM [{}] ({} on {}) started, pid [{}], log [{}] ({}; {} ms: {} {}, connect {}, init tasks {}).",
+                vm.id, vm.name, vm.host.name(), vm.pid, vm.logFile, reason, millis(started, initialized),
+                fromSpare ? "spare promoted in" : "process", millis(started, spawned), millis(spawned, connected),
+                millis(connected, initialized));
+        if (dynamic) {
+            startSpare(vm); // a VM started again is likely to be started again: have its next JVM ready
+        }
+    }
+
+    /** The shell command that starts a JVM for {@code vm} (its current start, or a spare). */
+    private String startScript(RemoteVm vm, String nonce, boolean spare) {
         HostSetup setup = vm.setup;
         List<String> argv = new ArrayList<>();
         argv.add(setup.java());
@@ -265,7 +299,10 @@ public final class VmMaster implements Vms, AutoCloseable {
         argv.addAll(List.of("-Dmultihost.vm.id=" + vm.id, "-Dmultihost.vm.name=" + vm.name,
                 "-Dmultihost.vm.host=" + vm.host.name(), "-Dmultihost.vm.role=" + vm.role,
                 "-Dmultihost.vm.port=" + setup.port(), "-Dmultihost.vm.token-file=" + setup.tokenFile(),
-                "-Dmultihost.vm.nonce=" + vm.nonce, "-Dmultihost.vm.lease-ms=" + lease.toMillis()));
+                "-Dmultihost.vm.nonce=" + nonce, "-Dmultihost.vm.lease-ms=" + lease.toMillis()));
+        if (spare) {
+            argv.add("-Dmultihost.vm.spare=true");
+        }
         if (direct) {
             argv.add("-Dmultihost.vm.direct-address=" + vm.host.address());
         }
@@ -275,26 +312,81 @@ public final class VmMaster implements Vms, AutoCloseable {
         argv.addAll(List.of(
                 "-cp", setup.classpath(), VmAgent.class.getName()));
         // exec keeps the shell's pid, so $$ names the log after the JVM's own pid
-        String script = "exec " + ShellQuote.join(argv) + " > " + ShellQuote.quote(setup.runDir() + "/" + vm.id)
+        return "exec " + ShellQuote.join(argv) + " > " + ShellQuote.quote(setup.runDir() + "/" + vm.id)
                 + "-$$.log 2>&1";
-        long started = System.nanoTime();
-        vm.process = vm.host.startDetached(Command.shell(script));
-        long spawned = System.nanoTime();
-        VmConnection connection = awaitHello(vm);
-        vm.connection = connection;
-        connectDirect(vm);
-        long connected = System.nanoTime();
-        vm.logFile = setup.runDir() + "/" + vm.id + "-" + vm.pid + ".log";
-        runInit(vm, dynamic);
-        long initialized = System.nanoTime();
-        vm.state = RemoteVm.State.RUNNING;
-        vm.stopping = null;
-        vm.lastPid = vm.pid;
-        publish(vm, VmEvent.Kind.STARTED, dynamic ? "start" : "launch", reason, by, oldPid);
-        ASYNC.execute(() -> tailLog(vm)); // its lines are for people: not on the way to a running VM
-        LOG.info("VM [{}] ({} on {}) started, pid [{}], log [{}] ({}; {} ms: process {}, connect {}, init tasks {}).",
-                vm.id, vm.name, vm.host.name(), vm.pid, vm.logFile, reason, millis(started, initialized),
-                millis(started, spawned), millis(spawned, connected), millis(connected, initialized));
+    }
+
+    /**
+     * Starts a spare JVM for {@code vm}'s next start in the background, when spares are on and it
+     * has none; a spare that cannot be had is dropped quietly: the next start is then a plain one.
+     */
+    private void startSpare(RemoteVm vm) {
+        if (!spares || closing || vm.spare != null) {
+            return;
+        }
+        SpareJvm spare = new SpareJvm(hex(8));
+        vm.spare = spare;
+        ASYNC.execute(() -> {
+            try {
+                spare.process = vm.host.startDetached(Command.shell(startScript(vm, spare.nonce, true)));
+                spare.hello.get(actionDeadline.toMillis(), TimeUnit.MILLISECONDS);
+                LOG.debug("VM [{}] ({} on {}) has a spare JVM ready, pid [{}].", vm.id, vm.name, vm.host.name(),
+                        spare.pid);
+            } catch (Exception e) {
+                LOG.debug("VM [{}] ({} on {}) has no spare JVM ({}); its next start is a plain one.", vm.id, vm.name,
+                        vm.host.name(), e.toString());
+                dropSpare(vm, spare);
+            }
+            if (closing) {
+                dropSpare(vm, spare);
+            }
+        });
+    }
+
+    private void dropSpare(RemoteVm vm, SpareJvm spare) {
+        synchronized (vm) {
+            if (vm.spare == spare) {
+                vm.spare = null;
+            }
+        }
+        spare.kill();
+    }
+
+    /**
+     * Makes {@code vm}'s spare its current start and returns its connection; null when it has none
+     * that answers within a short deadline (the start is then a plain one).
+     */
+    private VmConnection promoteSpare(RemoteVm vm) {
+        SpareJvm spare;
+        synchronized (vm) {
+            spare = vm.spare;
+            vm.spare = null;
+        }
+        if (spare == null) {
+            return null;
+        }
+        try {
+            // one still starting has a head start on a new JVM: wait for it
+            VmConnection connection = spare.hello.get(actionDeadline.toMillis(), TimeUnit.MILLISECONDS);
+            if (!connection.isOpen()) {
+                throw new IOException("its connection is closed");
+            }
+            vm.nonce = spare.nonce;
+            vm.hello = spare.hello;
+            vm.process = spare.process;
+            vm.pid = spare.pid;
+            vm.directPort = spare.directPort;
+            Frame done = connection.call(Frame.Type.PROMOTE, new byte[0]).get(10, TimeUnit.SECONDS);
+            if (done.type() != Frame.Type.DONE) {
+                throw new IOException("it answered " + done.type());
+            }
+            return connection;
+        } catch (Exception e) {
+            LOG.info("The spare JVM of VM [{}] ({} on {}) cannot be used ({}); starting a new one.", vm.id, vm.name,
+                    vm.host.name(), e.toString());
+            spare.kill();
+            return null;
+        }
     }
 
     private void publish(RemoteVm vm, VmEvent.Kind kind, String mode, String reason, String by, long oldPid) {
@@ -432,6 +524,17 @@ public final class VmMaster implements Vms, AutoCloseable {
             socket.setSoTimeout(0);
             String[] lines = hello.type() == Frame.Type.HELLO ? hello.text().split("\n") : new String[0];
             RemoteVm vm = lines.length == 5 && lines[0].equals(token) ? find(lines[1]) : null;
+            SpareJvm spare = vm == null ? null : vm.spare;
+            if (spare != null && spare.nonce.equals(lines[2])) {
+                connection.startReading(vm.id, (c, frame) -> ASYNC.execute(() -> act(vm, c, frame)), why -> {
+                    ended(vm, connection, why); // once promoted, it is the VM's connection
+                    if (spare.connection == connection && vm.spare == spare) {
+                        dropSpare(vm, spare);
+                    }
+                });
+                spare.greeted(connection, Long.parseLong(lines[3]), Integer.parseInt(lines[4]));
+                return;
+            }
             if (vm == null || !vm.nonce.equals(lines[2])) {
                 LOG.warn("A connection to the remote JVM server of class [{}] did not present a known VM and token;"
                         + " closed.", owner);
@@ -469,6 +572,11 @@ public final class VmMaster implements Vms, AutoCloseable {
             VmConnection connection = vm.connection;
             if (connection != null && connection.isOpen()) {
                 connection.send(new Frame(Frame.Type.PING, 0, new byte[0]));
+            }
+            SpareJvm spare = vm.spare;
+            VmConnection waiting = spare == null ? null : spare.connection;
+            if (waiting != null && waiting.isOpen()) {
+                waiting.send(new Frame(Frame.Type.PING, 0, new byte[0]));
             }
         }
     }
@@ -921,6 +1029,10 @@ public final class VmMaster implements Vms, AutoCloseable {
     }
 
     private void end(RemoteVm vm) {
+        SpareJvm spare = vm.spare;
+        if (spare != null) {
+            dropSpare(vm, spare);
+        }
         VmConnection connection = vm.connection;
         HostProcess process = vm.process;
         try {

@@ -11,13 +11,15 @@ import java.time.Duration;
  * @param actionDeadline the deadline of launches, stops and starts ({@code multihost.vm.timeout})
  * @param lease how long a JVM goes on without hearing from the test JVM ({@code multihost.vm.lease})
  * @param direct whether invocations go straight to the JVMs over plain TCP ({@code multihost.vm.direct})
+ * @param spares whether a JVM that was started again keeps a spare JVM ready for its next start
+ *     ({@code multihost.vm.spares})
  */
 public record VmSettings(String java, Duration invokeDeadline, Duration actionDeadline, Duration lease,
-        boolean direct) {
+        boolean direct, boolean spares) {
 
     /** The defaults, with {@code invokeDeadline} for invocations. */
     public static VmSettings defaults(Duration invokeDeadline) {
-        return new VmSettings("java", invokeDeadline, Duration.ofMinutes(2), Duration.ofSeconds(10), false);
+        return new VmSettings("java", invokeDeadline, Duration.ofMinutes(2), Duration.ofSeconds(10), false, true);
     }
 
     /** From the configuration, with {@code invokeDeadline} for invocations. */
@@ -29,11 +31,16 @@ public record VmSettings(String java, Duration invokeDeadline, Duration actionDe
         }
         return new VmSettings(config.get("multihost.vm.java", "java"), invokeDeadline,
                 config.getDuration("multihost.vm.timeout", Duration.ofMinutes(2)), lease,
-                config.getBoolean("multihost.vm.direct", false));
+                config.getBoolean("multihost.vm.direct", false), config.getBoolean("multihost.vm.spares", true));
     }
 
     /** With direct connections on or off. */
     public VmSettings withDirect(boolean on) {
-        return new VmSettings(java, invokeDeadline, actionDeadline, lease, on);
+        return new VmSettings(java, invokeDeadline, actionDeadline, lease, on, spares);
+    }
+
+    /** With spare JVMs on or off. */
+    public VmSettings withSpares(boolean on) {
+        return new VmSettings(java, invokeDeadline, actionDeadline, lease, direct, on);
     }
 }
