@@ -90,6 +90,15 @@ public final class Constants {
     /** Default of {@link #FANOUT_PARALLELISM_PROPERTY_NAME}: {@value}. */
     public static final String DEFAULT_FANOUT_PARALLELISM = "32";
 
+    /**
+     * Where the run's report goes: {@code events.jsonl} and {@code timeline.html}, written when the
+     * run ends; relative to the test JVM's working directory; {@code none} writes nothing.
+     */
+    public static final String REPORT_DIR_PROPERTY_NAME = "multihost.report.dir";
+
+    /** Default of {@link #REPORT_DIR_PROPERTY_NAME}: {@value}. */
+    public static final String DEFAULT_REPORT_DIR = "target/multihost-report";
+
     private Constants() {
     }
 }

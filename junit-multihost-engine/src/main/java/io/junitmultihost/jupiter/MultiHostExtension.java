@@ -11,14 +11,21 @@ import io.junitmultihost.engine.internal.hosts.SessionPool;
 import io.junitmultihost.engine.internal.injection.ParameterRequest;
 import io.junitmultihost.engine.internal.injection.ParameterResolution;
 import io.junitmultihost.engine.internal.model.RoleDeclarations;
+import io.junitmultihost.engine.internal.report.TestRecords;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Optional;
+import org.junit.jupiter.api.MediaType;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ExtensionContext.StoreScope;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -38,7 +45,7 @@ import org.opentest4j.TestAbortedException;
  * {@code multihost.hosts.shortfall=fail} the class fails with it instead.
  */
 public final class MultiHostExtension implements ExecutionCondition, BeforeAllCallback, AfterAllCallback,
-        TestInstancePreConstructCallback, ParameterResolver {
+        TestInstancePreConstructCallback, ParameterResolver, BeforeTestExecutionCallback, AfterTestExecutionCallback {
 
     private static final Namespace NAMESPACE = Namespace.create(HostPool.NAMESPACE);
 
@@ -75,7 +82,28 @@ public final class MultiHostExtension implements ExecutionCondition, BeforeAllCa
         HostLease lease = context.getStore(NAMESPACE).remove(leaseKey(context.getRequiredTestClass()), HostLease.class);
         if (lease != null) {
             lease.close();
+            // the run's report as it stands at the class's end, attached to the class
+            for (Path file : pool(context).writeReport()) {
+                boolean page = file.toString().endsWith(".html");
+                context.publishFile(file.getFileName().toString(), page ? MediaType.create("text", "html")
+                        : MediaType.create("application", "x-ndjson"), target -> Files.copy(file, target,
+                        StandardCopyOption.REPLACE_EXISTING));
+            }
         }
+    }
+
+    @Override
+    public void beforeTestExecution(ExtensionContext context) {
+        TestRecords.started(pool(context).events().record(), context.getUniqueId(), context.getDisplayName(),
+                context.getRequiredTestClass().getName());
+    }
+
+    @Override
+    public void afterTestExecution(ExtensionContext context) {
+        Throwable failure = context.getExecutionException().orElse(null);
+        String status = failure == null ? "SUCCESSFUL" : failure instanceof TestAbortedException ? "ABORTED" : "FAILED";
+        TestRecords.finished(pool(context).events().record(), context.getUniqueId(), context.getDisplayName(),
+                context.getRequiredTestClass().getName(), status, failure);
     }
 
     @Override

@@ -24,4 +24,19 @@ public final class MultiHostEngineDescriptor extends EngineDescriptor implements
     public MultiHostExecutionContext before(MultiHostExecutionContext context) {
         return TestDescriptor.containsTests(this) ? context.withPool(context.sessionPool()) : context;
     }
+
+    /**
+     * Writes the run's report so far and attaches its files to the engine's result (they are written
+     * again, complete, when the launcher session ends).
+     */
+    @Override
+    public void after(MultiHostExecutionContext context) {
+        if (context.pool() == null) {
+            return;
+        }
+        for (java.nio.file.Path file : context.pool().writeReport()) {
+            String type = file.toString().endsWith(".html") ? "text/html" : "application/x-ndjson";
+            context.listener().fileEntryPublished(this, org.junit.platform.engine.reporting.FileEntry.from(file, type));
+        }
+    }
 }

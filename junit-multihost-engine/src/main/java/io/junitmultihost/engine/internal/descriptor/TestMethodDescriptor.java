@@ -3,10 +3,13 @@ package io.junitmultihost.engine.internal.descriptor;
 import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.engine.internal.injection.Invoker;
 import io.junitmultihost.engine.internal.model.TestClassModel;
+import io.junitmultihost.engine.internal.report.TestRecords;
 import java.lang.reflect.Method;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.junit.platform.engine.TestDescriptor;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.TestTag;
 import org.junit.platform.engine.UniqueId;
 import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
@@ -69,6 +72,10 @@ public final class TestMethodDescriptor extends AbstractTestDescriptor implement
 
     @Override
     public MultiHostExecutionContext before(MultiHostExecutionContext context) {
+        if (context.pool() != null) {
+            TestRecords.started(context.pool().events().record(), getUniqueId().toString(), getDisplayName(),
+                    model.testClass().getName());
+        }
         if (!problems.isEmpty()) {
             throw new ConfigurationException(String.join(" ", problems));
         }
@@ -84,6 +91,14 @@ public final class TestMethodDescriptor extends AbstractTestDescriptor implement
             throw Throwables.rethrow(t);
         }
         return context;
+    }
+
+    @Override
+    public void nodeFinished(MultiHostExecutionContext context, TestDescriptor descriptor, TestExecutionResult result) {
+        if (context.pool() != null) {
+            TestRecords.finished(context.pool().events().record(), getUniqueId().toString(), getDisplayName(),
+                    model.testClass().getName(), result.getStatus().name(), result.getThrowable().orElse(null));
+        }
     }
 
     @Override

@@ -29,6 +29,13 @@ public final class HostEvents {
     private final CopyOnWriteArrayList<Consumer<HostEvent>> listeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<AbsenceListener> absenceListeners = new CopyOnWriteArrayList<>();
     private final Map<String, Absence> absences = new ConcurrentHashMap<>();
+    private final io.junitmultihost.engine.internal.report.RunRecord record =
+            new io.junitmultihost.engine.internal.report.RunRecord();
+
+    /** Every event of the run, host states and what else the engine records, for its report. */
+    public io.junitmultihost.engine.internal.report.RunRecord record() {
+        return record;
+    }
 
     /**
      * Hands every event published from now on to {@code listener}, on the publishing thread, until
@@ -45,6 +52,9 @@ public final class HostEvents {
         String line = "Host [{}]: [{}] -> [{}], boot id [{}], after [{}]{}";
         Object[] values = {event.host(), from, event.to(), event.bootId() == null ? "unknown" : event.bootId(),
                 seconds(event.elapsed()), event.detail().isEmpty() ? "" : ": " + event.detail()};
+        record.add("host.state", event.host(), "", "from", event.from() == null ? null : event.from().name(),
+                "to", event.to().name(), "boot_id", event.bootId(), "elapsed_ms", event.elapsed().toMillis(),
+                "detail", event.detail().isEmpty() ? null : event.detail());
         if (event.to() == HostState.FAILED) {
             LOG.warn(line, values);
         } else {

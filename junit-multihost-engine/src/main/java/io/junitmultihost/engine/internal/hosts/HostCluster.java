@@ -12,8 +12,6 @@ import io.junitmultihost.api.RebootResults;
 import io.junitmultihost.api.StateWait;
 import io.junitmultihost.api.Sync;
 import io.junitmultihost.api.Vms;
-import io.junitmultihost.engine.internal.sync.ClassSync;
-import io.junitmultihost.engine.internal.vm.VmMaster;
 import io.junitmultihost.engine.internal.events.EventStateWait;
 import io.junitmultihost.engine.internal.events.HostEvents;
 import io.junitmultihost.engine.internal.events.VmEvents;
@@ -21,6 +19,9 @@ import io.junitmultihost.engine.internal.owner.Owned;
 import io.junitmultihost.engine.internal.owner.Owner;
 import io.junitmultihost.engine.internal.owner.Stage;
 import io.junitmultihost.engine.internal.reboot.Reboots;
+import io.junitmultihost.engine.internal.report.RunRecord;
+import io.junitmultihost.engine.internal.sync.ClassSync;
+import io.junitmultihost.engine.internal.vm.VmMaster;
 import io.junitmultihost.spi.HumanDuration;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -76,6 +78,11 @@ final class HostCluster implements Cluster {
         this.openSync = openSync;
         this.owner = owner;
         this.openVms = openVms;
+        RunRecord record = events.record();
+        String recordOwner = RunRecord.className(owner.name());
+        vmEvents.subscribe(e -> record.add("vm." + e.kind().name().toLowerCase(Locale.ROOT), e.host(), recordOwner,
+                "vm", e.vm(), "name", e.name(), "mode", e.mode(), "reason", e.reason(), "by", e.by(),
+                "old_pid", e.oldPid() > 0 ? e.oldPid() : null, "pid", e.newPid() > 0 ? e.newPid() : null));
     }
 
     @Override

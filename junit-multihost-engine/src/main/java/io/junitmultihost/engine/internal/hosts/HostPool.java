@@ -6,13 +6,13 @@ import io.junitmultihost.api.HostUnavailableException;
 import io.junitmultihost.api.Quorum;
 import io.junitmultihost.engine.Constants;
 import io.junitmultihost.engine.internal.events.HostEvents;
+import io.junitmultihost.engine.internal.model.RoleDeclaration;
 import io.junitmultihost.engine.internal.owner.Owner;
+import io.junitmultihost.engine.internal.reboot.QuorumClock;
 import io.junitmultihost.engine.internal.sync.SyncReachable;
+import io.junitmultihost.engine.internal.sync.SyncService;
 import io.junitmultihost.engine.internal.vm.VmMaster;
 import io.junitmultihost.engine.internal.vm.VmSettings;
-import io.junitmultihost.engine.internal.sync.SyncService;
-import io.junitmultihost.engine.internal.reboot.QuorumClock;
-import io.junitmultihost.engine.internal.model.RoleDeclaration;
 import io.junitmultihost.spi.HostProvider;
 import io.junitmultihost.spi.HostSpec;
 import io.junitmultihost.spi.HumanDuration;
@@ -383,6 +383,8 @@ public final class HostPool implements AutoCloseable {
         HostCluster cluster = new HostCluster(byRole, settings.fanoutParallelism(), events,
                 c -> sync.open(owner, c.hosts(), events), c -> openVms(owner, c), started);
         HostLease lease = new HostLease(owner, cluster, started, this::giveBack);
+        chosen.forEach((role, specs) -> specs.forEach(spec -> events.record().add("lease", spec.name(), owner,
+                "role", role, "address", spec.address())));
         LOG.info("Leased hosts {} to class [{}].", lease.describe(), owner);
         return lease;
     }
@@ -402,6 +404,7 @@ public final class HostPool implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        lease.hostNames().forEach(host -> events.record().add("release", host, lease.owner()));
         LOG.debug("Class [{}] returned hosts {}.", lease.owner(), lease.hostNames());
     }
 
@@ -517,6 +520,8 @@ public final class HostPool implements AutoCloseable {
         }
         run.close();
         sync.close();
+        writeReport().stream().filter(f -> f.getFileName().toString().endsWith(".html")).findFirst()
+                .ifPresent(page -> LOG.info("The run's timeline: [{}]", page.toUri()));
         try {
             connections.close();
         } catch (RuntimeException e) {
@@ -528,6 +533,29 @@ public final class HostPool implements AutoCloseable {
             LOG.warn("Closing host provider [{}] failed: {}", settings.provider(), e.toString());
         }
         LOG.debug("Host pool of provider [{}] closed.", settings.provider());
+    }
+
+    /**
+     * Writes the run's report ({@code events.jsonl}, {@code timeline.html}) into the directory of
+     * {@code multihost.report.dir}, and returns the files written; none when it is {@code none} or
+     * nothing was recorded. Called at the end of the run and by engines as they finish, so the files
+     * can be attached to their results; never throws.
+     */
+    public List<java.nio.file.Path> writeReport() {
+        String dir = settings.config().get(io.junitmultihost.engine.Constants.REPORT_DIR_PROPERTY_NAME,
+                io.junitmultihost.engine.Constants.DEFAULT_REPORT_DIR).strip();
+        if (dir.equalsIgnoreCase("none") || events.record().events().isEmpty()) {
+            return List.of();
+        }
+        try {
+            List<java.nio.file.Path> files = io.junitmultihost.engine.internal.report.RunReport.write(events.record(),
+                    java.nio.file.Path.of(dir).toAbsolutePath());
+            return files;
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("The run's report could not be written to [{}] ({}): set {} to a writable directory, or to none.",
+                    dir, e.toString(), io.junitmultihost.engine.Constants.REPORT_DIR_PROPERTY_NAME);
+            return List.of();
+        }
     }
 
     /** One lease being gathered: the hosts it claims are held by it, by identity. */

@@ -4,16 +4,17 @@ import io.junitmultihost.api.Command;
 import io.junitmultihost.api.ExecResult;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.HostProcess;
+import io.junitmultihost.api.MultiHostException;
 import io.junitmultihost.api.Reboot;
 import io.junitmultihost.api.RebootOptions;
-import io.junitmultihost.api.MultiHostException;
 import io.junitmultihost.engine.internal.events.HostEvents;
 import io.junitmultihost.engine.internal.owner.Owned;
 import io.junitmultihost.engine.internal.owner.Owner;
 import io.junitmultihost.engine.internal.owner.Stage;
-import io.junitmultihost.engine.internal.sync.SyncReachable;
 import io.junitmultihost.engine.internal.reboot.RebootDefaults;
 import io.junitmultihost.engine.internal.reboot.Reboots;
+import io.junitmultihost.engine.internal.report.RunRecord;
+import io.junitmultihost.engine.internal.sync.SyncReachable;
 import io.junitmultihost.spi.HostControl;
 import io.junitmultihost.spi.HostSpec;
 import io.junitmultihost.ssh.PortForward;
@@ -25,14 +26,14 @@ import io.junitmultihost.ssh.SshHost;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -113,7 +114,21 @@ final class RemoteHost implements Host, SyncReachable {
     public ExecResult exec(Command command) {
         Duration deadline = command.deadline().orElse(settings.execTimeout());
         RemoteCommand remote = toRemote(command);
-        RemoteResult result = SshFailures.translated(() -> run(command, deadline));
+        RunRecord record = events.record();
+        long id = record.nextId();
+        String owned = RunRecord.className(owner.name());
+        record.add("command.start", name(), owned, "id", id, "command", RunRecord.cut(remote.display(), 200),
+                "deadline_ms", deadline.toMillis());
+        RemoteResult result;
+        try {
+            result = SshFailures.translated(() -> run(command, deadline));
+        } catch (RuntimeException e) {
+            record.add("command.failed", name(), owned, "id", id, "error", e.getClass().getSimpleName(),
+                    "message", RunRecord.cut(e.getMessage(), 300));
+            throw e;
+        }
+        record.add("command.end", name(), owned, "id", id, "exit", result.exitCode(),
+                "duration_ms", result.duration().toMillis());
         return new ExecResult(name(), remote.display(), result.exitCode(), result.stdout(), result.stderr(),
                 result.duration());
     }
@@ -204,7 +219,20 @@ final class RemoteHost implements Host, SyncReachable {
         try {
             P process = start.get();
             started.set(process);
-            onEnd.accept(process, owned::done);
+            RunRecord record = events.record();
+            String recordOwner = RunRecord.className(owner.name());
+            record.add("process.start", name(), recordOwner, "process", id, "pid", process.pid(),
+                    "command", RunRecord.cut(command, 200));
+            onEnd.accept(process, () -> {
+                owned.done();
+                String how;
+                try {
+                    how = process.end().map(String::valueOf).orElse(null);
+                } catch (RuntimeException unknown) {
+                    how = null; // its host cannot tell now: the record says only that it ended
+                }
+                record.add("process.end", name(), recordOwner, "process", id, "pid", process.pid(), "end", how);
+            });
             return processes.add(process);
         } catch (RuntimeException e) {
             owned.done();

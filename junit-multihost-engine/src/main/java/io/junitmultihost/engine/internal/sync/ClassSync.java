@@ -10,8 +10,10 @@ import io.junitmultihost.api.SyncRequest;
 import io.junitmultihost.api.SyncResult;
 import io.junitmultihost.engine.internal.events.AbsenceListener;
 import io.junitmultihost.engine.internal.events.HostEvents;
+import io.junitmultihost.engine.internal.report.RunRecord;
 import io.junitmultihost.sync.SyncClient;
 import io.junitmultihost.sync.SyncEndpoint;
+import io.junitmultihost.sync.SyncEventType;
 import io.junitmultihost.sync.SyncScope;
 import io.junitmultihost.sync.SyncServer;
 import java.time.Duration;
@@ -45,6 +47,7 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
     private final Map<String, Host> hosts = new LinkedHashMap<>();
     private final Map<String, String> scripts = new ConcurrentHashMap<>();
     private final HostEvents.Subscription absences;
+    private final AutoCloseable recording;
     private final Duration setupDeadline;
 
     ClassSync(String owner, SyncServer server, List<Host> hosts, HostEvents events, Duration setupDeadline) {
@@ -56,6 +59,13 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
         this.setupDeadline = setupDeadline;
         hosts.forEach(h -> this.hosts.put(h.name(), h));
         this.absences = events.onAbsence(this);
+        RunRecord record = events.record();
+        // the scope's close at the class's end aborts it too: recorded as the close it is, not as a failure
+        this.recording = scope.subscribe(0, e -> record.addAt(e.time(), e.type() == SyncEventType.ABORTED
+                && e.detail().endsWith("] was closed") ? "sync.closed" : "sync." + e.type().name().toLowerCase(
+                java.util.Locale.ROOT), this.hosts.containsKey(e.participant()) ? e.participant() : "", owner,
+                "participant", e.participant(), "syncpoint", e.subject().isEmpty() ? null : e.subject(),
+                "detail", e.detail().isEmpty() ? null : RunRecord.cut(e.detail(), 300)));
     }
 
     /** The test JVM's own client of the barrier server, for the engine's own tests. Internal. */
@@ -168,6 +178,11 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
         }
         controller.close();
         scope.close();
+        try {
+            recording.close();
+        } catch (Exception e) {
+            LOG.debug("Closing the record of class [{}]'s syncs failed.", owner, e);
+        }
     }
 
     @Override
