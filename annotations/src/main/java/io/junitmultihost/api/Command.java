@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * A remote command in full: either an argument list (quoted by the library) or a raw shell
@@ -27,15 +28,24 @@ public final class Command {
     private final String directory;
     private final byte[] stdin;
     private final Duration deadline;
+    private final Consumer<HostProcess.Line> lines;
+    private final boolean echoed;
 
     private Command(List<String> argv, String script, Map<String, String> env, String directory,
             byte[] stdin, Duration deadline) {
+        this(argv, script, env, directory, stdin, deadline, null, false);
+    }
+
+    private Command(List<String> argv, String script, Map<String, String> env, String directory,
+            byte[] stdin, Duration deadline, Consumer<HostProcess.Line> lines, boolean echoed) {
         this.argv = argv;
         this.script = script;
         this.env = Map.copyOf(env);
         this.directory = directory;
         this.stdin = stdin;
         this.deadline = deadline;
+        this.lines = lines;
+        this.echoed = echoed;
     }
 
     /** A command given as its arguments; each is quoted for the remote shell. */
@@ -67,17 +77,18 @@ public final class Command {
         }
         Map<String, String> copy = new LinkedHashMap<>(env);
         copy.put(name, Objects.requireNonNull(value, "value"));
-        return new Command(argv, script, copy, directory, stdin, deadline);
+        return new Command(argv, script, copy, directory, stdin, deadline, lines, echoed);
     }
 
     /** With the remote working directory. */
     public Command withDirectory(String directory) {
-        return new Command(argv, script, env, Objects.requireNonNull(directory, "directory"), stdin, deadline);
+        return new Command(argv, script, env, Objects.requireNonNull(directory, "directory"), stdin, deadline, lines,
+                echoed);
     }
 
     /** With bytes fed to the command's standard input (then closed). */
     public Command withStdin(byte[] input) {
-        return new Command(argv, script, env, directory, input.clone(), deadline);
+        return new Command(argv, script, env, directory, input.clone(), deadline, lines, echoed);
     }
 
     /** With text fed to the command's standard input as UTF-8. */
@@ -90,7 +101,37 @@ public final class Command {
         if (deadline.isNegative() || deadline.isZero()) {
             throw new IllegalArgumentException("A deadline must be positive, was [" + HumanDuration.of(deadline) + "].");
         }
-        return new Command(argv, script, env, directory, stdin, deadline);
+        return new Command(argv, script, env, directory, stdin, deadline, lines, echoed);
+    }
+
+    /**
+     * With each line the command prints handed to {@code consumer} as it arrives, on a thread of the
+     * library's, while the result still gets the whole output. A consumer slower than the command
+     * loses lines (counted, and told in a line of its own) rather than stalling the host's
+     * connection; one that throws is logged and kept.
+     */
+    public Command withLines(Consumer<HostProcess.Line> consumer) {
+        return new Command(argv, script, env, directory, stdin, deadline, Objects.requireNonNull(consumer, "consumer"),
+                echoed);
+    }
+
+    /**
+     * With each line the command prints also written to the log as it arrives, prefixed by its host
+     * ({@code [host-1] ...}, standard error as {@code [host-1 err] ...}), through the logger
+     * {@code io.junitmultihost.output} at INFO.
+     */
+    public Command echoed() {
+        return new Command(argv, script, env, directory, stdin, deadline, lines, true);
+    }
+
+    /** The consumer of the command's lines, if one was given with {@link #withLines}. */
+    public Optional<Consumer<HostProcess.Line>> lines() {
+        return Optional.ofNullable(lines);
+    }
+
+    /** Whether the command's lines go to the log as they arrive ({@link #echoed()}). */
+    public boolean isEchoed() {
+        return echoed;
     }
 
     /** The arguments, when this is an argument-list command. */

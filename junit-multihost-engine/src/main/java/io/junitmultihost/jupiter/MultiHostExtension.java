@@ -69,7 +69,11 @@ public final class MultiHostExtension implements ExecutionCondition, BeforeAllCa
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        context.publishReportEntry("multihost.hosts", leaseFor(context).describe());
+        HostLease lease = leaseFor(context);
+        context.publishReportEntry("multihost.hosts", lease.describe());
+        if (owner(context) == context) { // a nested class shares its outer class's hosts and reports
+            lease.reportHostStates(line -> context.publishReportEntry("multihost.host-state", line));
+        }
     }
 
     @Override

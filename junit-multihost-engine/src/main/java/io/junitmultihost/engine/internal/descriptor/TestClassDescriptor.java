@@ -84,6 +84,8 @@ public final class TestClassDescriptor extends AbstractTestDescriptor implements
         }
         state.lease(lease);
         context.listener().reportingEntryPublished(this, ReportEntry.from("multihost.hosts", lease.describe()));
+        lease.reportHostStates(line -> context.listener().reportingEntryPublished(this,
+                ReportEntry.from("multihost.host-state", line)));
         try {
             state.instance(Invoker.newInstance(model.testClass(), lease.cluster()));
             for (Method method : model.beforeAll()) {

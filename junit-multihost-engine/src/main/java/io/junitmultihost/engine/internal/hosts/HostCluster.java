@@ -168,6 +168,10 @@ final class HostCluster implements Cluster {
     }
 
     /** The class's remote JVMs' events, published by its {@link #vms()} and read by its {@link #states()}. */
+    HostEvents events() {
+        return events;
+    }
+
     VmEvents vmEvents() {
         return vmEvents;
     }

@@ -2,7 +2,11 @@ package io.junitmultihost.engine.internal.hosts;
 
 import io.junitmultihost.api.Cluster;
 import io.junitmultihost.engine.internal.owner.Owner;
+import io.junitmultihost.engine.internal.events.HostEvents;
+import io.junitmultihost.spi.HumanDuration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -18,6 +22,7 @@ public final class HostLease implements AutoCloseable {
     private final Owner started;
     private final Consumer<HostLease> giveBack;
     private final AtomicBoolean returned = new AtomicBoolean();
+    private final List<HostEvents.Subscription> reports = new CopyOnWriteArrayList<>();
 
     HostLease(String owner, HostCluster cluster, Owner started, Consumer<HostLease> giveBack) {
         this.owner = owner;
@@ -46,6 +51,22 @@ public final class HostLease implements AutoCloseable {
         return cluster.hosts().stream().map(h -> h.name()).toList();
     }
 
+    /**
+     * Hands each change of state of the class's hosts (a reboot's steps, a host seen going away) to
+     * {@code entries} as a line for a JUnit report entry, until the lease ends: for users who see
+     * the IDE's test view or the build's report rather than the log.
+     */
+    public void reportHostStates(Consumer<String> entries) {
+        Set<String> mine = Set.copyOf(hostNames());
+        reports.add(cluster.events().subscribe(event -> {
+            if (mine.contains(event.host())) {
+                entries.accept(event.host() + ": " + event.previous().map(Enum::name).orElse("-") + " -> " + event.to()
+                        + event.boot().map(id -> ", boot id " + id).orElse("") + ", after "
+                        + HumanDuration.of(event.elapsed()) + (event.detail().isEmpty() ? "" : ": " + event.detail()));
+            }
+        }));
+    }
+
     /** {@code db=[host-1], app=[host-2, host-3]}, for reports. */
     public String describe() {
         return cluster.toString();
@@ -59,6 +80,7 @@ public final class HostLease implements AutoCloseable {
     @Override
     public void close() {
         if (returned.compareAndSet(false, true)) {
+            reports.forEach(HostEvents.Subscription::close);
             try {
                 started.close();
             } finally {

@@ -147,7 +147,9 @@ final class RemoteHost implements Host, SyncReachable {
             }
         });
         try {
-            RemoteProcess process = ssh.start(toRemote(command), deadline);
+            StreamedLines lines = StreamedLines.of(name(), command);
+            RemoteProcess process = lines == null ? ssh.start(toRemote(command), deadline)
+                    : ssh.start(toRemote(command), deadline, lines);
             started.set(process);
             if (owner.isClosed()) {
                 process.cancel(); // the class ended while it started: it must not outlive it
@@ -183,8 +185,9 @@ final class RemoteHost implements Host, SyncReachable {
     @Override
     public HostProcess start(Command command, Consumer<HostProcess.Line> lines) {
         String id = "a" + ATTACHED_IDS.incrementAndGet();
+        Consumer<HostProcess.Line> handed = StreamedLines.around(name(), command, lines);
         return startOwned(id, command.toString(), () -> AttachedProcess.start(this, ssh, id, command, toRemote(command),
-                lines, settings.execTimeout()), AttachedProcess::onEnd);
+                handed, settings.execTimeout()), AttachedProcess::onEnd);
     }
 
     @Override

@@ -136,4 +136,39 @@ class RemoteHostIT {
         assertThat(host.labels()).containsEntry("provider", "embedded");
         assertThat(host.toString()).contains("host-1", "127.0.0.1", "node");
     }
+
+    @Test
+    void aCommandsLinesReachItsConsumerAsTheyArriveAndTheResultStillHasThemAll() {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Long> at = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        ExecResult result = host.exec(io.junitmultihost.api.Command.shell("echo first; echo oops >&2; sleep 1; echo last")
+                .withLines(line -> {
+                    seen.add(line.stream() + " " + line.text());
+                    at.add(System.nanoTime());
+                }));
+
+        assertThat(seen).containsExactlyInAnyOrder("STDOUT first", "STDERR oops", "STDOUT last");
+        assertThat(seen.get(seen.size() - 1)).isEqualTo("STDOUT last");
+        assertThat(at.get(at.size() - 1) - at.get(0)).as("the first line came before the command's sleep ended")
+                .isGreaterThan(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500));
+        assertThat(result.stdout()).isEqualTo("first\nlast\n");
+        assertThat(result.stderr()).isEqualTo("oops\n");
+    }
+
+    @Test
+    void anEchoedCommandsLinesGoToTheLogPrefixedByItsHost() {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            host.exec(io.junitmultihost.api.Command.shell("echo hello; echo trouble >&2").echoed()).assertSuccess();
+        } finally {
+            System.setErr(original);
+        }
+
+        String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(log).as("logger io.junitmultihost.output is at INFO in src/test/resources/simplelogger.properties")
+                .contains("[host-1] hello", "[host-1 err] trouble");
+    }
 }
