@@ -1,7 +1,10 @@
 package io.junitmultihost.api;
 
-/** A host could not be reached or authenticated within its deadline, or its connection was lost. */
-public class HostUnavailableException extends MultiHostException {
+/**
+ * A host could not be reached, leased or authenticated within its deadline, its connection was
+ * lost, or its provider could not start it: a failure of the infrastructure ({@link InfrastructureException}).
+ */
+public class HostUnavailableException extends InfrastructureException {
 
     private static final long serialVersionUID = 1L;
 

@@ -54,8 +54,8 @@ class EmbeddedHostProviderIT {
                     java.net.InetAddress.getByName("127.0.0.1"))) {
                 assertThatThrownBy(() -> provider.hosts("b", 1, Set.of(), DEADLINE))
                         .isInstanceOf(io.junitmultihost.api.HostUnavailableException.class)
-                        .hasMessageStartingWith("Embedded host [host-1] could not be booted for role [b]: [Embedded host"
-                                + " [host-1] could not listen on [127.0.0.1:" + host.port() + "]")
+                        .hasMessageStartingWith("Infrastructure: Embedded host [host-1] could not be booted for role [b]:"
+                                + " [Infrastructure: Embedded host [host-1] could not listen on [127.0.0.1:" + host.port() + "]")
                         .hasMessageEndingWith("Stop what holds its port or files, and run again.");
             }
         }

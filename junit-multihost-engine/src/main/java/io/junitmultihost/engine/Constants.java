@@ -91,6 +91,15 @@ public final class Constants {
     public static final String DEFAULT_FANOUT_PARALLELISM = "32";
 
     /**
+     * How long a test may run when its annotation names no {@code timeout}; past it the test fails
+     * with what it was doing (see {@code MultiHostTest.timeout}); {@code none}: no deadline.
+     */
+    public static final String TEST_TIMEOUT_PROPERTY_NAME = "multihost.test.timeout";
+
+    /** Default of {@link #TEST_TIMEOUT_PROPERTY_NAME}: {@value}. */
+    public static final String DEFAULT_TEST_TIMEOUT = "1h";
+
+    /**
      * Where the run's report goes: {@code events.jsonl} and {@code timeline.html}, written when the
      * run ends; relative to the test JVM's working directory; {@code none} writes nothing.
      */

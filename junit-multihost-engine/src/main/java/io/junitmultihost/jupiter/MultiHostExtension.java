@@ -3,6 +3,7 @@ package io.junitmultihost.jupiter;
 import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.api.MultiHostException;
 import io.junitmultihost.api.Role;
+import io.junitmultihost.engine.internal.diagnostics.TestDeadline;
 import io.junitmultihost.engine.internal.hosts.ConfigurationKeys;
 import io.junitmultihost.engine.internal.hosts.HostLease;
 import io.junitmultihost.engine.internal.hosts.HostPool;
@@ -12,6 +13,7 @@ import io.junitmultihost.engine.internal.injection.ParameterRequest;
 import io.junitmultihost.engine.internal.injection.ParameterResolution;
 import io.junitmultihost.engine.internal.model.RoleDeclarations;
 import io.junitmultihost.engine.internal.report.TestRecords;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,9 +28,11 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ExtensionContext.StoreScope;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import org.junit.jupiter.api.extension.TestInstanceFactoryContext;
 import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
 import org.opentest4j.TestAbortedException;
@@ -45,7 +49,7 @@ import org.opentest4j.TestAbortedException;
  * {@code multihost.hosts.shortfall=fail} the class fails with it instead.
  */
 public final class MultiHostExtension implements ExecutionCondition, BeforeAllCallback, AfterAllCallback,
-        TestInstancePreConstructCallback, ParameterResolver, BeforeTestExecutionCallback, AfterTestExecutionCallback {
+        TestInstancePreConstructCallback, ParameterResolver, InvocationInterceptor, BeforeTestExecutionCallback, AfterTestExecutionCallback {
 
     private static final Namespace NAMESPACE = Namespace.create(HostPool.NAMESPACE);
 
@@ -94,6 +98,19 @@ public final class MultiHostExtension implements ExecutionCondition, BeforeAllCa
                         StandardCopyOption.REPLACE_EXISTING));
             }
         }
+    }
+
+    /**
+     * Runs the test under {@code multihost.test.timeout} (default {@code 1h}; Jupiter's own
+     * {@code @Timeout} applies as well): past it, what the test, its syncs and its remote JVMs were
+     * doing is gathered, the test's thread is interrupted, and the test fails with that.
+     */
+    @Override
+    public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext context) throws Throwable {
+        HostLease lease = leaseFor(context);
+        TestDeadline.runHere(context.getRequiredTestClass().getSimpleName() + "." + context.getDisplayName(),
+                TestDeadline.of("", context::getConfigurationParameter), lease::diagnostics, invocation::proceed);
     }
 
     @Override

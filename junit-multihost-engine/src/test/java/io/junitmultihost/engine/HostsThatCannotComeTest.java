@@ -64,8 +64,9 @@ class HostsThatCannotComeTest {
                 .selectors(selectClass(PairFixture.class), selectClass(QuorumFixture.class)).execute();
 
         results.containerEvents().assertThatEvents().haveExactly(1, event(container(PairFixture.class),
-                finishedWithFailure(instanceOf(HostUnavailableException.class), message(m -> m.startsWith(
-                        "Class [" + PairFixture.class.getName() + "] needs at least [2] hosts for role [pair]")
+                finishedWithFailure(instanceOf(io.junitmultihost.api.InfrastructureException.class),
+                        instanceOf(HostUnavailableException.class), message(m -> m.startsWith(
+                        "Infrastructure: Class [" + PairFixture.class.getName() + "] needs at least [2] hosts for role [pair]")
                         && m.endsWith("The class fails rather than being skipped because [multihost.hosts.shortfall] is [fail].")))));
         results.allEvents().assertStatistics(s -> s.aborted(0).skipped(0));
         assertThat(Recorder.events()).containsExactly("quorum 1");

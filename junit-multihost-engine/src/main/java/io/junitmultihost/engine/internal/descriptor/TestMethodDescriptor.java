@@ -1,6 +1,8 @@
 package io.junitmultihost.engine.internal.descriptor;
 
 import io.junitmultihost.api.ConfigurationException;
+import io.junitmultihost.api.MultiHostTest;
+import io.junitmultihost.engine.internal.diagnostics.TestDeadline;
 import io.junitmultihost.engine.internal.injection.Invoker;
 import io.junitmultihost.engine.internal.model.TestClassModel;
 import io.junitmultihost.engine.internal.report.TestRecords;
@@ -8,6 +10,7 @@ import java.lang.reflect.Method;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.engine.TestDescriptor;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.TestTag;
@@ -105,7 +108,12 @@ public final class TestMethodDescriptor extends AbstractTestDescriptor implement
     public MultiHostExecutionContext execute(MultiHostExecutionContext context, DynamicTestExecutor executor) {
         ClassState state = context.classState();
         try {
-            Invoker.invoke(method, state.instance(), state.lease().cluster());
+            TestDeadline.run(model.testClass().getSimpleName() + "." + getDisplayName(),
+                    TestDeadline.of(AnnotationSupport.findAnnotation(method, MultiHostTest.class)
+                                    .map(MultiHostTest::timeout).orElse(""),
+                            context.pool().settings().config()::get),
+                    () -> state.lease().diagnostics(),
+                    () -> Invoker.invoke(method, state.instance(), state.lease().cluster()));
         } catch (Throwable t) {
             throw Throwables.rethrow(t);
         }

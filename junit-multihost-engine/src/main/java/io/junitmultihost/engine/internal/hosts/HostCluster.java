@@ -167,11 +167,34 @@ final class HostCluster implements Cluster {
         return sync;
     }
 
-    /** The class's remote JVMs' events, published by its {@link #vms()} and read by its {@link #states()}. */
+    /**
+     * What the class's syncs and remote JVMs are doing, for a test past its deadline: who waits
+     * where in its sync scope, and every thread of each of its JVMs; empty when it opened neither.
+     */
+    public String diagnostics() {
+        ClassSync openSync;
+        VmMaster openVms;
+        synchronized (this) {
+            openSync = sync;
+            openVms = vms;
+        }
+        StringBuilder text = new StringBuilder();
+        if (openSync != null) {
+            String waits = openSync.whoWaitsWhere();
+            text.append("Who waits where in the class's syncs:\n").append(waits.isEmpty() ? "nobody\n" : waits);
+        }
+        if (openVms != null) {
+            text.append("\nThe class's remote JVMs:\n").append(openVms.threadDumps());
+        }
+        return text.toString();
+    }
+
+    /** The run's host events, which the class's reports subscribe to. */
     HostEvents events() {
         return events;
     }
 
+    /** The class's remote JVMs' events, published by its {@link #vms()} and read by its {@link #states()}. */
     VmEvents vmEvents() {
         return vmEvents;
     }

@@ -67,6 +67,11 @@ public final class HostLease implements AutoCloseable {
         }));
     }
 
+    /** What the class's syncs and remote JVMs are doing now, for a test past its deadline (see {@code HostCluster}). */
+    public String diagnostics() {
+        return cluster.diagnostics();
+    }
+
     /** {@code db=[host-1], app=[host-2, host-3]}, for reports. */
     public String describe() {
         return cluster.toString();

@@ -288,6 +288,12 @@ public final class HostPool implements AutoCloseable {
             offered = provider.hosts(role.name(), role.count() + spare, busyView, deadline);
         } catch (ConfigurationException e) {
             throw cannotServe(owner, role, e);
+        } catch (io.junitmultihost.api.InfrastructureException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a provider that cannot start a host is the infrastructure failing, not the test
+            throw new HostUnavailableException("Provider [" + settings.provider() + "] could not give hosts for role ["
+                    + role.name() + "] of class [" + owner + "]: " + e, e);
         }
         List<HostSpec> usable = new ArrayList<>();
         for (HostSpec spec : offered) {

@@ -157,10 +157,14 @@ final class RemoteHost implements Host, SyncReachable {
             try {
                 return process.await();
             } catch (SshException e) {
-                if (!Thread.currentThread().isInterrupted()) {
+                if (!Thread.interrupted()) {
                     throw e;
                 }
-                process.cancel();
+                try {
+                    process.cancel(); // not interrupted itself: JSch opens no channel on an interrupted thread
+                } finally {
+                    Thread.currentThread().interrupt();
+                }
                 throw new MultiHostException("Interrupted while waiting for the " + what + "; it was cancelled, its"
                         + " remote process group ended.", e);
             } catch (CancellationException e) {

@@ -9,6 +9,7 @@ import io.junitmultihost.api.MultiHostTest;
 import io.junitmultihost.api.Tag;
 import io.junitmultihost.engine.internal.injection.Invoker;
 import io.junitmultihost.engine.internal.injection.ParameterResolution;
+import io.junitmultihost.spi.ProviderConfig;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Constructor;
@@ -133,6 +134,14 @@ public final class TestClassModel {
         List<String> found = new ArrayList<>(signatureProblems(test, MultiHostTest.class));
         found.addAll(ParameterResolution.problems(test, roles.names()));
         found.addAll(tagProblems(test, "method [" + test.toGenericString() + "]"));
+        String timeout = AnnotationSupport.findAnnotation(test, MultiHostTest.class).map(MultiHostTest::timeout).orElse("");
+        if (!timeout.isBlank()) {
+            try {
+                ProviderConfig.parseDuration("@MultiHostTest(timeout)", timeout.strip());
+            } catch (ConfigurationException e) {
+                found.add("Method [" + test.toGenericString() + "]: " + e.getMessage());
+            }
+        }
         return found;
     }
 

@@ -169,6 +169,28 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
         scope.endAbsence(host);
     }
 
+    /**
+     * Who waits where, from the scope's events: each syncpoint some arrived at and that was neither
+     * released nor failed, with those that arrived; for a test past its deadline.
+     */
+    public String whoWaitsWhere() {
+        Map<String, List<String>> waiting = new LinkedHashMap<>();
+        for (io.junitmultihost.sync.SyncEvent event : scope.events(0)) {
+            switch (event.type()) {
+                case ARRIVED -> waiting.computeIfAbsent(event.subject(), k -> new java.util.ArrayList<>())
+                        .add(event.participant());
+                case RELEASED, SYNC_FAILED -> waiting.remove(event.subject());
+                default -> {
+                    // not about who waits
+                }
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        waiting.forEach((syncpoint, arrived) -> text.append("syncpoint [").append(syncpoint).append("]: arrived ")
+                .append(arrived).append(", not released\n"));
+        return text.toString();
+    }
+
     @Override
     public void close() {
         try {

@@ -154,6 +154,15 @@ final class RemoteVm implements Vm {
         }
     }
 
+    /** Every thread of the running JVM, for a test past its deadline; says why when there is none. */
+    String threadDump() {
+        VmConnection current = connection;
+        if (state != State.RUNNING || current == null) {
+            return "(not running: it is " + describeState() + ")";
+        }
+        return dump(current, -1);
+    }
+
     private String dump(VmConnection current, CompletableFuture<Frame> answer) {
         return dump(current, current.lastCallOf(answer));
     }

@@ -184,8 +184,7 @@ public final class VmAgent {
                         invocations.register();
                         runInvocation(frame, replies);
                     }
-                    case DUMP -> send(Frame.text(Frame.Type.DUMPED, frame.call(),
-                            dump(running.get(Long.parseLong(frame.text())))), replies);
+                    case DUMP -> send(Frame.text(Frame.Type.DUMPED, frame.call(), dump(frame.text())), replies);
                     default -> log("unexpected frame " + frame.type() + " on the direct connection ignored");
                 }
             }
@@ -215,7 +214,7 @@ public final class VmAgent {
         switch (frame.type()) {
             case PING -> send(new Frame(Frame.Type.PING, frame.call(), new byte[0]));
             case INVOKE -> invoke(frame, out);
-            case DUMP -> send(Frame.text(Frame.Type.DUMPED, frame.call(), dump(running.get(Long.parseLong(frame.text())))));
+            case DUMP -> send(Frame.text(Frame.Type.DUMPED, frame.call(), dump(frame.text())));
             case INIT -> workers.execute(() -> runTasks(frame));
             case STOP, END -> {
                 Thread stopper = new Thread(() -> stop(frame), "multihost-vm-stop");
@@ -325,8 +324,21 @@ public final class VmAgent {
         }
     }
 
-    private static String dump(Thread invoking) {
+    /** The dump asked for: of invocation {@code call} and every thread, or (a negative call) every thread only. */
+    private String dump(String call) {
+        long id = Long.parseLong(call);
+        return id < 0 ? dump(null, false) : dump(running.get(id), true);
+    }
+
+    private static String dump(Thread invoking, boolean ofAnInvocation) {
         StringBuilder text = new StringBuilder();
+        if (!ofAnInvocation) {
+            text.append("Thread dump of the VM:\n");
+            for (ThreadInfo info : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+                text.append(info);
+            }
+            return text.toString();
+        }
         if (invoking != null) {
             text.append("The invocation's thread [").append(invoking.getName()).append("] (")
                     .append(invoking.getState()).append("):\n");

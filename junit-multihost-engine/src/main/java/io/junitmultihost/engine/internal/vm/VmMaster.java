@@ -993,6 +993,21 @@ public final class VmMaster implements Vms, AutoCloseable {
         return vm(id).pid();
     }
 
+    /** Every thread of each of the class's JVMs (each asked at once, within 5 s), for a test past its deadline. */
+    public String threadDumps() {
+        List<RemoteVm> all;
+        synchronized (this) {
+            all = List.copyOf(vms);
+        }
+        List<CompletableFuture<String>> dumps = all.stream()
+                .map(vm -> CompletableFuture.supplyAsync(() -> "VM " + vm.info() + ":\n" + vm.threadDump(), ASYNC)).toList();
+        StringBuilder text = new StringBuilder();
+        for (CompletableFuture<String> dump : dumps) {
+            text.append(dump.join()).append('\n');
+        }
+        return text.toString();
+    }
+
     // ---- the end of the class ----------------------------------------------------------------
 
     /** At most how long {@link #close()} takes: every VM's end runs at once, each within the action deadline. */
