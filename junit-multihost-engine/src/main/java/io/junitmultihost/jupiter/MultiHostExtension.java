@@ -14,6 +14,7 @@ import io.junitmultihost.engine.internal.model.RoleDeclarations;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -37,7 +38,7 @@ import org.opentest4j.TestAbortedException;
  * Surefire reports each of its tests skipped with that reason. With
  * {@code multihost.hosts.shortfall=fail} the class fails with it instead.
  */
-public final class MultiHostExtension implements ExecutionCondition, BeforeAllCallback, AfterAllCallback,
+public final class MultiHostExtension implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback, AfterAllCallback,
         TestInstancePreConstructCallback, ParameterResolver {
 
     private static final Namespace NAMESPACE = Namespace.create(HostPool.NAMESPACE);
@@ -63,6 +64,12 @@ public final class MultiHostExtension implements ExecutionCondition, BeforeAllCa
     @Override
     public void beforeAll(ExtensionContext context) {
         context.publishReportEntry("multihost.hosts", leaseFor(context).describe());
+    }
+
+    /** Fails a test whose class lost its hosts' lease (a lost ZooKeeper session): none runs on a host it does not hold. */
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        leaseFor(context).checkHeld();
     }
 
     @Override
