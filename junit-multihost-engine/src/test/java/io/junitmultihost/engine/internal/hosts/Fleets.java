@@ -1,6 +1,5 @@
 package io.junitmultihost.engine.internal.hosts;
 
-import io.junitmultihost.api.Host;
 import io.junitmultihost.spi.HostSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,11 +39,6 @@ final class Fleets {
                 "multihost.inventory.ssh-config", "none"));
         settings.putAll(more);
         return settings;
-    }
-
-    /** As {@link #inventoryOf(List, Path, Map)}, for hosts leased in this JVM. */
-    static Map<String, String> inventoryOfHosts(List<Host> hosts, Path dir, Map<String, String> more) throws IOException {
-        return inventoryOf(hosts.stream().map(h -> ((RemoteHost) h).spec()).toList(), dir, more);
     }
 
     /**
