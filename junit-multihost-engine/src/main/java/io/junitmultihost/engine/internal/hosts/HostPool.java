@@ -220,11 +220,11 @@ public final class HostPool implements AutoCloseable {
                         // Others may need what this class claimed while it waits.
                         release(claim);
                         if (!waited) {
-                            LOG.info("Class [{}] waits for hosts: {} while {} are leased to other classes{}.", owner,
+                            LOG.info("Class [{}] waits for hosts: {} while {}.", owner,
                                     shortfall != null ? "role [" + shortfall.role().name() + "] got [" + shortfall.got().size()
                                             + "] of at least [" + shortfall.role().min() + "]" + silentNote(shortfall.silent())
                                             : "quorum roles have their minimum but not their count, and more may come",
-                                    few(others), elsewhereNote(claim.elsewhere));
+                                    heldNote(others, claim.elsewhere));
                         }
                         waited = true;
                         if (freed - before[0] == claim.frees - before[1]) {
@@ -426,8 +426,14 @@ public final class HostPool implements AutoCloseable {
         }
     }
 
-    private static String elsewhereNote(Map<String, String> elsewhere) {
-        return elsewhere.isEmpty() ? "" : " and hosts " + few(heldElsewhere(elsewhere)) + " to other test runs";
+    /** {@code [a] are leased to other classes and hosts [b (pid ...)] to other test runs}. */
+    private static String heldNote(List<String> others, Map<String, String> elsewhere) {
+        if (elsewhere.isEmpty()) {
+            return few(others) + " are leased to other classes";
+        }
+        String there = few(heldElsewhere(elsewhere));
+        return others.isEmpty() ? "hosts " + there + " are leased to other test runs"
+                : few(others) + " are leased to other classes and hosts " + there + " to other test runs";
     }
 
     /** {@code host-1 (pid 4711 on [ci-7], class [a.B], since ...)}, by name. */
