@@ -55,8 +55,11 @@ final class FileLeases implements LeaseStore {
      * user's leases).
      */
     static FileLeases forUser() {
-        String user = System.getProperty("user.name", "user");
-        Path mine = Path.of(System.getProperty("java.io.tmpdir"), "junit-multihost-" + HostIdentity.name(user));
+        return forUser(Path.of(System.getProperty("java.io.tmpdir")), System.getProperty("user.name", "user"));
+    }
+
+    static FileLeases forUser(Path temp, String user) {
+        Path mine = temp.resolve("junit-multihost-" + HostIdentity.name(user));
         makeDirectory(mine, true);
         try {
             UserPrincipal owner = Files.getOwner(mine);
