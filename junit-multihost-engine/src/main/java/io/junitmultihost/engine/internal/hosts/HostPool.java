@@ -601,7 +601,7 @@ public final class HostPool implements AutoCloseable {
         return new TestAbortedException("Class [" + owner + "] needs at least [" + role.min() + "] hosts for role ["
                 + role.name() + "] (count [" + role.count() + "]), but provider [" + settings.provider() + "] gave ["
                 + got.size() + "] " + few(got) + silentNote(shortfall.silent())
- + (others.isEmpty() ? "" : " while hosts " + few(others) + " were leased to other classes")
+                + (others.isEmpty() ? "" : " while hosts " + few(others) + " were leased to other classes")
                 + (elsewhere.isEmpty() ? "" : (others.isEmpty() ? " while hosts " : " and hosts ") + few(heldElsewhere(elsewhere))
                         + " were leased to other test runs")
                 + (waited ? " within [" + HumanDuration.of(settings.hostsTimeout()) + "]" : "")

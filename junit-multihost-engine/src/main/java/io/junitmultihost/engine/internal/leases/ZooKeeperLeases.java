@@ -114,6 +114,10 @@ final class ZooKeeperLeases implements LeaseStore {
     public Optional<String> take(HostSpec host, String owner) {
         String identity = HostIdentity.of(host);
         String path = root + "/" + HostIdentity.name(identity);
+        if (held.containsKey(identity)) {
+            // One machine under two names in the inventory: the other name holds it.
+            return Optional.of("this run, under another name in the inventory");
+        }
         long lossesBefore = losses.get();
         try {
             try {
