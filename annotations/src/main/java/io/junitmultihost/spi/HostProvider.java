@@ -53,6 +53,17 @@ public interface HostProvider extends AutoCloseable {
         return maxHosts();
     }
 
+    /**
+     * Whether other test runs may use these hosts at the same time: a fixed fleet (an inventory)
+     * that other JVMs (Surefire forks, other builds, other machines) read too. The engine then also
+     * leases each host across processes (a lock per host on this machine, or through ZooKeeper
+     * with {@code multihost.leases.zookeeper}), and a host another run holds counts as busy. False
+     * (the default) for providers that make hosts for this run alone (embedded, lab).
+     */
+    default boolean sharedWithOtherRuns() {
+        return false;
+    }
+
     /** Stops what the provider started and removes what it created; never throws. */
     @Override
     void close();

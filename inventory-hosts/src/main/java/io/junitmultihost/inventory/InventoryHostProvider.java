@@ -79,6 +79,12 @@ final class InventoryHostProvider implements HostProvider {
         return roles;
     }
 
+    /** {@inheritDoc} Always: the machines of an inventory are there for every run that reads it. */
+    @Override
+    public boolean sharedWithOtherRuns() {
+        return true;
+    }
+
     /** Nothing to stop: the machines are not ours. */
     @Override
     public void close() {

@@ -66,6 +66,45 @@ public final class Constants {
     public static final String DEFAULT_HOSTS_SHORTFALL = "skip";
 
     /**
+     * Where hosts that other runs share (an inventory's) are leased on this machine: a directory
+     * with one lock file per host, which the kernel releases when a JVM dies: {@value}. Every run
+     * that should see the others' leases must use the same directory; by default
+     * {@code junit-multihost-<user>/leases} in {@code java.io.tmpdir}, the user's only. Not used with
+     * {@link #LEASES_ZOOKEEPER_PROPERTY_NAME}.
+     */
+    public static final String LEASES_DIRECTORY_PROPERTY_NAME = "multihost.leases.directory";
+
+    /**
+     * The ZooKeeper ensemble ({@code zk1:2181,zk2:2181,zk3:2181}) through which runs on several
+     * machines lease the hosts they share: {@value}. Each host is an ephemeral node, so a run that
+     * dies gives its hosts back when its session expires. Needs {@code org.apache.curator:curator-framework}
+     * on the test class path. Unset (the default): leases hold on this machine only (lock files).
+     */
+    public static final String LEASES_ZOOKEEPER_PROPERTY_NAME = "multihost.leases.zookeeper";
+
+    /**
+     * The ZooKeeper session timeout: {@value}. A run that dies or loses its link gives its hosts
+     * back this long after; a run whose link stays away a third of it stops its classes' work on
+     * them, and those classes fail.
+     */
+    public static final String LEASES_ZOOKEEPER_SESSION_TIMEOUT_PROPERTY_NAME = "multihost.leases.zookeeper.session-timeout";
+
+    /** Default of {@link #LEASES_ZOOKEEPER_SESSION_TIMEOUT_PROPERTY_NAME}: {@value}. */
+    public static final String DEFAULT_LEASES_ZOOKEEPER_SESSION_TIMEOUT = "15s";
+
+    /** How long connecting to the ZooKeeper ensemble, and each lease operation, may take: {@value}. */
+    public static final String LEASES_ZOOKEEPER_CONNECT_TIMEOUT_PROPERTY_NAME = "multihost.leases.zookeeper.connect-timeout";
+
+    /** Default of {@link #LEASES_ZOOKEEPER_CONNECT_TIMEOUT_PROPERTY_NAME}: {@value}. */
+    public static final String DEFAULT_LEASES_ZOOKEEPER_CONNECT_TIMEOUT = "10s";
+
+    /** The ZooKeeper node under which hosts are leased, one child per host: {@value}. Runs that share a fleet share it. */
+    public static final String LEASES_ZOOKEEPER_ROOT_PROPERTY_NAME = "multihost.leases.zookeeper.root";
+
+    /** Default of {@link #LEASES_ZOOKEEPER_ROOT_PROPERTY_NAME}: {@value}. */
+    public static final String DEFAULT_LEASES_ZOOKEEPER_ROOT = "/junit-multihost/leases";
+
+    /**
      * How long asking a host to reboot may take (starting the detached reboot command, within the
      * reboot's REQUESTED phase): {@value}. The phases of a reboot have their own deadlines, in
      * {@code RebootOptions}.

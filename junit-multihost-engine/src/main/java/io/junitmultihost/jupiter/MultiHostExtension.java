@@ -22,6 +22,7 @@ import org.junit.jupiter.api.MediaType;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -48,8 +49,9 @@ import org.opentest4j.TestAbortedException;
  * Surefire reports each of its tests skipped with that reason. With
  * {@code multihost.hosts.shortfall=fail} the class fails with it instead.
  */
-public final class MultiHostExtension implements ExecutionCondition, BeforeAllCallback, AfterAllCallback,
-        TestInstancePreConstructCallback, ParameterResolver, InvocationInterceptor, BeforeTestExecutionCallback, AfterTestExecutionCallback {
+public final class MultiHostExtension implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback, AfterAllCallback,
+        TestInstancePreConstructCallback, ParameterResolver, InvocationInterceptor, BeforeTestExecutionCallback,
+        AfterTestExecutionCallback {
 
     private static final Namespace NAMESPACE = Namespace.create(HostPool.NAMESPACE);
 
@@ -78,6 +80,12 @@ public final class MultiHostExtension implements ExecutionCondition, BeforeAllCa
         if (owner(context) == context) { // a nested class shares its outer class's hosts and reports
             lease.reportHostStates(line -> context.publishReportEntry("multihost.host-state", line));
         }
+    }
+
+    /** Fails a test whose class lost its hosts' lease (a lost ZooKeeper session): none runs on a host it does not hold. */
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        leaseFor(context).checkHeld();
     }
 
     @Override

@@ -86,6 +86,7 @@ public final class TestMethodDescriptor extends AbstractTestDescriptor implement
         if (state.abort() != null) {
             throw new TestAbortedException(state.abort().getMessage(), state.abort());
         }
+        state.lease().checkHeld();
         try {
             for (Method each : model.beforeEach()) {
                 Invoker.invoke(each, state.instance(), state.lease().cluster());

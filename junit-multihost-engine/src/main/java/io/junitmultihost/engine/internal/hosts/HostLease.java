@@ -1,6 +1,7 @@
 package io.junitmultihost.engine.internal.hosts;
 
 import io.junitmultihost.api.Cluster;
+import io.junitmultihost.api.HostUnavailableException;
 import io.junitmultihost.engine.internal.owner.Owner;
 import io.junitmultihost.engine.internal.events.HostEvents;
 import io.junitmultihost.spi.HumanDuration;
@@ -9,6 +10,8 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The hosts one test class holds, from lease to return, and the class's {@link Owner} of everything
@@ -17,12 +20,16 @@ import java.util.function.Consumer;
  */
 public final class HostLease implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(HostLease.class);
+
     private final String owner;
     private final HostCluster cluster;
     private final Owner started;
     private final Consumer<HostLease> giveBack;
     private final AtomicBoolean returned = new AtomicBoolean();
     private final List<HostEvents.Subscription> reports = new CopyOnWriteArrayList<>();
+    /** Why the hosts may be another run's now, once the lease store lost them. */
+    private volatile String lost;
 
     HostLease(String owner, HostCluster cluster, Owner started, Consumer<HostLease> giveBack) {
         this.owner = owner;
@@ -82,6 +89,43 @@ public final class HostLease implements AutoCloseable {
      * sync and forwards closed, in that order; see {@link Owner}), then returns the hosts to the
      * pool, even when stopping something failed.
      */
+    /**
+     * Fails when the hosts may be another run's now (the ZooKeeper session that leased them was
+     * lost): no test runs on a host it did not lease.
+     *
+     * @throws HostUnavailableException naming why
+     */
+    public void checkHeld() {
+        String why = lost;
+        if (why != null) {
+            throw lostHosts(why);
+        }
+    }
+
+    /**
+     * The lease store lost the hosts: what the class started on them stops now (on a thread of its
+     * own, so the store's thread never waits), nothing new starts, and the class fails.
+     */
+    void lose(String why) {
+        if (lost == null) {
+            lost = why;
+            LOG.error("Class [{}] stops its work on hosts {}: {}.", owner, hostNames(), why);
+            Thread stop = new Thread(started::close, "multihost-lost-" + owner);
+            stop.setDaemon(true);
+            stop.start();
+        }
+    }
+
+    private HostUnavailableException lostHosts(String why) {
+        return new HostUnavailableException("Class [" + owner + "] lost its lease of hosts " + hostNames() + ": " + why
+                + ". Its work on them was stopped and it fails; run it again once the lease service is back.");
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws HostUnavailableException when the lease store lost the hosts while the class held them
+     */
     @Override
     public void close() {
         if (returned.compareAndSet(false, true)) {
@@ -91,6 +135,7 @@ public final class HostLease implements AutoCloseable {
             } finally {
                 giveBack.accept(this);
             }
+            checkHeld();
         }
     }
 

@@ -6,6 +6,8 @@ import io.junitmultihost.api.HostUnavailableException;
 import io.junitmultihost.api.Quorum;
 import io.junitmultihost.engine.Constants;
 import io.junitmultihost.engine.internal.events.HostEvents;
+import io.junitmultihost.engine.internal.leases.HostLeases;
+import io.junitmultihost.engine.internal.leases.LeaseStore;
 import io.junitmultihost.engine.internal.model.RoleDeclaration;
 import io.junitmultihost.engine.internal.owner.Owner;
 import io.junitmultihost.engine.internal.reboot.QuorumClock;
@@ -28,8 +30,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -53,6 +57,11 @@ import org.slf4j.LoggerFactory;
  * hosts) and probing hosts over SSH happen outside it, so a class returning its hosts never waits
  * behind another class's slow provider. What a provider offers is claimed under the lock at once,
  * and the provider sees the claimed and leased hosts as a live view, so no two classes get one host.
+ *
+ * <p>Hosts that other runs share (a provider's {@link HostProvider#sharedWithOtherRuns()}) are also
+ * taken from a {@link LeaseStore} once claimed here, and given back to it as they are freed here: a
+ * host another run holds is busy, as one another class holds is, but comes back without a signal,
+ * so a class waiting for one asks again shortly.
  */
 public final class HostPool implements AutoCloseable {
 
@@ -65,10 +74,14 @@ public final class HostPool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostPool.class);
     /** How often a quorum role asks again for hosts that did not answer. */
     private static final Duration RECHECK_SILENT = Duration.ofSeconds(1);
+    /** About how often a class asks again for hosts other runs hold (varied, so that two runs that want each other's hosts part). */
+    private static final Duration RECHECK_ELSEWHERE = Duration.ofMillis(500);
 
     private final HostSettings settings;
     private final HostProvider provider;
     private final SshConnections connections;
+    /** Leases across processes, for hosts other runs share; {@link LeaseStore#NONE} for the others. */
+    private final LeaseStore leases;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition returned = lock.newCondition();
     /** Who holds each host, leased or claimed while a lease is gathered; changed under the lock only. */
@@ -83,11 +96,13 @@ public final class HostPool implements AutoCloseable {
     private final Owner run = Owner.forRun("the run");
     private boolean closed;
 
-    private HostPool(HostSettings settings, HostProvider provider, SshPool ssh) {
+    private HostPool(HostSettings settings, HostProvider provider, LeaseStore leases, SshPool ssh) {
         this.settings = settings;
         this.sync = new SyncService(settings.connectTimeout().plus(settings.execTimeout()));
         this.provider = provider;
+        this.leases = leases;
         this.connections = new SshConnections(ssh, settings.connectTimeout());
+        leases.onLoss(this::lost);
     }
 
     /**
@@ -99,7 +114,8 @@ public final class HostPool implements AutoCloseable {
     public static HostPool create(HostSettings settings) {
         HostProvider provider = ProviderLoader.create(settings);
         LOG.info("Hosts come from provider [{}].", settings.provider());
-        return new HostPool(settings, provider, SshPool.create());
+        LeaseStore leases = leasesFor(settings, provider);
+        return new HostPool(settings, provider, leases, SshPool.create());
     }
 
     /**
@@ -107,7 +123,23 @@ public final class HostPool implements AutoCloseable {
      * tools that start hosts themselves. The pool closes the provider when it is closed.
      */
     public static HostPool create(HostSettings settings, HostProvider provider) {
-        return new HostPool(settings, provider, SshPool.create());
+        LeaseStore leases = leasesFor(settings, provider);
+        return new HostPool(settings, provider, leases, SshPool.create());
+    }
+
+    /** The lease store for the provider's hosts; closes the provider when there can be none. */
+    private static LeaseStore leasesFor(HostSettings settings, HostProvider provider) {
+        try {
+            LeaseStore leases = HostLeases.open(settings.config(), provider.sharedWithOtherRuns());
+            if (leases != LeaseStore.NONE) {
+                LOG.info("Other runs may share the hosts of provider [{}]: each is leased through {} too.", settings.provider(),
+                        leases.describe());
+            }
+            return leases;
+        } catch (RuntimeException e) {
+            provider.close();
+            throw e;
+        }
     }
 
     /**
@@ -181,22 +213,28 @@ public final class HostPool implements AutoCloseable {
                         granted = true;
                     } else {
                         List<String> others = heldByOthers(claim);
-                        if (shortfall != null && ((others.isEmpty() && shortfall.silent().isEmpty()) || left <= 0)) {
-                            throw skip(abort(owner, shortfall, waited, others));
+                        if (shortfall != null && ((others.isEmpty() && shortfall.silent().isEmpty() && claim.elsewhere.isEmpty())
+                                || left <= 0)) {
+                            throw skip(abort(owner, shortfall, waited, others, claim.elsewhere));
                         }
                         // Others may need what this class claimed while it waits.
                         release(claim);
                         if (!waited) {
-                            LOG.info("Class [{}] waits for hosts: {} while {} are leased to other classes.", owner,
+                            LOG.info("Class [{}] waits for hosts: {} while {}.", owner,
                                     shortfall != null ? "role [" + shortfall.role().name() + "] got [" + shortfall.got().size()
                                             + "] of at least [" + shortfall.role().min() + "]" + silentNote(shortfall.silent())
                                             : "quorum roles have their minimum but not their count, and more may come",
-                                    few(others));
+                                    heldNote(others, claim.elsewhere));
                         }
                         waited = true;
                         if (freed - before[0] == claim.frees - before[1]) {
                             // Hosts held by other classes come back with a signal; silent hosts are asked again shortly.
                             long nap = gathered.anySilent() ? Math.min(left, RECHECK_SILENT.toNanos()) : left;
+                            if (!claim.elsewhere.isEmpty()) {
+                                // Other runs give hosts back without a signal.
+                                nap = Math.min(nap, ThreadLocalRandom.current().nextLong(RECHECK_ELSEWHERE.toNanos() / 2,
+                                        RECHECK_ELSEWHERE.toNanos() * 3 / 2));
+                            }
                             for (QuorumClock clock : clocks.values()) {
                                 nap = Math.min(nap, clock.nanosToNextTick(nap));
                             }
@@ -208,7 +246,7 @@ public final class HostPool implements AutoCloseable {
                 }
                 if (granted) {
                     logQuorum(owner, roles, gathered.chosen(), silentByRole);
-                    return grant(owner, gathered.chosen());
+                    return grant(claim, gathered.chosen());
                 }
             }
         } catch (InterruptedException e) {
@@ -230,9 +268,11 @@ public final class HostPool implements AutoCloseable {
         boolean waitForMore = false;
         boolean anySilent = false;
         Map<String, List<HostSpec>> chosen = new LinkedHashMap<>();
+        // Hosts other runs held may be free again: ask for them anew each round.
+        claim.elsewhere.clear();
         for (RoleDeclaration role : roles) {
             Set<String> silent = silentByRole.computeIfAbsent(role.name(), r -> new LinkedHashSet<>());
-            List<HostSpec> got = claim(claim, role, ask(claim.owner(), role, remaining(end), silent.size()), silent.size());
+            List<HostSpec> got = claimShared(claim, role, end, silent.size());
             if (role.min() < role.count()) {
                 List<HostSpec> answered = answering(got, role.count(), silent);
                 List<HostSpec> unused = new ArrayList<>(got);
@@ -241,7 +281,7 @@ public final class HostPool implements AutoCloseable {
                 got = answered;
                 anySilent |= !silent.isEmpty();
             }
-            boolean more = !heldByOthersLocked(claim).isEmpty() || !silent.isEmpty();
+            boolean more = !heldByOthersLocked(claim).isEmpty() || !silent.isEmpty() || !claim.elsewhere.isEmpty();
             if (got.size() < role.min()) {
                 return new Gathered(chosen, new Shortfall(role, got, List.copyOf(silent)), false, anySilent);
             }
@@ -282,18 +322,46 @@ public final class HostPool implements AutoCloseable {
         }
     }
 
-    private List<HostSpec> ask(String owner, RoleDeclaration role, Duration deadline, int spare) {
+    /**
+     * Claims hosts for {@code role} here and, for hosts other runs share, in the lease store too: a
+     * host another run holds is noted in {@link Claim#elsewhere}, freed here, and the provider asked
+     * again without it.
+     */
+    private List<HostSpec> claimShared(Claim claim, RoleDeclaration role, long end, int spare) {
+        List<HostSpec> got = new ArrayList<>();
+        while (got.size() < role.count() + spare) {
+            int left = spare - got.size();
+            List<HostSpec> refused = new ArrayList<>();
+            for (HostSpec spec : claim(claim, role, ask(claim, role, remaining(end), left), left)) {
+                Optional<String> holder = leases.take(spec, claim.owner());
+                if (holder.isPresent()) {
+                    claim.elsewhere.put(spec.name(), holder.get());
+                    refused.add(spec);
+                } else {
+                    claim.across.put(spec.name(), spec);
+                    got.add(spec);
+                }
+            }
+            releaseLocked(claim, refused);
+            if (refused.isEmpty()) {
+                break;
+            }
+        }
+        return got;
+    }
+
+    private List<HostSpec> ask(Claim claim, RoleDeclaration role, Duration deadline, int spare) {
         List<HostSpec> offered;
         try {
-            offered = provider.hosts(role.name(), role.count() + spare, busyView, deadline);
+            offered = provider.hosts(role.name(), role.count() + spare, claim.busy, deadline);
         } catch (ConfigurationException e) {
-            throw cannotServe(owner, role, e);
+            throw cannotServe(claim.owner(), role, e);
         } catch (io.junitmultihost.api.InfrastructureException e) {
             throw e;
         } catch (RuntimeException e) {
             // a provider that cannot start a host is the infrastructure failing, not the test
             throw new HostUnavailableException("Provider [" + settings.provider() + "] could not give hosts for role ["
-                    + role.name() + "] of class [" + owner + "]: " + e, e);
+                    + role.name() + "] of class [" + claim.owner() + "]: " + e, e);
         }
         List<HostSpec> usable = new ArrayList<>();
         for (HostSpec spec : offered) {
@@ -364,6 +432,22 @@ public final class HostPool implements AutoCloseable {
         }
     }
 
+    /** {@code [a] are leased to other classes and hosts [b (pid ...)] to other test runs}. */
+    private static String heldNote(List<String> others, Map<String, String> elsewhere) {
+        if (elsewhere.isEmpty()) {
+            return few(others) + " are leased to other classes";
+        }
+        String there = few(heldElsewhere(elsewhere));
+        return others.isEmpty() ? "hosts " + there + " are leased to other test runs"
+                : few(others) + " are leased to other classes and hosts " + there + " to other test runs";
+    }
+
+    /** {@code host-1 (pid 4711 on [ci-7], class [a.B], since ...)}, by name. */
+    private static List<String> heldElsewhere(Map<String, String> elsewhere) {
+        return elsewhere.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> e.getKey() + " (" + e.getValue() + ")")
+                .toList();
+    }
+
     private static String silentNote(List<String> silent) {
         return silent.isEmpty() ? "" : "; hosts " + few(silent) + " did not answer";
     }
@@ -375,8 +459,9 @@ public final class HostPool implements AutoCloseable {
         return "[" + listed + (shown < names.size() ? ", ... " + (names.size() - shown) + " more" : "") + "]";
     }
 
-    /** Makes the lease of hosts already claimed for {@code owner}; no lock held. */
-    private HostLease grant(String owner, Map<String, List<HostSpec>> chosen) {
+    /** Makes the lease of hosts already claimed for {@code claim}; no lock held. */
+    private HostLease grant(Claim claim, Map<String, List<HostSpec>> chosen) {
+        String owner = claim.owner();
         Owner started = run.child("class [" + owner + "]");
         Map<String, List<Host>> byRole = new LinkedHashMap<>();
         chosen.forEach((role, specs) -> {
@@ -391,6 +476,11 @@ public final class HostPool implements AutoCloseable {
         HostLease lease = new HostLease(owner, cluster, started, this::giveBack);
         chosen.forEach((role, specs) -> specs.forEach(spec -> events.record().add("lease", spec.name(), owner,
                 "role", role, "address", spec.address())));
+        claim.lease = lease;
+        String lost = claim.lost;
+        if (lost != null) {
+            lease.lose(lost);
+        }
         LOG.info("Leased hosts {} to class [{}].", lease.describe(), owner);
         return lease;
     }
@@ -404,7 +494,13 @@ public final class HostPool implements AutoCloseable {
     private void giveBack(HostLease lease) {
         lock.lock();
         try {
-            lease.hostNames().forEach(held::remove);
+            for (String name : lease.hostNames()) {
+                Claim claim = held.remove(name);
+                HostSpec across = claim == null ? null : claim.across.remove(name);
+                if (across != null) {
+                    leases.give(across).ifPresent(lease::lose);
+                }
+            }
             freed++;
             returned.signalAll();
         } finally {
@@ -462,7 +558,13 @@ public final class HostPool implements AutoCloseable {
     private void free(Claim claim, List<String> names) {
         boolean any = false;
         for (String name : names) {
-            any |= held.remove(name, claim);
+            if (held.remove(name, claim)) {
+                any = true;
+                HostSpec across = claim.across.remove(name);
+                if (across != null) {
+                    leases.give(across);
+                }
+            }
         }
         if (any) {
             freed++;
@@ -485,13 +587,32 @@ public final class HostPool implements AutoCloseable {
         }
     }
 
-    private TestAbortedException abort(String owner, Shortfall shortfall, boolean waited, List<String> others) {
+    /**
+     * The lease store says the leases it held may be lost: the classes that hold them stop their
+     * work on those hosts and fail ({@link HostLease#lose}); one still gathering fails as it starts.
+     */
+    private void lost(String reason) {
+        for (Claim claim : Set.copyOf(held.values())) {
+            if (!claim.across.isEmpty()) {
+                claim.lost = reason;
+                HostLease lease = claim.lease;
+                if (lease != null) {
+                    lease.lose(reason);
+                }
+            }
+        }
+    }
+
+    private TestAbortedException abort(String owner, Shortfall shortfall, boolean waited, List<String> others,
+            Map<String, String> elsewhere) {
         RoleDeclaration role = shortfall.role();
         List<String> got = shortfall.got().stream().map(HostSpec::name).toList();
         return new TestAbortedException("Class [" + owner + "] needs at least [" + role.min() + "] hosts for role ["
                 + role.name() + "] (count [" + role.count() + "]), but provider [" + settings.provider() + "] gave ["
                 + got.size() + "] " + few(got) + silentNote(shortfall.silent())
                 + (others.isEmpty() ? "" : " while hosts " + few(others) + " were leased to other classes")
+                + (elsewhere.isEmpty() ? "" : (others.isEmpty() ? " while hosts " : " and hosts ") + few(heldElsewhere(elsewhere))
+                        + " were leased to other test runs")
                 + (waited ? " within [" + HumanDuration.of(settings.hostsTimeout()) + "]" : "")
                 + ". Give the provider more hosts (see its multihost.* settings) or lower the role's min.");
     }
@@ -528,6 +649,7 @@ public final class HostPool implements AutoCloseable {
         sync.close();
         writeReport().stream().filter(f -> f.getFileName().toString().endsWith(".html")).findFirst()
                 .ifPresent(page -> LOG.info("The run's timeline: [{}]", page.toUri()));
+        leases.close();
         try {
             connections.close();
         } catch (RuntimeException e) {
@@ -565,10 +687,19 @@ public final class HostPool implements AutoCloseable {
     }
 
     /** One lease being gathered: the hosts it claims are held by it, by identity. */
-    private static final class Claim {
+    private final class Claim {
         private final String owner;
         /** How often this claim freed hosts; guarded by the pool's lock. */
         private long frees;
+        /** The hosts it took in the lease store too, by name: given back there as they are freed here. */
+        private final Map<String, HostSpec> across = new ConcurrentHashMap<>();
+        /** Hosts other runs held when this round of gathering asked, with who holds them. */
+        private final Map<String, String> elsewhere = new ConcurrentHashMap<>();
+        /** What the provider must not offer: hosts held in this JVM and those other runs hold. */
+        private final Set<String> busy = new BusyHosts(busyView, elsewhere.keySet());
+        private volatile HostLease lease;
+        /** Why the lease store may have lost this claim's hosts, if it did. */
+        private volatile String lost;
 
         Claim(String owner) {
             this.owner = owner;
