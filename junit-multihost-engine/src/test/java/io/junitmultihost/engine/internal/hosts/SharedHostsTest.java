@@ -134,14 +134,14 @@ class SharedHostsTest {
 
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThatThrownBy(lease::checkHeld)
                         .isInstanceOf(HostUnavailableException.class)
-                        .hasMessageStartingWith("Class [Holder] lost its lease of hosts [fleet-1, fleet-2]: the connection to"
+                        .hasMessageStartingWith("Infrastructure: Class [Holder] lost its lease of hosts [fleet-1, fleet-2]: the connection to"
                                 + " ZooKeeper [" + zookeeper.getConnectString() + "] was lost at about "));
                 await().atMost(Duration.ofSeconds(10)).until(() -> lease.started().isClosed());
                 assertThatThrownBy(lease::close).isInstanceOf(HostUnavailableException.class)
                         .hasMessageContaining("other runs may have used the hosts since")
                         .hasMessageEndingWith("Its work on them was stopped and it fails; run it again once the lease service is back.");
                 assertThatThrownBy(() -> pool.lease("Next", TWO_NODES)).isInstanceOf(HostUnavailableException.class)
-                        .hasMessageStartingWith("Could not lease host [tester@192.0.2.1:22] through ZooKeeper [")
+                        .hasMessageStartingWith("Infrastructure: Could not lease host [tester@192.0.2.1:22] through ZooKeeper [")
                         .hasMessageContaining("No test runs on a host it did not lease");
             }
         }
