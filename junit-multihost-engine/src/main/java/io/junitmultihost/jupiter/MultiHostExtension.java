@@ -3,6 +3,7 @@ package io.junitmultihost.jupiter;
 import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.api.MultiHostException;
 import io.junitmultihost.api.Role;
+import io.junitmultihost.engine.internal.diagnostics.Artifacts;
 import io.junitmultihost.engine.internal.diagnostics.TestDeadline;
 import io.junitmultihost.engine.internal.hosts.ConfigurationKeys;
 import io.junitmultihost.engine.internal.hosts.HostLease;
@@ -17,6 +18,7 @@ import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.MediaType;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestInstanceFactoryContext;
 import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
 import org.opentest4j.TestAbortedException;
@@ -51,9 +54,10 @@ import org.opentest4j.TestAbortedException;
  */
 public final class MultiHostExtension implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback, AfterAllCallback,
         TestInstancePreConstructCallback, ParameterResolver, InvocationInterceptor, BeforeTestExecutionCallback,
-        AfterTestExecutionCallback {
+        AfterTestExecutionCallback, TestExecutionExceptionHandler {
 
     private static final Namespace NAMESPACE = Namespace.create(HostPool.NAMESPACE);
+    private static final String ARTIFACTS = "artifacts";
 
     /**
      * Leases the hosts of a class that declares roles as it starts (before anything else of it
@@ -121,14 +125,41 @@ public final class MultiHostExtension implements ExecutionCondition, BeforeAllCa
                 TestDeadline.of("", context::getConfigurationParameter), lease::diagnostics, invocation::proceed);
     }
 
+    /** Collects the failed test's artifacts ({@code @Collect}) before any teardown runs, then lets the failure go on. */
+    @Override
+    public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+        Artifacts artifacts = context.getStore(NAMESPACE).remove(ARTIFACTS, Artifacts.class);
+        if (artifacts != null) {
+            publish(context, artifacts.collect(!(throwable instanceof TestAbortedException)));
+        }
+        throw throwable;
+    }
+
+    private static void publish(ExtensionContext context, List<Path> files) {
+        for (Path file : files) {
+            String name = file.getParent().getFileName() + "__" + file.getFileName();
+            context.publishFile(name, MediaType.TEXT_PLAIN, target -> Files.copy(file, target,
+                    StandardCopyOption.REPLACE_EXISTING));
+        }
+    }
+
     @Override
     public void beforeTestExecution(ExtensionContext context) {
+        Artifacts.forTest(context.getRequiredTestClass(), context.getRequiredTestMethod(), leaseFor(context).cluster(),
+                context::getConfigurationParameter).ifPresent(artifacts -> {
+                    artifacts.started();
+                    context.getStore(NAMESPACE).put(ARTIFACTS, artifacts);
+                });
         TestRecords.started(pool(context).events().record(), context.getUniqueId(), context.getDisplayName(),
                 context.getRequiredTestClass().getName());
     }
 
     @Override
     public void afterTestExecution(ExtensionContext context) {
+        Artifacts artifacts = context.getStore(NAMESPACE).remove(ARTIFACTS, Artifacts.class);
+        if (artifacts != null) { // not collected on a failure: collected now when they always are
+            publish(context, artifacts.collect(false));
+        }
         Throwable failure = context.getExecutionException().orElse(null);
         String status = failure == null ? "SUCCESSFUL" : failure instanceof TestAbortedException ? "ABORTED" : "FAILED";
         TestRecords.finished(pool(context).events().record(), context.getUniqueId(), context.getDisplayName(),

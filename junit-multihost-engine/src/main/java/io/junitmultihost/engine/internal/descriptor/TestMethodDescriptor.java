@@ -2,6 +2,7 @@ package io.junitmultihost.engine.internal.descriptor;
 
 import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.api.MultiHostTest;
+import io.junitmultihost.engine.internal.diagnostics.Artifacts;
 import io.junitmultihost.engine.internal.diagnostics.TestDeadline;
 import io.junitmultihost.engine.internal.injection.Invoker;
 import io.junitmultihost.engine.internal.model.TestClassModel;
@@ -9,12 +10,14 @@ import io.junitmultihost.engine.internal.report.TestRecords;
 import java.lang.reflect.Method;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.engine.TestDescriptor;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.TestTag;
 import org.junit.platform.engine.UniqueId;
+import org.junit.platform.engine.reporting.FileEntry;
 import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.engine.support.hierarchical.Node;
@@ -108,6 +111,10 @@ public final class TestMethodDescriptor extends AbstractTestDescriptor implement
     @Override
     public MultiHostExecutionContext execute(MultiHostExecutionContext context, DynamicTestExecutor executor) {
         ClassState state = context.classState();
+        Optional<Artifacts> artifacts = Artifacts.forTest(model.testClass(), method, state.lease().cluster(),
+                context.pool().settings().config()::get);
+        artifacts.ifPresent(Artifacts::started);
+        Throwable failure = null;
         try {
             TestDeadline.run(model.testClass().getSimpleName() + "." + getDisplayName(),
                     TestDeadline.of(AnnotationSupport.findAnnotation(method, MultiHostTest.class)
@@ -116,7 +123,14 @@ public final class TestMethodDescriptor extends AbstractTestDescriptor implement
                     () -> state.lease().diagnostics(),
                     () -> Invoker.invoke(method, state.instance(), state.lease().cluster()));
         } catch (Throwable t) {
-            throw Throwables.rethrow(t);
+            failure = t;
+        }
+        // before any teardown: the hosts are still as the test left them
+        boolean failed = failure != null && !(failure instanceof TestAbortedException);
+        artifacts.ifPresent(a -> a.collect(failed).forEach(file -> context.listener().fileEntryPublished(this,
+                FileEntry.from(file, "text/plain"))));
+        if (failure != null) {
+            throw Throwables.rethrow(failure);
         }
         return context;
     }
