@@ -57,7 +57,8 @@ class ReadmeSnippetsTest {
     /** What runs of each snippet class on embedded hosts: its methods that need nothing but hosts. */
     private static final Map<String, List<String>> RUN = Map.of(
             "EchoTest", List.of("rebootIsSeenByBootId"),   // clientsReachTheServer runs my-server: compiled only
-            "NodeTest", List.of());                         // every test
+            "NodeTest", List.of(),                          // every test
+            "AppLogsTest", List.of());                      // every test
     /** Snippet classes that are only compiled, and why. */
     private static final Map<String, String> COMPILE_ONLY = Map.of(
             "RollingTest", "it needs 100 app hosts (85 at least) and the embedded hosts are 32 at most",
