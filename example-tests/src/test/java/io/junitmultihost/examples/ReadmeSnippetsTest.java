@@ -123,7 +123,8 @@ class ReadmeSnippetsTest {
                 if (run.getValue().isEmpty()) {
                     selectors.add(selectClass(test));
                     expected += (int) java.util.Arrays.stream(test.getDeclaredMethods())
-                            .filter(m -> m.isAnnotationPresent(Test.class)).count();
+                            .filter(m -> m.isAnnotationPresent(Test.class)
+                                    || m.isAnnotationPresent(io.junitmultihost.api.MultiHostTest.class)).count();
                 } else {
                     for (String name : run.getValue()) {
                         java.lang.reflect.Method method = java.util.Arrays.stream(test.getDeclaredMethods())
