@@ -228,7 +228,8 @@ final class RemoteHost implements Host, SyncReachable {
      * Runs {@code command} without registering it with the class's owner: for ending what the class
      * started while its owner closes. Bounded by the command's deadline.
      */
-    ExecResult execToCleanUp(Command command) {
+    @Override
+    public ExecResult execToCleanUp(Command command) {
         Duration deadline = command.deadline().orElse(settings.execTimeout());
         RemoteCommand remote = toRemote(command);
         RemoteResult result = SshFailures.translated(() -> ssh.exec(remote, deadline));
