@@ -123,7 +123,8 @@ final class RemoteHost implements Host, SyncReachable {
      * waiting thread that is interrupted ends the command's process group, as a plain exec would.
      */
     private RemoteResult run(Command command, Duration deadline) {
-        String what = "command [" + command + "] on host [" + name() + "]";
+        // Names the host, not the command: its arguments may hold secrets, and this goes into INFO and WARN lines.
+        String what = "a command on host [" + name() + "]";
         AtomicReference<RemoteProcess> started = new AtomicReference<>();
         Owned owned = owner.register(Stage.PROCESSES, what, stopBound(), () -> {
             RemoteProcess process = started.get();
@@ -214,8 +215,8 @@ final class RemoteHost implements Host, SyncReachable {
 
     /** Registers a started process with the class's owner, which ends it (and a detached one's files) with the class. */
     private Owned own(String id, String command, Supplier<? extends HostProcess> process) {
-        String shown = command.length() <= 80 ? command : command.substring(0, 80) + "...";
-        return owner.register(Stage.PROCESSES, "process [" + id + "] ([" + shown + "]) on host [" + name() + "]",
+        // Names the process and the host, not the command: its arguments may hold secrets (see docs/RELIABILITY.md).
+        return owner.register(Stage.PROCESSES, "process [" + id + "] on host [" + name() + "]",
                 stopBound().plus(StartedProcesses.KILL_GRACE), () -> {
                     HostProcess started = process.get();
                     if (started != null) {
