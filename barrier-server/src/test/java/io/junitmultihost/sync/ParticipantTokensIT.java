@@ -88,4 +88,13 @@ class ParticipantTokensIT {
         scope.close();
         assertThat(Curl.status(Curl.curl(h1, url + "/v1/health"))).isEqualTo("401");
     }
+
+    @Test
+    void aScopeTokenOfTheCallersChoosingMayHoldTheParticipantTokenMark() throws Exception {
+        try (SyncServer dotted = SyncServer.start(SyncServerConfig.builder().token("my.own.token.with.dots").build())) {
+            String at = dotted.scope().endpoint().url().toString();
+            assertThat(Curl.status(Curl.curl("my.own.token.with.dots", at + "/v1/health"))).isEqualTo("200");
+            assertThat(Curl.status(Curl.curl("my.own.token.with.dotz", at + "/v1/health"))).isEqualTo("401");
+        }
+    }
 }

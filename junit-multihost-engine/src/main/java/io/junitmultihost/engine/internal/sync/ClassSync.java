@@ -39,7 +39,7 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClassSync.class);
     private static final String DIRECTORY = ".multihost";
     private static final String ENV_FILE = DIRECTORY + "/sync.env";
-    /** How long removing a host's token file at the class's end may take. */
+    /** How long removing the hosts' token files at the class's end may take, for all hosts together. */
     private static final Duration CLEAN_UP = Duration.ofSeconds(10);
 
     private final String owner;
@@ -207,10 +207,13 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
         }
         controller.close();
         scope.close();
+        long end = System.nanoTime() + CLEAN_UP.toNanos();
         for (String name : scripts.keySet()) {
             // The token is dead with the scope; the file goes too, so nothing of the class stays on the host.
+            // One bound for all hosts, so that dead hosts cannot stretch the class's end.
+            Duration left = Duration.ofNanos(Math.max(1_000_000, end - System.nanoTime()));
             try {
-                ((SyncReachable) hosts.get(name)).execToCleanUp(Command.shell("rm -f " + ENV_FILE).withDeadline(CLEAN_UP))
+                ((SyncReachable) hosts.get(name)).execToCleanUp(Command.shell("rm -f " + ENV_FILE).withDeadline(left))
                         .assertSuccess();
             } catch (RuntimeException e) {
                 LOG.warn("Could not remove [~/{}] from host [{}] at the end of class [{}]: {}", ENV_FILE, name, owner,
