@@ -21,8 +21,9 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  *
  * <p>The server listens on the test JVM's loopback only; each host reaches it through an SSH
- * remote forward, and every call carries the run's random token, which the engine writes to a
- * file only the host's user can read ({@code ~/.multihost/sync.env}). While the engine reboots a
+ * remote forward, and every call carries a random token of the host's own, which speaks for that
+ * host only (never for {@link #CONTROLLER} or another host) and which the engine writes to a file
+ * only the host's user can read ({@code ~/.multihost/sync.env}, removed when the class ends). While the engine reboots a
  * host, that host's absence is expected and does not fail a sync; a host that dies, or whose
  * process dies, fails at once every syncpoint it is expected at then, with its name. A new process
  * on the host (in a later test method, say) takes part again.
@@ -74,9 +75,9 @@ public interface Sync {
     ClusterState clusterState();
 
     /**
-     * The path of the {@code mh-sync} script on {@code host}, ready to run from the host's shell;
-     * it reads the server's address, the token and the participant name from the file the engine
-     * wrote.
+     * The path of the {@code mh-sync} script on {@code host} as one shell word (quoted when the
+     * host's home directory needs it), ready to put in a shell command line; it reads the server's
+     * address, the token and the participant name from the file the engine wrote.
      */
     String script(Host host);
 }

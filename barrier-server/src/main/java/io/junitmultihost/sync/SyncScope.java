@@ -42,6 +42,25 @@ public final class SyncScope implements AutoCloseable {
         return endpoint;
     }
 
+    /**
+     * The URL and a token of this scope that speaks for the participant only: what the engine hands
+     * a host. With it a caller may act as the participant, or as a name no one reserved (a remote
+     * JVM's), never as the controller or another participant that has a token of its own; it cannot
+     * set the cluster members. The participant's name is reserved from now on; it gets the same
+     * token each time. See docs/SYNC.md, "Who may speak for whom".
+     */
+    public SyncEndpoint participantEndpoint(String participant) {
+        return SyncEndpoint.of(endpoint.url().toString(), scope.participantToken(participant, SyncServer::newToken));
+    }
+
+    /**
+     * From now on only this scope's own token and the participant's own token (see
+     * {@link #participantEndpoint}) may speak for the participant, e.g. the controller.
+     */
+    public void reserve(String participant) {
+        scope.reserve(participant);
+    }
+
     /** A client acting as the participant, connected to this scope over loopback. */
     public SyncClient client(String participant) {
         return SyncClient.connect(endpoint, participant);

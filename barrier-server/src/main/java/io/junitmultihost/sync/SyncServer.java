@@ -42,7 +42,8 @@ public final class SyncServer implements AutoCloseable {
     private SyncServer(SyncServerConfig config) {
         ServerLimits limits = new ServerLimits(config.maxConnections(), config.maxHeaderBytes(), config.maxBodyBytes(),
                 config.requestTimeout(), config.idleTimeout(), config.writeTimeout(), config.defaultWait(), config.maxWait(),
-                config.eventCapacity(), config.maxKeys());
+                config.eventCapacity(), config.maxKeys(), config.maxKeyBytes(), config.maxUnauthenticated(),
+                config.authTimeout());
         this.core = ServerCore.start(new InetSocketAddress(config.bindAddress(), config.port()), limits);
         InetSocketAddress bound = core.address();
         this.host = bound.getAddress().isAnyLocalAddress() ? "127.0.0.1" : bound.getAddress().getHostAddress();

@@ -32,6 +32,16 @@ public final class SyncServerConfig {
     public static final int DEFAULT_EVENT_CAPACITY = 100_000;
     /** Keys held per scope. */
     public static final int DEFAULT_MAX_KEYS = 100_000;
+    /** Bytes of keys and values held per scope (16 MiB): past it a set is refused with 413. */
+    public static final long DEFAULT_MAX_KEY_BYTES = 16L * 1024 * 1024;
+    /**
+     * Connections held at once that have not yet sent a request with a valid token. They have a
+     * pool of their own: past it the oldest of them is closed, so they never take the place of
+     * connections that have a token (those count against {@link #DEFAULT_MAX_CONNECTIONS}).
+     */
+    public static final int DEFAULT_MAX_UNAUTHENTICATED = 1024;
+    /** Time a new connection has to send a whole request head with a valid token before it is closed. */
+    public static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(5);
 
     private final Builder b;
 
@@ -109,6 +119,18 @@ public final class SyncServerConfig {
         return b.maxKeys;
     }
 
+    long maxKeyBytes() {
+        return b.maxKeyBytes;
+    }
+
+    int maxUnauthenticated() {
+        return b.maxUnauthenticated;
+    }
+
+    Duration authTimeout() {
+        return b.authTimeout;
+    }
+
     @Override
     public String toString() {
         return "SyncServerConfig[" + b.bindAddress + ":" + b.port + ", token=" + (b.token == null ? "random" : "***")
@@ -130,6 +152,9 @@ public final class SyncServerConfig {
         private Duration maxWait = DEFAULT_MAX_WAIT;
         private int eventCapacity = DEFAULT_EVENT_CAPACITY;
         private int maxKeys = DEFAULT_MAX_KEYS;
+        private long maxKeyBytes = DEFAULT_MAX_KEY_BYTES;
+        private int maxUnauthenticated = DEFAULT_MAX_UNAUTHENTICATED;
+        private Duration authTimeout = DEFAULT_AUTH_TIMEOUT;
 
         private Builder() {
         }
@@ -149,6 +174,9 @@ public final class SyncServerConfig {
             c.maxWait = maxWait;
             c.eventCapacity = eventCapacity;
             c.maxKeys = maxKeys;
+            c.maxKeyBytes = maxKeyBytes;
+            c.maxUnauthenticated = maxUnauthenticated;
+            c.authTimeout = authTimeout;
             return c;
         }
 
@@ -233,6 +261,27 @@ public final class SyncServerConfig {
         /** See {@link #DEFAULT_MAX_KEYS}. */
         public Builder maxKeys(int n) {
             this.maxKeys = positive(n, "maxKeys");
+            return this;
+        }
+
+        /** See {@link #DEFAULT_MAX_KEY_BYTES}. */
+        public Builder maxKeyBytes(long n) {
+            if (n <= 0) {
+                throw new IllegalArgumentException("[maxKeyBytes] must be positive, not [" + n + "].");
+            }
+            this.maxKeyBytes = n;
+            return this;
+        }
+
+        /** See {@link #DEFAULT_MAX_UNAUTHENTICATED}. */
+        public Builder maxUnauthenticated(int max) {
+            this.maxUnauthenticated = positive(max, "maxUnauthenticated");
+            return this;
+        }
+
+        /** See {@link #DEFAULT_AUTH_TIMEOUT}. */
+        public Builder authTimeout(Duration d) {
+            this.authTimeout = positive(d, "authTimeout");
             return this;
         }
 

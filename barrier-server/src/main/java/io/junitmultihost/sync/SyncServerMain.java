@@ -4,10 +4,16 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -54,6 +60,9 @@ final class SyncServerMain {
         } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException e) {
             err.println((e.getMessage() == null ? "An option lacks its value." : e.getMessage()) + " " + USAGE);
             return 2;
+        } catch (UnsafeTokenFile e) {
+            err.println(e.getMessage());
+            return 1;
         } catch (IOException e) {
             err.println("Could not read or write the token file [" + tokenFile + "]: " + e.getMessage());
             return 1;
@@ -78,9 +87,13 @@ final class SyncServerMain {
         return 0;
     }
 
-    /** Keeps the token out of process lists and logs: in a file only its owner reads. */
+    /**
+     * Keeps the token out of process lists and logs: in a file only its owner reads. A file that is
+     * there already is used only when it is a plain file of ours that no one else may read or write.
+     */
     private static String readOrCreateToken(Path file) throws IOException {
-        if (Files.exists(file)) {
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            checkPrivate(file);
             return Files.readString(file, StandardCharsets.UTF_8).trim();
         }
         String token = SyncServer.newToken();
@@ -91,5 +104,42 @@ final class SyncServerMain {
         }
         Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
         return token;
+    }
+
+    private static void checkPrivate(Path file) throws IOException {
+        if (Files.isSymbolicLink(file)) {
+            throw new UnsafeTokenFile("The token file [" + file + "] is a symbolic link; name the file itself.");
+        }
+        PosixFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (UnsupportedOperationException e) {
+            return; // Not a POSIX file system: nothing to check.
+        }
+        if (!attributes.isRegularFile()) {
+            throw new UnsafeTokenFile("The token file [" + file + "] is not a regular file.");
+        }
+        UserPrincipal me = file.getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByName(System.getProperty("user.name"));
+        if (!attributes.owner().equals(me)) {
+            throw new UnsafeTokenFile("The token file [" + file + "] belongs to [" + attributes.owner().getName() + "], not to ["
+                    + me.getName() + "] who runs the server; remove it, or name a file of your own.");
+        }
+        Set<PosixFilePermission> others = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+        others.retainAll(attributes.permissions());
+        if (!others.isEmpty()) {
+            throw new UnsafeTokenFile("The token file [" + file + "] can be read or written by others ("
+                    + PosixFilePermissions.toString(attributes.permissions()) + "); run chmod 600 on it, or remove it for a new token.");
+        }
+    }
+
+    /** A token file the server will not use; the message says why and what to do. */
+    private static final class UnsafeTokenFile extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        UnsafeTokenFile(String message) {
+            super(message);
+        }
     }
 }

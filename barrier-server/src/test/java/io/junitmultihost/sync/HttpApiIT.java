@@ -184,31 +184,6 @@ class HttpApiIT {
     }
 
     @Test
-    void connectionsOverTheLimitGet503AndTheOthersKeepWorking() throws Exception {
-        start(SyncServerConfig.builder().maxConnections(5).build());
-        List<RawHttp> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < 5; i++) {
-                held.add(new RawHttp(server));
-            }
-            long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (server.scope().connections() < 5 && System.nanoTime() < end) {
-                Thread.sleep(10);
-            }
-            try (RawHttp extra = new RawHttp(server)) {
-                assertThat(extra.response()).startsWith("HTTP/1.1 503").contains("too many connections");
-            }
-            RawHttp first = held.get(0);
-            first.send(RawHttp.request("GET", "/v1/health", token, ""));
-            assertThat(first.response()).startsWith("HTTP/1.1 200");
-        } finally {
-            for (RawHttp h : held) {
-                h.close();
-            }
-        }
-    }
-
-    @Test
     void threeThousandWaitingClientsNeedNoMoreThreadsAndOthersStillSyncFast() throws Exception {
         start();
         long threadsBefore = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("mh-sync")).count();

@@ -298,4 +298,74 @@ class MhSyncScriptIT {
         Curl.Run iso = Curl.run(env("hosta"), "/bin/sh", "-c", "mh-sync events --timeout PT0.1S");
         assertThat(iso.exit).as("%s", iso).isZero();
     }
+
+    private Curl.Run mhSync(String as, String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(dir.resolve("mh-sync").toString()));
+        argv.addAll(List.of(args));
+        return Curl.run(env(as), argv.toArray(new String[0]));
+    }
+
+    @Test
+    void valuesAndMessagesStartingWithAtAreSentAsTheyAreNeverAsLocalFiles() throws Exception {
+        Path secret = dir.resolve("secret");
+        Files.writeString(secret, "TOP SECRET");
+        String at = "@" + secret;
+        for (String value : new String[] {at, "@/etc/passwd", "@-", "<" + secret, "line1\nline2\n"}) {
+            Curl.Run set = mhSync("hosta", "set", "k", value);
+            assertThat(set.exit).as("%s", set).isZero();
+            assertThat(client("java").get("k").orElseThrow().text()).as(value).isEqualTo(value);
+        }
+        Curl.Run cas = mhSync("hosta", "cas", "k", "line1\nline2\n", at);
+        assertThat(cas.exit).as("%s", cas).isZero();
+        assertThat(client("java").get("k").orElseThrow().text()).isEqualTo(at);
+        Curl.Run absent = mhSync("hosta", "cas", "fresh", "--absent", at);
+        assertThat(absent.exit).as("%s", absent).isZero();
+        assertThat(client("java").get("fresh").orElseThrow().text()).isEqualTo(at);
+
+        CompletableFuture<SyncResult> java = CompletableFuture.supplyAsync(
+                () -> client("java").sync(SyncRequest.to("msg").with("hosta").timeout(T)));
+        Curl.Run sync = mhSync("hosta", "sync", "msg", "--participants", "java", "--message", at, "--timeout", "30s");
+        assertThat(sync.exit).as("%s", sync).isZero();
+        assertThat(java.get(30, TimeUnit.SECONDS).message().orElseThrow().text()).isEqualTo(at);
+        assertThat(Files.list(Path.of(System.getProperty("java.io.tmpdir"))).map(Path::getFileName).map(Path::toString))
+                .as("no body file is left behind").noneMatch(n -> n.startsWith("mh-sync."));
+    }
+
+    @Test
+    void aMessageFileIsSentAsItIsAndAMissingOneIsABadUsage() throws Exception {
+        Path file = dir.resolve("message");
+        Files.writeString(file, "@" + dir.resolve("secret") + "\n");
+        CompletableFuture<SyncResult> java = CompletableFuture.supplyAsync(
+                () -> client("java").sync(SyncRequest.to("msg").with("hosta").timeout(T)));
+        Curl.Run sync = mhSync("hosta", "sync", "msg", "--participants", "java", "--message-file", file.toString(), "--timeout", "30s");
+        assertThat(sync.exit).as("%s", sync).isZero();
+        assertThat(java.get(30, TimeUnit.SECONDS).message().orElseThrow().text()).isEqualTo("@" + dir.resolve("secret") + "\n");
+        Curl.Run missing = mhSync("hosta", "sync", "m2", "--participants", "java", "--message-file", dir.resolve("none").toString(),
+                "--timeout", "1s");
+        assertThat(missing.exit).as("%s", missing).isEqualTo(2);
+        assertThat(missing.err).contains("Cannot read the message file [" + dir.resolve("none") + "]");
+    }
+
+    @Test
+    void keysAreEncodedSoNoKeyCanChangeTheRequest() throws Exception {
+        for (String key : new String[] {"a/b", "db:url@x+y", "x/../../health"}) {
+            Curl.Run set = mhSync("hosta", "set", key, "v-" + key);
+            assertThat(set.exit).as("%s: %s", key, set).isZero();
+            assertThat(client("java").get(key).orElseThrow().text()).isEqualTo("v-" + key);
+            Curl.Run get = mhSync("hosta", "get", key);
+            assertThat(get.out).as(key).isEqualTo("v-" + key + "\n");
+            Curl.Run wait = mhSync("hosta", "wait-key", key, "--timeout", "5s");
+            assertThat(wait.out).as(key).isEqualTo("v-" + key + "\n");
+        }
+        for (String key : new String[] {"a b", "a&b", "a?b", "a?as=controller", "a#b", "k?wait=1s", "\u043a\u043b\u044e\u0447"}) {
+            for (String[] call : new String[][] {{"set", key, "v"}, {"get", key}, {"cas", key, "--absent", "v"},
+                    {"wait-key", key, "--timeout", "1s"}}) {
+                Curl.Run run = mhSync("hosta", call);
+                assertThat(run.exit).as("%s %s: %s", call[0], key, run).isEqualTo(2);
+                assertThat(run.err).as("%s %s", call[0], key).contains("Key [" + key + "] is not valid");
+            }
+        }
+        assertThat(client("java").get("a")).as("no key was cut at a reserved character").isEmpty();
+        assertThat(client("java").get("k")).isEmpty();
+    }
 }

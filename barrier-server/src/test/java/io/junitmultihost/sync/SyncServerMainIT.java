@@ -65,4 +65,49 @@ class SyncServerMainIT {
         assertThat(status).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unknown option [--frobnicate]").contains("Usage:");
     }
+
+    private static int runBriefly(Path tokenFile, java.io.ByteArrayOutputStream err) {
+        return SyncServerMain.run(new String[] {"--port", "0", "--token-file", tokenFile.toString()},
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8), java.time.Duration.ofMillis(100));
+    }
+
+    @Test
+    void aTokenFileOthersCanReadIsRefusedNamingItAndTheFix(@TempDir Path dir) throws Exception {
+        Path tokenFile = dir.resolve("token");
+        Files.writeString(tokenFile, SyncServer.newToken() + "\n");
+        for (String perms : new String[] {"rw-r--r--", "rw--w----", "rw-----w-"}) {
+            Files.setPosixFilePermissions(tokenFile, java.nio.file.attribute.PosixFilePermissions.fromString(perms));
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            assertThat(runBriefly(tokenFile, err)).as(perms).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8)).as(perms)
+                    .contains("The token file [" + tokenFile + "] can be read or written by others (" + perms + ")")
+                    .contains("chmod 600");
+        }
+        Files.setPosixFilePermissions(tokenFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(runBriefly(tokenFile, new java.io.ByteArrayOutputStream())).isZero();
+    }
+
+    @Test
+    void aTokenFileOwnedBySomeoneElseOrALinkIsRefused(@TempDir Path dir) throws Exception {
+        Path tokenFile = dir.resolve("token");
+        Files.writeString(tokenFile, SyncServer.newToken() + "\n");
+        Files.setPosixFilePermissions(tokenFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Path link = dir.resolve("link");
+        Files.createSymbolicLink(link, tokenFile);
+        java.io.ByteArrayOutputStream linkErr = new java.io.ByteArrayOutputStream();
+        assertThat(runBriefly(link, linkErr)).isEqualTo(1);
+        assertThat(linkErr.toString(StandardCharsets.UTF_8)).contains("The token file [" + link + "] is a symbolic link");
+
+        java.nio.file.attribute.UserPrincipal nobody = dir.getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByName("nobody");
+        try {
+            Files.setOwner(tokenFile, nobody);
+        } catch (java.nio.file.FileSystemException e) {
+            return; // Only root can give a file away; the link case above still ran.
+        }
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        assertThat(runBriefly(tokenFile, err)).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("The token file [" + tokenFile + "] belongs to [nobody]");
+    }
 }

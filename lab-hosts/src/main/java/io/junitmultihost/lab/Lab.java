@@ -5,13 +5,10 @@ import io.junitmultihost.spi.HumanDuration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -25,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -60,7 +56,6 @@ public final class Lab implements AutoCloseable {
     static final List<String> OVERLAID = List.of("etc", "opt", "var", "usr", "boot", "srv", "home");
 
     private static final String INIT = SafetyCheck.INIT_MARKER;
-    private static final ReentrantLock START_LOCK = new ReentrantLock();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration STEP = Duration.ofSeconds(30);
 
@@ -105,8 +100,7 @@ public final class Lab implements AutoCloseable {
         });
         checkStateDir(options.stateDir());
         Lab lab;
-        START_LOCK.lock();
-        try (FileChannel channel = lockFile(); FileLock lock = channel.lock()) {
+        try (StartLock lock = StartLock.take(Leftovers.REGISTRY.resolve(".lock"), options.bootTimeout())) {
             Leftovers.removeAll(options.stateDir());
             String id = newId(options.stateDir());
             Subnet subnet = chooseSubnet(options);
@@ -126,8 +120,6 @@ public final class Lab implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new LabException("Could not lock [" + Leftovers.REGISTRY + "] to start a lab: [" + e.getMessage() + "].", e);
-        } finally {
-            START_LOCK.unlock();
         }
         Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
         LabEnvironment.bridgeFirewallWarning().ifPresent(LOG::warn);
@@ -360,11 +352,6 @@ public final class Lab implements AutoCloseable {
                         + LabOptions.DEFAULT_STATE_DIR + ".");
             }
         }
-    }
-
-    private static FileChannel lockFile() throws IOException {
-        Files.createDirectories(Leftovers.REGISTRY);
-        return FileChannel.open(Leftovers.REGISTRY.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     }
 
     private static String newId(Path stateDir) {

@@ -194,7 +194,7 @@ final class Connector {
             }
         }
         if (proxyJump != null) {
-            session.setProxy(new JumpProxy(jumps.session(jumpTarget(target, proxyJump), deadline)));
+            session.setProxy(new JumpProxy(jumps.session(jumpTarget(target, proxyJump, openSshConfig), deadline)));
         }
         Deadline connectDeadline = deadline.min(target.connectTimeout());
         AtomicBoolean watchdogFired = new AtomicBoolean();
@@ -311,35 +311,68 @@ final class Connector {
 
     /** {@code [user@]host[:port][,next...]}: the last hop is the one the target is reached through. */
     static SshTarget jumpTarget(SshTarget target, String proxyJump) {
+        return jumpTarget(target, proxyJump, null);
+    }
+
+    /**
+     * The last hop of a ProxyJump chain as a host of its own, as ssh_config has it: its user, key and
+     * host-key rule come from the hop itself or its Host block in {@code config}, else the defaults
+     * (the local user, the default keys and the agent, strict); never the target's password or key.
+     * The known-hosts lines are shared, as ssh's one known_hosts is.
+     *
+     * @throws SshConnectException naming the host and the hop when the hop cannot be read
+     */
+    static SshTarget jumpTarget(SshTarget target, String proxyJump, ConfigRepository config) {
         String chain = proxyJump.trim();
         int comma = chain.lastIndexOf(',');
         String earlier = comma < 0 ? null : chain.substring(0, comma);
-        String hop = comma < 0 ? chain : chain.substring(comma + 1).trim();
-        if (hop.startsWith("ssh://")) {
-            hop = hop.substring("ssh://".length());
-        }
-        String user = target.user();
+        String written = comma < 0 ? chain : chain.substring(comma + 1).trim();
+        String hop = written.startsWith("ssh://") ? written.substring("ssh://".length()) : written;
+        String user = null;
         int at = hop.lastIndexOf('@');
         if (at >= 0) {
             user = hop.substring(0, at);
             hop = hop.substring(at + 1);
         }
-        int port = 22;
+        String portText = null;
         String host = hop;
-        if (hop.startsWith("[")) {
+        if (hop.startsWith("[") && hop.indexOf(']') > 0) {
             int close = hop.indexOf(']');
             host = hop.substring(1, close);
-            if (hop.length() > close + 2 && hop.charAt(close + 1) == ':') {
-                port = Integer.parseInt(hop.substring(close + 2));
+            if (hop.length() > close + 1) {
+                portText = hop.charAt(close + 1) == ':' ? hop.substring(close + 2) : hop.substring(close + 1);
             }
         } else {
             int colon = hop.lastIndexOf(':');
             if (colon >= 0 && hop.indexOf(':') == colon) {
                 host = hop.substring(0, colon);
-                port = Integer.parseInt(hop.substring(colon + 1));
+                portText = hop.substring(colon + 1);
             }
         }
-        return target.toBuilder("jump " + host + ":" + port, host).port(port).user(user).proxyJump(earlier).build();
+        int port = 22;
+        if (portText != null) {
+            port = portText.matches("[0-9]{1,5}") ? Integer.parseInt(portText) : -1;
+            if (port < 1 || port > 65535) {
+                throw new SshConnectException("Host [" + target.describe() + "] has the ProxyJump hop [" + written
+                        + "], whose port [" + portText + "] is not a number in 1..65535; write [user@]host[:port] in its"
+                        + " inventory entry or SSH config.");
+            }
+        }
+        if (host.isEmpty()) {
+            throw new SshConnectException("Host [" + target.describe() + "] has the ProxyJump hop [" + written
+                    + "], which names no host; write [user@]host[:port] (port in 1..65535) in its inventory entry or SSH config.");
+        }
+        ConfigRepository.Config hopConfig = config == null ? null : config.getConfig(host);
+        if (user == null) {
+            user = hopConfig != null && hopConfig.getUser() != null ? hopConfig.getUser() : System.getProperty("user.name");
+        }
+        String identity = hopConfig == null ? null : hopConfig.getValue("IdentityFile");
+        String strict = hopConfig == null ? null : hopConfig.getValue("StrictHostKeyChecking");
+        return SshTarget.builder("jump " + host + ":" + port, host).port(port).user(user)
+                .identityFile(identity == null ? null : Path.of(identity.replaceFirst("^~(?=/)", System.getProperty("user.home"))))
+                .knownHosts(target.knownHosts())
+                .strictHostKeyChecking(strict == null || !List.of("no", "off", "accept-new").contains(strict.toLowerCase(java.util.Locale.ROOT)))
+                .proxyJump(earlier).connectTimeout(target.connectTimeout()).build();
     }
 
     private static Throwable rootCause(Throwable e) {

@@ -166,8 +166,9 @@ final class ExecRun {
         }
         int exitCode = signal != null ? 128 + SIGNALS.getOrDefault(signal, 0) : status;
         if (stdout.dropped() > 0 || stderr.dropped() > 0) {
-            LOG.warn("Command [{}] on host [{}] printed more than [{}] bytes; dropped [{}] bytes of stdout and [{}] of"
-                    + " stderr.", command.display(), target.describe(), settings.maxCapturedBytes(), stdout.dropped(),
+            // No command line at WARN: its arguments may hold secrets; it is at DEBUG below.
+            LOG.warn("A command on host [{}] printed more output than is kept ({}); dropped [{}] bytes of stdout and [{}]"
+                    + " of stderr.", target.describe(), BoundedCapture.limits(settings.maxCapturedBytes()), stdout.dropped(),
                     stderr.dropped());
         }
         LOG.debug("Command [{}] on host [{}] exited with [{}] after [{} ms].", command.display(), target.describe(),
@@ -237,8 +238,9 @@ final class ExecRun {
 
     private void awaitLines(Deadline deadline) throws InterruptedException {
         if (lines != null && !lines.awaitFinished(Math.max(1_000_000, deadline.remainingNanos()))) {
-            LOG.warn("The line consumer of command [{}] on host [{}] had not taken every line by the deadline.",
-                    command.display(), target.describe());
+            LOG.warn("The line consumer of a command on host [{}] had not taken every line by the deadline.",
+                    target.describe());
+            LOG.debug("That command was [{}].", command.display());
         }
     }
 
@@ -324,15 +326,16 @@ final class ExecRun {
         try {
             int status = RawExec.run(session, RemoteScript.killTree(group, graceTenths), killDeadline,
                     settings.channelOpenTimeout());
-            LOG.info("Ended remote process group [{}] of command [{}] on host [{}] ({}; kill script exit [{}]).", group,
-                    command.display(), target.describe(), why, status);
+            LOG.info("Ended remote process group [{}] on host [{}] ({}; kill script exit [{}]).", group,
+                    target.describe(), why, status);
+            LOG.debug("Process group [{}] on host [{}] ran [{}].", group, target.describe(), command.display());
             shellGone = status == RemoteScript.SHELL_GONE;
             looked = true;
             endedHow = "its remote process group [" + group + "] was ended (TERM, then KILL after ["
                     + HumanDuration.of(settings.killGrace()) + "])";
         } catch (RuntimeException e) {
-            LOG.warn("Could not end remote process group [{}] of command [{}] on host [{}]: {}", group,
-                    command.display(), target.describe(), e.getMessage());
+            LOG.warn("Could not end remote process group [{}] on host [{}]: {}", group, target.describe(),
+                    e.getMessage());
             endedHow = "its remote process group [" + group + "] could not be ended (" + e.getMessage() + ")";
         } finally {
             disconnect();

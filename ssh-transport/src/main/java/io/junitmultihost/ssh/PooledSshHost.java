@@ -61,9 +61,8 @@ final class PooledSshHost implements SshHost {
                 if (!command.isIdempotent() || attempt >= pool.settings().attempts() || d.expired()) {
                     throw e;
                 }
-                LOG.warn("Connection to host [{}] dropped while idempotent command [{}] ran; running it again"
-                        + " (attempt {} of {}).", target.describe(), command.display(), attempt + 1,
-                        pool.settings().attempts());
+                LOG.warn("Connection to host [{}] dropped while an idempotent command ran; running it again"
+                        + " (attempt {} of {}).", target.describe(), attempt + 1, pool.settings().attempts());
                 attempt++;
             }
         }

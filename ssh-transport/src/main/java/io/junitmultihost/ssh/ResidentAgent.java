@@ -152,6 +152,9 @@ final class ResidentAgent {
             throw ExecRun.rethrown(e.getCause());
         } finally {
             current = null;
+            // The command is over: its output stays readable, but no longer counts against the JVM's budget.
+            pending.stdout.release();
+            pending.stderr.release();
         }
         String reply = pending.reply.join();
         if (!reply.startsWith("rc ")) {
@@ -170,8 +173,8 @@ final class ResidentAgent {
             CompletableFuture.allOf(pending.reply, pending.stderrEnd).get(settings.killGrace().toMillis() + 5000,
                     TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            LOG.warn("Resident agent on host [{}] did not recover after ending command [{}]; closing it.",
-                    target.describe(), command.display());
+            LOG.warn("Resident agent on host [{}] did not recover after ending a command; closing it.",
+                    target.describe());
             close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

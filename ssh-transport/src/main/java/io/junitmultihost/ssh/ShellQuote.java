@@ -10,8 +10,11 @@ import java.util.regex.Pattern;
  */
 public final class ShellQuote {
 
-    /** Arguments made only of these characters need no quotes; the rest is single-quoted. */
-    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
+    /**
+     * Arguments made only of these characters need no quotes; the rest is single-quoted. Not
+     * {@code =}: an unquoted {@code FOO=x} in the command word's place is an assignment, not a command.
+     */
+    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+:,./-]+");
 
     private ShellQuote() {
     }

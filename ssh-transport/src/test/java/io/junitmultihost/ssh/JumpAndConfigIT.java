@@ -27,7 +27,7 @@ class JumpAndConfigIT {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
 
     @Test
-    void aHostIsReachedThroughAJumpHost() {
+    void aHostIsReachedThroughAJumpHost(@TempDir Path dir) throws Exception {
         try (Lab lab = startLab()) {
             LabHost jump = lab.hosts().get(0);
             LabHost target = lab.hosts().get(1);
@@ -37,14 +37,17 @@ class JumpAndConfigIT {
             SshTarget behind = SshTarget.builder("behind-jump", target.address()).port(22).user("root")
                     .identityFile(lab.clientKey()).knownHosts(List.of(jump.knownHostsLine(), target.knownHostsLine()))
                     .proxyJump(via).build();
-            try (SshPool pool = SshPool.builder().useAgent(false).build()) {
+            // The hop is a host of its own (ssh_config semantics): its key comes from its Host block, not from the target.
+            Path config = Files.writeString(dir.resolve("config"), "Host " + jump.address() + "\n  IdentityFile " + lab.clientKey() + "\n");
+            try (SshPool pool = SshPool.builder().useAgent(false).openSshConfig(config).build()) {
                 RemoteResult result = pool.host(behind).exec(RemoteCommand.shell("echo $SSH_CLIENT; hostname"), DEADLINE);
 
                 assertThat(result.exitCode()).isZero();
                 List<String> seen = result.stdoutText().lines().toList();
                 assertThat(seen.get(0)).as("the client the target's sshd saw: the jump host").startsWith(jump.address() + " ");
                 assertThat(seen.get(1)).isEqualTo(target.name());
-                assertThat(pool.hostImpl(Connector.jumpTarget(behind, via)).isConnected()).isTrue();
+                assertThat(pool.hostImpl(Connector.jumpTarget(behind, via, com.jcraft.jsch.OpenSSHConfig.parseFile(config.toString())))
+                        .isConnected()).isTrue();
             }
         }
     }

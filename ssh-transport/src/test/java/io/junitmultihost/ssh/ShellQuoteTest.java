@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ShellQuoteTest {
 
@@ -15,7 +18,22 @@ class ShellQuoteTest {
     void plainWordsStayUnquoted() {
         assertThat(ShellQuote.quote("ls")).isEqualTo("ls");
         assertThat(ShellQuote.quote("/usr/bin/env")).isEqualTo("/usr/bin/env");
-        assertThat(ShellQuote.quote("a=b,c:d@e%f+g")).isEqualTo("a=b,c:d@e%f+g");
+        assertThat(ShellQuote.quote("b,c:d@e%f+g")).isEqualTo("b,c:d@e%f+g");
+    }
+
+    @Test
+    void anEqualsSignIsQuotedSoAFirstArgumentIsACommandNotAnAssignment(@TempDir Path dir) throws Exception {
+        assertThat(ShellQuote.quote("FOO=x")).isEqualTo("'FOO=x'");
+        Path command = dir.resolve("FOO=x");
+        Files.writeString(command, "#!/bin/sh\nprintf 'the command ran with [%s]' \"$1\"\n");
+        command.toFile().setExecutable(true);
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", ShellQuote.join(List.of("FOO=x", "printf", "oops")));
+        pb.environment().put("PATH", dir + ":" + System.getenv("PATH"));
+        pb.redirectErrorStream(true);
+        Process process = pb.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).isEqualTo("the command ran with [printf]");
     }
 
     @Test

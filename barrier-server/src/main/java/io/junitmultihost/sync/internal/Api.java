@@ -23,6 +23,11 @@ final class Api implements ServerLoop.Handler {
     }
 
     @Override
+    public Object authenticate(RequestHead head) {
+        return core.credentialFor(head.headers);
+    }
+
+    @Override
     public void handle(Connection c, HttpRequest r) {
         try {
             route(c, r);
@@ -39,14 +44,13 @@ final class Api implements ServerLoop.Handler {
             throw new HttpError(404, "There is nothing at [" + RequestParser.printable(r.target.split("\\?")[0])
                     + "]; the API lives under /v1 (see docs/SYNC.md).");
         }
-        Scope scope = core.scopeFor(r);
-        if (scope == null) {
-            throw new HttpError(401, "A valid token is required: send the header Authorization: Bearer TOKEN (MH_SYNC_TOKEN).");
-        }
+        Credential credential = (Credential) r.principal;
+        Scope scope = credential.scope;
         String as = r.param("as");
         Participant caller = null;
         if (as != null) {
             Names.participant(as);
+            maySpeakAs(credential, as);
             caller = scope.participants.get(as);
             if (caller != null) {
                 scope.participants.touch(caller);
@@ -62,17 +66,17 @@ final class Api implements ServerLoop.Handler {
             case "join": {
                 method(r, "POST");
                 Duration lease = r.param("lease") == null ? Duration.ZERO : Durations.parse(r.param("lease"));
-                c.respond(Reply.lines(Wire.lines(scope.participants.join(requireAs(r), lease))));
+                c.respond(Reply.lines(Wire.lines(scope.participants.join(requireAs(r, credential), lease))));
                 return;
             }
             case "heartbeat":
                 method(r, "POST");
-                scope.participants.heartbeat(requireAs(r));
+                scope.participants.heartbeat(requireAs(r, credential));
                 c.respond(Reply.ok());
                 return;
             case "leave":
                 method(r, "POST");
-                scope.participants.leave(requireAs(r));
+                scope.participants.leave(requireAs(r, credential));
                 c.respond(Reply.ok());
                 return;
             case "participants": {
@@ -86,10 +90,10 @@ final class Api implements ServerLoop.Handler {
                 return;
             }
             case "sync":
-                sync(c, r, scope, path);
+                sync(c, r, credential, path);
                 return;
             case "cluster":
-                cluster(c, r, scope, path);
+                cluster(c, r, credential, path);
                 return;
             case "kv":
                 keyValue(c, r, scope, path, caller);
@@ -100,7 +104,7 @@ final class Api implements ServerLoop.Handler {
                 if (reason.isEmpty()) {
                     throw new HttpError(400, "An abort needs a reason: pass reason=TEXT.");
                 }
-                scope.abortNow(as != null ? as : "an unnamed caller", reason);
+                scope.abortNow(as != null ? as : credential.whole() ? "an unnamed caller" : credential.participant, reason);
                 c.respond(Reply.lines(new WireFormat.Lines().add("aborted", "true").add("reason", scope.abortSentence())));
                 return;
             }
@@ -116,7 +120,8 @@ final class Api implements ServerLoop.Handler {
         }
     }
 
-    private void sync(Connection c, HttpRequest r, Scope scope, List<String> path) throws HttpError {
+    private void sync(Connection c, HttpRequest r, Credential credential, List<String> path) throws HttpError {
+        Scope scope = credential.scope;
         String name = Names.syncpoint(segment(path, 2, "/v1/sync/NAME"));
         if (path.size() == 4 && path.get(3).equals("message")) {
             method(r, "GET");
@@ -134,7 +139,7 @@ final class Api implements ServerLoop.Handler {
             return;
         }
         method(r, "POST");
-        String as = requireAs(r);
+        String as = requireAs(r, credential);
         Participant p = scope.participants.getOrCreate(as);
         scope.participants.touch(p);
         SyncPoints.Ask ask = new SyncPoints.Ask();
@@ -147,7 +152,8 @@ final class Api implements ServerLoop.Handler {
         scope.syncPoints.arrive(c, p, ask);
     }
 
-    private void cluster(Connection c, HttpRequest r, Scope scope, List<String> path) throws HttpError {
+    private void cluster(Connection c, HttpRequest r, Credential credential, List<String> path) throws HttpError {
+        Scope scope = credential.scope;
         String what = path.size() > 2 ? path.get(2) : "";
         switch (what) {
             case "": {
@@ -157,6 +163,10 @@ final class Api implements ServerLoop.Handler {
             }
             case "members": {
                 method(r, "POST");
+                if (!credential.whole()) {
+                    throw new HttpError(403, "Only the scope's own token (the engine's) sets the cluster members; the token of ["
+                            + credential.participant + "] cannot (docs/SYNC.md, \"Who may speak for whom\").");
+                }
                 String with = r.param("with");
                 if (with == null || with.isEmpty()) {
                     throw new HttpError(400, "Name the members with with=a,b.");
@@ -172,7 +182,7 @@ final class Api implements ServerLoop.Handler {
             }
             case "state": {
                 method(r, "POST");
-                Participant p = scope.participants.getOrCreate(requireAs(r));
+                Participant p = scope.participants.getOrCreate(requireAs(r, credential));
                 scope.participants.takePart(p);
                 String state = r.param("state");
                 String role = r.param("role");
@@ -187,7 +197,7 @@ final class Api implements ServerLoop.Handler {
             case "ready":
             case "finish": {
                 method(r, "POST");
-                Participant p = scope.participants.getOrCreate(requireAs(r));
+                Participant p = scope.participants.getOrCreate(requireAs(r, credential));
                 scope.participants.takePart(p);
                 scope.participants.touch(p);
                 scope.cluster.await(c, p, what.equals("ready") ? Cluster.READY : Cluster.FINISH, r.param("with"),
@@ -244,8 +254,22 @@ final class Api implements ServerLoop.Handler {
         throw new HttpError(405, "Use " + expected + " for [" + r + "], not " + r.method + ".");
     }
 
-    private static String requireAs(HttpRequest r) throws HttpError {
+    /**
+     * A participant token speaks for its own participant and for names the scope did not reserve
+     * (a remote JVM's, say), never for the controller or another host: see docs/SYNC.md.
+     */
+    private static void maySpeakAs(Credential credential, String as) throws HttpError {
+        if (!credential.whole() && !as.equals(credential.participant) && credential.scope.reserved(as)) {
+            throw new HttpError(403, "The token of [" + credential.participant + "] cannot speak as [" + as
+                    + "]: that name is reserved to its own token (docs/SYNC.md, \"Who may speak for whom\").");
+        }
+    }
+
+    private static String requireAs(HttpRequest r, Credential credential) throws HttpError {
         String as = r.param("as");
+        if ((as == null || as.isEmpty()) && !credential.whole()) {
+            return credential.participant;
+        }
         if (as == null || as.isEmpty()) {
             throw new HttpError(400, "Name the caller with as=NAME (MH_SYNC_AS for mh-sync).");
         }

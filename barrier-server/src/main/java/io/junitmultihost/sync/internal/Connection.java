@@ -22,6 +22,8 @@ final class Connection {
     /** Bytes a client may send ahead while its request waits: more is abuse, not pipelining. */
     private static final int PIPELINE_LIMIT = 64 * 1024;
     private static final long LINGER_NANOS = 2_000_000_000L;
+    /** The read buffer a connection starts with, and goes back to after a large request. */
+    private static final int INITIAL_BUFFER = 2048;
 
     final SocketChannel channel;
     final String peer;
@@ -29,10 +31,15 @@ final class Connection {
     private final RequestParser parser;
     private final int maxBuffer;
     private SelectionKey key;
-    private ByteBuffer in = ByteBuffer.allocate(2048).flip();
+    private ByteBuffer in = ByteBuffer.allocate(INITIAL_BUFFER).flip();
     private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
 
     private RequestHead head;
+    /** Who the current head's token speaks for; set right after the head, before its body is read. */
+    private Object principal;
+    /** False until a request head with a valid token arrived: till then the connection is in the loop's small pool of strangers. */
+    boolean authenticated;
+    final long accepted;
     private boolean busy;
     private boolean keepAlive = true;
     private boolean headMethod;
@@ -60,10 +67,15 @@ final class Connection {
         }
         this.peer = p;
         this.lastActivity = loop.now();
+        this.accepted = lastActivity;
     }
 
     void register(SelectionKey key) {
         this.key = key;
+    }
+
+    int bufferCapacity() {
+        return in.capacity();
     }
 
     boolean closed() {
@@ -152,6 +164,14 @@ final class Connection {
                         }
                         break;
                     }
+                    // The token is checked before the body is read or a 100 Continue invites it.
+                    principal = loop.handler.authenticate(head);
+                    if (principal == null) {
+                        throw new HttpError(401, ServerLoop.UNAUTHENTICATED, true);
+                    }
+                    if (!authenticated && !loop.authenticated(this)) {
+                        throw new HttpError(503, ServerLoop.TOO_MANY, true);
+                    }
                     if (head.expectContinue && in.remaining() < head.contentLength) {
                         write(CONTINUE);
                     }
@@ -161,8 +181,12 @@ final class Connection {
                 }
                 byte[] body = new byte[head.contentLength];
                 in.get(body);
-                HttpRequest request = head.withBody(body);
+                HttpRequest request = head.withBody(body, principal);
                 head = null;
+                principal = null;
+                if (!in.hasRemaining() && in.capacity() > INITIAL_BUFFER) {
+                    in = ByteBuffer.allocate(INITIAL_BUFFER).flip();
+                }
                 busy = true;
                 keepAlive = request.keepAlive;
                 headMethod = request.method.equals("HEAD");

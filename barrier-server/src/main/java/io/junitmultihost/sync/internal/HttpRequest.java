@@ -13,9 +13,11 @@ final class HttpRequest {
     final Map<String, String> headers;
     final byte[] body;
     final boolean keepAlive;
+    /** What {@link ServerLoop.Handler#authenticate} found for the request's token. */
+    final Object principal;
 
     HttpRequest(String method, String target, List<String> path, Map<String, String> query,
-                Map<String, String> headers, byte[] body, boolean keepAlive) {
+                Map<String, String> headers, byte[] body, boolean keepAlive, Object principal) {
         this.method = method;
         this.target = target;
         this.path = path;
@@ -23,6 +25,7 @@ final class HttpRequest {
         this.headers = headers;
         this.body = body;
         this.keepAlive = keepAlive;
+        this.principal = principal;
     }
 
     /** The query parameter, or null. */

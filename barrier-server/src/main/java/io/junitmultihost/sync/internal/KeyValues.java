@@ -1,5 +1,6 @@
 package io.junitmultihost.sync.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -15,6 +16,9 @@ final class KeyValues {
 
     private final Scope scope;
     private final int maxKeys;
+    private final long maxBytes;
+    /** Bytes of keys (UTF-8) and values held now. */
+    private long bytes;
     private final Map<String, Entry> entries = new HashMap<>();
     private final Map<String, List<KeyWait>> waits = new HashMap<>();
 
@@ -44,9 +48,10 @@ final class KeyValues {
         }
     }
 
-    KeyValues(Scope scope, int maxKeys) {
+    KeyValues(Scope scope, int maxKeys, long maxBytes) {
         this.scope = scope;
         this.maxKeys = maxKeys;
+        this.maxBytes = maxBytes;
     }
 
     Entry get(String key) {
@@ -57,7 +62,7 @@ final class KeyValues {
      * Sets the key; with a precondition, only if it holds (expected null and mustBeAbsent: create only).
      *
      * @return the new version
-     * @throws HttpError 412 when the precondition fails, 409 when the store is full
+     * @throws HttpError 412 when the precondition fails, 409 when the store holds its most keys, 413 its most bytes
      */
     long set(String key, byte[] value, byte[] expected, boolean mustBeAbsent, String by) throws HttpError {
         Entry old = entries.get(key);
@@ -69,8 +74,17 @@ final class KeyValues {
                     : "Key [" + key + "] holds another value than the expected one (version [" + old.version + "]).");
         }
         if (old == null && entries.size() >= maxKeys) {
-            throw new HttpError(409, "The store holds [" + maxKeys + "] keys already; reuse keys.");
+            throw new HttpError(409, "The key store of scope [" + scope.label + "] holds [" + maxKeys
+                    + "] keys, its limit (SyncServerConfig maxKeys); reuse keys.");
         }
+        long keyBytes = key.getBytes(StandardCharsets.UTF_8).length;
+        long after = bytes - (old == null ? 0 : keyBytes + old.value.length) + keyBytes + value.length;
+        if (after > maxBytes && after > bytes) {
+            throw new HttpError(413, "The key store of scope [" + scope.label + "] would hold [" + after
+                    + "] bytes of keys and values, over its limit of [" + maxBytes
+                    + "] bytes (SyncServerConfig maxKeyBytes); reuse keys or store less.");
+        }
+        bytes = after;
         Entry e = new Entry(value, old == null ? 1 : old.version + 1);
         entries.put(key, e);
         scope.events.publish(SyncEventType.KEY_SET, by, key, "version=" + e.version);

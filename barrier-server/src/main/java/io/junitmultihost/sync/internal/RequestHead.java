@@ -27,7 +27,7 @@ final class RequestHead {
         this.expectContinue = expectContinue;
     }
 
-    HttpRequest withBody(byte[] body) {
-        return new HttpRequest(method, target, path, query, headers, body, keepAlive);
+    HttpRequest withBody(byte[] body, Object principal) {
+        return new HttpRequest(method, target, path, query, headers, body, keepAlive, principal);
     }
 }

@@ -145,12 +145,13 @@ final class RequestParser {
         int contentLength = 0;
         String cl = headers.get("content-length");
         if (cl != null) {
-            if (cl.isEmpty() || cl.length() > 10 || !cl.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (cl.isEmpty() || !cl.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 throw bad("Content-Length [" + printable(cl) + "] is not a number.");
             }
-            long len = Long.parseLong(cl);
+            // Any number of digits is a length; past 18 it is over every limit (and over a long).
+            long len = cl.length() > 18 ? Long.MAX_VALUE : Long.parseLong(cl);
             if (len > maxBodyBytes) {
-                throw new HttpError(413, "The body of [" + len + "] bytes is over the limit of [" + maxBodyBytes + "] bytes.", true);
+                throw new HttpError(413, "The body of [" + printable(cl) + "] bytes is over the limit of [" + maxBodyBytes + "] bytes.", true);
             }
             contentLength = (int) len;
         }

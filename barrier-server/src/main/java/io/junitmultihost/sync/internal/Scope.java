@@ -1,13 +1,15 @@
 package io.junitmultihost.sync.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.junitmultihost.sync.ParticipantInfo;
 import io.junitmultihost.sync.SyncEvent;
@@ -27,8 +29,17 @@ public final class Scope {
     private static final Logger LOG = LoggerFactory.getLogger(Scope.class);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
+    /** Separates a participant token's public id from its secret; scope tokens (URL-safe Base64) never hold it. */
+    static final char PARTICIPANT_TOKEN_MARK = '.';
+
     final String label;
-    private final byte[] token;
+    /** The scope's own token: speaks for every participant. */
+    final Credential whole;
+    /** Participant tokens by their public id (looked up by id, then compared in constant time). */
+    private final Map<String, Credential> issued = new ConcurrentHashMap<>();
+    private final Map<String, String> tokensByParticipant = new ConcurrentHashMap<>();
+    /** Names only the scope's own token and the name's own participant token may speak for. */
+    private final Set<String> reserved = ConcurrentHashMap.newKeySet();
     final ServerLoop loop;
     final ServerLimits limits;
     final EventLog events;
@@ -41,19 +52,44 @@ public final class Scope {
 
     Scope(String label, String token, ServerLoop loop, ServerLimits limits, EventLog events) {
         this.label = label;
-        this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.whole = new Credential(this, null, token.getBytes(StandardCharsets.UTF_8));
         this.loop = loop;
         this.limits = limits;
         this.events = events;
         this.participants = new Participants(this);
         this.syncPoints = new SyncPoints(this);
         this.cluster = new Cluster(this);
-        this.keyValues = new KeyValues(this, limits.maxKeys);
+        this.keyValues = new KeyValues(this, limits.maxKeys, limits.maxKeyBytes);
     }
 
-    /** Compares in constant time, so the answer's timing says nothing about the token. */
-    boolean tokenMatches(byte[] candidate) {
-        return MessageDigest.isEqual(token, candidate);
+    /** The participant token with this public id, or null. */
+    Credential issued(String id) {
+        return issued.get(id);
+    }
+
+    /**
+     * A token that speaks for this participant only (and for names the scope did not reserve): what
+     * the engine hands a host. The participant's name is reserved. The same participant gets the
+     * same token.
+     */
+    public String participantToken(String participant, Supplier<String> random) {
+        Names.participant(participant);
+        reserved.add(participant);
+        return tokensByParticipant.computeIfAbsent(participant, p -> {
+            String id = random.get().substring(0, 12);
+            String secret = random.get();
+            issued.put(id, new Credential(this, p, secret.getBytes(StandardCharsets.UTF_8)));
+            return id + PARTICIPANT_TOKEN_MARK + secret;
+        });
+    }
+
+    /** Only the scope's own token and the participant's own token may speak for this name from now on. */
+    public void reserve(String participant) {
+        reserved.add(Names.participant(participant));
+    }
+
+    boolean reserved(String participant) {
+        return reserved.contains(participant);
     }
 
     /** The scope's label, for logs. */

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,23 +64,42 @@ public final class ServerCore implements AutoCloseable {
         return loop.call(loop::connectionCount, CALL_TIMEOUT);
     }
 
-    Scope scopeFor(HttpRequest r) {
-        String header = r.headers.get("authorization");
+    /** Bytes the connections' read buffers hold now, for tests and diagnostics. */
+    public long bufferedBytes() {
+        return loop.call(loop::bufferedBytes, CALL_TIMEOUT);
+    }
+
+    /** Who the request's token speaks for, or null when it has none or no scope knows it. */
+    Credential credentialFor(Map<String, String> headers) {
+        String header = headers.get("authorization");
         String token = null;
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             token = header.substring(7).trim();
-        } else if (r.headers.get("x-mh-token") != null) {
-            token = r.headers.get("x-mh-token");
+        } else if (headers.get("x-mh-token") != null) {
+            token = headers.get("x-mh-token");
         }
         if (token == null) {
             return null;
         }
+        int mark = token.indexOf(Scope.PARTICIPANT_TOKEN_MARK);
+        if (mark >= 0) {
+            // A participant token: its id is public and picks the credential, its secret is compared in constant time.
+            String id = token.substring(0, mark);
+            byte[] secret = token.substring(mark + 1).getBytes(StandardCharsets.UTF_8);
+            for (Scope s : scopes) {
+                Credential c = s.issued(id);
+                if (c != null) {
+                    return c.matches(secret) ? c : null;
+                }
+            }
+            // No such id: it may be a scope token of the caller's choosing (SyncServerConfig.token) that holds the mark.
+        }
         byte[] candidate = token.getBytes(StandardCharsets.UTF_8);
-        Scope found = null;
+        Credential found = null;
         for (Scope s : scopes) {
             // No early exit: every scope is compared, each in constant time.
-            if (s.tokenMatches(candidate) && found == null) {
-                found = s;
+            if (s.whole.matches(candidate) && found == null) {
+                found = s.whole;
             }
         }
         return found;

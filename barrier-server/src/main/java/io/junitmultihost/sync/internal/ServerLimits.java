@@ -15,6 +15,9 @@ public final class ServerLimits {
     final Duration maxWait;
     final int eventCapacity;
     final int maxKeys;
+    final long maxKeyBytes;
+    final int maxUnauthenticated;
+    final long authTimeoutNanos;
 
     /**
      * @param maxConnections connections held at once; more are answered 503 and closed
@@ -27,10 +30,14 @@ public final class ServerLimits {
      * @param maxWait the longest deadline a call may ask for
      * @param eventCapacity events held per scope for late readers
      * @param maxKeys keys held per scope
+     * @param maxKeyBytes bytes of keys and values held per scope
+     * @param maxUnauthenticated connections held at once that have not yet sent a request with a valid token;
+     *     past it the oldest of them is closed, so they never crowd out those that have
+     * @param authTimeout time a connection has to send its first request with a valid token
      */
     public ServerLimits(int maxConnections, int maxHeadBytes, int maxBodyBytes, Duration requestTimeout,
                         Duration idleTimeout, Duration writeTimeout, Duration defaultWait, Duration maxWait,
-                        int eventCapacity, int maxKeys) {
+                        int eventCapacity, int maxKeys, long maxKeyBytes, int maxUnauthenticated, Duration authTimeout) {
         this.maxConnections = maxConnections;
         this.maxHeadBytes = maxHeadBytes;
         this.maxBodyBytes = maxBodyBytes;
@@ -41,5 +48,8 @@ public final class ServerLimits {
         this.maxWait = maxWait;
         this.eventCapacity = eventCapacity;
         this.maxKeys = maxKeys;
+        this.maxKeyBytes = maxKeyBytes;
+        this.maxUnauthenticated = maxUnauthenticated;
+        this.authTimeoutNanos = authTimeout.toNanos();
     }
 }

@@ -12,6 +12,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -34,11 +35,19 @@ public final class ServerLoop implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerLoop.class);
     private static final long SWEEP_NANOS = 100_000_000L;
-    private static final byte[] BUSY = Reply.error(503, "The sync server holds too many connections; retry later.")
-            .render(true, false);
+    static final String TOO_MANY = "The sync server holds too many connections; retry later.";
+    static final String UNAUTHENTICATED = "A valid token is required: send the header Authorization: Bearer TOKEN (MH_SYNC_TOKEN).";
+    private static final byte[] BUSY = Reply.error(503, TOO_MANY).render(true, false);
 
-    /** What the loop calls for each complete request; it must answer through {@link Connection#respond} now or later. */
+    /** What the loop calls for each request; {@link #handle} must answer through {@link Connection#respond} now or later. */
     interface Handler {
+        /**
+         * Checks the token of a request whose head has arrived, before its body is read.
+         *
+         * @return who the token speaks for, handed on with the request; null refuses it with 401
+         */
+        Object authenticate(RequestHead head);
+
         void handle(Connection connection, HttpRequest request);
     }
 
@@ -51,6 +60,9 @@ public final class ServerLoop implements AutoCloseable {
     private final java.util.ArrayDeque<Runnable> afterIo = new java.util.ArrayDeque<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final Set<Connection> connections = new HashSet<>();
+    /** Connections with no valid token yet, oldest first: a pool of their own, so they never crowd out the others. */
+    private final LinkedHashSet<Connection> strangers = new LinkedHashSet<>();
+    private final int maxStrangers;
     private final InetSocketAddress address;
     private volatile boolean running = true;
     private long nextSweep;
@@ -58,6 +70,7 @@ public final class ServerLoop implements AutoCloseable {
     private ServerLoop(InetSocketAddress bind, ServerLimits limits, Handler handler) throws IOException {
         this.handler = handler;
         this.limits = limits;
+        this.maxStrangers = Math.min(limits.maxUnauthenticated, limits.maxConnections);
         this.selector = Selector.open();
         this.server = ServerSocketChannel.open();
         server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -165,6 +178,29 @@ public final class ServerLoop implements AutoCloseable {
 
     void forget(Connection c) {
         connections.remove(c);
+        strangers.remove(c);
+    }
+
+    /**
+     * The connection sent its first request with a valid token: it leaves the strangers' pool.
+     *
+     * @return false when the connections with a token are at their limit (the request is refused with 503)
+     */
+    boolean authenticated(Connection c) {
+        strangers.remove(c);
+        if (connections.size() - strangers.size() > limits.maxConnections) {
+            return false;
+        }
+        c.authenticated = true;
+        return true;
+    }
+
+    long bufferedBytes() {
+        long sum = 0;
+        for (Connection c : connections) {
+            sum += c.bufferCapacity();
+        }
+        return sum;
     }
 
     int connectionCount() {
@@ -241,14 +277,20 @@ public final class ServerLoop implements AutoCloseable {
             try {
                 ch.configureBlocking(false);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                if (connections.size() >= limits.maxConnections) {
+                if (connections.size() >= limits.maxConnections + maxStrangers) {
                     ch.write(ByteBuffer.wrap(BUSY));
                     ch.close();
                     continue;
                 }
+                if (strangers.size() >= maxStrangers) {
+                    // The oldest stranger had the longest time to send its token; a client that sends its request
+                    // at once is read long before as many new connections arrive after it.
+                    strangers.iterator().next().close("too many connections without a token; this was the oldest");
+                }
                 Connection c = new Connection(this, ch, limits);
                 c.register(ch.register(selector, SelectionKey.OP_READ, c));
                 connections.add(c);
+                strangers.add(c);
             } catch (IOException e) {
                 try {
                     ch.close();
@@ -299,6 +341,8 @@ public final class ServerLoop implements AutoCloseable {
             } else if (!c.busy() && c.requestStarted != 0 && now - c.requestStarted > limits.requestTimeoutNanos) {
                 c.refuse(Reply.error(408, "The request was not complete within ["
                         + HumanDuration.of(Duration.ofNanos(limits.requestTimeoutNanos)) + "]; send whole requests promptly."));
+            } else if (!c.authenticated && now - c.accepted > limits.authTimeoutNanos) {
+                c.close("no request with a valid token within the authentication timeout");
             } else if (c.idle() && now - c.lastActivity > limits.idleTimeoutNanos) {
                 c.close("idle for longer than the idle timeout");
             }
@@ -331,6 +375,7 @@ public final class ServerLoop implements AutoCloseable {
             }
         }
         connections.clear();
+        strangers.clear();
         try {
             server.close();
             selector.close();

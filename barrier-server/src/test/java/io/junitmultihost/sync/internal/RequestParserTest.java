@@ -55,6 +55,13 @@ class RequestParserTest {
     }
 
     @Test
+    void aContentLengthTooLongForAnIntIsTooLargeNotMalformed() {
+        assertStatus("PUT /k HTTP/1.1\r\nContent-Length: 10737418240\r\n\r\n", 413);
+        assertStatus("PUT /k HTTP/1.1\r\nContent-Length: 99999999999999999999999999\r\n\r\n", 413);
+        assertStatus("PUT /k HTTP/1.1\r\nContent-Length: 12a\r\n\r\n", 400);
+    }
+
+    @Test
     void expectContinueIsNotedAndOtherExpectationsRefused() throws HttpError {
         assertThat(parser.parseHead(buf("PUT /k HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n")).expectContinue).isTrue();
         assertStatus("PUT /k HTTP/1.1\r\nExpect: magic\r\n\r\n", 417);
@@ -80,7 +87,7 @@ class RequestParserTest {
         assertStatus("GET /x HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n", 400);
         assertStatus("GET /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", 501);
         assertStatus("GET /x HTTP/1.1\r\nContent-Length: 4097\r\n\r\n", 413);
-        assertStatus("GET /x HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\n", 400);
+        assertStatus("GET /x HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\n", 413);
     }
 
     @Test

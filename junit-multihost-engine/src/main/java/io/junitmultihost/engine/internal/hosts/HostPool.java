@@ -11,6 +11,7 @@ import io.junitmultihost.engine.internal.leases.LeaseStore;
 import io.junitmultihost.engine.internal.model.RoleDeclaration;
 import io.junitmultihost.engine.internal.owner.Owner;
 import io.junitmultihost.engine.internal.reboot.QuorumClock;
+import io.junitmultihost.engine.internal.sync.ClassSync;
 import io.junitmultihost.engine.internal.sync.SyncReachable;
 import io.junitmultihost.engine.internal.sync.SyncService;
 import io.junitmultihost.engine.internal.vm.VmMaster;
@@ -488,7 +489,7 @@ public final class HostPool implements AutoCloseable {
     private VmMaster openVms(String owner, HostCluster cluster) {
         return new VmMaster(owner, VmSettings.from(settings.config(), settings.execTimeout()),
                 (host, port) -> ((SyncReachable) host).forwardToTestJvm(port, settings.connectTimeout()),
-                host -> cluster.sync().script(host), cluster.vmEvents());
+                host -> ((ClassSync) cluster.sync()).envFile(host), cluster.vmEvents());
     }
 
     private void giveBack(HostLease lease) {

@@ -138,7 +138,8 @@ final class RemoteHost implements Host, SyncReachable {
      * waiting thread that is interrupted ends the command's process group, as a plain exec would.
      */
     private RemoteResult run(Command command, Duration deadline) {
-        String what = "command [" + command + "] on host [" + name() + "]";
+        // Names the host, not the command: its arguments may hold secrets, and this goes into INFO and WARN lines.
+        String what = "a command on host [" + name() + "]";
         AtomicReference<RemoteProcess> started = new AtomicReference<>();
         Owned owned = owner.register(Stage.PROCESSES, what, stopBound(), () -> {
             RemoteProcess process = started.get();
@@ -249,8 +250,8 @@ final class RemoteHost implements Host, SyncReachable {
 
     /** Registers a started process with the class's owner, which ends it (and a detached one's files) with the class. */
     private Owned own(String id, String command, Supplier<? extends HostProcess> process) {
-        String shown = command.length() <= 80 ? command : command.substring(0, 80) + "...";
-        return owner.register(Stage.PROCESSES, "process [" + id + "] ([" + shown + "]) on host [" + name() + "]",
+        // Names the process and the host, not the command: its arguments may hold secrets (see docs/RELIABILITY.md).
+        return owner.register(Stage.PROCESSES, "process [" + id + "] on host [" + name() + "]",
                 stopBound().plus(StartedProcesses.KILL_GRACE), () -> {
                     HostProcess started = process.get();
                     if (started != null) {
@@ -263,7 +264,8 @@ final class RemoteHost implements Host, SyncReachable {
      * Runs {@code command} without registering it with the class's owner: for ending what the class
      * started while its owner closes. Bounded by the command's deadline.
      */
-    ExecResult execToCleanUp(Command command) {
+    @Override
+    public ExecResult execToCleanUp(Command command) {
         Duration deadline = command.deadline().orElse(settings.execTimeout());
         RemoteCommand remote = toRemote(command);
         RemoteResult result = SshFailures.translated(() -> ssh.exec(remote, deadline));

@@ -31,8 +31,9 @@ final class StartedProcesses {
         try {
             boolean alive = process.isAlive();
             if (alive) {
-                LOG.info("Killing process [{}] ([{}], pid [{}]) on host [{}]: its class ended while it still ran.",
-                        process.id(), process.command(), process.pid(), process.host().name());
+                LOG.info("Killing process [{}] (pid [{}]) on host [{}]: its class ended while it still ran.",
+                        process.id(), process.pid(), process.host().name());
+                LOG.debug("Process [{}] runs [{}].", process.id(), process.command());
             }
             if (process instanceof DetachedProcess detached) {
                 detached.killAndRemove();
@@ -40,8 +41,7 @@ final class StartedProcesses {
                 process.kill(); // also a process whose connection was lost: it may still run
             }
         } catch (RuntimeException e) {
-            LOG.warn("Could not end process [{}] ([{}]) on host [{}]: {}", process.id(), process.command(),
-                    process.host().name(), e.getMessage());
+            LOG.warn("Could not end process [{}] on host [{}]: {}", process.id(), process.host().name(), e.getMessage());
         }
     }
 

@@ -5,6 +5,7 @@ import io.junitmultihost.api.Command;
 import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.HostState;
+import io.junitmultihost.api.MultiHostException;
 import io.junitmultihost.api.Sync;
 import io.junitmultihost.api.SyncRequest;
 import io.junitmultihost.api.SyncResult;
@@ -16,6 +17,7 @@ import io.junitmultihost.sync.SyncEndpoint;
 import io.junitmultihost.sync.SyncEventType;
 import io.junitmultihost.sync.SyncScope;
 import io.junitmultihost.sync.SyncServer;
+import io.junitmultihost.ssh.ShellQuote;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -38,6 +40,9 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClassSync.class);
     private static final String DIRECTORY = ".multihost";
+    private static final String ENV_FILE = DIRECTORY + "/sync.env";
+    /** How long removing the hosts' token files at the class's end may take, for all hosts together. */
+    private static final Duration CLEAN_UP = Duration.ofSeconds(10);
 
     private final String owner;
     private final SyncServer server;
@@ -46,6 +51,7 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
     private final ParticipantSync controllerSync;
     private final Map<String, Host> hosts = new LinkedHashMap<>();
     private final Map<String, String> scripts = new ConcurrentHashMap<>();
+    private final Map<String, String> envFiles = new ConcurrentHashMap<>();
     private final HostEvents.Subscription absences;
     private final AutoCloseable recording;
     private final Duration setupDeadline;
@@ -54,6 +60,9 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
         this.owner = owner;
         this.server = server;
         this.scope = server.openScope(owner);
+        // A host's token speaks for the host only: not for the controller, nor for another host of the class.
+        scope.reserve(CONTROLLER);
+        hosts.forEach(h -> scope.reserve(h.name()));
         this.controller = scope.client(CONTROLLER);
         this.controllerSync = new ParticipantSync(controller);
         this.setupDeadline = setupDeadline;
@@ -116,27 +125,57 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
         return scripts.computeIfAbsent(own.name(), name -> setUp(own));
     }
 
+    /** Sets the host up as {@link #script} does and returns the absolute path of its {@code sync.env} (unquoted). */
+    public String envFile(Host host) {
+        script(host);
+        return envFiles.get(host.name());
+    }
+
     /**
      * Forwards a port of the host to the server, then writes the token file and the script. The
-     * token travels on standard input, never on a command line.
+     * token (the host's own, see docs/SYNC.md) travels on standard input, never on a command line;
+     * the file is made afresh, readable by the host's user only, and removed when the class ends.
      */
     private String setUp(Host host) {
         if (!(host instanceof SyncReachable reachable)) {
             throw new ConfigurationException("Host [" + host.name() + "] cannot reach the sync server: it has no SSH forwarding.");
         }
         int port = reachable.forwardToTestJvm(server.port(), setupDeadline);
-        SyncEndpoint endpoint = scope.endpoint().at("127.0.0.1", port);
+        SyncEndpoint endpoint = scope.participantEndpoint(host.name()).at("127.0.0.1", port);
         StringBuilder env = new StringBuilder();
         endpoint.environment(host.name()).forEach((k, v) -> env.append(k).append('=').append(quote(v)).append('\n'));
-        String home = host.exec(Command.shell("umask 077 && mkdir -p " + DIRECTORY + "/bin && cat > "
-                        + DIRECTORY + "/sync.env && cd && pwd").withStdin(env.toString()).withDeadline(setupDeadline))
-                .assertSuccess().stdout().strip();
-        String script = home + "/" + DIRECTORY + "/bin/mh-sync";
+        // rm, then create with noclobber under umask 077: a file that was there (with its permissions, or a link) is not reused.
+        String home = host.exec(Command.shell("umask 077 && mkdir -p " + DIRECTORY + "/bin && chmod 700 " + DIRECTORY
+                        + " && rm -f " + ENV_FILE + " && (set -C && cat > " + ENV_FILE + ") && cd && pwd")
+                .withStdin(env.toString()).withDeadline(setupDeadline))
+                .assertSuccess().stdout();
+        String script = scriptWord(host.name(), home);
+        envFiles.put(host.name(), home(home) + "/" + ENV_FILE);
         host.exec(Command.shell("cat > " + DIRECTORY + "/bin/mh-sync && chmod 700 " + DIRECTORY + "/bin/mh-sync")
                 .withStdin(SyncServer.script()).withDeadline(setupDeadline)).assertSuccess();
         LOG.debug("Host [{}] reaches the sync server of class [{}] at its port [{}]; script [{}].", host.name(), owner,
                 port, script);
         return script;
+    }
+
+    /**
+     * The script's path on the host as one shell word (quoted when the home directory needs it),
+     * from what {@code pwd} printed there.
+     *
+     * @throws MultiHostException naming the host when that is not one absolute path
+     */
+    static String scriptWord(String host, String pwdOutput) {
+        String home = pwdOutput.endsWith("\n") ? pwdOutput.substring(0, pwdOutput.length() - 1) : pwdOutput;
+        if (!home.startsWith("/") || home.indexOf('\n') >= 0 || home.indexOf('\0') >= 0) {
+            throw new MultiHostException("Host [" + host + "] printed [" + home.replace("\n", "\\n")
+                    + "] as its home directory, which is not one absolute path; check the shell start-up files of its user.");
+        }
+        return ShellQuote.quote(home(home) + "/" + DIRECTORY + "/bin/mh-sync");
+    }
+
+    private static String home(String pwd) {
+        String home = pwd.endsWith("\n") ? pwd.substring(0, pwd.length() - 1) : pwd;
+        return home.equals("/") ? "" : home;
     }
 
     private static String quote(String value) {
@@ -200,6 +239,19 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
         }
         controller.close();
         scope.close();
+        long end = System.nanoTime() + CLEAN_UP.toNanos();
+        for (String name : scripts.keySet()) {
+            // The token is dead with the scope; the file goes too, so nothing of the class stays on the host.
+            // One bound for all hosts, so that dead hosts cannot stretch the class's end.
+            Duration left = Duration.ofNanos(Math.max(1_000_000, end - System.nanoTime()));
+            try {
+                ((SyncReachable) hosts.get(name)).execToCleanUp(Command.shell("rm -f " + ENV_FILE).withDeadline(left))
+                        .assertSuccess();
+            } catch (RuntimeException e) {
+                LOG.warn("Could not remove [~/{}] from host [{}] at the end of class [{}]: {}", ENV_FILE, name, owner,
+                        e.getMessage());
+            }
+        }
         try {
             recording.close();
         } catch (Exception e) {

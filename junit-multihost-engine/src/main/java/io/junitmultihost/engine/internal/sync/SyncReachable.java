@@ -1,5 +1,7 @@
 package io.junitmultihost.engine.internal.sync;
 
+import io.junitmultihost.api.Command;
+import io.junitmultihost.api.ExecResult;
 import java.time.Duration;
 
 /**
@@ -16,4 +18,7 @@ public interface SyncReachable {
 
     /** Makes sure the host's connection (and so its forwards) is up, for example after a reboot. */
     void reconnect(Duration deadline);
+
+    /** Runs a command while the class's owner closes (the sync's clean-up), bounded by the command's deadline. */
+    ExecResult execToCleanUp(Command command);
 }

@@ -97,8 +97,8 @@ public final class VmMaster implements Vms, AutoCloseable {
      * @param owner the test class, for messages
      * @param settings how the JVMs are run
      * @param forward opens a remote forward from a host to a port of this JVM and returns the host-side port
-     * @param syncScript sets a host up for the class's sync and returns its {@code mh-sync} path, next
-     *     to which the host's {@code sync.env} lies; null: remote JVMs get no Sync
+     * @param syncScript sets a host up for the class's sync and returns the absolute path of the host's
+     *     {@code sync.env}; null: remote JVMs get no Sync
      * @param events where each start, stop and end of a JVM is published
      */
     public VmMaster(String owner, VmSettings settings, ToIntBiFunction<Host, Integer> forward,
@@ -220,8 +220,7 @@ public final class VmMaster implements Vms, AutoCloseable {
         int port = forward.applyAsInt(host, server.getLocalPort());
         String syncEnv = "";
         if (syncScript != null) {
-            String script = syncScript.apply(host); // <home>/.multihost/bin/mh-sync
-            syncEnv = script.substring(0, script.lastIndexOf("/bin/")) + "/sync.env";
+            syncEnv = syncScript.apply(host); // <home>/.multihost/sync.env
         }
         LOG.info("Host [{}] is ready for remote JVMs: [{}] of [{}] classpath jars uploaded, [{}] checked.",
                 host.name(), uploaded[0], TestClasspath.jars().size(), java);
