@@ -59,6 +59,10 @@ public final class Lab implements AutoCloseable {
     /** The machine's directories each host gets its own writable copy of (those that exist and are not symlinks). */
     static final List<String> OVERLAID = List.of("etc", "opt", "var", "usr", "boot", "srv", "home");
 
+    /** Top-level directories the machine shares with other software: never a state directory themselves. */
+    private static final Set<String> SYSTEM_DIRS = Set.of("/run", "/mnt", "/media", "/bin", "/sbin", "/lib", "/lib32", "/lib64",
+            "/libx32", "/snap", "/lost+found");
+
     private static final String INIT = SafetyCheck.INIT_MARKER;
     private static final ReentrantLock START_LOCK = new ReentrantLock();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -295,6 +299,8 @@ public final class Lab implements AutoCloseable {
         try {
             Files.createDirectories(dir.getParent());
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            Leftovers.mark(dir, id);
             Files.createDirectories(dir.resolve("hosts"));
             Files.writeString(initScript(), resource(INIT), StandardCharsets.UTF_8);
             shim = resource("shim");
@@ -351,14 +357,47 @@ public final class Lab implements AutoCloseable {
         return Collections.unmodifiableList(found);
     }
 
-    /** Refuses a state directory inside one that every host mounts its own over. */
+    /**
+     * Refuses a state directory that cannot be the labs' own: inside one that every host mounts
+     * its own over, the machine's root or one of its top-level system directories, the registry,
+     * or an existing path that is not a directory, not owned by this user or writable by others
+     * (labs keep root-only keys there, and other users must not plant files in it).
+     */
     static void checkStateDir(Path stateDir) {
+        String key = LabHostProviderFactory.STATE_DIR;
         for (String name : List.of("etc", "opt", "var", "usr", "boot", "srv", "home", "root", "tmp", "proc", "sys", "dev")) {
             if (stateDir.startsWith(Path.of("/", name))) {
-                throw new ConfigurationException("Configuration parameter [" + LabHostProviderFactory.STATE_DIR + "] is [" + stateDir
+                throw new ConfigurationException("Configuration parameter [" + key + "] is [" + stateDir
                         + "], inside [/" + name + "] which every host mounts its own over; choose a directory elsewhere, such as "
                         + LabOptions.DEFAULT_STATE_DIR + ".");
             }
+        }
+        if (stateDir.getNameCount() == 0 || SYSTEM_DIRS.contains(stateDir.toString())) {
+            throw new ConfigurationException("Configuration parameter [" + key + "] is [" + stateDir + "], a directory of the machine's"
+                    + " own; choose a directory for the labs alone, such as " + LabOptions.DEFAULT_STATE_DIR + ".");
+        }
+        if (stateDir.startsWith(Leftovers.REGISTRY)) {
+            throw new ConfigurationException("Configuration parameter [" + key + "] is [" + stateDir + "], inside the labs' registry ["
+                    + Leftovers.REGISTRY + "]; choose another directory, such as " + LabOptions.DEFAULT_STATE_DIR + ".");
+        }
+        if (!Files.exists(stateDir, LinkOption.NOFOLLOW_LINKS) && !Files.exists(stateDir)) {
+            return;
+        }
+        try {
+            if (!Files.isDirectory(stateDir)) {
+                throw new ConfigurationException("Configuration parameter [" + key + "] is [" + stateDir + "], which is not a directory;"
+                        + " choose a directory for the labs alone, such as " + LabOptions.DEFAULT_STATE_DIR + ".");
+            }
+            int owner = (Integer) Files.getAttribute(stateDir, "unix:uid");
+            int mode = (Integer) Files.getAttribute(stateDir, "unix:mode");
+            if (owner != Leftovers.uid() || (mode & 0022) != 0) {
+                throw new ConfigurationException("Configuration parameter [" + key + "] is [" + stateDir + "], owned by user [" + owner
+                        + "] with mode [" + Integer.toOctalString(mode & 07777) + "]: labs keep root-only keys there, so it must be owned by"
+                        + " the user running the tests and writable by no one else; fix it (chmod go-w) or choose another directory.");
+            }
+        } catch (IOException e) {
+            throw new ConfigurationException("Configuration parameter [" + key + "] is [" + stateDir + "], which cannot be read: ["
+                    + e.getMessage() + "].");
         }
     }
 
