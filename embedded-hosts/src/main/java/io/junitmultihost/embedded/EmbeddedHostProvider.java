@@ -47,6 +47,7 @@ final class EmbeddedHostProvider implements HostProvider {
 
     EmbeddedHostProvider(EmbeddedSettings settings) {
         this.settings = settings;
+        Platform.withoutReboot(); // as root without setpriv: refuse now, not at the first command
         try {
             this.root = Files.createTempDirectory("junit-multihost-embedded-");
         } catch (IOException e) {
