@@ -74,6 +74,7 @@ public final class Lab implements AutoCloseable {
     private final Subnet subnet;
     private final String bridge;
     private final List<String> overlays;
+    private final HostLimits limits;
     private final ScheduledExecutorService executor;
     private final List<LabHost> hosts = new ArrayList<>();
     private final Thread shutdownHook;
@@ -82,13 +83,14 @@ public final class Lab implements AutoCloseable {
     private String shimTargets;
     private boolean closed;
 
-    private Lab(LabOptions options, String id, Subnet subnet, String bridge) {
+    private Lab(LabOptions options, String id, Subnet subnet, String bridge, HostLimits limits) {
         this.options = options;
         this.id = id;
         this.dir = options.stateDir().resolve(id);
         this.subnet = subnet;
         this.bridge = bridge;
         this.overlays = overlays(options.stateDir());
+        this.limits = limits;
         ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(8, LabThreads.daemon("lab-" + id));
         pool.setRemoveOnCancelPolicy(true);
         this.executor = pool;
@@ -108,6 +110,7 @@ public final class Lab implements AutoCloseable {
             throw new ConfigurationException(problem);
         });
         checkStateDir(options.stateDir());
+        HostLimits limits = HostLimits.of(options.maxHosts(), HostLimits.machineMemory());
         Lab lab;
         START_LOCK.lock();
         try (FileChannel channel = lockFile(); FileLock lock = channel.lock()) {
@@ -119,7 +122,7 @@ public final class Lab implements AutoCloseable {
                 throw new ConfigurationException("A network interface named [" + bridge + "] already exists on this machine; choose another with "
                         + LabHostProviderFactory.BRIDGE + ".");
             }
-            lab = new Lab(options, id, subnet, bridge);
+            lab = new Lab(options, id, subnet, bridge, limits);
             Leftovers.register(id, lab.dir, bridge);
             try {
                 lab.layOut();
@@ -187,7 +190,7 @@ public final class Lab implements AutoCloseable {
                 added.add(host);
             }
             List<CompletableFuture<Void>> layouts = added.stream()
-                    .map(h -> CompletableFuture.runAsync(() -> h.create(overlays, clientPublicKey, shim, shimTargets), executor))
+                    .map(h -> CompletableFuture.runAsync(() -> h.create(overlays, clientPublicKey, shim, shimTargets, limits), executor))
                     .collect(Collectors.toList());
             join(layouts, Duration.ofNanos(Math.max(end - System.nanoTime(), 0)), "lay out");
             LOG.debug("Lab [{}]: {} hosts laid out after [{}] ms", id, count, (System.nanoTime() - started) / 1_000_000);
@@ -300,6 +303,11 @@ public final class Lab implements AutoCloseable {
             Files.createDirectories(dir.getParent());
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            if (ramBacked(dir.getParent())) {
+                // The hosts' disks would otherwise fill the machine's /run (or whatever tmpfs holds the state directory).
+                Exec.run(STEP, List.of("mount", "-t", "tmpfs", "-o", "mode=0700,size=" + limits.diskMib() + "m", "junit-multihost-lab-" + id,
+                        dir.toString())).orThrow("Mounting the lab's own tmpfs on [" + dir + "]");
+            }
             Leftovers.mark(dir, id);
             Files.createDirectories(dir.resolve("hosts"));
             Files.writeString(initScript(), resource(INIT), StandardCharsets.UTF_8);
@@ -342,6 +350,16 @@ public final class Lab implements AutoCloseable {
                 throw new IOException("resource [" + name + "] is missing from the lab's jar");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Whether {@code dir} is on a filesystem held in memory (the default state directory under /run usually is). */
+    static boolean ramBacked(Path dir) {
+        try {
+            String type = Files.getFileStore(dir).type();
+            return type.equals("tmpfs") || type.equals("ramfs");
+        } catch (IOException e) {
+            return false;
         }
     }
 

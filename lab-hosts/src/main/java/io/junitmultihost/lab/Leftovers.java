@@ -130,6 +130,17 @@ final class Leftovers {
         }
     }
 
+    /** Whether {@code dir} is the root of a mount (its device differs from its parent's). */
+    static boolean mountPoint(Path dir) {
+        try {
+            Object own = Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS);
+            Object parent = Files.getAttribute(dir.getParent(), "unix:dev");
+            return !own.equals(parent);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** This process's effective user id: the owner of {@code /proc/self}. */
     static int uid() throws IOException {
         return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
@@ -238,6 +249,10 @@ final class Leftovers {
         LabNetwork.removeLinks(LabNetwork.links().stream().filter(n -> n.startsWith(prefix)).collect(Collectors.toList()));
         LOG.debug("Lab [{}]: bridge and links removed", id);
         if (madeByLab(dir, id)) {
+            if (mountPoint(dir)) {
+                // the lab's own tmpfs (a RAM-backed state directory); hosts still holding it let go as they die
+                Exec.run(STEP, List.of("umount", "--lazy", dir.toString()));
+            }
             Exec.run(STEP, List.of("rm", "-rf", "--one-file-system", dir.toString()));
             LOG.debug("Lab [{}]: files removed", id);
         } else if (dir != null && Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {

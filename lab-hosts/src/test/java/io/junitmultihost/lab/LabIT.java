@@ -310,4 +310,16 @@ class LabIT {
         one.powerOn();
         one.recheck(SSH);
     }
+
+    @Test
+    void eachHostsTmpDevShmAndRunAreBoundedByTheLabsLimits() {
+        HostLimits limits = HostLimits.of(lab.options().maxHosts(), HostLimits.machineMemory());
+        for (LabHost host : lab.hosts()) {
+            String mounts = host.exec("for d in /tmp /dev/shm /run; do echo \"$d $(grep \" $d \" /proc/self/mountinfo | tail -n 1"
+                    + " | sed -n 's/.*[ ,]size=\\([0-9]*k\\).*/\\1/p')\"; done", SSH);
+            assertThat(mounts).as("on [%s]", host.name()).contains(
+                    "/tmp " + limits.tmpMib() * 1024 + "k\n", "/dev/shm " + limits.shmMib() * 1024 + "k\n",
+                    "/run " + limits.runMib() * 1024 + "k\n");
+        }
+    }
 }

@@ -119,6 +119,50 @@ class LeftoversIT {
         }
     }
 
+    @Test
+    void aRamBackedStateDirGivesEachLabItsOwnBoundedTmpfsWhichCloseAndLeftoverCleanupUnmount() throws Exception {
+        LabTestSupport.requireLab();
+        Path state = Files.createDirectories(Path.of("target", "state-" + UUID.randomUUID()).toAbsolutePath());
+        Exec.run(Duration.ofSeconds(10), List.of("mount", "-t", "tmpfs", "-o", "size=64m,mode=0755", "test-state", state.toString())).orThrow("mount");
+        try {
+            Map<String, String> before = unrelatedEntries(state);
+            long diskMib = HostLimits.of(LabOptions.builder().build().maxHosts(), HostLimits.machineMemory()).diskMib();
+            Lab closed = LabTestSupport.start(LabOptions.builder().hosts(1).stateDir(state));
+            Path closedDir = closed.directory();
+            assertThat(mountOptions(closedDir)).as("the lab's own tmpfs").contains("size=" + diskMib * 1024 + "k");
+            closed.hosts().get(0).exec("echo on-the-disk > /etc/lab-disk-probe", LabTestSupport.SSH);
+            assertThat(closedDir.resolve("hosts/lab-1/disk/etc/lab-disk-probe")).hasContent("on-the-disk");
+            closed.close();
+            assertThat(mountOptions(closedDir)).isEmpty();
+            assertThat(closedDir).doesNotExist();
+
+            Lab killed = LabTestSupport.start(LabOptions.builder().hosts(1).stateDir(state));
+            Path killedDir = killed.directory();
+            try {
+                Path entry = Leftovers.REGISTRY.resolve(killed.id());
+                Files.writeString(entry, Files.readString(entry).replaceAll("(?m)^owner=.*$", "owner=999999999 1"));
+                assertThat(Leftovers.removeAll(state)).contains(killed.id());
+                assertThat(mountOptions(killedDir)).isEmpty();
+                assertThat(LabTestSupport.remains(killed.id(), killedDir)).isEmpty();
+            } finally {
+                killed.close();
+            }
+            assertThat(snapshot(state)).isEqualTo(before);
+        } finally {
+            Exec.run(Duration.ofSeconds(10), List.of("umount", "--lazy", state.toString()));
+            Exec.run(Duration.ofSeconds(30), List.of("rm", "-rf", "--one-file-system", state.toString(), state + "-outside"));
+        }
+    }
+
+    /** The super options of the mount at {@code dir} in this machine's mount table; empty when nothing is mounted there. */
+    private static String mountOptions(Path dir) throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .map(line -> line.split(" "))
+                .filter(f -> f[4].equals(dir.toString()))
+                .map(f -> f[f.length - 1])
+                .reduce((a, b) -> b).orElse("");
+    }
+
     /**
      * Fills {@code state} with what a shared directory may hold and no lab made: four-letter
      * directories (one with files, one empty, one root-owned 0700 holding a stray marker-like

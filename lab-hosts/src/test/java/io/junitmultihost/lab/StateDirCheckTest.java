@@ -8,13 +8,21 @@ import io.junitmultihost.api.ConfigurationException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class StateDirCheckTest {
 
     /** Not /tmp: hosts mount their own over it, so it is refused before anything else is looked at. */
     private final Path temp = Path.of("target", "state-check-" + UUID.randomUUID()).toAbsolutePath();
+
+    @AfterEach
+    void removeTemp() {
+        Exec.run(Duration.ofSeconds(10), List.of("rm", "-rf", "--one-file-system", temp.toString()));
+    }
 
     @Test
     void theMachinesRootAndSharedTopLevelDirectoriesAreRefused() {
