@@ -54,6 +54,17 @@ class MachineSafetyIT {
     }
 
     @Test
+    void aKillOfEveryProcessTheLineCheckCannotSeeIsStillRefusedByTheHostsKillProgram() throws Exception {
+        String command = "k=kill; env $k -0 -1"; // signal 0 only checks: harmless even if it got through
+        assertThat(MachineGuard.refusal(command)).as("the line check cannot see through a variable").isEmpty();
+        try (JschClient client = JschClient.connect(host)) {
+            JschClient.Result result = client.exec(command);
+            assertThat(result.exitCode()).isEqualTo(MachineGuard.EXIT_REFUSED);
+            assertThat(result.stderr()).contains("refused [kill -0 -1]");
+        }
+    }
+
+    @Test
     void asRootCommandsRunWithoutTheCapabilityToReboot() throws Exception {
         assumeTrue(Platform.isRoot(), "not root: the kernel refuses reboot(2) to this user anyway");
         try (JschClient client = JschClient.connect(host)) {
