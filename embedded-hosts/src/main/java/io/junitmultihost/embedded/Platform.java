@@ -24,7 +24,6 @@ final class Platform {
 
     private static final List<String> NEW_SESSION = newSessionPrefix();
     private static final boolean ROOT = readIsRoot();
-    private static final Optional<Path> SETPRIV = find("setpriv");
     private static final boolean PROCFS = Files.isReadable(Path.of("/proc/self/environ"))
             && Files.isReadable(Path.of("/proc/self/stat"));
 
@@ -71,9 +70,18 @@ final class Platform {
         if (!ROOT) {
             return List.of();
         }
-        return List.of(SETPRIV.orElseThrow(() -> new IllegalStateException("Embedded hosts run as root need [setpriv] (Debian package"
-                + " util-linux) to run their commands without the capability to reboot this machine; install it, or run the tests as"
-                + " another user.")).toString(), "--bounding-set", "-sys_boot", "--");
+        return List.of(require("setpriv"), "--bounding-set", "-sys_boot", "--");
+    }
+
+    /**
+     * The path of {@code program} (one of util-linux's, which embedded hosts run as root need).
+     *
+     * @throws IllegalStateException when this machine lacks it
+     */
+    static String require(String program) {
+        return find(program).orElseThrow(() -> new IllegalStateException("Embedded hosts run as root need [" + program + "] (Debian"
+                + " package util-linux) to keep their commands from reaching this machine's power and processes; install it, or run"
+                + " the tests as another user.")).toString();
     }
 
     private static boolean readIsRoot() {

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One exec (or shell) channel: {@code /bin/sh -c <command>} in the host's home directory, in its
  * own session where {@code setsid} exists, refused when {@link MachineGuard} says it would reach
- * this machine's power, and as root without the capability to reboot it, with the channel's stdin, stdout, stderr and exit
+ * this machine's power, and as root inside the boot's own PID namespace ({@link PidNamespace})
+ * without the capability to reboot it, with the channel's stdin, stdout, stderr and exit
  * status wired to the process. As with OpenSSH, the exit status is sent once the shell has
  * exited and its output has reached end of file (a background job that keeps stdout open keeps
  * the channel open). When the channel closes before that, the command's whole tree is killed. A
@@ -85,6 +86,7 @@ final class ShellCommand implements Command {
         tag = boot.processes().newTag();
         List<String> argv = new ArrayList<>();
         argv.addAll(Platform.newSession());
+        argv.addAll(boot.processes().enter(boot.files().home()));
         argv.addAll(Platform.withoutReboot());
         argv.add(SHELL);
         if (command != null) {

@@ -65,6 +65,30 @@ class MachineSafetyIT {
     }
 
     @Test
+    void asRootAHostSeesOnlyItsOwnProcessesAndKillOfEveryProcessReachesOnlyThose() throws Exception {
+        assumeTrue(PidNamespace.wanted(), "not root: hosts share this machine's PID namespace");
+        String machineNamespace = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
+        Process mine = new ProcessBuilder("sleep", "60").start(); // a process of this machine, started by this test
+        try (JschClient client = JschClient.connect(host)) {
+            assertThat(client.exec("readlink /proc/self/ns/pid").stdout().strip()).isNotEqualTo(machineNamespace);
+            assertThat(client.exec("tr '\\0' ' ' < /proc/1/cmdline").stdout()).contains(PidNamespace.INIT);
+            assertThat(client.exec("kill -0 " + mine.pid()).exitCode()).as("this test's own process, seen from the host").isNotZero();
+            String daemon = client.exec("nohup sleep 1000 > /dev/null 2>&1 & echo $!" + Processes.NAMESPACE).stdout();
+            long daemonPid = Processes.machinePid(daemon);
+            // kill -9 -1 through a variable, which the line check cannot see; sent only after the command
+            // has checked that it runs in the host's own namespace, so it can never reach this machine.
+            JschClient.Result killed = client.exec("[ \"$(readlink /proc/self/ns/pid)\" != '" + machineNamespace + "' ]"
+                    + " && grep -q 'cat <&3' /proc/1/cmdline && k=kill && $k -9 -1; echo sent=$?");
+            assertThat(killed.stdout()).contains("sent=0");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !Processes.running(daemonPid));
+            assertThat(mine.isAlive()).as("this machine's process").isTrue();
+            assertThat(client.exec("echo still up").stdout()).isEqualTo("still up\n");
+        } finally {
+            mine.destroyForcibly();
+        }
+    }
+
+    @Test
     void asRootCommandsRunWithoutTheCapabilityToReboot() throws Exception {
         assumeTrue(Platform.isRoot(), "not root: the kernel refuses reboot(2) to this user anyway");
         try (JschClient client = JschClient.connect(host)) {

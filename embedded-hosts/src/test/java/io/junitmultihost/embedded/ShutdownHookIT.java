@@ -38,7 +38,7 @@ class ShutdownHookIT {
             EmbeddedHostProvider provider = new EmbeddedHostProvider(EmbeddedSettings.defaults());
             HostSpec spec = provider.hosts("any", 1, Set.of(), Duration.ofSeconds(30)).get(0);
             try (JschClient client = JschClient.connect(spec)) {
-                System.out.println("pid=" + client.exec("nohup sleep 1000 > /dev/null 2>&1 & echo $!").stdout().strip());
+                System.out.println("pid=" + Processes.machinePid(client.exec("nohup sleep 1000 > /dev/null 2>&1 & echo $!" + Processes.NAMESPACE).stdout()));
             }
             System.out.println("root=" + provider.root());
             System.out.flush();
