@@ -32,6 +32,7 @@ final class PidNamespace implements AutoCloseable {
     private final String host;
     private final Process unshare;
     private final long init;
+    private final String nsenter = Platform.require("nsenter");
 
     private PidNamespace(String host, Process unshare, long init) {
         this.host = host;
@@ -77,7 +78,7 @@ final class PidNamespace implements AutoCloseable {
 
     /** What to put before a command so that it runs inside: {@code nsenter} into both namespaces, in {@code dir}. */
     List<String> enter(Path dir) {
-        return List.of(Platform.require("nsenter"), "--target", Long.toString(init), "--pid", "--mount", "--wd=" + dir, "--");
+        return List.of(nsenter, "--target", Long.toString(init), "--pid", "--mount", "--wd=" + dir, "--");
     }
 
     /** Ends the namespaces: every process left in them dies. Waits a little for that; never throws. */

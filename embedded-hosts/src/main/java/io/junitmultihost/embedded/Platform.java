@@ -24,6 +24,7 @@ final class Platform {
 
     private static final List<String> NEW_SESSION = newSessionPrefix();
     private static final boolean ROOT = readIsRoot();
+    private static volatile List<String> withoutReboot;
     private static final boolean PROCFS = Files.isReadable(Path.of("/proc/self/environ"))
             && Files.isReadable(Path.of("/proc/self/stat"));
 
@@ -70,7 +71,12 @@ final class Platform {
         if (!ROOT) {
             return List.of();
         }
-        return List.of(require("setpriv"), "--bounding-set", "-sys_boot", "--");
+        List<String> prefix = withoutReboot;
+        if (prefix == null) {
+            prefix = List.of(require("setpriv"), "--bounding-set", "-sys_boot", "--");
+            withoutReboot = prefix;
+        }
+        return prefix;
     }
 
     /**
