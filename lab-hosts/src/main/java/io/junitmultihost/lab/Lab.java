@@ -303,12 +303,20 @@ public final class Lab implements AutoCloseable {
             Files.createDirectories(dir.getParent());
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-            if (ramBacked(dir.getParent())) {
+            boolean mounted = ramBacked(dir.getParent());
+            if (mounted) {
                 // The hosts' disks would otherwise fill the machine's /run (or whatever tmpfs holds the state directory).
                 Exec.run(STEP, List.of("mount", "-t", "tmpfs", "-o", "mode=0700,size=" + limits.diskMib() + "m", "junit-multihost-lab-" + id,
                         dir.toString())).orThrow("Mounting the lab's own tmpfs on [" + dir + "]");
             }
-            Leftovers.mark(dir, id);
+            try {
+                Leftovers.mark(dir, id);
+            } catch (IOException e) {
+                if (mounted) {
+                    Exec.run(STEP, List.of("umount", "--lazy", dir.toString())); // unmarked, so cleanup would leave it
+                }
+                throw e;
+            }
             Files.createDirectories(dir.resolve("hosts"));
             Files.writeString(initScript(), resource(INIT), StandardCharsets.UTF_8);
             shim = resource("shim");
