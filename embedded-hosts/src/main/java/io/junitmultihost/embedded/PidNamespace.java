@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * One boot's own PID and mount namespaces, for an embedded host run as root: its commands
  * ({@link #enter}) see only the host's processes ({@code ps}, {@code /proc} with a {@code /proc}
  * of its own), and {@code kill -1}, {@code pkill} or {@code killall} reach only those, never this
- * machine's. Files, network and users stay the machine's.
+ * machine's; {@code /proc/sysrq-trigger} and {@code /sys/power/state} are read-only there. Files,
+ * network and users stay the machine's.
  *
  * <p>PID 1 is a small {@code /bin/sh} that reaps orphans and lives while its stdin, a pipe from
  * this JVM, is open: closing it ({@link #close}), or this JVM dying, ends the namespace, and the
@@ -23,8 +24,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class PidNamespace implements AutoCloseable {
 
-    /** PID 1: keeps fd 3 (the pipe from the JVM) read by a child, restarted if a command kills it, until end of file. */
-    static final String INIT = "exec 3<&0 0</dev/null; while :; do cat <&3 > /dev/null & wait $!; [ $? -ge 128 ] || exit 0; done";
+    /**
+     * PID 1: makes the files that act on the whole machine read-only in the host's mount namespace
+     * (as the lab does), says {@code ready}, then keeps fd 3 (the pipe from the JVM) read by a
+     * child, restarted if a command kills it, until end of file.
+     */
+    static final String INIT = "for p in /proc/sysrq-trigger /sys/power/state; do [ ! -e $p ] || { mount --bind $p $p"
+            + " && mount -o remount,bind,ro $p; } || exit 20; done; echo ready; "
+            + "exec 3<&0 0</dev/null >/dev/null; while :; do cat <&3 > /dev/null & wait $!; [ $? -ge 128 ] || exit 0; done";
 
     private static final Duration START = Duration.ofSeconds(10);
     private static final Duration STOP = Duration.ofSeconds(3);
@@ -55,7 +62,7 @@ final class PidNamespace implements AutoCloseable {
                 "--propagation", "slave", "/bin/sh", "-c", INIT);
         Process unshare;
         try {
-            ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            ProcessBuilder builder = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD);
             builder.environment().keySet().removeIf(name -> name.equals(HostProcesses.TAG_VARIABLE));
             unshare = builder.start();
         } catch (IOException e) {
@@ -63,9 +70,11 @@ final class PidNamespace implements AutoCloseable {
                     + e.getMessage() + ".", e);
         }
         long end = System.nanoTime() + START.toNanos();
+        StringBuilder said = new StringBuilder();
         while (System.nanoTime() < end && unshare.isAlive()) {
+            readAvailable(unshare, said);
             Optional<Long> init = unshare.children().map(ProcessHandle::pid).filter(PidNamespace::runsInit).findFirst();
-            if (init.isPresent()) {
+            if (init.isPresent() && said.toString().equals("ready\n")) {
                 return new PidNamespace(host, unshare, init.get());
             }
             sleep(5);
@@ -103,6 +112,22 @@ final class PidNamespace implements AutoCloseable {
     @Override
     public String toString() {
         return "PidNamespace[" + host + ", init " + init + "]";
+    }
+
+    /** Appends what {@code process} wrote so far without blocking. */
+    private static void readAvailable(Process process, StringBuilder to) {
+        try {
+            var out = process.getInputStream();
+            while (out.available() > 0) {
+                int b = out.read();
+                if (b < 0) {
+                    return;
+                }
+                to.append((char) b);
+            }
+        } catch (IOException e) {
+            // ended: the caller sees it is not alive
+        }
     }
 
     /** Whether {@code pid} has exec'd the init script (so its own /proc is mounted already). */

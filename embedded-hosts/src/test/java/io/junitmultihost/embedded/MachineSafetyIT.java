@@ -89,6 +89,30 @@ class MachineSafetyIT {
     }
 
     @Test
+    void asRootTheSysrqTriggerAndPowerStateAreReadOnlyOnTheHost() throws Exception {
+        assumeTrue(PidNamespace.wanted(), "not root: the kernel refuses those writes to this user anyway");
+        int checked = 0;
+        try (JschClient client = JschClient.connect(host)) {
+            for (String path : List.of("/proc/sysrq-trigger", "/sys/power/state")) {
+                if (!Files.exists(Path.of(path))) {
+                    continue; // this kernel has no such file
+                }
+                // Quoted in two halves: the line check refuses any command naming these files.
+                String split = "p='" + path.substring(0, 8) + "''" + path.substring(8) + "'; ";
+                // mountinfo first, so a missing mask fails here before anything opens the file
+                JschClient.Result options = client.exec(split + "grep \" $p \" /proc/self/mountinfo | tail -n 1 | cut -d' ' -f6");
+                assertThat(options.stdout().strip()).as("mount options of [%s] on the host; stderr [%s]", path, options.stderr())
+                        .matches("ro(,.*)?");
+                assertThat(client.exec(split + "test -w $p && echo writable || echo read-only").stdout()).isEqualTo("read-only\n");
+                checked++;
+            }
+        }
+        assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo"))).as("this machine's own mounts are untouched")
+                .noneMatch(line -> line.contains(" /sys/power/state ") || line.contains(" /proc/sysrq-trigger "));
+        assertThat(checked).as("files checked (none exists on this kernel?)").isPositive();
+    }
+
+    @Test
     void asRootCommandsRunWithoutTheCapabilityToReboot() throws Exception {
         assumeTrue(Platform.isRoot(), "not root: the kernel refuses reboot(2) to this user anyway");
         try (JschClient client = JschClient.connect(host)) {
