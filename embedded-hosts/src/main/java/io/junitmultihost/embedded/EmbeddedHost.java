@@ -226,7 +226,7 @@ final class EmbeddedHost implements HostControl {
         String bootId = UUID.randomUUID().toString();
         String cmdline = files.requestedCmdline().orElseGet(() -> settings.cmdlineFor(name));
         files.writeBoot(bootId, cmdline);
-        Boot next = new Boot(name, user, files, bootId, new HostProcesses(name));
+        Boot next = new Boot(name, user, files, bootId, HostProcesses.forBoot(name));
         SshServer started = listen(next);
         port = started.getPort();
         server = started;

@@ -47,6 +47,12 @@ final class EmbeddedHostProvider implements HostProvider {
 
     EmbeddedHostProvider(EmbeddedSettings settings) {
         this.settings = settings;
+        if (PidNamespace.wanted()) {
+            // as root without util-linux: refuse now, not at the first command
+            Platform.withoutReboot();
+            Platform.require("unshare");
+            Platform.require("nsenter");
+        }
         try {
             this.root = Files.createTempDirectory("junit-multihost-embedded-");
         } catch (IOException e) {

@@ -34,10 +34,22 @@ final class HostProcesses {
     private final String bootTag = UUID.randomUUID().toString();
     private final AtomicLong commands = new AtomicLong();
     private final Set<Process> leaders = new HashSet<>();
+    private final PidNamespace namespace;
     private boolean over;
 
-    HostProcesses(String host) {
+    private HostProcesses(String host, PidNamespace namespace) {
         this.host = host;
+        this.namespace = namespace;
+    }
+
+    /** The processes of a new boot of {@code host}: in PID namespaces of their own where {@link PidNamespace#wanted()}. */
+    static HostProcesses forBoot(String host) {
+        return new HostProcesses(host, PidNamespace.wanted() ? PidNamespace.start(host) : null);
+    }
+
+    /** What to put before a command so that it runs among this boot's processes, in {@code dir}: empty without a namespace. */
+    List<String> enter(java.nio.file.Path dir) {
+        return namespace == null ? List.of() : namespace.enter(dir);
     }
 
     /** A new tag for one command of this boot. */
@@ -108,6 +120,9 @@ final class HostProcesses {
             over = true;
             alive = new HashSet<>(leaders);
             leaders.clear();
+        }
+        if (namespace != null) {
+            namespace.close(); // the kernel kills everything in it at once
         }
         Set<Long> groups = new HashSet<>();
         for (Process leader : alive) {

@@ -23,6 +23,8 @@ final class Platform {
     static final String PERL_SETSID = "use POSIX (); defined(POSIX::setsid()) or die \"setsid: $!\\n\"; exec {$ARGV[0]} @ARGV or die \"exec $ARGV[0]: $!\\n\";";
 
     private static final List<String> NEW_SESSION = newSessionPrefix();
+    private static final boolean ROOT = readIsRoot();
+    private static volatile List<String> withoutReboot;
     private static final boolean PROCFS = Files.isReadable(Path.of("/proc/self/environ"))
             && Files.isReadable(Path.of("/proc/self/stat"));
 
@@ -50,6 +52,51 @@ final class Platform {
     /** Whether {@code /proc/PID/stat} and {@code /proc/PID/environ} can be read here. */
     static boolean hasProcfs() {
         return PROCFS;
+    }
+
+    /** Whether this JVM runs as root (effective user id 0) on Linux. */
+    static boolean isRoot() {
+        return ROOT;
+    }
+
+    /**
+     * What to put before a host's shell so that it and everything it starts cannot reboot this
+     * machine: as root, {@code setpriv} drops {@code CAP_SYS_BOOT} from the bounding set, so
+     * {@code reboot(2)} and {@code kexec_load(2)} fail with EPERM even through {@code sudo} (no
+     * process can take the capability back). Not root: empty, the kernel refuses those anyway.
+     *
+     * @throws IllegalStateException as root without {@code setpriv}
+     */
+    static List<String> withoutReboot() {
+        if (!ROOT) {
+            return List.of();
+        }
+        List<String> prefix = withoutReboot;
+        if (prefix == null) {
+            prefix = List.of(require("setpriv"), "--bounding-set", "-sys_boot", "--");
+            withoutReboot = prefix;
+        }
+        return prefix;
+    }
+
+    /**
+     * The path of {@code program} (one of util-linux's, which embedded hosts run as root need).
+     *
+     * @throws IllegalStateException when this machine lacks it
+     */
+    static String require(String program) {
+        return find(program).orElseThrow(() -> new IllegalStateException("Embedded hosts run as root need [" + program + "] (Debian"
+                + " package util-linux) to keep their commands from reaching this machine's power and processes; install it, or run"
+                + " the tests as another user.")).toString();
+    }
+
+    private static boolean readIsRoot() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .anyMatch(line -> line.startsWith("Uid:") && line.split("\\s+")[2].equals("0"));
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** The PATH of the test JVM, or {@link #DEFAULT_PATH}. */

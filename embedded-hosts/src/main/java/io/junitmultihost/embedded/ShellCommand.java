@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.apache.sshd.server.Environment;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One exec (or shell) channel: {@code /bin/sh -c <command>} in the host's home directory, in its
- * own session where {@code setsid} exists, with the channel's stdin, stdout, stderr and exit
+ * own session where {@code setsid} exists, refused when {@link MachineGuard} says it would reach
+ * this machine's power, and as root inside the boot's own PID namespace ({@link PidNamespace})
+ * without the capability to reboot it, with the channel's stdin, stdout, stderr and exit
  * status wired to the process. As with OpenSSH, the exit status is sent once the shell has
  * exited and its output has reached end of file (a background job that keeps stdout open keeps
  * the channel open). When the channel closes before that, the command's whole tree is killed. A
@@ -69,9 +72,22 @@ final class ShellCommand implements Command {
 
     @Override
     public void start(ChannelSession channel, Environment env) throws IOException {
+        if (command != null) {
+            Optional<String> refused = MachineGuard.refusal(command);
+            if (refused.isPresent()) {
+                LOG.debug("Embedded host [{}] {}", boot.host(), refused.get()); // not WARN: command lines may hold secrets
+                finished = true;
+                err.write(("Embedded host [" + boot.host() + "] " + refused.get() + "\n").getBytes(StandardCharsets.UTF_8));
+                err.flush();
+                exit.onExit(MachineGuard.EXIT_REFUSED, "refused");
+                return;
+            }
+        }
         tag = boot.processes().newTag();
         List<String> argv = new ArrayList<>();
         argv.addAll(Platform.newSession());
+        argv.addAll(boot.processes().enter(boot.files().home()));
+        argv.addAll(Platform.withoutReboot());
         argv.add(SHELL);
         if (command != null) {
             argv.add("-c");

@@ -32,6 +32,7 @@ final class Shims {
                 write(files.bin().resolve(reader), fileReader(files, real.get()));
             }
         }
+        Platform.find("kill").ifPresent(real -> write(files.bin().resolve("kill"), kill(files, real)));
         String request = quote(files.requestFile().toString());
         write(files.bin().resolve("reboot"), power(files, "reboot", request,
                 "action=reboot\n"
@@ -88,6 +89,45 @@ final class Shims {
                 + "    " + BOOT_ID_PATH + ") set -- \"$@\" " + quote(files.bootIdFile().toString()) + " ;;\n"
                 + "    " + CMDLINE_PATH + ") set -- \"$@\" " + quote(files.cmdlineFile().toString()) + " ;;\n"
                 + "    *) set -- \"$@\" \"$multihost_arg\" ;;\n"
+                + "  esac\n"
+                + "done\n"
+                + "exec " + quote(real.toString()) + " \"$@\"\n";
+    }
+
+    /**
+     * The kill program (not the shell's builtin, which {@link MachineGuard} checks): refuses
+     * {@code -1} (every process this user may signal, on this machine) and {@code 1} (its init)
+     * as targets, and a lone {@code -1}; runs the real one otherwise.
+     */
+    private static String kill(HostFiles files, Path real) {
+        return "#!/bin/sh\n"
+                + "# Embedded host [" + files.host() + "]: its commands run on this machine, where kill -1 would\n"
+                + "# signal every process and kill 1 its init; refuse those, run the real kill otherwise.\n"
+                + "multihost_refuse() {\n"
+                + "  echo \"kill: embedded host [" + files.host() + "] refused [kill $*]: it would signal every process on this machine"
+                + " (or its init), not the host's. Kill the processes you started by their pid, or reboot the host with host.reboot().\" >&2\n"
+                + "  exit " + MachineGuard.EXIT_REFUSED + "\n"
+                + "}\n"
+                + "multihost_state=first\n"
+                + "multihost_skip=0\n"
+                + "for multihost_arg in \"$@\"; do\n"
+                + "  if [ \"$multihost_skip\" = 1 ]; then multihost_skip=0; continue; fi\n"
+                + "  case $multihost_state in\n"
+                + "    first)\n"
+                + "      multihost_state=target\n"
+                + "      case $multihost_arg in\n"
+                + "        -l|-L|--list|--table) break ;;\n"
+                + "        -s|-n|--signal|-q|--queue) multihost_skip=1; multihost_state=dashdash; continue ;;\n"
+                + "        --) continue ;;\n"
+                + "        -1) [ $# = 1 ] && multihost_refuse \"$@\"; multihost_state=dashdash; continue ;;\n"
+                + "        -*) multihost_state=dashdash; continue ;;\n"
+                + "      esac ;;\n"
+                + "    dashdash)\n"
+                + "      multihost_state=target\n"
+                + "      [ \"$multihost_arg\" = -- ] && continue ;;\n"
+                + "  esac\n"
+                + "  case $multihost_arg in\n"
+                + "    -1|1) multihost_refuse \"$@\" ;;\n"
                 + "  esac\n"
                 + "done\n"
                 + "exec " + quote(real.toString()) + " \"$@\"\n";

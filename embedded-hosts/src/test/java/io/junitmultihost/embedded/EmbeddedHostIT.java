@@ -128,7 +128,8 @@ class EmbeddedHostIT {
     void closingTheChannelKillsTheCommandsWholeProcessTree() throws Exception {
         Path pids = Path.of(one.labels().get("home"), "tree.pids");
         try (JschClient client = JschClient.connect(one)) {
-            ChannelExec channel = client.start("sleep 1000 & echo $! > tree.tmp; echo $$ >> tree.tmp; mv tree.tmp tree.pids; sleep 1000");
+            ChannelExec channel = client.start("sleep 1000 & echo $!"
+                    + Processes.NAMESPACE + " > tree.tmp; echo $$" + Processes.NAMESPACE + " >> tree.tmp; mv tree.tmp tree.pids; sleep 1000");
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(pids));
             List<Long> started = readPids(pids);
             assertThat(started).hasSize(2).allMatch(Processes::running);
@@ -141,11 +142,11 @@ class EmbeddedHostIT {
     @Test
     void aSignalFromTheClientReachesTheCommandsProcessGroup() throws Exception {
         try (JschClient client = JschClient.connect(one)) {
-            ChannelExec channel = client.channel("sleep 1000 > /dev/null 2>&1 & echo $!; exec sleep 1000");
+            ChannelExec channel = client.channel("sleep 1000 > /dev/null 2>&1 & echo $!" + Processes.NAMESPACE + "; exec sleep 1000");
             java.io.InputStream out = channel.getInputStream();
             channel.connect((int) JschClient.TIMEOUT.toMillis());
             String first = new java.io.BufferedReader(new java.io.InputStreamReader(out, StandardCharsets.UTF_8)).readLine();
-            long background = Long.parseLong(first.strip());
+            long background = Processes.machinePid(first);
             channel.sendSignal("TERM");
             await().atMost(Duration.ofSeconds(10)).until(channel::isClosed);
             assertThat(channel.getExitStatus()).isEqualTo(128 + 15);
@@ -156,9 +157,9 @@ class EmbeddedHostIT {
     @Test
     void aCommandThatDetachesItsOutputOutlivesItsChannelAsOnARealHost() throws Exception {
         try (JschClient client = JschClient.connect(two)) {
-            JschClient.Result result = client.exec("nohup sleep 1000 > /dev/null 2>&1 & echo $!");
+            JschClient.Result result = client.exec("nohup sleep 1000 > /dev/null 2>&1 & echo $!" + Processes.NAMESPACE);
             assertThat(result.exitCode()).isZero();
-            long daemon = Long.parseLong(result.stdout().strip());
+            long daemon = Processes.machinePid(result.stdout());
             Thread.sleep(300);
             assertThat(Processes.running(daemon)).isTrue();
             ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroyForcibly);
@@ -244,7 +245,7 @@ class EmbeddedHostIT {
     private static List<Long> readPids(Path file) throws Exception {
         List<Long> pids = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {
-            pids.add(Long.parseLong(line.strip()));
+            pids.add(Processes.machinePid(line));
         }
         return pids;
     }

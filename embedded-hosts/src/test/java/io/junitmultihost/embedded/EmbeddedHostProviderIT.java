@@ -119,9 +119,9 @@ class EmbeddedHostProviderIT {
         long daemon;
         long escaped = -1;
         try (JschClient a = JschClient.connect(hosts.get(0)); JschClient b = JschClient.connect(hosts.get(1))) {
-            daemon = Long.parseLong(a.exec("nohup sleep 1000 > /dev/null 2>&1 & echo $!").stdout().strip());
+            daemon = Processes.machinePid(a.exec("nohup sleep 1000 > /dev/null 2>&1 & echo $!" + Processes.NAMESPACE).stdout());
             if (Platform.commandsGetOwnGroup()) {
-                escaped = Long.parseLong(b.exec("setsid sleep 1000 > /dev/null 2>&1 < /dev/null & echo $!").stdout().strip());
+                escaped = Processes.machinePid(b.exec("setsid sleep 1000 > /dev/null 2>&1 < /dev/null & echo $!" + Processes.NAMESPACE).stdout());
             }
             b.start("sleep 1000");
             assertThat(Processes.running(daemon)).isTrue();

@@ -44,15 +44,15 @@ class RebootIT {
         List<Long> pids = new ArrayList<>();
         try (JschClient client = JschClient.connect(spec)) {
             oldBootId = client.exec("cat /proc/sys/kernel/random/boot_id").stdout().strip();
-            pids.add(pid(client.exec("nohup sleep 1000 > /dev/null 2>&1 & echo $!")));
+            pids.add(pid(client.exec("nohup sleep 1000 > /dev/null 2>&1 & echo $!" + Processes.NAMESPACE)));
             if (Platform.commandsGetOwnGroup()) {
                 // a daemon in its own session, out of its command's process group
-                pids.add(pid(client.exec("setsid sleep 1000 > /dev/null 2>&1 < /dev/null & echo $!")));
+                pids.add(pid(client.exec("setsid sleep 1000 > /dev/null 2>&1 < /dev/null & echo $!" + Processes.NAMESPACE)));
             }
-            client.start("echo $$ > blocked.pid; exec sleep 1000");
+            client.start("echo $$" + Processes.NAMESPACE + " > blocked.pid; exec sleep 1000");
             Path blocked = Path.of(spec.labels().get("home"), "blocked.pid");
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(blocked) && Files.size(blocked) > 0);
-            pids.add(Long.parseLong(Files.readString(blocked).strip()));
+            pids.add(Processes.machinePid(Files.readString(blocked)));
             assertThat(pids).allMatch(Processes::running);
 
             long asked = System.nanoTime();
@@ -104,7 +104,7 @@ class RebootIT {
         String oldBootId;
         try (JschClient client = JschClient.connect(spec)) {
             oldBootId = client.exec("cat /proc/sys/kernel/random/boot_id").stdout().strip();
-            daemon = pid(client.exec("nohup sleep 1000 > /dev/null 2>&1 & echo $!"));
+            daemon = pid(client.exec("nohup sleep 1000 > /dev/null 2>&1 & echo $!" + Processes.NAMESPACE));
             control.powerOff();
             assertThat(Processes.running(daemon)).isFalse();
             await().atMost(Duration.ofSeconds(10)).until(() -> !client.isConnected());
@@ -140,6 +140,6 @@ class RebootIT {
 
     private static long pid(JschClient.Result result) {
         assertThat(result.exitCode()).as(result.stderr()).isZero();
-        return Long.parseLong(result.stdout().strip());
+        return Processes.machinePid(result.stdout());
     }
 }

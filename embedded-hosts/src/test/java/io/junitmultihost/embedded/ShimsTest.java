@@ -103,4 +103,18 @@ class ShimsTest {
             assertThat(run.stderr()).contains("embedded host [host-7] has no init system");
         }
     }
+
+    @Test
+    void theKillProgramRefusesEveryProcessAndInitAndPassesOtherKills() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Platform.find("kill").isPresent(), "no kill program here");
+        // Signal 0 only checks, so none of these would harm the machine even if they got through.
+        for (String args : List.of("-0 -1", "-s 0 -1", "-0 -- -1", "-s 0 -- -1", "-0 1")) {
+            Processes.Run run = sh("env kill " + args);
+            assertThat(run.exitCode()).as(args).isEqualTo(MachineGuard.EXIT_REFUSED);
+            assertThat(run.stderr()).as(args).contains("embedded host [host-7] refused [kill " + args + "]").contains("host.reboot()");
+        }
+        assertThat(sh("env kill -0 $$").exitCode()).isZero();
+        assertThat(sh("sleep 30 & env kill -TERM $!; wait $!; echo $?").stdout()).isEqualTo("143\n");
+        assertThat(sh("env kill -l 9").stdout()).isEqualTo("KILL\n");
+    }
 }

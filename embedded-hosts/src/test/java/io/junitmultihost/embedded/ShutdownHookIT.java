@@ -2,13 +2,18 @@ package io.junitmultihost.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.junitmultihost.spi.HostSpec;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** A JVM that exits without closing its provider still leaves no host process and no directory behind. */
@@ -26,6 +31,36 @@ class ShutdownHookIT {
         assertThat(root).doesNotExist();
     }
 
+    @Test
+    void asRootAJvmKilledWithSigkillStillEndsItsHostsProcesses() throws Exception {
+        assumeTrue(PidNamespace.wanted(), "not root: hosts' processes share this machine's namespace");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), ChildJvm.class.getName(), "wait")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        StringBuilder output = new StringBuilder();
+        try (var lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            String line;
+            while (System.nanoTime() < end && (line = lines.readLine()) != null) {
+                output.append(line).append('\n');
+                if (line.startsWith("root=")) {
+                    break;
+                }
+            }
+            long pid = Long.parseLong(value(output.toString(), "pid="));
+            assertThat(Processes.running(pid)).isTrue();
+            child.destroyForcibly(); // SIGKILL: no shutdown hook runs
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !Processes.running(pid));
+        } finally {
+            child.destroyForcibly();
+            String root = output.toString().lines().filter(l -> l.startsWith("root=")).map(l -> l.substring(5)).findFirst().orElse("");
+            if (root.contains("junit-multihost-embedded-")) {
+                Processes.run(List.of("rm", "-rf", root), Map.of()); // its provider never closed
+            }
+        }
+    }
+
     private static String value(String output, String prefix) {
         return output.lines().filter(l -> l.startsWith(prefix)).findFirst()
                 .orElseThrow(() -> new AssertionError("No [" + prefix + "] in [" + output + "]."))
@@ -38,10 +73,13 @@ class ShutdownHookIT {
             EmbeddedHostProvider provider = new EmbeddedHostProvider(EmbeddedSettings.defaults());
             HostSpec spec = provider.hosts("any", 1, Set.of(), Duration.ofSeconds(30)).get(0);
             try (JschClient client = JschClient.connect(spec)) {
-                System.out.println("pid=" + client.exec("nohup sleep 1000 > /dev/null 2>&1 & echo $!").stdout().strip());
+                System.out.println("pid=" + Processes.machinePid(client.exec("nohup sleep 1000 > /dev/null 2>&1 & echo $!" + Processes.NAMESPACE).stdout()));
             }
             System.out.println("root=" + provider.root());
             System.out.flush();
+            if (args.length > 0 && args[0].equals("wait")) {
+                Thread.sleep(Duration.ofMinutes(2).toMillis()); // until the test kills this JVM with SIGKILL
+            }
             System.exit(0);
         }
     }

@@ -55,6 +55,10 @@ public final class Lab implements AutoCloseable {
     /** The machine's directories each host gets its own writable copy of (those that exist and are not symlinks). */
     static final List<String> OVERLAID = List.of("etc", "opt", "var", "usr", "boot", "srv", "home");
 
+    /** Top-level directories the machine shares with other software: never a state directory themselves. */
+    private static final Set<String> SYSTEM_DIRS = Set.of("/run", "/mnt", "/media", "/bin", "/sbin", "/lib", "/lib32", "/lib64",
+            "/libx32", "/snap", "/lost+found");
+
     private static final String INIT = SafetyCheck.INIT_MARKER;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration STEP = Duration.ofSeconds(30);
@@ -65,6 +69,7 @@ public final class Lab implements AutoCloseable {
     private final Subnet subnet;
     private final String bridge;
     private final List<String> overlays;
+    private final HostLimits limits;
     private final ScheduledExecutorService executor;
     private final List<LabHost> hosts = new ArrayList<>();
     private final Thread shutdownHook;
@@ -73,13 +78,14 @@ public final class Lab implements AutoCloseable {
     private String shimTargets;
     private boolean closed;
 
-    private Lab(LabOptions options, String id, Subnet subnet, String bridge) {
+    private Lab(LabOptions options, String id, Subnet subnet, String bridge, HostLimits limits) {
         this.options = options;
         this.id = id;
         this.dir = options.stateDir().resolve(id);
         this.subnet = subnet;
         this.bridge = bridge;
         this.overlays = overlays(options.stateDir());
+        this.limits = limits;
         ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(8, LabThreads.daemon("lab-" + id));
         pool.setRemoveOnCancelPolicy(true);
         this.executor = pool;
@@ -99,6 +105,7 @@ public final class Lab implements AutoCloseable {
             throw new ConfigurationException(problem);
         });
         checkStateDir(options.stateDir());
+        HostLimits limits = HostLimits.of(options.maxHosts(), HostLimits.machineMemory());
         Lab lab;
         try (StartLock lock = StartLock.take(Leftovers.REGISTRY.resolve(".lock"), options.bootTimeout())) {
             Leftovers.removeAll(options.stateDir());
@@ -109,7 +116,7 @@ public final class Lab implements AutoCloseable {
                 throw new ConfigurationException("A network interface named [" + bridge + "] already exists on this machine; choose another with "
                         + LabHostProviderFactory.BRIDGE + ".");
             }
-            lab = new Lab(options, id, subnet, bridge);
+            lab = new Lab(options, id, subnet, bridge, limits);
             Leftovers.register(id, lab.dir, bridge);
             try {
                 lab.layOut();
@@ -175,7 +182,7 @@ public final class Lab implements AutoCloseable {
                 added.add(host);
             }
             List<CompletableFuture<Void>> layouts = added.stream()
-                    .map(h -> CompletableFuture.runAsync(() -> h.create(overlays, clientPublicKey, shim, shimTargets), executor))
+                    .map(h -> CompletableFuture.runAsync(() -> h.create(overlays, clientPublicKey, shim, shimTargets, limits), executor))
                     .collect(Collectors.toList());
             join(layouts, Duration.ofNanos(Math.max(end - System.nanoTime(), 0)), "lay out");
             LOG.debug("Lab [{}]: {} hosts laid out after [{}] ms", id, count, (System.nanoTime() - started) / 1_000_000);
@@ -287,6 +294,21 @@ public final class Lab implements AutoCloseable {
         try {
             Files.createDirectories(dir.getParent());
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            boolean mounted = ramBacked(dir.getParent());
+            if (mounted) {
+                // The hosts' disks would otherwise fill the machine's /run (or whatever tmpfs holds the state directory).
+                Exec.run(STEP, List.of("mount", "-t", "tmpfs", "-o", "mode=0700,size=" + limits.diskMib() + "m", "junit-multihost-lab-" + id,
+                        dir.toString())).orThrow("Mounting the lab's own tmpfs on [" + dir + "]");
+            }
+            try {
+                Leftovers.mark(dir, id);
+            } catch (IOException e) {
+                if (mounted) {
+                    Exec.run(STEP, List.of("umount", "--lazy", dir.toString())); // unmarked, so cleanup would leave it
+                }
+                throw e;
+            }
             Files.createDirectories(dir.resolve("hosts"));
             Files.writeString(initScript(), resource(INIT), StandardCharsets.UTF_8);
             shim = resource("shim");
@@ -331,6 +353,16 @@ public final class Lab implements AutoCloseable {
         }
     }
 
+    /** Whether {@code dir} is on a filesystem held in memory (the default state directory under /run usually is). */
+    static boolean ramBacked(Path dir) {
+        try {
+            String type = Files.getFileStore(dir).type();
+            return type.equals("tmpfs") || type.equals("ramfs");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The directories to overlay: those of {@link #OVERLAID} that are real directories and do not hold the state directory. */
     private static List<String> overlays(Path stateDir) {
         List<String> found = new ArrayList<>();
@@ -343,14 +375,47 @@ public final class Lab implements AutoCloseable {
         return Collections.unmodifiableList(found);
     }
 
-    /** Refuses a state directory inside one that every host mounts its own over. */
+    /**
+     * Refuses a state directory that cannot be the labs' own: inside one that every host mounts
+     * its own over, the machine's root or one of its top-level system directories, the registry,
+     * or an existing path that is not a directory, not owned by this user or writable by others
+     * (labs keep root-only keys there, and other users must not plant files in it).
+     */
     static void checkStateDir(Path stateDir) {
+        String key = LabHostProviderFactory.STATE_DIR;
         for (String name : List.of("etc", "opt", "var", "usr", "boot", "srv", "home", "root", "tmp", "proc", "sys", "dev")) {
             if (stateDir.startsWith(Path.of("/", name))) {
-                throw new ConfigurationException("Configuration parameter [" + LabHostProviderFactory.STATE_DIR + "] is [" + stateDir
+                throw new ConfigurationException("Configuration parameter [" + key + "] is [" + stateDir
                         + "], inside [/" + name + "] which every host mounts its own over; choose a directory elsewhere, such as "
                         + LabOptions.DEFAULT_STATE_DIR + ".");
             }
+        }
+        if (stateDir.getNameCount() == 0 || SYSTEM_DIRS.contains(stateDir.toString())) {
+            throw new ConfigurationException("Configuration parameter [" + key + "] is [" + stateDir + "], a directory of the machine's"
+                    + " own; choose a directory for the labs alone, such as " + LabOptions.DEFAULT_STATE_DIR + ".");
+        }
+        if (stateDir.startsWith(Leftovers.REGISTRY)) {
+            throw new ConfigurationException("Configuration parameter [" + key + "] is [" + stateDir + "], inside the labs' registry ["
+                    + Leftovers.REGISTRY + "]; choose another directory, such as " + LabOptions.DEFAULT_STATE_DIR + ".");
+        }
+        if (!Files.exists(stateDir, LinkOption.NOFOLLOW_LINKS) && !Files.exists(stateDir)) {
+            return;
+        }
+        try {
+            if (!Files.isDirectory(stateDir)) {
+                throw new ConfigurationException("Configuration parameter [" + key + "] is [" + stateDir + "], which is not a directory;"
+                        + " choose a directory for the labs alone, such as " + LabOptions.DEFAULT_STATE_DIR + ".");
+            }
+            int owner = (Integer) Files.getAttribute(stateDir, "unix:uid");
+            int mode = (Integer) Files.getAttribute(stateDir, "unix:mode");
+            if (owner != Leftovers.uid() || (mode & 0022) != 0) {
+                throw new ConfigurationException("Configuration parameter [" + key + "] is [" + stateDir + "], owned by user [" + owner
+                        + "] with mode [" + Integer.toOctalString(mode & 07777) + "]: labs keep root-only keys there, so it must be owned by"
+                        + " the user running the tests and writable by no one else; fix it (chmod go-w) or choose another directory.");
+            }
+        } catch (IOException e) {
+            throw new ConfigurationException("Configuration parameter [" + key + "] is [" + stateDir + "], which cannot be read: ["
+                    + e.getMessage() + "].");
         }
     }
 

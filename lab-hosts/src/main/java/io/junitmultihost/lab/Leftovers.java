@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * differs). Leftovers are the registered labs that are not alive, lab directories under the state
  * directory that no live lab owns, and any namespace or link named {@code mhl-<id>...} whose lab
  * is not alive.
+ *
+ * <p>The state directory may be shared with other software, so a directory is removed only when
+ * the lab provably made it ({@link #madeByLab}): a real directory (not a symlink) named for the
+ * lab, owned by this user with mode 0700, holding the lab's {@link #MARKER} (written when the lab
+ * laid it out, owned by this user, naming that lab). Anything else stays, whatever its name.
  */
 final class Leftovers {
 
@@ -38,6 +46,10 @@ final class Leftovers {
     static final Path REGISTRY = Path.of(LabOptions.DEFAULT_STATE_DIR, "registry");
 
     static final Pattern LAB_ID = Pattern.compile("[a-z0-9]{4}");
+
+    /** The file in each lab directory that says which lab made it. */
+    static final String MARKER = ".junit-multihost-lab";
+
     private static final Pattern NAMED = Pattern.compile(Pattern.quote(LabNetwork.PREFIX) + "([a-z0-9]{4})(-.*)?");
     private static final Duration STEP = Duration.ofSeconds(30);
 
@@ -75,6 +87,63 @@ final class Leftovers {
         } catch (IOException e) {
             throw new LabException("Could not register lab [" + id + "] in [" + REGISTRY + "]: [" + e.getMessage() + "].", e);
         }
+    }
+
+    /**
+     * Writes the marker that proves {@code dir} was made by lab {@code id}; call it right after
+     * creating the directory (mode 0700), before anything else goes in.
+     */
+    static void mark(Path dir, String id) throws IOException {
+        Path temp = dir.resolve(MARKER + ".tmp");
+        Files.writeString(temp, "lab=" + id + "\nowner=" + currentOwner() + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+        Files.move(temp, dir.resolve(MARKER), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Whether lab {@code id} provably made {@code dir}: a directory (not a symlink) named
+     * {@code id}, owned by this user, mode 0700, holding a regular {@link #MARKER} file owned by
+     * this user, writable by no one else, that names lab {@code id}. Other users cannot make such
+     * a directory, and other software has no reason to.
+     */
+    static boolean madeByLab(Path dir, String id) {
+        if (dir == null || dir.getFileName() == null || !dir.getFileName().toString().equals(id) || !LAB_ID.matcher(id).matches()) {
+            return false;
+        }
+        try {
+            int me = uid();
+            Map<String, Object> dirAttributes = Files.readAttributes(dir, "unix:uid,mode,isDirectory,isSymbolicLink", LinkOption.NOFOLLOW_LINKS);
+            if (!Boolean.TRUE.equals(dirAttributes.get("isDirectory")) || !Integer.valueOf(me).equals(dirAttributes.get("uid"))
+                    || ((Integer) dirAttributes.get("mode") & 07777) != 0700) {
+                return false;
+            }
+            Path marker = dir.resolve(MARKER);
+            Map<String, Object> markerAttributes = Files.readAttributes(marker, "unix:uid,mode,isRegularFile,size", LinkOption.NOFOLLOW_LINKS);
+            if (!Boolean.TRUE.equals(markerAttributes.get("isRegularFile")) || !Integer.valueOf(me).equals(markerAttributes.get("uid"))
+                    || ((Integer) markerAttributes.get("mode") & 0022) != 0 || (Long) markerAttributes.get("size") > 4096) {
+                return false;
+            }
+            return Files.readAllLines(marker, StandardCharsets.UTF_8).contains("lab=" + id);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Whether {@code dir} is the root of a mount (its device differs from its parent's). */
+    static boolean mountPoint(Path dir) {
+        try {
+            Object own = Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS);
+            Object parent = Files.getAttribute(dir.getParent(), "unix:dev");
+            return !own.equals(parent);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** This process's effective user id: the owner of {@code /proc/self}. */
+    static int uid() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     }
 
     /** Removes a lab's registry entry, once everything it created is gone. */
@@ -179,10 +248,17 @@ final class Leftovers {
         // The kernel removes a deleted namespace's veth pairs in the background; do not leave it to chance.
         LabNetwork.removeLinks(LabNetwork.links().stream().filter(n -> n.startsWith(prefix)).collect(Collectors.toList()));
         LOG.debug("Lab [{}]: bridge and links removed", id);
-        if (dir != null && LAB_ID.matcher(dir.getFileName().toString()).matches()) {
+        if (madeByLab(dir, id)) {
+            if (mountPoint(dir)) {
+                // the lab's own tmpfs (a RAM-backed state directory); hosts still holding it let go as they die
+                Exec.run(STEP, List.of("umount", "--lazy", dir.toString()));
+            }
             Exec.run(STEP, List.of("rm", "-rf", "--one-file-system", dir.toString()));
+            LOG.debug("Lab [{}]: files removed", id);
+        } else if (dir != null && Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            LOG.warn("Left [{}] alone: lab [{}] did not make it (no marker [{}] of that lab, owned by this user, in a 0700 directory).",
+                    dir, id, MARKER);
         }
-        LOG.debug("Lab [{}]: files removed", id);
     }
 
     /** The lab id in a namespace or link name made by a lab, if it is one. */
@@ -227,8 +303,7 @@ final class Leftovers {
         if (!Files.isDirectory(stateDir)) {
             return dirs;
         }
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(stateDir,
-                p -> Files.isDirectory(p) && LAB_ID.matcher(p.getFileName().toString()).matches())) {
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(stateDir, p -> madeByLab(p, p.getFileName().toString()))) {
             stream.forEach(dirs::add);
         } catch (IOException e) {
             LOG.warn("Could not list the labs in [{}]: {}", stateDir, e.getMessage());

@@ -13,18 +13,27 @@ import java.util.Map;
  * The check a lab host passes before it is handed out, run over SSH on the host itself: its PID 1
  * is the lab's init (so it is not this machine), and {@code reboot}, {@code shutdown},
  * {@code poweroff}, {@code halt} and {@code systemctl} all resolve to the lab's shim (so none of
- * them can reach this machine's power). Also checks the host's name and boot id.
+ * them can reach this machine's power), and {@code /proc/sysrq-trigger} and {@code /sys/power/state}
+ * are mounted read-only where the kernel has them (so {@code echo c > /proc/sysrq-trigger} cannot
+ * crash this machine). Also checks the host's name and boot id.
  */
 final class SafetyCheck {
 
     static final String INIT_MARKER = "junit-multihost-lab-init";
     static final String SHIM_MARKER = "junit-multihost-lab-reboot-shim";
+    /** Files acting on the whole machine that the init mounts read-only on each host (where the kernel has them). */
+    static final List<String> READ_ONLY = List.of("/proc/sysrq-trigger", "/sys/power/state");
     static final List<String> POWER_COMMANDS = List.of("reboot", "shutdown", "poweroff", "halt", "systemctl");
 
     static final String SCRIPT = "echo \"hostname=$(cat /proc/sys/kernel/hostname)\"\n"
             + "echo \"boot_id=$(cat /proc/sys/kernel/random/boot_id)\"\n"
             + "echo \"pid1=$(tr '\\0' ' ' < /proc/1/cmdline)\"\n"
             + "echo \"pidns=$(readlink /proc/self/ns/pid)\"\n"
+            // the options of the topmost mount on each, read without opening the file
+            + "for p in " + String.join(" ", READ_ONLY) + "; do\n"
+            + "  if [ -e \"$p\" ]; then o=$(grep \" $p \" /proc/self/mountinfo | tail -n 1 | cut -d' ' -f6); else o=absent; fi\n"
+            + "  echo \"$p=${o:-none}\"\n"
+            + "done\n"
             + "for c in " + String.join(" ", POWER_COMMANDS) + "; do\n"
             + "  p=$(command -v $c)\n"
             + "  if [ -n \"$p\" ] && grep -q " + SHIM_MARKER + " \"$p\"; then echo \"$c=shim\"; else echo \"$c=[$p]\"; fi\n"
@@ -70,6 +79,13 @@ final class SafetyCheck {
             String where = seen.getOrDefault(command, "[]");
             if (!where.equals("shim")) {
                 problems.add("[" + command + "] resolves to " + where + ", not the lab's shim");
+            }
+        }
+        for (String path : READ_ONLY) {
+            String options = seen.getOrDefault(path, "");
+            if (!options.equals("absent") && !options.matches("ro(,.*)?")) {
+                problems.add("[" + path + "] is not mounted read-only (options [" + options + "]), so a write to it would reach this"
+                        + " machine's kernel");
             }
         }
         if (!name.equals(seen.get("hostname"))) {

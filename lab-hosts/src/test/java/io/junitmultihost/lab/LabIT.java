@@ -273,4 +273,53 @@ class LabIT {
         one.recheck(SSH);
         assertThat(one.exec("grep -c " + SafetyCheck.SHIM_MARKER + " /usr/sbin/reboot", SSH)).isEqualTo("1\n");
     }
+
+    @Test
+    void theSysrqTriggerAndPowerStateAreReadOnlyOnEveryHostSoEchoCIsRefused() {
+        for (LabHost host : lab.hosts()) {
+            for (String path : SafetyCheck.READ_ONLY) {
+                String exists = host.exec("test -e " + path + " && echo present || echo absent", SSH).strip();
+                assertThat(exists).as("[%s] on [%s] as on the machine", path, host.name())
+                        .isEqualTo(Files.exists(Path.of(path)) ? "present" : "absent");
+                if (exists.equals("absent")) {
+                    continue; // this kernel has no such file (no CONFIG_MAGIC_SYSRQ here): nothing to reach
+                }
+                // Checked through mountinfo before anything opens the file, so a missing mask fails
+                // here without ever touching the machine's file.
+                String options = host.exec("grep ' " + path + " ' /proc/self/mountinfo | tail -n 1 | cut -d' ' -f6", SSH).strip();
+                assertThat(options).as("mount options of [%s] on [%s]", path, host.name()).matches("ro(,.*)?");
+                assertThat(host.exec("test -w " + path + " && echo writable || echo read-only", SSH)).isEqualTo("read-only\n");
+                // Opening it for writing (and writing nothing) is refused by the read-only mount.
+                Exec.Result opened = host.ssh(": > " + path, SSH);
+                assertThat(opened.exitCode()).isNotZero();
+                assertThat(opened.output()).contains("Read-only file system");
+            }
+        }
+        assertThat(SafetyCheck.READ_ONLY.stream().filter(p -> Files.exists(Path.of(p))))
+                .as("at least one of them exists here, or this test checked nothing").isNotEmpty();
+    }
+
+    @Test
+    void theSafetyCheckRefusesAHostWhoseSysrqTriggerOrPowerStateIsWritable() {
+        String path = SafetyCheck.READ_ONLY.stream().filter(p -> Files.exists(Path.of(p))).findFirst().orElseThrow();
+        one.exec("umount " + path, SSH);
+        assertThatThrownBy(() -> one.recheck(SSH))
+                .isInstanceOf(LabException.class)
+                .hasMessageContaining("[" + path + "] is not mounted read-only");
+        assertThat(one.state()).isEqualTo(LabHost.State.FAILED);
+        one.powerOn();
+        one.recheck(SSH);
+    }
+
+    @Test
+    void eachHostsTmpDevShmAndRunAreBoundedByTheLabsLimits() {
+        HostLimits limits = HostLimits.of(lab.options().maxHosts(), HostLimits.machineMemory());
+        for (LabHost host : lab.hosts()) {
+            String mounts = host.exec("for d in /tmp /dev/shm /run; do echo \"$d $(grep \" $d \" /proc/self/mountinfo | tail -n 1"
+                    + " | sed -n 's/.*[ ,]size=\\([0-9]*k\\).*/\\1/p')\"; done", SSH);
+            assertThat(mounts).as("on [%s]", host.name()).contains(
+                    "/tmp " + limits.tmpMib() * 1024 + "k\n", "/dev/shm " + limits.shmMib() * 1024 + "k\n",
+                    "/run " + limits.runMib() * 1024 + "k\n");
+        }
+    }
 }
