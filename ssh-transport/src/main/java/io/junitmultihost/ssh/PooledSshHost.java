@@ -27,6 +27,7 @@ final class PooledSshHost implements SshHost {
     private final ReentrantLock connecting = new ReentrantLock();
     private final Forwarding forwarding;
     private final PooledHostAgent agent;
+    private final RemoteKills kills;
     private volatile Session session;
     private JSch jsch;
     private HostKeyRepository knownHosts;
@@ -37,6 +38,7 @@ final class PooledSshHost implements SshHost {
         this.pool = pool;
         this.forwarding = new Forwarding(target);
         this.agent = new PooledHostAgent(this, pool.settings());
+        this.kills = new RemoteKills(target, pool.settings(), pool.workers(), () -> session);
     }
 
     @Override
@@ -94,7 +96,7 @@ final class PooledSshHost implements SshHost {
         while (true) {
             CancelScope.checkCurrent();
             Session current = session(deadline);
-            ExecRun run = new ExecRun(target, command, pool.settings(), lines, pool.workers(), pool.timer());
+            ExecRun run = new ExecRun(target, command, pool.settings(), lines, pool.workers(), pool.timer(), kills);
             try {
                 run.start(current, deadline);
                 CancelScope.register(run);
@@ -161,7 +163,7 @@ final class PooledSshHost implements SshHost {
         Deadline d = Deadline.after(deadline);
         Session fresh = newSession(d, true);
         try {
-            ExecRun run = new ExecRun(target, command, pool.settings(), null, pool.workers(), pool.timer());
+            ExecRun run = new ExecRun(target, command, pool.settings(), null, pool.workers(), pool.timer(), kills);
             try {
                 run.start(fresh, d);
             } catch (ExecRun.NotStarted e) {
@@ -220,6 +222,7 @@ final class PooledSshHost implements SshHost {
             session = fresh;
             // Also after disconnect() dropped the session: forwards follow the pooled connection.
             forwarding.reapply(fresh, deadline);
+            kills.connected(fresh);
             return fresh;
         } finally {
             connecting.unlock();

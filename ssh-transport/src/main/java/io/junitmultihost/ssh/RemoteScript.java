@@ -41,6 +41,25 @@ final class RemoteScript {
      * the process itself are signalled. Exits {@value #SHELL_GONE} when process {@code pid} itself
      * had already exited while others of its group or tree still ran (a background job), else 0.
      */
+    /**
+     * {@link #killTree}, run only if process group {@code pid} has a process at least
+     * {@code minAgeSeconds} old: a kill queued while the link was down must not hit a new process
+     * group that took the same number after a reboot. Exits 0 without killing anything otherwise.
+     */
+    static String killTreeIfOlder(long pid, long minAgeSeconds, int graceTenths) {
+        return "hz=$(getconf CLK_TCK 2>/dev/null); [ -n \"$hz\" ] || hz=100\n"
+                + "read -r up rest < /proc/uptime || exit 0\n"
+                + "up=${up%.*}; old=0\n"
+                + "for f in /proc/[0-9]*/stat; do\n"
+                + "  { read -r l < \"$f\"; } 2>/dev/null || continue\n"
+                + "  r=${l##*) }; set -- $r\n"
+                + "  [ \"$3\" = " + pid + " ] || continue\n"
+                + "  if [ $((up - ${20} / hz)) -ge " + minAgeSeconds + " ]; then old=1; break; fi\n"
+                + "done\n"
+                + "[ $old = 1 ] || exit 0\n"
+                + killTree(pid, graceTenths);
+    }
+
     static String killTree(long pid, int graceTenths) {
         String p = Long.toString(pid);
         return "K=kill; [ \"$(id -u)\" = 0 ] || K='sudo -n kill'\n"
