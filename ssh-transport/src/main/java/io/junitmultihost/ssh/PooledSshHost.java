@@ -95,8 +95,8 @@ final class PooledSshHost implements SshHost {
         int attempt = 1;
         while (true) {
             CancelScope.checkCurrent();
-            Session current = session(deadline);
             ExecRun run = new ExecRun(target, command, pool.settings(), lines, pool.workers(), pool.timer(), kills);
+            Session current = session(deadline);
             try {
                 run.start(current, deadline);
                 CancelScope.register(run);
@@ -161,9 +161,9 @@ final class PooledSshHost implements SshHost {
     public RemoteResult execFresh(RemoteCommand command, Duration deadline) {
         Objects.requireNonNull(command, "command");
         Deadline d = Deadline.after(deadline);
+        ExecRun run = new ExecRun(target, command, pool.settings(), null, pool.workers(), pool.timer(), kills);
         Session fresh = newSession(d, true);
         try {
-            ExecRun run = new ExecRun(target, command, pool.settings(), null, pool.workers(), pool.timer(), kills);
             try {
                 run.start(fresh, d);
             } catch (ExecRun.NotStarted e) {

@@ -45,15 +45,16 @@ final class RemoteKills {
 
     /**
      * Starts ending process group {@code group} (TERM, then KILL after the kill grace) on
-     * {@code session} and returns the kill script's exit status when it ran; when it could not run,
-     * the future fails and the kill waits for the host's next connection.
+     * {@code session}; when it cannot run, it waits for the host's next connection.
      */
-    CompletableFuture<Integer> end(Session session, long group, long startedNanos, String command) {
+    Kill end(Session session, long group, long startedNanos, String command) {
         CompletableFuture<Integer> done = new CompletableFuture<>();
+        CompletableFuture<Void> opened = new CompletableFuture<>();
+        done.whenComplete((status, failure) -> opened.complete(null));
         Runnable kill = () -> {
             try {
                 done.complete(RawExec.run(session, RemoteScript.killTree(group, graceTenths()), killDeadline(),
-                        settings.channelOpenTimeout()));
+                        settings.channelOpenTimeout(), () -> opened.complete(null)));
             } catch (RuntimeException e) {
                 queue(new Queued(group, startedNanos, command), e.getMessage());
                 Session now = current.get();
@@ -68,7 +69,14 @@ final class RemoteKills {
         } catch (RejectedExecutionException poolClosed) {
             done.completeExceptionally(new SshException("The pool is closed.", poolClosed));
         }
-        return done;
+        return new Kill(opened, done);
+    }
+
+    /**
+     * A kill under way: {@code opened} completes once its channel is open (the host answers) or it
+     * ended; {@code done} with the kill script's exit status, or fails when it could not run.
+     */
+    record Kill(CompletableFuture<Void> opened, CompletableFuture<Integer> done) {
     }
 
     /** On a new connection to the host: runs the queued kills, each only on a process group as old as its command. */
