@@ -30,16 +30,20 @@ final class HostSpecResolver {
     private final SshConfig sshConfig;
     private final boolean strictHostKeyChecking;
     private final List<String> knownHosts;
+    private final Path knownHostsFile;
 
     /**
      * @param knownHosts lines for every host, or null to take the SSH config's UserKnownHostsFile
      *     (and, failing that, leave the transport its default)
      */
-    HostSpecResolver(Path inventoryDir, SshConfig sshConfig, boolean strictHostKeyChecking, List<String> knownHosts) {
+    /** {@code knownHostsFile}: where {@code knownHosts} were read from ({@link InventoryConstants#KNOWN_HOSTS}), or null. */
+    HostSpecResolver(Path inventoryDir, SshConfig sshConfig, boolean strictHostKeyChecking, List<String> knownHosts,
+            Path knownHostsFile) {
         this.inventoryDir = inventoryDir;
         this.sshConfig = sshConfig;
         this.strictHostKeyChecking = strictHostKeyChecking;
         this.knownHosts = knownHosts;
+        this.knownHostsFile = knownHostsFile;
     }
 
     HostSpec resolve(HostEntry e) {
@@ -73,7 +77,15 @@ final class HostSpecResolver {
         if (jump != null && !jump.text("proxy_jump").equalsIgnoreCase("none")) {
             spec.proxyJump(proxyJump(jump));
         }
-        spec.knownHosts(knownHosts != null ? knownHosts : configKnownHosts(c, address, alias, port, user));
+        if (knownHosts != null) {
+            spec.knownHosts(knownHosts).knownHostsOrigin(knownHostsFile, InventoryConstants.KNOWN_HOSTS);
+        } else {
+            Path[] firstFile = new Path[1];
+            spec.knownHosts(configKnownHosts(c, address, alias, port, user, firstFile));
+            // a refused key names the file to fix and what chooses it (issue: the advice named internals)
+            spec.knownHostsOrigin(firstFile[0], firstFile[0] != null ? "UserKnownHostsFile at "
+                    + c.userKnownHostsFile().origin() : InventoryConstants.KNOWN_HOSTS);
+        }
         HostSpec built = spec.build();
         LOG.debug("Inventory host [{}] is {} (SSH config looked up as [{}]).", e.name(), built, alias);
         return built;
@@ -126,7 +138,9 @@ final class HostSpecResolver {
         return null;
     }
 
-    private List<String> configKnownHosts(SshConfig.Resolved c, String address, String alias, int port, String user) {
+    /** The lines of the SSH config's UserKnownHostsFile files; {@code firstFile[0]}: the first one read, if any. */
+    private List<String> configKnownHosts(SshConfig.Resolved c, String address, String alias, int port, String user,
+            Path[] firstFile) {
         if (c.userKnownHostsFile() == null) {
             return List.of();
         }
@@ -139,6 +153,9 @@ final class HostSpecResolver {
             Path file = LocalPaths.resolve(SshTokens.expand(name, tokens(name, address, alias, port, user), s.origin(), "UserKnownHostsFile"),
                     s.origin().file().toAbsolutePath().getParent());
             if (Files.isRegularFile(file)) {
+                if (firstFile[0] == null) {
+                    firstFile[0] = file;
+                }
                 lines.addAll(readKnownHosts(file, s.origin().toString() + ": UserKnownHostsFile"));
             }
         }

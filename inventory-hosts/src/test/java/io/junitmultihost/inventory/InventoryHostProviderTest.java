@@ -103,6 +103,11 @@ class InventoryHostProviderTest {
                 .allSatisfy(h -> assertThat(h.knownHosts()).containsExactly(
                         "[10.0.0.5]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOne",
                         "10.0.0.6 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITwo"));
+        assertThat(provider("multihost.yml", InventoryConstants.KNOWN_HOSTS, knownHosts.toString()).all())
+                .as("what a refused host key names").allSatisfy(h -> {
+                    assertThat(h.knownHostsFile()).contains(knownHosts);
+                    assertThat(h.knownHostsSetting()).contains(InventoryConstants.KNOWN_HOSTS);
+                });
         assertThatThrownBy(() -> provider("multihost.yml", InventoryConstants.KNOWN_HOSTS, dir.resolve("nope").toString()))
                 .hasMessageContaining("The known_hosts file from [multihost.inventory.known-hosts] [" + dir.resolve("nope") + "]");
     }
