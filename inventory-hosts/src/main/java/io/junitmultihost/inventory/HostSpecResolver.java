@@ -74,6 +74,12 @@ final class HostSpecResolver {
             spec.identityFile(identity);
         }
         Setting jump = present(e.proxyJump()) ? e.proxyJump() : c.proxyJump();
+        Setting command = c.proxyCommand();
+        if (jump == null && command != null && !command.value().equalsIgnoreCase("none")) {
+            LOG.warn("{}: host [{}] has ProxyCommand [{}], which the transport does not run, so it is connected to"
+                    + " directly at [{}:{}]. Use ProxyJump if the host is only reachable through another, or set"
+                    + " [ProxyCommand none] for it.", command.origin(), e.name(), command.value(), address, port);
+        }
         if (jump != null && !jump.text("proxy_jump").equalsIgnoreCase("none")) {
             spec.proxyJump(proxyJump(jump));
         }
@@ -156,7 +162,7 @@ final class HostSpecResolver {
                 if (firstFile[0] == null) {
                     firstFile[0] = file;
                 }
-                lines.addAll(readKnownHosts(file, s.origin().toString() + ": UserKnownHostsFile"));
+                lines.addAll(readKnownHosts(file, "Bad " + s.origin() + ": UserKnownHostsFile"));
             }
         }
         return lines;
