@@ -94,6 +94,28 @@ class InventoryHostProviderTest {
                 .hasMessageContaining("must be true or false");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"web 1", "db;rm", "a,b", "-opt", "x$(id)"})
+    void aHostNameThatCannotServeAsAParticipantIsRefusedAtLoadNamingFileAndLine(String name, @TempDir Path dir)
+            throws IOException {
+        String quoted = "'" + name + "'";
+        Path yaml = Files.writeString(dir.resolve("multihost.yml"), "hosts:\n  - name: ok1\n    address: 10.0.0.1\n"
+                + "  - name: " + quoted + "\n    address: 10.0.0.2\n");
+        Path ansibleYaml = Files.writeString(dir.resolve("ansible.yml"), "all:\n  hosts:\n    ok1:\n    " + quoted
+                + ":\n      ansible_host: 10.0.0.2\n");
+
+        assertThatThrownBy(() -> provider(yaml.toString())).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("Bad inventory [" + yaml + "] line [4]").hasMessageContaining("[" + name + "]");
+        assertThatThrownBy(() -> provider(ansibleYaml.toString())).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("Bad inventory [" + ansibleYaml + "] line [4]").hasMessageContaining("[" + name + "]");
+        if (!name.contains(" ")) { // INI separates a host's fields with blanks
+            Path ini = Files.writeString(dir.resolve("hosts.ini"), "[web]\nok1 ansible_host=10.0.0.1\n" + name
+                    + " ansible_host=10.0.0.2\n");
+            assertThatThrownBy(() -> provider(ini.toString())).isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("Bad inventory [" + ini + "] line [3]").hasMessageContaining("[" + name + "]");
+        }
+    }
+
     @Test
     void aKnownHostsFileVouchesForEveryHost(@TempDir Path dir) throws IOException {
         Path knownHosts = Files.writeString(dir.resolve("known_hosts"),
