@@ -94,7 +94,13 @@ final class Forwarding {
             } catch (SshException e) {
                 refused = e;
             }
-            if (local || refused instanceof SshTimeoutException || !active.contains(this)) {
+            if (refused instanceof SshTimeoutException && !local) {
+                // still asked for: a late grant keeps it (see askRemote), so it is not lost
+                LOG.warn("Could not set {} of host [{}] up again within the deadline of the call that reconnected: {}",
+                        this, target.describe(), refused.getMessage());
+                return;
+            }
+            if (local || !active.contains(this)) {
                 lost("Could not set " + this + " of host [" + target.describe() + "] up again after reconnecting: "
                         + refused.getMessage());
                 return;
