@@ -35,8 +35,8 @@ final class HostSpecResolver {
     /**
      * @param knownHosts lines for every host, or null to take the SSH config's UserKnownHostsFile
      *     (and, failing that, leave the transport its default)
+     * @param knownHostsFile where {@code knownHosts} were read from ({@link InventoryConstants#KNOWN_HOSTS}), or null
      */
-    /** {@code knownHostsFile}: where {@code knownHosts} were read from ({@link InventoryConstants#KNOWN_HOSTS}), or null. */
     HostSpecResolver(Path inventoryDir, SshConfig sshConfig, boolean strictHostKeyChecking, List<String> knownHosts,
             Path knownHostsFile) {
         this.inventoryDir = inventoryDir;
@@ -88,7 +88,7 @@ final class HostSpecResolver {
         } else {
             Path[] firstFile = new Path[1];
             spec.knownHosts(configKnownHosts(c, address, alias, port, user, firstFile));
-            // a refused key names the file to fix and what chooses it (issue: the advice named internals)
+            // a refused host key names the file to fix and the setting that chooses it
             spec.knownHostsOrigin(firstFile[0], firstFile[0] != null ? "UserKnownHostsFile at "
                     + c.userKnownHostsFile().origin() : InventoryConstants.KNOWN_HOSTS);
         }

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * host: {@code Host} blocks with wildcards and negation, {@code Match all/host/originalhost/user/
  * localuser/final}, {@code Include} (relative paths against the directory of the top file, which is
  * {@code ~/.ssh} for the user's config), and the keywords HostName, User, Port, IdentityFile,
- * ProxyJump and UserKnownHostsFile; ProxyCommand only to warn that it is not run. As in OpenSSH, the first value obtained for a keyword wins.
- * Immutable.
+ * ProxyJump and UserKnownHostsFile (ProxyCommand only to warn that it is not run). As in OpenSSH,
+ * the first value obtained for a keyword wins. Immutable.
  */
 final class SshConfig {
 

@@ -251,6 +251,11 @@ final class PooledSshHost implements SshHost {
         stale.disconnect();
     }
 
+    /** Ends remote process groups of this host's commands, now or on the next connection. */
+    RemoteKills kills() {
+        return kills;
+    }
+
     /** For the agent and tests: the sessions this host holds now. */
     List<Session> sessions() {
         Session current = session;

@@ -41,7 +41,7 @@ class CutLinkIT {
     @BeforeAll
     static void startLab() {
         try {
-            lab = Lab.start(LabOptions.builder().hosts(3).build());
+            lab = Lab.start(LabOptions.builder().hosts(4).build());
         } catch (ConfigurationException e) {
             MustNotSkip.reason().ifPresent(reason -> {
                 throw new AssertionError(reason + " and the lab cannot run here: " + e.getMessage(), e);
@@ -100,6 +100,32 @@ class CutLinkIT {
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                 assertThat(host.exec(RemoteCommand.shell("ps -eo args | grep -F -- '" + tag + "' | grep -v grep"),
                         DEADLINE).stdoutText()).as("the command on the host").isEmpty());
+    }
+
+    @Test
+    void aDeadlineOfTheResidentAgentOnACutLinkFailsInTimeToo() throws Exception {
+        SshHost host = host(3);
+        HostAgent agent = host.agent(DEADLINE);
+        agent.exec(RemoteCommand.argv("true"), DEADLINE);
+        Duration deadline = Duration.ofSeconds(2);
+        CompletableFuture<Long> started = new CompletableFuture<>();
+        CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(() -> {
+            started.complete(System.nanoTime());
+            return catchThrowable(() -> agent.exec(RemoteCommand.shell("sleep 100001"), deadline));
+        });
+        Thread cutter = new Thread(() -> {
+            await().atMost(Duration.ofSeconds(10)).until(started::isDone);
+            labHost.cutLink();
+        });
+        cutter.start();
+
+        Throwable failure = call.get(60, TimeUnit.SECONDS);
+        Duration took = Duration.ofNanos(System.nanoTime() - started.get());
+        cutter.join(10_000);
+        LOG.info("A [2 s] deadline of the resident agent on a cut link failed after [{} ms].", took.toMillis());
+
+        assertThat(failure).isInstanceOf(SshTimeoutException.class);
+        assertThat(took).as("time to the failure").isLessThan(deadline.plusSeconds(3));
     }
 
     @Test
