@@ -91,14 +91,6 @@ final class RemoteScript {
     }
 
     /**
-     * Ends process {@code pid}, its descendants and the members of process group {@code pid}: TERM,
-     * then KILL after {@code graceTenths} tenths of a second. Through sudo when we are not root.
-     * The processes are found in /proc, ignoring zombies: where PID 1 does not reap orphans
-     * (containers), {@code kill -0} would see them alive forever. Without /proc, only the group and
-     * the process itself are signalled. Exits {@value #SHELL_GONE} when process {@code pid} itself
-     * had already exited while others of its group or tree still ran (a background job), else 0.
-     */
-    /**
      * {@link #killTree}, run only if process group {@code pid} has a process at least
      * {@code minAgeSeconds} old: a kill queued while the link was down must not hit a new process
      * group that took the same number after a reboot. Exits 0 without killing anything otherwise.
@@ -117,6 +109,14 @@ final class RemoteScript {
                 + killTree(pid, graceTenths);
     }
 
+    /**
+     * Ends process {@code pid}, its descendants and the members of process group {@code pid}: TERM,
+     * then KILL after {@code graceTenths} tenths of a second. Through sudo when we are not root.
+     * The processes are found in /proc, ignoring zombies: where PID 1 does not reap orphans
+     * (containers), {@code kill -0} would see them alive forever. Without /proc, only the group and
+     * the process itself are signalled. Exits {@value #SHELL_GONE} when process {@code pid} itself
+     * had already exited while others of its group or tree still ran (a background job), else 0.
+     */
     static String killTree(long pid, int graceTenths) {
         String p = Long.toString(pid);
         return "K=kill; [ \"$(id -u)\" = 0 ] || K='sudo -n kill'\n"
