@@ -135,20 +135,29 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
      * Forwards a port of the host to the server, then writes the token file and the script. The
      * token (the host's own, see docs/SYNC.md) travels on standard input, never on a command line;
      * the file is made afresh, readable by the host's user only, and removed when the class ends.
+     * When a reconnect moves the forward to a new port (the host still held the old one), the file is
+     * written again; when the forward is lost, the host is declared dead, so that syncs waiting for
+     * it fail at once.
      */
     private String setUp(Host host) {
         if (!(host instanceof SyncReachable reachable)) {
             throw new ConfigurationException("Host [" + host.name() + "] cannot reach the sync server: it has no SSH forwarding.");
         }
-        int port = reachable.forwardToTestJvm(server.port(), setupDeadline);
-        SyncEndpoint endpoint = scope.participantEndpoint(host.name()).at("127.0.0.1", port);
-        StringBuilder env = new StringBuilder();
-        endpoint.environment(host.name()).forEach((k, v) -> env.append(k).append('=').append(quote(v)).append('\n'));
-        // rm, then create with noclobber under umask 077: a file that was there (with its permissions, or a link) is not reused.
-        String home = host.exec(Command.shell("umask 077 && mkdir -p " + DIRECTORY + "/bin && chmod 700 " + DIRECTORY
-                        + " && rm -f " + ENV_FILE + " && (set -C && cat > " + ENV_FILE + ") && cd && pwd")
-                .withStdin(env.toString()).withDeadline(setupDeadline))
-                .assertSuccess().stdout();
+        int port = reachable.forwardToTestJvm(server.port(), setupDeadline, new SyncReachable.ForwardWatcher() {
+            @Override
+            public void moved(int to) {
+                writeEnv(host, to);
+                LOG.info("Host [{}] reaches the sync server of class [{}] at its new port [{}] after reconnecting.",
+                        host.name(), owner, to);
+            }
+
+            @Override
+            public void lost(String why) {
+                scope.declareDead(host.name(), "host [" + host.name() + "] lost its connection to the sync server: "
+                        + why);
+            }
+        });
+        String home = writeEnv(host, port);
         String script = scriptWord(host.name(), home);
         envFiles.put(host.name(), home(home) + "/" + ENV_FILE);
         host.exec(Command.shell("cat > " + DIRECTORY + "/bin/mh-sync && chmod 700 " + DIRECTORY + "/bin/mh-sync")
@@ -176,6 +185,18 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
     private static String home(String pwd) {
         String home = pwd.endsWith("\n") ? pwd.substring(0, pwd.length() - 1) : pwd;
         return home.equals("/") ? "" : home;
+    }
+
+    /** Writes the host's sync.env for the forward on {@code port}; returns what {@code pwd} printed there. */
+    private String writeEnv(Host host, int port) {
+        SyncEndpoint endpoint = scope.participantEndpoint(host.name()).at("127.0.0.1", port);
+        StringBuilder env = new StringBuilder();
+        endpoint.environment(host.name()).forEach((k, v) -> env.append(k).append('=').append(quote(v)).append('\n'));
+        // rm, then create with noclobber under umask 077: a file that was there (with its permissions, or a link) is not reused.
+        return host.exec(Command.shell("umask 077 && mkdir -p " + DIRECTORY + "/bin && chmod 700 " + DIRECTORY
+                        + " && rm -f " + ENV_FILE + " && (set -C && cat > " + ENV_FILE + ") && cd && pwd")
+                .withStdin(env.toString()).withDeadline(setupDeadline))
+                .assertSuccess().stdout();
     }
 
     private static String quote(String value) {
