@@ -58,7 +58,8 @@ class ReadmeSnippetsTest {
     private static final Map<String, List<String>> RUN = Map.of(
             "EchoTest", List.of("rebootIsSeenByBootId"),   // clientsReachTheServer runs my-server: compiled only
             "NodeTest", List.of(),                          // every test
-            "AppLogsTest", List.of());                      // every test
+            "AppLogsTest", List.of(),                       // every test
+            "GreetingTest", List.of());                     // every part, on each host of its role
     /** Snippet classes that are only compiled, and why. */
     private static final Map<String, String> COMPILE_ONLY = Map.of(
             "RollingTest", "it needs 100 app hosts (85 at least) and the embedded hosts are 32 at most",
@@ -72,6 +73,20 @@ class ReadmeSnippetsTest {
 
     @TempDir
     Path classes;
+
+    /** How many parts the distributed tests of {@code test} run: each part method once per host of its role. */
+    private static int partsOf(Class<?> test) {
+        int parts = 0;
+        for (java.lang.reflect.Method method : test.getDeclaredMethods()) {
+            io.junitmultihost.api.MultiHostPart part = method.getAnnotation(io.junitmultihost.api.MultiHostPart.class);
+            if (part != null) {
+                parts += java.util.Arrays.stream(test.getAnnotationsByType(io.junitmultihost.api.Role.class))
+                        .filter(role -> role.name().equals(part.role())).mapToInt(io.junitmultihost.api.Role::count)
+                        .sum();
+            }
+        }
+        return parts;
+    }
 
     record Snippet(String where, String code) {
         String className() {
@@ -125,6 +140,7 @@ class ReadmeSnippetsTest {
                     expected += (int) java.util.Arrays.stream(test.getDeclaredMethods())
                             .filter(m -> m.isAnnotationPresent(Test.class)
                                     || m.isAnnotationPresent(io.junitmultihost.api.MultiHostTest.class)).count();
+                    expected += partsOf(test);
                 } else {
                     for (String name : run.getValue()) {
                         java.lang.reflect.Method method = java.util.Arrays.stream(test.getDeclaredMethods())

@@ -14,8 +14,8 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.ReflectionSupport;
-import org.junit.platform.engine.DiscoveryIssue;
 import org.junit.platform.engine.DiscoveryIssue.Severity;
+import org.junit.platform.engine.DiscoveryIssue;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.UniqueId;
 import org.junit.platform.engine.discovery.ClassSelector;
@@ -103,11 +103,16 @@ final class ClassSelectorResolver implements SelectorResolver {
             model.problemsOf(test).forEach(problem -> issues.reportIssue(
                     DiscoveryIssue.builder(Severity.WARNING, problem).source(MethodSource.from(testClass, test))));
         }
+        model.parts().forEach((test, parts) -> model.problemsOfParts(test).forEach(problem -> issues.reportIssue(
+                DiscoveryIssue.builder(Severity.WARNING, problem).source(MethodSource.from(testClass, parts.get(0))))));
     }
 
     private static Set<DiscoverySelector> testsOf(TestClassModel model) {
         Set<DiscoverySelector> selectors = new LinkedHashSet<>();
         model.tests().forEach(m -> selectors.add(DiscoverySelectors.selectMethod(model.testClass(), m)));
+        // a distributed test is selected through its first part; the others join it
+        model.parts().values().forEach(parts -> selectors.add(DiscoverySelectors.selectMethod(model.testClass(),
+                parts.get(0))));
         return selectors;
     }
 }

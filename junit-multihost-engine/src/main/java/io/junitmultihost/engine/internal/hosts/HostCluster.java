@@ -20,6 +20,7 @@ import io.junitmultihost.engine.internal.owner.Owner;
 import io.junitmultihost.engine.internal.owner.Stage;
 import io.junitmultihost.engine.internal.reboot.Reboots;
 import io.junitmultihost.engine.internal.report.RunRecord;
+import io.junitmultihost.engine.internal.sync.CaseSync;
 import io.junitmultihost.engine.internal.sync.ClassSync;
 import io.junitmultihost.engine.internal.vm.VmMaster;
 import io.junitmultihost.spi.HumanDuration;
@@ -187,6 +188,12 @@ final class HostCluster implements Cluster {
             text.append("\nThe class's remote JVMs:\n").append(openVms.threadDumps());
         }
         return text.toString();
+    }
+
+    /** A sync scope of its own for the class's distributed test {@code test}; the caller closes it. */
+    synchronized CaseSync openCase(String test) {
+        sync();
+        return sync.openCase(test);
     }
 
     /** The run's host events, which the class's reports subscribe to. */

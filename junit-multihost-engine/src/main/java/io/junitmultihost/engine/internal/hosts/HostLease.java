@@ -79,6 +79,11 @@ public final class HostLease implements AutoCloseable {
         return cluster.diagnostics();
     }
 
+    /** A sync scope of its own for the class's distributed test {@code test}; the caller closes it. */
+    public io.junitmultihost.engine.internal.sync.CaseSync openCase(String test) {
+        return cluster.openCase(test);
+    }
+
     /** {@code db=[host-1], app=[host-2, host-3]}, for reports. */
     public String describe() {
         return cluster.toString();

@@ -2,10 +2,13 @@ package io.junitmultihost.engine.internal.injection;
 
 import io.junitmultihost.api.Cluster;
 import io.junitmultihost.api.ConfigurationException;
+import io.junitmultihost.api.Host;
+import io.junitmultihost.api.Sync;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
 import java.util.Arrays;
 
 /**
@@ -23,6 +26,32 @@ public final class Invoker {
         method.setAccessible(true);
         try {
             return method.invoke(Modifier.isStatic(method.getModifiers()) ? null : target, arguments);
+        } catch (InvocationTargetException e) {
+            throw e.getTargetException();
+        }
+    }
+
+    /**
+     * Calls part {@code method} of a distributed test on {@code target}: a {@link Host} without
+     * {@code @Role} is the part's own {@code host}, a {@link Sync} is {@code sync}; the rest is
+     * injected as for a test.
+     */
+    public static void invokePart(Method method, Object target, Cluster hosts, Host host, Sync sync) throws Throwable {
+        Parameter[] parameters = method.getParameters();
+        Object[] arguments = new Object[parameters.length];
+        for (int i = 0; i < parameters.length; i++) {
+            ParameterRequest request = ParameterRequest.of(parameters[i]);
+            if (parameters[i].getType() == Host.class && request.role().isEmpty()) {
+                arguments[i] = host;
+            } else if (parameters[i].getType() == Sync.class) {
+                arguments[i] = sync;
+            } else {
+                arguments[i] = ParameterResolution.resolve(request, hosts);
+            }
+        }
+        method.setAccessible(true);
+        try {
+            method.invoke(Modifier.isStatic(method.getModifiers()) ? null : target, arguments);
         } catch (InvocationTargetException e) {
             throw e.getTargetException();
         }

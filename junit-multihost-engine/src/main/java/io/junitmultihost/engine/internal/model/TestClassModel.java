@@ -5,6 +5,7 @@ import io.junitmultihost.api.MultiHostAfterAll;
 import io.junitmultihost.api.MultiHostAfterEach;
 import io.junitmultihost.api.MultiHostBeforeAll;
 import io.junitmultihost.api.MultiHostBeforeEach;
+import io.junitmultihost.api.MultiHostPart;
 import io.junitmultihost.api.MultiHostTest;
 import io.junitmultihost.api.Tag;
 import io.junitmultihost.engine.internal.injection.Invoker;
@@ -16,7 +17,9 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ModifierSupport;
@@ -37,6 +40,7 @@ public final class TestClassModel {
     private final List<Method> beforeEach;
     private final List<Method> afterEach;
     private final List<Method> tests;
+    private final Map<String, List<Method>> parts = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
 
     private TestClassModel(Class<?> testClass) {
@@ -48,9 +52,12 @@ public final class TestClassModel {
         this.beforeEach = annotated(testClass, MultiHostBeforeEach.class, HierarchyTraversalMode.TOP_DOWN);
         this.afterEach = annotated(testClass, MultiHostAfterEach.class, HierarchyTraversalMode.BOTTOM_UP);
         this.tests = annotated(testClass, MultiHostTest.class, HierarchyTraversalMode.TOP_DOWN);
+        for (Method part : annotated(testClass, MultiHostPart.class, HierarchyTraversalMode.TOP_DOWN)) {
+            parts.computeIfAbsent(part.getAnnotation(MultiHostPart.class).test().strip(), k -> new ArrayList<>()).add(part);
+        }
         problems.addAll(roles.problems());
         if (roles.isEmpty()) {
-            problems.add("Class [" + testClass.getName() + "] has @MultiHostTest methods but declares no hosts;"
+            problems.add("Class [" + testClass.getName() + "] has @MultiHostTest or @MultiHostPart methods but declares no hosts;"
                     + " add @Hosts(@Role(name = \"...\", count = 1)) or @Role(...) to the class.");
         }
         constructorProblems();
@@ -68,12 +75,12 @@ public final class TestClassModel {
 
     /**
      * Whether the engine could run {@code candidate}: a concrete, non-private, top-level or
-     * static member class with at least one {@code @MultiHostTest} method.
+     * static member class with at least one {@code @MultiHostTest} or {@code @MultiHostPart} method.
      */
     public static boolean isCandidate(Class<?> candidate) {
         return hasRunnableShape(candidate)
-                && !ReflectionSupport.findMethods(candidate, m -> AnnotationSupport.isAnnotated(m, MultiHostTest.class),
-                        HierarchyTraversalMode.TOP_DOWN).isEmpty();
+                && !ReflectionSupport.findMethods(candidate, m -> AnnotationSupport.isAnnotated(m, MultiHostTest.class)
+                        || AnnotationSupport.isAnnotated(m, MultiHostPart.class), HierarchyTraversalMode.TOP_DOWN).isEmpty();
     }
 
     /** Whether {@code candidate} is a concrete, non-private, top-level or static member class. */
@@ -122,6 +129,36 @@ public final class TestClassModel {
     /** The test methods, in a deterministic order. */
     public List<Method> tests() {
         return tests;
+    }
+
+    /** The distributed tests by name, each with its {@code @MultiHostPart} methods in a deterministic order. */
+    public Map<String, List<Method>> parts() {
+        return parts;
+    }
+
+    /** Problems that fail one distributed test: its parts' signatures, roles, parameters and deadlines. */
+    public List<String> problemsOfParts(String test) {
+        List<String> found = new ArrayList<>();
+        if (test.isEmpty()) {
+            found.add("A @MultiHostPart of class [" + testClass.getName() + "] names no test; give test = \"...\".");
+        }
+        for (Method part : parts.getOrDefault(test, List.of())) {
+            MultiHostPart annotation = part.getAnnotation(MultiHostPart.class);
+            found.addAll(signatureProblems(part, MultiHostPart.class));
+            found.addAll(ParameterResolution.problems(part, roles.names()));
+            if (!roles.names().contains(annotation.role())) {
+                found.add("The @MultiHostPart method [" + part.toGenericString() + "] runs on role [" + annotation.role()
+                        + "], which its class does not declare; declared roles: " + roles.names() + ".");
+            }
+            if (!annotation.timeout().isBlank()) {
+                try {
+                    ProviderConfig.parseDuration("@MultiHostPart(timeout)", annotation.timeout().strip());
+                } catch (ConfigurationException e) {
+                    found.add("Method [" + part.toGenericString() + "]: " + e.getMessage());
+                }
+            }
+        }
+        return found;
     }
 
     /** Problems that fail the whole class; empty when all is well. */

@@ -251,6 +251,11 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
         return text.toString();
     }
 
+    /** A scope of its own for distributed test {@code test} of the class (see {@link CaseSync}); the caller closes it. */
+    public CaseSync openCase(String test) {
+        return new CaseSync(server.openScope(owner + " / " + test));
+    }
+
     @Override
     public void close() {
         try {

@@ -1,0 +1,144 @@
+package io.junitmultihost.engine.internal.descriptor;
+
+import io.junitmultihost.api.SyncAbortedException;
+import io.junitmultihost.api.TestDeadlineException;
+import io.junitmultihost.engine.internal.diagnostics.TestDeadline;
+import io.junitmultihost.engine.internal.sync.CaseSync;
+import io.junitmultihost.spi.HumanDuration;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * The parts of one distributed test as they run: each on a thread of its own, all started at
+ * once. The first part to fail aborts the test's syncs at once, naming itself and its cause; a
+ * part that then fails because its sync was aborted is reported as aborted because of it. Past the
+ * deadline the parts' stacks and the class's diagnostics are gathered, then every part still
+ * running is interrupted. Internal.
+ */
+final class CaseRun {
+
+    private record Part(String name, TestDeadline.Body body, CompletableFuture<Void> done, Thread[] thread) {
+    }
+
+    private final String test;
+    private final Optional<Duration> deadline;
+    private final CaseSync sync;
+    private final Supplier<String> diagnostics;
+    private final Map<PartDescriptor, Part> parts = new LinkedHashMap<>();
+    private long until;
+    private String culprit;
+    private volatile String late;
+
+    CaseRun(String test, Optional<Duration> deadline, CaseSync sync, Supplier<String> diagnostics) {
+        this.test = test;
+        this.deadline = deadline;
+        this.sync = sync;
+        this.diagnostics = diagnostics;
+    }
+
+    void add(PartDescriptor descriptor, TestDeadline.Body body) {
+        parts.put(descriptor, new Part(descriptor.getDisplayName(), body, new CompletableFuture<>(), new Thread[1]));
+    }
+
+    void startAll() {
+        until = System.nanoTime() + deadline.map(Duration::toNanos).orElse(Long.MAX_VALUE / 4);
+        for (Part part : parts.values()) {
+            Thread thread = new Thread(() -> {
+                try {
+                    part.body().run();
+                    part.done().complete(null);
+                } catch (Throwable t) {
+                    part.done().completeExceptionally(outcome(part, t));
+                }
+            }, "multihost-part " + test + " [" + part.name() + "]");
+            thread.setDaemon(true);
+            part.thread()[0] = thread;
+        }
+        parts.values().forEach(p -> p.thread()[0].start());
+    }
+
+    /** What a part that threw {@code thrown} is reported with. */
+    private Throwable outcome(Part part, Throwable thrown) {
+        if (late != null) {
+            return new TestDeadlineException(late);
+        }
+        if (thrown instanceof TestAbortedException) {
+            return thrown;
+        }
+        synchronized (this) {
+            if (culprit == null) {
+                culprit = "[" + part.name() + "] failed: " + thrown;
+                sync.abort(part.name(), "part " + culprit);
+                return thrown;
+            }
+        }
+        for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SyncAbortedException) {
+                return new TestAbortedException("Aborted because part " + culprit, thrown);
+            }
+        }
+        return thrown; // a failure of its own
+    }
+
+    /** Returns when the part of {@code descriptor} passed; throws what it ended with. */
+    void outcomeOf(PartDescriptor descriptor) throws Throwable {
+        Part part = parts.get(descriptor);
+        try {
+            part.done().get(Math.max(until - System.nanoTime(), 1), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause();
+        } catch (TimeoutException lateNow) {
+            expire();
+            try {
+                part.done().get(TestDeadline.GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                throw e.getCause();
+            } catch (TimeoutException stillRunning) {
+                throw new TestDeadlineException(late + "\nThis part still runs after [" + HumanDuration.of(TestDeadline.GRACE)
+                        + "]: what it started ends with its class.");
+            }
+        }
+    }
+
+    /** Once: gathers what every part still running does and the class's diagnostics, then interrupts those parts. */
+    private synchronized void expire() {
+        if (late != null) {
+            return;
+        }
+        StringBuilder text = new StringBuilder("Distributed test [" + test + "] did not end within its deadline ["
+                + HumanDuration.of(deadline.orElseThrow()) + "]; its parts still running were interrupted.\n\nWhat they"
+                + " were doing:\n");
+        for (Part part : parts.values()) {
+            Thread thread = part.thread()[0];
+            if (!part.done().isDone()) {
+                text.append("Part [").append(part.name()).append("], thread [").append(thread.getName()).append("] (")
+                        .append(thread.getState()).append(")\n");
+                for (StackTraceElement element : thread.getStackTrace()) {
+                    text.append("\tat ").append(element).append('\n');
+                }
+            }
+        }
+        try {
+            text.append('\n').append(diagnostics.get());
+        } catch (RuntimeException e) {
+            text.append("\n(the diagnostics could not be gathered: ").append(e).append(")\n");
+        }
+        late = text.toString();
+        parts.values().stream().filter(p -> !p.done().isDone()).forEach(p -> p.thread()[0].interrupt());
+    }
+
+    /** Fails the test itself when its deadline passed, after its parts were reported. */
+    void failWhenLate() {
+        if (late != null) {
+            throw new TestDeadlineException(late);
+        }
+    }
+}
