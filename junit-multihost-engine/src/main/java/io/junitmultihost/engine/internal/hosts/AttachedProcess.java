@@ -37,6 +37,8 @@ final class AttachedProcess implements HostProcess {
     private final Duration callDeadline;
     private volatile boolean killed;
     private volatile ProcessEnd end;
+    /** Whether {@link #end} is a loss seen while the host could not tell its boot id (see {@link #lostEnd}). */
+    private volatile boolean bootIdUnknown;
 
     private AttachedProcess(RemoteHost host, SshHost ssh, String id, Command command, String bootIdAtStart,
             RemoteProcess remote, KeptLines lines, long pid, Duration callDeadline) {
@@ -144,11 +146,20 @@ final class AttachedProcess implements HostProcess {
         return new ExecResult(host.name(), command.toString(), r.exitCode(), r.stdout(), r.stderr(), r.duration());
     }
 
+    /**
+     * The end of a process whose channel was lost: a reboot when the host answers with another boot
+     * id. The loss is usually noticed while the host is down (a reboot ends the channel before the
+     * new boot answers), so an end whose boot id could not be read is provisional: each later call
+     * asks the host again, until it answers.
+     */
     private ProcessEnd lostEnd() {
-        if (end == null) {
+        if (end == null || bootIdUnknown) {
             Optional<String> now = readBootId();
-            end = new ProcessEnd(now.isPresent() && !now.get().equals(bootIdAtStart) ? ProcessEnd.Reason.REBOOT
-                    : ProcessEnd.Reason.CONNECTION_LOST, OptionalInt.empty(), bootIdAtStart, now);
+            if (end == null || now.isPresent()) {
+                end = new ProcessEnd(now.isPresent() && !now.get().equals(bootIdAtStart) ? ProcessEnd.Reason.REBOOT
+                        : ProcessEnd.Reason.CONNECTION_LOST, OptionalInt.empty(), bootIdAtStart, now);
+            }
+            bootIdUnknown = now.isEmpty();
         }
         return end;
     }
