@@ -233,13 +233,8 @@ final class RemoteHost implements Host, SyncReachable {
                     "command", RunRecord.cut(command, 200));
             onEnd.accept(process, () -> {
                 owned.done();
-                String how;
-                try {
-                    how = process.end().map(String::valueOf).orElse(null);
-                } catch (RuntimeException unknown) {
-                    how = null; // its host cannot tell now: the record says only that it ended
-                }
-                record.add("process.end", name(), recordOwner, "process", id, "pid", process.pid(), "end", how);
+                // only that it ended: how may need its host, which may be rebooting right now
+                record.add("process.end", name(), recordOwner, "process", id, "pid", process.pid());
             });
             return processes.add(process);
         } catch (RuntimeException e) {
