@@ -79,7 +79,7 @@ class OutcomeTest {
 
         results.containerEvents().assertThatEvents().haveExactly(1, event(container(NoHostsFixture.class),
                 finishedWithFailure(message("Class [" + NoHostsFixture.class.getName() + "] has @MultiHostTest"
-                        + " methods but declares no hosts; add @Hosts(@Role(name = \"...\", count = 1)) or @Role(...)"
+                        + " or @MultiHostPart methods but declares no hosts; add @Hosts(@Role(name = \"...\", count = 1)) or @Role(...)"
                         + " to the class."))));
     }
 
