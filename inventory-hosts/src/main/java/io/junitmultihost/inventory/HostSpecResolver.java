@@ -74,6 +74,7 @@ final class HostSpecResolver {
             spec.proxyJump(proxyJump(jump));
         }
         spec.knownHosts(knownHosts != null ? knownHosts : configKnownHosts(c, address, alias, port, user));
+        PowerCommands.of(e.name(), address, e.labels()).ifPresent(spec::control);
         HostSpec built = spec.build();
         LOG.debug("Inventory host [{}] is {} (SSH config looked up as [{}]).", e.name(), built, alias);
         return built;

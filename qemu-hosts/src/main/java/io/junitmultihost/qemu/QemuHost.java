@@ -63,6 +63,18 @@ final class QemuHost implements HostControl {
         vm.powerOn(POWER);
     }
 
+    /** Kills the machine's QEMU within {@code deadline}. */
+    @Override
+    public void powerOff(Duration deadline) {
+        vm.powerOff(deadline);
+    }
+
+    /** Starts the machine and waits until its sshd answers, within {@code deadline}. */
+    @Override
+    public void powerOn(Duration deadline) {
+        vm.powerOn(deadline);
+    }
+
     @Override
     public String toString() {
         return "QemuHost[" + vm.name() + " 127.0.0.1:" + vm.port() + "]";

@@ -7,9 +7,12 @@ import static io.junitmultihost.api.HostState.REQUESTED;
 import static io.junitmultihost.api.HostState.UP;
 import static io.junitmultihost.api.HostState.VERIFIED;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.HostEvent;
+import io.junitmultihost.api.HostState;
+import io.junitmultihost.api.StateWatch;
 import io.junitmultihost.api.Reboot;
 import io.junitmultihost.api.RebootOptions;
 import io.junitmultihost.api.RebootOutcome;
@@ -143,6 +146,32 @@ class QemuRebootIT {
         assertThat(reboot.history()).filteredOn(e -> e.to() == PREPARING).hasSize(2);
         assertThat(reboot.history()).anySatisfy(e -> assertThat(e.detail()).contains(defaultKernel));
         assertThat(host.execShell("uname -r").stdout().strip()).isEqualTo(otherKernel);
+    }
+
+    @Test
+    @Order(4)
+    void powerOffAndOnKillAndBootTheMachineAndAreStatesAWatchSees() {
+        String before = host.bootId();
+        try (StateWatch watch = lease.cluster().states().watch(host, HostState.POWERED_OFF, HostState.READY)) {
+            host.power().off(Duration.ofSeconds(30));
+            host.power().on(WAIT);
+
+            watch.await(Duration.ofSeconds(5)).assertAllReached();
+        }
+        assertThat(host.bootId()).isNotEqualTo(before);
+        assertThat(host.execShell("uname -r").stdout().strip()).isEqualTo(defaultKernel);
+    }
+
+    @Test
+    @Order(5)
+    void aGuestKernelPanicIsAnUnaskedRebootAWatchSees() {
+        String before = host.bootId();
+        try (StateWatch watch = lease.cluster().states().watch(host, HostState.REBOOTED)) {
+            host.execShell("setsid sh -c 'sleep 1; echo c > /proc/sysrq-trigger' </dev/null >/dev/null 2>&1 &").assertSuccess();
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> !host.bootId().equals(before));
+
+            watch.await(Duration.ofSeconds(5)).assertAllReached();
+        }
     }
 
     /**
