@@ -200,7 +200,9 @@ final class QemuHostProvider implements HostProvider {
             Kernels.delete(content);
             QemuVm vm = new QemuVm(name, dir, freePort(), disk, options, accel, (machine, what) -> { });
             LOG.info("QEMU host [{}] made in [{}], SSH on 127.0.0.1:{}", name, dir, vm.port());
-            return new QemuHost(vm, clientKey, key.group(1), kernelLabels);
+            Map<String, String> labels = new LinkedHashMap<>(kernelLabels);
+            labels.put("qemu.console", dir.resolve("console.log").toString());
+            return new QemuHost(vm, clientKey, key.group(1), labels);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not make QEMU host [" + name + "] in [" + session + "]", e);
         }
