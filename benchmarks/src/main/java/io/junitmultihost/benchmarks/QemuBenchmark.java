@@ -39,8 +39,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code nohup sh -c 'sleep 0.2; reboot'}); the rounds alternate.
  *
  * <p>{@code detect_after_listen_p50_ms}: how long after the guest's sshd starts the engine sees UP,
- * through the port forward. "sshd starts" is read without connecting: the guest prints a line on
- * its serial console right before dropbear starts, and the console file is polled every 2 ms.
+ * through the port forward. "sshd listens" is read without connecting: the guest polls its
+ * {@code /proc/net/tcp} every 5 ms after starting dropbear and prints a line on its serial console
+ * once port 22 is in LISTEN; the console file is polled every 2 ms.
  *
  * <p>Arguments: {@code runs=N} (rounds, 3).
  */
@@ -48,7 +49,7 @@ public final class QemuBenchmark {
 
     private static final Duration WAIT = Duration.ofMinutes(5);
     private static final String ASK = "nohup sh -c 'sleep 0.2; reboot' >/dev/null 2>&1 &";
-    private static final String SSHD_STARTS = "junit-multihost: sshd starts";
+    private static final String SSHD_STARTS = "junit-multihost: sshd listens";
 
     private QemuBenchmark() {
     }
@@ -90,7 +91,7 @@ public final class QemuBenchmark {
                         engine.add(took);
                         long detect = upAt.get() - sshd.awaitLine(Duration.ofSeconds(5));
                         engineDetect.add(detect);
-                        log("engine: %.2f s to READY, UP seen %d ms after sshd started", took / 1e9, detect / 1_000_000);
+                        log("engine: %.2f s to READY, UP seen %d ms after sshd listened", took / 1e9, detect / 1_000_000);
                     }
                     try (ConsoleWatch sshd = new ConsoleWatch(console)) {
                         String old = bootId(spec, knownHosts, Duration.ofSeconds(30));
@@ -111,7 +112,7 @@ public final class QemuBenchmark {
                         plain.add(seen - started);
                         long detect = seen - sshd.awaitLine(Duration.ofSeconds(5));
                         plainDetect.add(detect);
-                        log("ssh loop: %.2f s to a new boot id, seen %d ms after sshd started", (seen - started) / 1e9, detect / 1_000_000);
+                        log("ssh loop: %.2f s to a new boot id, seen %d ms after sshd listened", (seen - started) / 1e9, detect / 1_000_000);
                     }
                 }
                 double rebootS = median(engine) / 1000;
