@@ -198,7 +198,7 @@ final class QemuHostProvider implements HostProvider {
             GuestImage.write(loader.resolve("default-cmdline"), options.cmdline() + "\n", false);
             BootDisk disk = BootDisk.create(dir.resolve("boot.img"), content);
             Kernels.delete(content);
-            QemuVm vm = new QemuVm(name, dir, freePort(), disk, options, accel, (machine, what) -> { });
+            QemuVm vm = new QemuVm(name, dir, freePort(), disk, options, accel);
             LOG.info("QEMU host [{}] made in [{}], SSH on 127.0.0.1:{}", name, dir, vm.port());
             Map<String, String> labels = new LinkedHashMap<>(kernelLabels);
             labels.put("qemu.console", dir.resolve("console.log").toString());

@@ -44,19 +44,12 @@ final class QemuVm {
     /** Why the provider itself ends a QEMU process, so that its exit is read right. */
     private enum Stop { NONE, POWER_OFF, RESET, CLOSE }
 
-    /** Told of every boot and every power change, for state waits. */
-    interface Listener {
-        /** The machine's power or boot changed: {@code what} says how, in words. */
-        void changed(QemuVm vm, String what);
-    }
-
     private final String name;
     private final Path dir;
     private final int port;
     private final BootDisk disk;
     private final QemuOptions options;
     private final Accel accel;
-    private final Listener listener;
 
     private State state = State.OFF;
     private long generation;
@@ -67,14 +60,13 @@ final class QemuVm {
     private BootDisk.Entry entry;
     private long bootStartedNanos;
 
-    QemuVm(String name, Path dir, int port, BootDisk disk, QemuOptions options, Accel accel, Listener listener) {
+    QemuVm(String name, Path dir, int port, BootDisk disk, QemuOptions options, Accel accel) {
         this.name = name;
         this.dir = dir;
         this.port = port;
         this.disk = disk;
         this.options = options;
         this.accel = accel;
-        this.listener = listener;
     }
 
     String name() {
@@ -137,9 +129,16 @@ final class QemuVm {
         }
         long before = generation;
         LOG.info("QEMU host [{}]: hard reset", name);
-        try {
-            qmp.send("{\"execute\":\"system_reset\"}");
-        } catch (IOException | NullPointerException e) {
+        boolean sent = false;
+        if (qmp != null) {
+            try {
+                qmp.send("{\"execute\":\"system_reset\"}");
+                sent = true;
+            } catch (IOException e) {
+                LOG.debug("QEMU host [{}]: QMP system_reset failed: {}", name, e.getMessage());
+            }
+        }
+        if (!sent) {
             // No QMP: the same reset from outside, by ending QEMU and booting again.
             kill(Stop.RESET, deadline);
         }
@@ -332,14 +331,9 @@ final class QemuVm {
         awaitState(() -> generation != boot || process != victim, deadline.compareTo(STOP) < 0 ? deadline : STOP, "stop");
     }
 
+    /** A power or boot change, in words; the engine learns of unasked ones from the next boot id it reads. */
     private void changed(String what) {
-        if (listener != null) {
-            try {
-                listener.changed(this, what);
-            } catch (RuntimeException e) {
-                LOG.warn("QEMU host [{}]: a listener failed on [{}]: {}", name, what, e.toString());
-            }
-        }
+        LOG.debug("QEMU host [{}]: {} (boot [{}])", name, what, generation);
     }
 
     private void requireOpen() {
