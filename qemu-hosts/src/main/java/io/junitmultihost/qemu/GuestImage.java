@@ -23,7 +23,8 @@ import java.util.stream.Stream;
 
 /**
  * The guests' root filesystem, an initramfs built from this machine's Debian packages: busybox
- * (static) as init and shell, dropbear as sshd, OpenSSH's sftp-server, the shared libraries they
+ * (static) as init and shell, dropbear as sshd, OpenSSH's sftp-server, curl (for the sync script
+ * {@code mh-sync}), the shared libraries they
  * need, the guest scripts, and the virtio drivers of one kernel (as update-initramfs would add
  * them). One image per kernel version and provider session; nothing of a host's own is in it
  * (its keys and name are on its boot disk).
@@ -38,6 +39,8 @@ final class GuestImage {
     static final Path BUSYBOX = Path.of("/bin/busybox");
     static final Path DROPBEAR = Path.of("/usr/sbin/dropbear");
     static final Path SFTP_SERVER = Path.of("/usr/lib/openssh/sftp-server");
+    /** For the engine's sync script on hosts (mh-sync), which talks HTTP through curl. */
+    static final Path CURL = Path.of("/usr/bin/curl");
 
     private final Path dir;
     private final Kernels kernels;
@@ -95,7 +98,8 @@ final class GuestImage {
         }
         Files.copy(DROPBEAR, root.resolve("bin/dropbear"));
         Files.copy(SFTP_SERVER, root.resolve("usr/lib/sftp-server"));
-        for (Path library : libraries(List.of(DROPBEAR, SFTP_SERVER))) {
+        Files.copy(CURL, root.resolve("bin/curl"), StandardCopyOption.REPLACE_EXISTING);
+        for (Path library : libraries(List.of(DROPBEAR, SFTP_SERVER, CURL))) {
             Path target = root.resolve(library.toString().substring(1));
             Files.createDirectories(target.getParent());
             Files.copy(library.toRealPath(), target, StandardCopyOption.REPLACE_EXISTING);
