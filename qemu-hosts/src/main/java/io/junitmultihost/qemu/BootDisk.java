@@ -29,7 +29,7 @@ final class BootDisk {
     static final String NEXT_CMDLINE = "loader/next-cmdline";
 
     private static final Duration STEP = Duration.ofMinutes(1);
-    private static final String SIZE = "96M";
+    private static final String SIZE = "256M";
 
     /** What one boot starts: the kernel version and files, the command line, and what chose them. */
     record Entry(String kernel, Path vmlinuz, Path initrd, String cmdline, String source) {
