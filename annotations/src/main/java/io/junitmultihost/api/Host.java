@@ -130,4 +130,13 @@ public interface Host {
     default String awaitReboot(RebootOptions options, Duration deadline) {
         return reboot(options).awaitUp(deadline);
     }
+
+    /**
+     * The host's power button (off, on, cycle), through its provider. Hosts whose provider cannot
+     * power them throw {@link UnsupportedOperationException} from its actions, saying what to
+     * configure.
+     */
+    default HostPower power() {
+        throw new UnsupportedOperationException("Host [" + name() + "] has no power handle.");
+    }
 }

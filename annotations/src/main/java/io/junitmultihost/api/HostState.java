@@ -34,7 +34,19 @@ public enum HostState {
     FAILED,
 
     /** The reboot was cancelled, by the caller or by a quorum that went on without the host. */
-    CANCELLED;
+    CANCELLED,
+
+    /**
+     * Outside any reboot: the host's power was cut through {@link Host#power()} (Emulab's
+     * POWEROFF). Powering it on again publishes {@link #READY} once it answers.
+     */
+    POWERED_OFF,
+
+    /**
+     * Outside any reboot: the host answered with a new boot id that nothing of the engine asked
+     * for. It crashed, was reset, or rebooted by itself.
+     */
+    REBOOTED;
 
     /** Whether the reboot ends in this state ({@link #READY}, {@link #FAILED}, {@link #CANCELLED}). */
     public boolean isFinal() {

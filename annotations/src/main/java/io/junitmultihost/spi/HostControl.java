@@ -1,8 +1,12 @@
 package io.junitmultihost.spi;
 
+import java.time.Duration;
+
 /**
- * Out-of-band control of a simulated host (embedded or lab), for fault tests: what a person
- * could do with the machine's power button and cable. Real inventory hosts have none.
+ * Out-of-band control of a host, for power actions and fault tests: what a person could do with
+ * the machine's power button and cable. Embedded, lab and QEMU hosts have one; inventory hosts
+ * have one when power commands are configured for them. The engine reaches it through
+ * {@link io.junitmultihost.api.Host#power()}.
  */
 public interface HostControl {
 
@@ -11,6 +15,22 @@ public interface HostControl {
 
     /** Powers the host on again; it boots with a new boot id. */
     void powerOn();
+
+    /**
+     * Cuts power within {@code deadline}; by default {@link #powerOff()}, for controls whose
+     * action is bounded by itself. The engine also bounds the wait.
+     */
+    default void powerOff(Duration deadline) {
+        powerOff();
+    }
+
+    /**
+     * Powers the host on within {@code deadline} (it may still be booting when this returns: the
+     * engine waits for SSH); by default {@link #powerOn()}.
+     */
+    default void powerOn(Duration deadline) {
+        powerOn();
+    }
 
     /** Cuts the host's network link; connections time out rather than being refused. */
     default void cutLink() {

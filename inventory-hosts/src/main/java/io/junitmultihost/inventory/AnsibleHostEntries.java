@@ -133,7 +133,14 @@ final class AnsibleHostEntries {
         Setting user = last(host, vars, "ansible_user", "ansible_ssh_user");
         Setting identity = last(host, vars, "ansible_private_key_file", "ansible_ssh_private_key_file");
         Setting proxyJump = proxyJump(host, vars);
-        return new HostEntry(host.name, host.origin, address, port, user, identity, proxyJump, groups, Map.of(), true);
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (String power : List.of(PowerCommands.OFF, PowerCommands.ON)) {
+            Setting s = last(host, vars, power);
+            if (s != null) {
+                labels.put(power, s.value());
+            }
+        }
+        return new HostEntry(host.name, host.origin, address, port, user, identity, proxyJump, groups, labels, true);
     }
 
     private void addWithAncestors(String group, Set<String> into) {

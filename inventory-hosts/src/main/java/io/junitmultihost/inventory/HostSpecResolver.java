@@ -92,6 +92,7 @@ final class HostSpecResolver {
             spec.knownHostsOrigin(firstFile[0], firstFile[0] != null ? "UserKnownHostsFile at "
                     + c.userKnownHostsFile().origin() : InventoryConstants.KNOWN_HOSTS);
         }
+        PowerCommands.of(e.name(), address, e.labels()).ifPresent(spec::control);
         HostSpec built = spec.build();
         LOG.debug("Inventory host [{}] is {} (SSH config looked up as [{}]).", e.name(), built, alias);
         return built;

@@ -29,6 +29,7 @@ public final class HostEvents {
     private final CopyOnWriteArrayList<Consumer<HostEvent>> listeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<AbsenceListener> absenceListeners = new CopyOnWriteArrayList<>();
     private final Map<String, Absence> absences = new ConcurrentHashMap<>();
+    private final Map<String, String> bootIds = new ConcurrentHashMap<>();
     private final io.junitmultihost.engine.internal.report.RunRecord record =
             new io.junitmultihost.engine.internal.report.RunRecord();
 
@@ -46,8 +47,25 @@ public final class HostEvents {
         return () -> listeners.remove(listener);
     }
 
+    /**
+     * The engine read {@code bootId} on {@code host} ({@code how}: by what). A boot id other than the
+     * last one known, read while the host is not away on purpose, is a crash, reset or reboot
+     * nothing of the engine asked for: published as {@link HostState#REBOOTED}.
+     */
+    public void bootIdSeen(String host, String bootId, String how) {
+        String before = bootIds.put(host, bootId);
+        if (before != null && !before.equals(bootId) && !isAbsenceExpected(host)) {
+            publish(event(host, null, HostState.REBOOTED, bootId, "a new boot id (was [" + before + "]) read by " + how
+                    + " while no reboot or power action of the engine was under way: the host crashed, was reset or rebooted by itself"));
+        }
+    }
+
     /** Logs {@code event} at INFO (WARN for a failure) and hands it to every subscriber. */
     public void publish(HostEvent event) {
+        if (event.bootId() != null && (event.to() == HostState.UP || event.to() == HostState.VERIFIED || event.to() == HostState.READY
+                || event.to() == HostState.REBOOTED)) {
+            bootIds.put(event.host(), event.bootId());
+        }
         String from = event.from() == null ? "-" : event.from().name();
         String line = "Host [{}]: [{}] -> [{}], boot id [{}], after [{}]{}";
         Object[] values = {event.host(), from, event.to(), event.bootId() == null ? "unknown" : event.bootId(),

@@ -3,6 +3,7 @@ package io.junitmultihost.engine.internal.hosts;
 import io.junitmultihost.api.Command;
 import io.junitmultihost.api.ExecResult;
 import io.junitmultihost.api.Host;
+import io.junitmultihost.api.HostPower;
 import io.junitmultihost.api.HostProcess;
 import io.junitmultihost.api.MultiHostException;
 import io.junitmultihost.api.Reboot;
@@ -286,7 +287,14 @@ final class RemoteHost implements Host, SyncReachable {
 
     @Override
     public String bootId() {
-        return BootId.require(exec(Command.of("cat", BootId.PATH)));
+        String id = BootId.require(exec(Command.of("cat", BootId.PATH)));
+        events.bootIdSeen(name(), id, "Host.bootId()");
+        return id;
+    }
+
+    @Override
+    public HostPower power() {
+        return new PowerHandle(this, events);
     }
 
     /** The boot id, read without registering with the class's owner (see {@link #execToCleanUp}). */

@@ -113,6 +113,8 @@ final class MachineReboot implements Reboot {
             case READY -> "ready";
             case FAILED -> "failed";
             case CANCELLED -> "cancelled";
+            case POWERED_OFF -> "powered off";
+            case REBOOTED -> "rebooted unasked";
         };
     }
 

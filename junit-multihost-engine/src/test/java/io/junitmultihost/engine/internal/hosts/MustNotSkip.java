@@ -45,6 +45,25 @@ public final class MustNotSkip {
         }
     }
 
+    /**
+     * Fails (where {@link #reason()} says a test may not skip) or skips, saying why, when this machine
+     * cannot run the qemu provider's virtual machines: its packages missing.
+     */
+    public static void requireQemu() {
+        String problem = null;
+        for (String tool : List.of("/usr/bin/qemu-system-x86_64", "/bin/busybox", "/usr/sbin/dropbear", "/usr/lib/openssh/sftp-server",
+                "/usr/sbin/debugfs")) {
+            if (!Files.isExecutable(Path.of(tool))) {
+                problem = "[" + tool + "] is missing; run scripts/install-prerequisites";
+            }
+        }
+        if (problem != null) {
+            String why = problem;
+            reason().ifPresent(reason -> Assertions.fail(reason + " and QEMU hosts cannot run here: " + why));
+            Assumptions.abort("QEMU hosts cannot run here: " + problem);
+        }
+    }
+
     /** Why a test may not skip here ("CI=true", "GITHUB_ACTIONS is set", "running as root on Linux"); empty where it may. */
     public static Optional<String> reason() {
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {

@@ -1,0 +1,188 @@
+package io.junitmultihost.qemu;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The guests' root filesystem, an initramfs built from this machine's Debian packages: busybox
+ * (static) as init and shell, dropbear as sshd, OpenSSH's sftp-server, curl (for the sync script
+ * {@code mh-sync}), the shared libraries they
+ * need, the guest scripts, and the virtio drivers of one kernel (as update-initramfs would add
+ * them). One image per kernel version and provider session; nothing of a host's own is in it
+ * (its keys and name are on its boot disk).
+ */
+final class GuestImage {
+
+    /** The drivers a guest needs, in load order after their dependencies. */
+    private static final List<String> MODULES = List.of("virtio_pci", "virtio_net", "virtio_blk");
+    private static final Pattern MODULE_DEPENDS = Pattern.compile("\0depends=([^\0]*)\0");
+    private static final Duration STEP = Duration.ofMinutes(1);
+
+    static final Path BUSYBOX = Path.of("/bin/busybox");
+    static final Path DROPBEAR = Path.of("/usr/sbin/dropbear");
+    static final Path SFTP_SERVER = Path.of("/usr/lib/openssh/sftp-server");
+    /** For the engine's sync script on hosts (mh-sync), which talks HTTP through curl. */
+    static final Path CURL = Path.of("/usr/bin/curl");
+
+    private final Path dir;
+    private final Kernels kernels;
+    private final Map<String, Path> images = new ConcurrentHashMap<>();
+    private Path common;
+
+    GuestImage(Path dir, Kernels kernels) {
+        this.dir = dir;
+        this.kernels = kernels;
+    }
+
+    /** The initramfs for {@code version}, built on first use. */
+    synchronized Path initrd(String version) {
+        Path done = images.get(version);
+        if (done != null) {
+            return done;
+        }
+        try {
+            Path root = common();
+            Path modules = Files.createDirectories(dir.resolve("modules-" + version));
+            copyModules(kernels.unpacked(version), version, modules);
+            Path image = dir.resolve("initrd.img-" + version);
+            Cpio.write(List.of(root, modules), image);
+            images.put(version, image);
+            return image;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not build the guest image for kernel [" + version + "] in [" + dir + "]", e);
+        }
+    }
+
+    /** The kernel image of {@code version}. */
+    Path vmlinuz(String version) {
+        return kernels.unpacked(version).resolve("boot").resolve("vmlinuz-" + version);
+    }
+
+    private Path common() throws IOException {
+        if (common != null) {
+            return common;
+        }
+        Path root = Files.createDirectories(dir.resolve("root"));
+        for (String d : List.of("bin", "dev", "proc", "sys", "etc", "root", "boot", "tmp", "run", "var", "usr/lib", "lib/modules")) {
+            Files.createDirectories(root.resolve(d));
+        }
+        Files.createSymbolicLink(root.resolve("sbin"), Path.of("bin"));
+        Files.createSymbolicLink(root.resolve("usr/bin"), Path.of("../bin"));
+        Files.createSymbolicLink(root.resolve("usr/sbin"), Path.of("../bin"));
+        Files.createSymbolicLink(root.resolve("var/run"), Path.of("../run"));
+        Files.createSymbolicLink(root.resolve("init"), Path.of("bin/busybox"));
+        Files.copy(BUSYBOX, root.resolve("bin/busybox"));
+        for (String applet : Exec.run(STEP, List.of(BUSYBOX.toString(), "--list")).orThrow("Listing busybox's applets").output().split("\n")) {
+            Path link = root.resolve("bin").resolve(applet.strip());
+            if (!applet.isBlank() && !Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.createSymbolicLink(link, Path.of("busybox"));
+            }
+        }
+        Files.copy(DROPBEAR, root.resolve("bin/dropbear"));
+        Files.copy(SFTP_SERVER, root.resolve("usr/lib/sftp-server"));
+        Files.copy(CURL, root.resolve("bin/curl"), StandardCopyOption.REPLACE_EXISTING);
+        for (Path library : libraries(List.of(DROPBEAR, SFTP_SERVER, CURL))) {
+            Path target = root.resolve(library.toString().substring(1));
+            Files.createDirectories(target.getParent());
+            Files.copy(library.toRealPath(), target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        write(root.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n", false);
+        write(root.resolve("etc/shadow"), "root:*:0:0:99999:7:::\n", false);
+        write(root.resolve("etc/group"), "root:x:0:\n", false);
+        write(root.resolve("etc/resolv.conf"), "nameserver 10.0.2.3\n", false);
+        write(root.resolve("etc/inittab"), resource("guest-inittab"), false);
+        write(root.resolve("etc/rc"), resource("guest-rc"), true);
+        write(root.resolve("etc/sshd"), resource("guest-sshd"), true);
+        write(root.resolve("bin/nohup"), resource("guest-nohup"), true);
+        common = root;
+        return root;
+    }
+
+    /** The shared libraries {@code programs} load, as ldd lists them. */
+    private static Set<Path> libraries(List<Path> programs) {
+        Set<Path> found = new LinkedHashSet<>();
+        for (Path program : programs) {
+            String out = Exec.run(STEP, List.of("ldd", program.toString())).orThrow("Listing the libraries of [" + program + "]").output();
+            Matcher m = Pattern.compile("(?m)(?:=>\\s*|^\\s*)(/\\S+)\\s+\\(").matcher(out);
+            while (m.find()) {
+                found.add(Path.of(m.group(1)));
+            }
+        }
+        return found;
+    }
+
+    /** Copies {@link #MODULES} and what they depend on, and a load order, into {@code target}/lib/modules/{@code version}. */
+    private static void copyModules(Path unpacked, String version, Path target) throws IOException {
+        Path tree = unpacked.resolve("lib/modules").resolve(version);
+        Map<String, Path> all = new ConcurrentHashMap<>();
+        try (Stream<Path> walk = Files.walk(tree)) {
+            walk.filter(p -> p.getFileName().toString().endsWith(".ko"))
+                    .forEach(p -> all.put(p.getFileName().toString().replace(".ko", ""), p));
+        }
+        List<String> order = new ArrayList<>();
+        Deque<String> visiting = new ArrayDeque<>();
+        for (String module : MODULES) {
+            visit(module, all, order, visiting, version);
+        }
+        Path out = Files.createDirectories(target.resolve("lib/modules").resolve(version));
+        for (String module : order) {
+            Files.copy(all.get(module), out.resolve(module + ".ko"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        write(out.resolve("load-order"), String.join("\n", order) + "\n", false);
+    }
+
+    private static void visit(String module, Map<String, Path> all, List<String> order, Deque<String> visiting, String version)
+            throws IOException {
+        if (order.contains(module) || visiting.contains(module)) {
+            return;
+        }
+        Path file = all.get(module);
+        if (file == null) {
+            // Built into this kernel: nothing to load.
+            return;
+        }
+        visiting.push(module);
+        Matcher m = MODULE_DEPENDS.matcher(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
+        if (m.find()) {
+            for (String dependency : m.group(1).split(",")) {
+                if (!dependency.isBlank()) {
+                    visit(dependency.strip(), all, order, visiting, version);
+                }
+            }
+        }
+        visiting.pop();
+        order.add(module);
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = GuestImage.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("resource [" + name + "] is missing from the qemu provider's jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static void write(Path file, String text, boolean executable) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
+    }
+}
