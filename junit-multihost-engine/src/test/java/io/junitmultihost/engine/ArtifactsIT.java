@@ -86,18 +86,7 @@ class ArtifactsIT {
             throws IOException {
         EngineExecutionResults results = org.junit.platform.testkit.engine.EngineTestKit.engine("junit-jupiter")
                 .configurationParameter("multihost.report.dir", report.toString())
-                .outputDirectoryCreator(new org.junit.platform.engine.OutputDirectoryCreator() {
-                    @Override
-                    public Path getRootDirectory() {
-                        return attachments;
-                    }
-
-                    @Override
-                    public Path createOutputDirectory(org.junit.platform.engine.TestDescriptor descriptor)
-                            throws IOException {
-                        return Files.createTempDirectory(attachments, "test");
-                    }
-                })
+                .outputDirectoryCreator(new TempOutputDirectories(attachments))
                 .selectors(selectClass(io.junitmultihost.engine.fixtures.jupiter.JupiterArtifacts.class)).execute();
 
         results.testEvents().assertStatistics(stats -> stats.failed(1));

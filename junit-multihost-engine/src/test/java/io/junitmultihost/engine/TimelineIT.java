@@ -108,18 +108,7 @@ class TimelineIT {
             throws IOException {
         EngineExecutionResults jupiter = org.junit.platform.testkit.engine.EngineTestKit.engine("junit-jupiter")
                 .configurationParameter("multihost.report.dir", jupiterDir.toString())
-                .outputDirectoryCreator(new org.junit.platform.engine.OutputDirectoryCreator() {
-                    @Override
-                    public Path getRootDirectory() {
-                        return attachments;
-                    }
-
-                    @Override
-                    public Path createOutputDirectory(org.junit.platform.engine.TestDescriptor descriptor)
-                            throws IOException {
-                        return Files.createTempDirectory(attachments, "test");
-                    }
-                })
+                .outputDirectoryCreator(new TempOutputDirectories(attachments))
                 .selectors(selectClass(io.junitmultihost.engine.fixtures.jupiter.JupiterShort.class)).execute();
 
         jupiter.testEvents().assertStatistics(stats -> stats.succeeded(1));

@@ -126,11 +126,7 @@ final class CaseRun {
                 }
             }
         }
-        try {
-            text.append('\n').append(diagnostics.get());
-        } catch (RuntimeException e) {
-            text.append("\n(the diagnostics could not be gathered: ").append(e).append(")\n");
-        }
+        text.append('\n').append(TestDeadline.gather(diagnostics));
         late = text.toString();
         parts.values().stream().filter(p -> !p.done().isDone()).forEach(p -> p.thread()[0].interrupt());
     }

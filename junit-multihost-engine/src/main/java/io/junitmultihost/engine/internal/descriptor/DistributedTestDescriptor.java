@@ -76,13 +76,7 @@ public final class DistributedTestDescriptor extends AbstractTestDescriptor impl
             throw new TestAbortedException(state.abort().getMessage(), state.abort());
         }
         state.lease().checkHeld();
-        try {
-            for (Method each : model.beforeEach()) {
-                Invoker.invoke(each, state.instance(), state.lease().cluster());
-            }
-        } catch (Throwable t) {
-            throw Throwables.rethrow(t);
-        }
+        EachMethods.before(model, state);
         return context;
     }
 
@@ -133,16 +127,6 @@ public final class DistributedTestDescriptor extends AbstractTestDescriptor impl
         if (!problems.isEmpty() || state.abort() != null) {
             return;
         }
-        Throwable failure = null;
-        for (Method each : model.afterEach()) {
-            try {
-                Invoker.invoke(each, state.instance(), state.lease().cluster());
-            } catch (Throwable t) {
-                failure = Throwables.add(failure, t);
-            }
-        }
-        if (failure != null) {
-            throw Throwables.rethrow(failure);
-        }
+        EachMethods.after(model, state);
     }
 }

@@ -90,13 +90,7 @@ public final class TestMethodDescriptor extends AbstractTestDescriptor implement
             throw new TestAbortedException(state.abort().getMessage(), state.abort());
         }
         state.lease().checkHeld();
-        try {
-            for (Method each : model.beforeEach()) {
-                Invoker.invoke(each, state.instance(), state.lease().cluster());
-            }
-        } catch (Throwable t) {
-            throw Throwables.rethrow(t);
-        }
+        EachMethods.before(model, state);
         return context;
     }
 
@@ -141,16 +135,6 @@ public final class TestMethodDescriptor extends AbstractTestDescriptor implement
         if (!problems.isEmpty() || state.abort() != null) {
             return;
         }
-        Throwable failure = null;
-        for (Method each : model.afterEach()) {
-            try {
-                Invoker.invoke(each, state.instance(), state.lease().cluster());
-            } catch (Throwable t) {
-                failure = Throwables.add(failure, t);
-            }
-        }
-        if (failure != null) {
-            throw Throwables.rethrow(failure);
-        }
+        EachMethods.after(model, state);
     }
 }

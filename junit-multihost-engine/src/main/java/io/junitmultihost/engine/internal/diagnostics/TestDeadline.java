@@ -96,12 +96,7 @@ public final class TestDeadline {
             // diagnostics first, while the test's work is still in the state that made it late
         }
         String stack = stackOf(runner);
-        String more;
-        try {
-            more = diagnostics.get();
-        } catch (RuntimeException e) {
-            more = "(the diagnostics could not be gathered: " + e + ")";
-        }
+        String more = gather(diagnostics);
         runner.interrupt();
         boolean ended;
         try {
@@ -140,12 +135,7 @@ public final class TestDeadline {
                 });
         java.util.concurrent.ScheduledFuture<?> watch = timer.schedule(() -> {
             String stack = stackOf(here);
-            String more;
-            try {
-                more = diagnostics.get();
-            } catch (RuntimeException e) {
-                more = "(the diagnostics could not be gathered: " + e + ")";
-            }
+            String more = gather(diagnostics);
             late.set(stack + (more.isBlank() ? "" : "\n" + more));
             here.interrupt();
         }, deadline.get().toNanos(), TimeUnit.NANOSECONDS);
@@ -178,6 +168,15 @@ public final class TestDeadline {
             failure.addSuppressed(thrown);
         }
         throw failure;
+    }
+
+    /** What {@code diagnostics} tells, or why it could not. */
+    public static String gather(Supplier<String> diagnostics) {
+        try {
+            return diagnostics.get();
+        } catch (RuntimeException e) {
+            return "(the diagnostics could not be gathered: " + e + ")";
+        }
     }
 
     private static String stackOf(Thread thread) {
