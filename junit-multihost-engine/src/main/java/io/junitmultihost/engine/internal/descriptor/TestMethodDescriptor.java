@@ -62,6 +62,12 @@ public final class TestMethodDescriptor extends AbstractTestDescriptor implement
         return method;
     }
 
+    /** A class's methods run one after another, on its thread, even when classes run in parallel. */
+    @Override
+    public ExecutionMode getExecutionMode() {
+        return ExecutionMode.SAME_THREAD;
+    }
+
     @Override
     public SkipResult shouldBeSkipped(MultiHostExecutionContext context) {
         return Names.skipResult(method, "Method [" + method.toGenericString() + "]");
@@ -92,6 +98,10 @@ public final class TestMethodDescriptor extends AbstractTestDescriptor implement
         try {
             Invoker.invoke(method, state.instance(), state.lease().cluster());
         } catch (Throwable t) {
+            if (context.cancellation().requested()) {
+                // What it waited for was stopped because the run was cancelled: not a failure of the test.
+                throw new TestAbortedException("Cancelled with the run: " + t.getMessage(), t);
+            }
             throw Throwables.rethrow(t);
         }
         return context;
