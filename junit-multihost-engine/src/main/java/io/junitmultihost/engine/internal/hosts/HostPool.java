@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * The hosts of one launcher session, shared by the engine and the Jupiter extension: both find it
  * in the launcher session's store under {@link #NAMESPACE} and {@link #KEY}, and the session closes
  * it. Hosts are leased to one test class at a time; a class that finds a role short waits while
- * other classes hold hosts, up to {@code multihost.hosts.timeout}, and is then aborted (failed
+ * other classes hold hosts: as long as they hold them (queueing, which does not count against
+ * {@code multihost.hosts.timeout}), otherwise up to that timeout, and is then aborted (failed
  * with {@code multihost.hosts.shortfall=fail}; never left waiting). A class that needs more hosts
  * than the provider can ever give is aborted so before any host is started. Thread-safe. Internal.
  *
