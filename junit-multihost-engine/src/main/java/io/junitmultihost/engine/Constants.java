@@ -36,8 +36,9 @@ public final class Constants {
     public static final String DEFAULT_CONNECT_TIMEOUT = "10s";
 
     /**
-     * How long gathering the hosts of one test class may take, including waiting for hosts that
-     * another class holds: {@value}. A class still short of a role's minimum then is aborted.
+     * How long gathering the hosts of one test class may take: {@value}. A class still short of a
+     * role's minimum then is aborted. Time spent queueing while other classes of the run hold
+     * leased hosts does not count: those come back when their classes end.
      */
     public static final String HOSTS_TIMEOUT_PROPERTY_NAME = "multihost.hosts.timeout";
 
@@ -146,6 +147,21 @@ public final class Constants {
 
     /** Default of {@link #REPORT_DIR_PROPERTY_NAME}: {@value}. */
     public static final String DEFAULT_REPORT_DIR = "target/multihost-report";
+
+    /**
+     * Whether the engine runs test classes at the same time, each on hosts of its own: {@value};
+     * {@code true} or {@code false} (the default). Methods within a class still run one after
+     * another. For classes run by Jupiter with {@code @MultiHost}, use Jupiter's own
+     * {@code junit.jupiter.execution.parallel.*} settings: the shared host pool keeps them apart.
+     */
+    public static final String PARALLEL_ENABLED_PROPERTY_NAME = "multihost.execution.parallel.enabled";
+
+    /**
+     * With {@link #PARALLEL_ENABLED_PROPERTY_NAME}: at most how many classes run at once: {@value}.
+     * By default as many as the run has classes, but no more than the provider can ever give hosts
+     * (its {@code maxHosts}), since each class holds at least one host.
+     */
+    public static final String PARALLEL_CLASSES_PROPERTY_NAME = "multihost.execution.parallel.classes";
 
     private Constants() {
     }

@@ -1,15 +1,18 @@
 package io.junitmultihost.engine.internal;
 
+import io.junitmultihost.engine.internal.descriptor.ClassesInParallel;
 import io.junitmultihost.engine.internal.descriptor.MultiHostEngineDescriptor;
 import io.junitmultihost.engine.internal.descriptor.MultiHostExecutionContext;
 import io.junitmultihost.engine.internal.discovery.DiscoverySelectorResolver;
 import io.junitmultihost.engine.internal.hosts.ConfigurationKeys;
+import io.junitmultihost.engine.internal.hosts.EngineVersion;
 import java.util.Optional;
 import org.junit.platform.engine.EngineDiscoveryRequest;
 import org.junit.platform.engine.ExecutionRequest;
 import org.junit.platform.engine.TestDescriptor;
 import org.junit.platform.engine.UniqueId;
 import org.junit.platform.engine.support.hierarchical.HierarchicalTestEngine;
+import org.junit.platform.engine.support.hierarchical.HierarchicalTestExecutorService;
 
 /**
  * The junit-multihost test engine (id {@value #ENGINE_ID}): runs the {@code @MultiHostTest}
@@ -48,12 +51,26 @@ public final class MultiHostTestEngine extends HierarchicalTestEngine<MultiHostE
         return Optional.of("junit-multihost-engine");
     }
 
+    /** The engine jar's {@code Implementation-Version}, as build tools and IDEs show it. */
+    @Override
+    public Optional<String> getVersion() {
+        return Optional.of(EngineVersion.get());
+    }
+
+    /** @throws io.junitmultihost.api.ConfigurationException first, when the JUnit Platform is older than the engine needs */
     @Override
     public TestDescriptor discover(EngineDiscoveryRequest request, UniqueId uniqueId) {
+        PlatformCheck.require();
         ConfigurationKeys.remember(request.getConfigurationParameters().keySet());
         MultiHostEngineDescriptor engine = new MultiHostEngineDescriptor(uniqueId, "junit-multihost");
         new DiscoverySelectorResolver().resolveSelectors(request, engine);
         return engine;
+    }
+
+    /** Classes one at a time, or at the same time with {@code multihost.execution.parallel.enabled=true}. */
+    @Override
+    protected HierarchicalTestExecutorService createExecutorService(ExecutionRequest request) {
+        return ClassesInParallel.forRequest(request).orElseGet(() -> super.createExecutorService(request));
     }
 
     @Override

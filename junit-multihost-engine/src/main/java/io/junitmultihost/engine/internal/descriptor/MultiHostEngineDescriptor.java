@@ -7,7 +7,7 @@ import org.junit.platform.engine.support.hierarchical.Node;
 
 /**
  * The root of the engine's tree: when it has tests, finds or creates the launcher session's host
- * pool before they run. Internal.
+ * pool before they run, and watches for the run being cancelled while they do. Internal.
  */
 public final class MultiHostEngineDescriptor extends EngineDescriptor implements Node<MultiHostExecutionContext> {
 
@@ -19,10 +19,19 @@ public final class MultiHostEngineDescriptor extends EngineDescriptor implements
         super(uniqueId, displayName);
     }
 
-    /** Finds or creates the session's pool, but only when there are tests: the launcher runs every engine. */
+    /**
+     * Finds or creates the session's pool and watches for the run being cancelled, but only when
+     * there are tests: the launcher runs every engine.
+     */
     @Override
     public MultiHostExecutionContext before(MultiHostExecutionContext context) {
-        return TestDescriptor.containsTests(this) ? context.withPool(context.sessionPool()) : context;
+        return TestDescriptor.containsTests(this) ? context.withPool(context.sessionPool(), context.watchCancellation())
+                : context;
+    }
+
+    @Override
+    public void after(MultiHostExecutionContext context) {
+        context.cancellation().close();
     }
 
     /**

@@ -17,16 +17,19 @@ public final class MultiHostExecutionContext implements EngineExecutionContext {
     private final ExecutionRequest request;
     private final HostPool pool;
     private final ClassState classState;
+    private final RunCancellation cancellation;
 
     /** The context the engine starts with. */
     public MultiHostExecutionContext(ExecutionRequest request) {
-        this(request, null, null);
+        this(request, null, null, RunCancellation.never());
     }
 
-    private MultiHostExecutionContext(ExecutionRequest request, HostPool pool, ClassState classState) {
+    private MultiHostExecutionContext(ExecutionRequest request, HostPool pool, ClassState classState,
+            RunCancellation cancellation) {
         this.request = request;
         this.pool = pool;
         this.classState = classState;
+        this.cancellation = cancellation;
     }
 
     EngineExecutionListener listener() {
@@ -35,9 +38,23 @@ public final class MultiHostExecutionContext implements EngineExecutionContext {
 
     /** The launcher session's pool, found or created in its store. */
     HostPool sessionPool() {
+        return sessionPool(request);
+    }
+
+    /** The launcher session's pool of {@code request}, found or created in its store. */
+    static HostPool sessionPool(ExecutionRequest request) {
         ConfigurationParameters parameters = request.getConfigurationParameters();
         return HostPool.inSession(request.getStore(),
                 () -> ConfigurationKeys.collect(parameters.keySet(), parameters::get));
+    }
+
+    /** Watches the request's cancellation token; closed by the engine node as the run ends. */
+    RunCancellation watchCancellation() {
+        return RunCancellation.of(request.getCancellationToken());
+    }
+
+    RunCancellation cancellation() {
+        return cancellation;
     }
 
     HostPool pool() {
@@ -48,11 +65,11 @@ public final class MultiHostExecutionContext implements EngineExecutionContext {
         return classState;
     }
 
-    MultiHostExecutionContext withPool(HostPool pool) {
-        return new MultiHostExecutionContext(request, pool, classState);
+    MultiHostExecutionContext withPool(HostPool pool, RunCancellation cancellation) {
+        return new MultiHostExecutionContext(request, pool, classState, cancellation);
     }
 
     MultiHostExecutionContext withClassState(ClassState classState) {
-        return new MultiHostExecutionContext(request, pool, classState);
+        return new MultiHostExecutionContext(request, pool, classState, cancellation);
     }
 }

@@ -20,7 +20,9 @@ import org.opentest4j.TestAbortedException;
  * Jupiter's per-class lifecycle), runs {@code @MultiHostBeforeAll} methods, its tests, then
  * {@code @MultiHostAfterAll} methods even when something failed, and returns its hosts. A class
  * whose roles cannot get their minimum is aborted with the reason, and so is each of its tests
- * (Surefire counts aborted tests as skipped, an aborted class alone not at all). Internal.
+ * (Surefire counts aborted tests as skipped, an aborted class alone not at all). With
+ * {@code multihost.execution.parallel.enabled} classes run at the same time
+ * ({@link ClassesInParallel}); its methods always run one after another. Internal.
  */
 public final class TestClassDescriptor extends AbstractTestDescriptor implements Node<MultiHostExecutionContext> {
 
@@ -76,13 +78,14 @@ public final class TestClassDescriptor extends AbstractTestDescriptor implements
         ClassState state = context.classState();
         HostLease lease;
         try {
-            lease = context.pool().lease(model.testClass().getName(), model.roles());
+            lease = context.pool().lease(model.testClass().getName(), model.roles(), context.cancellation()::requested);
         } catch (TestAbortedException e) {
             // Each test reports the abort, so that Surefire shows them skipped with the reason.
             state.abort(e);
             return context;
         }
         state.lease(lease);
+        context.cancellation().running(lease);
         context.listener().reportingEntryPublished(this, ReportEntry.from("multihost.hosts", lease.describe()));
         lease.reportHostStates(line -> context.listener().reportingEntryPublished(this,
                 ReportEntry.from("multihost.host-state", line)));
@@ -92,6 +95,9 @@ public final class TestClassDescriptor extends AbstractTestDescriptor implements
                 Invoker.invoke(method, state.instance(), lease.cluster());
             }
         } catch (Throwable t) {
+            if (context.cancellation().requested()) {
+                throw new TestAbortedException("Cancelled with the run: " + t.getMessage(), t);
+            }
             throw Throwables.rethrow(t);
         }
         return context;
@@ -119,6 +125,7 @@ public final class TestClassDescriptor extends AbstractTestDescriptor implements
                 }
             }
         } finally {
+            context.cancellation().ended(lease);
             lease.close();
         }
         if (failure != null) {

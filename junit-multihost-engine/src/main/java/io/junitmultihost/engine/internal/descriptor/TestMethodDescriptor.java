@@ -71,6 +71,12 @@ public final class TestMethodDescriptor extends AbstractTestDescriptor implement
         return method;
     }
 
+    /** A class's methods run one after another, on its thread, even when classes run in parallel. */
+    @Override
+    public ExecutionMode getExecutionMode() {
+        return ExecutionMode.SAME_THREAD;
+    }
+
     @Override
     public SkipResult shouldBeSkipped(MultiHostExecutionContext context) {
         return Names.skipResult(method, "Method [" + method.toGenericString() + "]");
@@ -123,6 +129,10 @@ public final class TestMethodDescriptor extends AbstractTestDescriptor implement
         boolean failed = failure != null && !(failure instanceof TestAbortedException);
         artifacts.ifPresent(a -> a.collect(failed).forEach(file -> context.listener().fileEntryPublished(this,
                 FileEntry.from(file, "text/plain"))));
+        if (failure != null && context.cancellation().requested()) {
+            // What it waited for was stopped because the run was cancelled: not a failure of the test.
+            throw new TestAbortedException("Cancelled with the run: " + failure.getMessage(), failure);
+        }
         if (failure != null) {
             throw Throwables.rethrow(failure);
         }

@@ -38,6 +38,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.platform.engine.support.store.Namespace;
@@ -50,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * The hosts of one launcher session, shared by the engine and the Jupiter extension: both find it
  * in the launcher session's store under {@link #NAMESPACE} and {@link #KEY}, and the session closes
  * it. Hosts are leased to one test class at a time; a class that finds a role short waits while
- * other classes hold hosts, up to {@code multihost.hosts.timeout}, and is then aborted (failed
+ * other classes hold hosts: as long as they hold them (queueing, which does not count against
+ * {@code multihost.hosts.timeout}), otherwise up to that timeout, and is then aborted (failed
  * with {@code multihost.hosts.shortfall=fail}; never left waiting). A class that needs more hosts
  * than the provider can ever give is aborted so before any host is started. Thread-safe. Internal.
  *
@@ -77,6 +79,8 @@ public final class HostPool implements AutoCloseable {
     private static final Duration RECHECK_SILENT = Duration.ofSeconds(1);
     /** About how often a class asks again for hosts other runs hold (varied, so that two runs that want each other's hosts part). */
     private static final Duration RECHECK_ELSEWHERE = Duration.ofMillis(500);
+    /** How often a class waiting for hosts looks whether its run was cancelled. */
+    private static final Duration CANCEL_POLL = Duration.ofMillis(100);
 
     private final HostSettings settings;
     private final HostProvider provider;
@@ -114,7 +118,7 @@ public final class HostPool implements AutoCloseable {
      */
     public static HostPool create(HostSettings settings) {
         HostProvider provider = ProviderLoader.create(settings);
-        LOG.info("Hosts come from provider [{}].", settings.provider());
+        LOG.info("junit-multihost [{}]: hosts come from provider [{}].", EngineVersion.get(), settings.provider());
         LeaseStore leases = leasesFor(settings, provider);
         return new HostPool(settings, provider, leases, SshPool.create());
     }
@@ -169,6 +173,11 @@ public final class HostPool implements AutoCloseable {
         return settings;
     }
 
+    /** The most hosts the provider can ever give (its {@code maxHosts}); cheap, starts nothing. */
+    public int supply() {
+        return provider.maxHosts();
+    }
+
     /**
      * Leases hosts for every role to {@code owner}: the role's count when the provider has them,
      * at least its min. A role whose min is below its count is gathered under a quorum
@@ -185,6 +194,20 @@ public final class HostPool implements AutoCloseable {
      *     never be served here
      */
     public HostLease lease(String owner, List<RoleDeclaration> roles) {
+        return lease(owner, roles, () -> false);
+    }
+
+    /**
+     * As {@link #lease(String, List)}, for a class of a run that may be cancelled: while the class
+     * waits for hosts, {@code cancelled} is asked every {@link #CANCEL_POLL}, and once it says yes
+     * the class gives back what it claimed and is aborted. Time spent waiting while hosts are
+     * leased to other classes (queueing behind them) does not count against
+     * {@code multihost.hosts.timeout}: they come back when those classes end (unless this thread
+     * holds hosts itself: a class nested in one holding hosts may be waiting for itself).
+     *
+     * @throws TestAbortedException also when the run was cancelled while the class waited
+     */
+    public HostLease lease(String owner, List<RoleDeclaration> roles, BooleanSupplier cancelled) {
         checkCapacity(owner, roles);
         long end = System.nanoTime() + settings.hostsTimeout().toNanos();
         Claim claim = new Claim(owner);
@@ -194,7 +217,9 @@ public final class HostPool implements AutoCloseable {
         boolean granted = false;
         try {
             while (true) {
+                checkCancelled(owner, cancelled);
                 long[] before = freedSoFar(owner, claim);
+                claim.raced = false;
                 Gathered gathered = gather(claim, roles, end, clocks, silentByRole);
                 lock.lock();
                 try {
@@ -206,6 +231,12 @@ public final class HostPool implements AutoCloseable {
                     boolean freedMeanwhile = freed - before[0] != claim.frees - before[1];
                     if (shortfall == null && left > 0 && freedMeanwhile && gathered.shortOfCount(roles)) {
                         // hosts came back while this class asked and probed: ask again before settling for fewer
+                        release(claim);
+                        continue;
+                    }
+                    if (claim.raced && left > 0 && (shortfall != null || gathered.shortOfCount(roles))) {
+                        // Another class asking at the same time won what the provider offered both: ask again, so
+                        // that the provider offers (or starts) other hosts rather than this class waiting for those.
                         release(claim);
                         continue;
                     }
@@ -230,7 +261,10 @@ public final class HostPool implements AutoCloseable {
                         waited = true;
                         if (freed - before[0] == claim.frees - before[1]) {
                             // Hosts held by other classes come back with a signal; silent hosts are asked again shortly.
-                            long nap = gathered.anySilent() ? Math.min(left, RECHECK_SILENT.toNanos()) : left;
+                            // A class queued behind others is not bound by what is left of its own time.
+                            boolean queued = queuedBehindOthers(claim);
+                            long base = queued ? Math.max(left, RECHECK_SILENT.toNanos()) : left;
+                            long nap = gathered.anySilent() ? Math.min(base, RECHECK_SILENT.toNanos()) : base;
                             if (!claim.elsewhere.isEmpty()) {
                                 // Other runs give hosts back without a signal.
                                 nap = Math.min(nap, ThreadLocalRandom.current().nextLong(RECHECK_ELSEWHERE.toNanos() / 2,
@@ -239,7 +273,17 @@ public final class HostPool implements AutoCloseable {
                             for (QuorumClock clock : clocks.values()) {
                                 nap = Math.min(nap, clock.nanosToNextTick(nap));
                             }
-                            returned.awaitNanos(Math.max(nap, 1));
+                            long napStart = System.nanoTime();
+                            long napEnd = napStart + Math.max(nap, 1);
+                            long othersFreed = freed - claim.frees;
+                            while (!closed && freed - claim.frees == othersFreed && napEnd - System.nanoTime() > 0) {
+                                returned.awaitNanos(Math.min(napEnd - System.nanoTime(), CANCEL_POLL.toNanos()));
+                                checkCancelled(owner, cancelled);
+                            }
+                            if (queued) {
+                                // Queueing behind the run's other classes is not the provider being short.
+                                end += System.nanoTime() - napStart;
+                            }
                         }
                     }
                 } finally {
@@ -333,7 +377,8 @@ public final class HostPool implements AutoCloseable {
         while (got.size() < role.count() + spare) {
             int left = spare - got.size();
             List<HostSpec> refused = new ArrayList<>();
-            for (HostSpec spec : claim(claim, role, ask(claim, role, remaining(end), left), left)) {
+            Set<String> busyBefore = Set.copyOf(busyView);
+            for (HostSpec spec : claim(claim, role, ask(claim, role, remaining(end), left), left, busyBefore)) {
                 Optional<String> holder = leases.take(spec, claim.owner());
                 if (holder.isPresent()) {
                     claim.elsewhere.put(spec.name(), holder.get());
@@ -380,14 +425,24 @@ public final class HostPool implements AutoCloseable {
                 + "] from provider [" + settings.provider() + "]: " + e.getMessage(), e);
     }
 
-    /** Claims those of {@code offered} that nobody holds, for {@code claim}; returns them. */
-    private List<HostSpec> claim(Claim claim, RoleDeclaration role, List<HostSpec> offered, int spare) {
+    /**
+     * Claims those of {@code offered} that nobody holds, for {@code claim}; returns them. Notes on
+     * {@code claim} when another class took one that was free when the provider was asked
+     * ({@code busyBefore}): classes asking at once are offered the same free hosts.
+     */
+    private List<HostSpec> claim(Claim claim, RoleDeclaration role, List<HostSpec> offered, int spare, Set<String> busyBefore) {
         lock.lock();
         try {
             List<HostSpec> claimed = new ArrayList<>();
             for (HostSpec spec : offered) {
-                if (claimed.size() < role.count() + spare && held.putIfAbsent(spec.name(), claim) == null) {
-                    claimed.add(spec);
+                if (claimed.size() < role.count() + spare) {
+                    Claim other = held.putIfAbsent(spec.name(), claim);
+                    if (other == null) {
+                        claimed.add(spec);
+                    } else if (other != claim && !busyBefore.contains(spec.name())) {
+                        // Free when the provider was asked, claimed by another class meanwhile.
+                        claim.raced = true;
+                    }
                 }
             }
             return claimed;
@@ -526,6 +581,7 @@ public final class HostPool implements AutoCloseable {
 
     /** Keeps {@code claim}'s hosts in {@code chosen} (they are leased now) and frees the rest; lock held. */
     private void keepOnly(Claim claim, Map<String, List<HostSpec>> chosen) {
+        claim.leased = true;
         Set<String> keep = new HashSet<>();
         chosen.values().forEach(specs -> specs.forEach(spec -> keep.add(spec.name())));
         List<String> extra = held.entrySet().stream().filter(e -> e.getValue() == claim && !keep.contains(e.getKey()))
@@ -577,6 +633,32 @@ public final class HostPool implements AutoCloseable {
     /** The hosts other classes hold or are claiming, sorted; lock held. */
     private List<String> heldByOthers(Claim claim) {
         return held.entrySet().stream().filter(e -> e.getValue() != claim).map(Map.Entry::getKey).sorted().toList();
+    }
+
+    /**
+     * Whether {@code claim}'s class queues behind other classes: they hold leased hosts (not merely
+     * claimed while they gather) on other threads, and this thread holds none. A class whose own
+     * thread holds hosts (a nested class inside its enclosing one) may be waiting for itself: its
+     * clock runs, so that it is aborted rather than deadlocked. Lock held.
+     */
+    private boolean queuedBehindOthers(Claim claim) {
+        Thread self = Thread.currentThread();
+        boolean othersLeased = false;
+        for (Claim c : held.values()) {
+            if (c != claim && c.leased) {
+                if (c.thread == self) {
+                    return false;
+                }
+                othersLeased = true;
+            }
+        }
+        return othersLeased;
+    }
+
+    private void checkCancelled(String owner, BooleanSupplier cancelled) {
+        if (cancelled.getAsBoolean()) {
+            throw new TestAbortedException("Class [" + owner + "] was not run: the run was cancelled while it waited for hosts.");
+        }
     }
 
     private List<String> heldByOthersLocked(Claim claim) {
@@ -690,6 +772,8 @@ public final class HostPool implements AutoCloseable {
     /** One lease being gathered: the hosts it claims are held by it, by identity. */
     private final class Claim {
         private final String owner;
+        /** The thread the class gathers its hosts in, and runs in while it holds them. */
+        private final Thread thread = Thread.currentThread();
         /** How often this claim freed hosts; guarded by the pool's lock. */
         private long frees;
         /** The hosts it took in the lease store too, by name: given back there as they are freed here. */
@@ -701,6 +785,10 @@ public final class HostPool implements AutoCloseable {
         private volatile HostLease lease;
         /** Why the lease store may have lost this claim's hosts, if it did. */
         private volatile String lost;
+        /** Whether its hosts were leased (the class runs on them); guarded by the pool's lock. */
+        private boolean leased;
+        /** Whether another class took hosts offered to this one since it last asked; only its own class touches it. */
+        private boolean raced;
 
         Claim(String owner) {
             this.owner = owner;

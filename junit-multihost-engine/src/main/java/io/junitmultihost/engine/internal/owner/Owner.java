@@ -156,51 +156,7 @@ public final class Owner implements AutoCloseable {
         List<String> closedNormally = new ArrayList<>();
         List<String> leftBehind = new ArrayList<>();
         for (Stage stage : Stage.values()) {
-            List<Owned> now;
-            synchronized (this) {
-                // what is still held now: what ended while an earlier stage stopped is not stopped again
-                now = new ArrayList<>(held.stream().filter(o -> o.stage() == stage).toList());
-                held.removeAll(now);
-            }
-            Collections.reverse(now);
-            if (now.isEmpty()) {
-                continue;
-            }
-            List<Thread> stopping = new ArrayList<>();
-            for (Owned owned : now) {
-                if (stage.inFlight()) {
-                    LOG.warn("{} ended with {} still running; cancelling it.", capitalized(name), owned.name());
-                    cancelled.add(owned.name());
-                } else {
-                    LOG.debug("{} ended; closing {}.", capitalized(name), owned.name());
-                    closedNormally.add(owned.name());
-                }
-                Thread thread = new Thread(() -> stop(owned), "multihost-stop " + owned.name());
-                thread.setDaemon(true);
-                thread.start();
-                stopping.add(thread);
-            }
-            long start = System.nanoTime();
-            for (int i = 0; i < now.size(); i++) {
-                Owned owned = now.get(i);
-                long until = start + owned.bound().toNanos();
-                if (cap != null && until - capEnd > 0) {
-                    until = capEnd;
-                }
-                try {
-                    long remaining = until - System.nanoTime();
-                    if (remaining > 0) {
-                        stopping.get(i).join(Math.max(1, remaining / 1_000_000));
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                if (stopping.get(i).isAlive()) {
-                    LOG.warn("{}: {} did not stop within [{}]; it is left behind.", capitalized(name), owned.name(),
-                            owned.bound());
-                    leftBehind.add(owned.name());
-                }
-            }
+            stopStage(stage, "ended", cap, capEnd, cancelled, closedNormally, leftBehind);
         }
         Ending result = new Ending(List.copyOf(cancelled), List.copyOf(closedNormally), List.copyOf(leftBehind));
         ending.complete(result);
@@ -209,6 +165,76 @@ public final class Owner implements AutoCloseable {
             parentEntry.done();
         }
         return result;
+    }
+
+    /**
+     * Stops what runs now on the owner's behalf (stages whose work is in flight: reboots, prepare
+     * steps, fan-out calls, commands and processes), but stays open, so that the class can still
+     * clean up after itself; for a run that was cancelled. Returns what it cancelled. Never throws.
+     */
+    public List<String> cancelInFlight() {
+        synchronized (this) {
+            if (closed) {
+                return List.of();
+            }
+        }
+        List<String> cancelled = new ArrayList<>();
+        for (Stage stage : Stage.values()) {
+            if (stage.inFlight()) {
+                stopStage(stage, "was cancelled", null, 0, cancelled, new ArrayList<>(), new ArrayList<>());
+            }
+        }
+        return cancelled;
+    }
+
+    /** Stops what it holds in {@code stage}, all at once, newest first, each waited for within its bound. */
+    private void stopStage(Stage stage, String why, Duration cap, long capEnd, List<String> cancelled, List<String> closedNormally,
+            List<String> leftBehind) {
+        List<Owned> now;
+        synchronized (this) {
+            // what is still held now: what ended while an earlier stage stopped is not stopped again
+            now = new ArrayList<>(held.stream().filter(o -> o.stage() == stage).toList());
+            held.removeAll(now);
+        }
+        Collections.reverse(now);
+        if (now.isEmpty()) {
+            return;
+        }
+        List<Thread> stopping = new ArrayList<>();
+        for (Owned owned : now) {
+            if (stage.inFlight()) {
+                LOG.warn("{} {} with {} still running; cancelling it.", capitalized(name), why, owned.name());
+                cancelled.add(owned.name());
+            } else {
+                LOG.debug("{} {}; closing {}.", capitalized(name), why, owned.name());
+                closedNormally.add(owned.name());
+            }
+            Thread thread = new Thread(() -> stop(owned), "multihost-stop " + owned.name());
+            thread.setDaemon(true);
+            thread.start();
+            stopping.add(thread);
+        }
+        long start = System.nanoTime();
+        for (int i = 0; i < now.size(); i++) {
+            Owned owned = now.get(i);
+            long until = start + owned.bound().toNanos();
+            if (cap != null && until - capEnd > 0) {
+                until = capEnd;
+            }
+            try {
+                long remaining = until - System.nanoTime();
+                if (remaining > 0) {
+                    stopping.get(i).join(Math.max(1, remaining / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (stopping.get(i).isAlive()) {
+                LOG.warn("{}: {} did not stop within [{}]; it is left behind.", capitalized(name), owned.name(),
+                        owned.bound());
+                leftBehind.add(owned.name());
+            }
+        }
     }
 
     private void stop(Owned owned) {
