@@ -29,17 +29,13 @@ public final class MultiHostEngineDescriptor extends EngineDescriptor implements
                 : context;
     }
 
-    @Override
-    public void after(MultiHostExecutionContext context) {
-        context.cancellation().close();
-    }
-
     /**
-     * Writes the run's report so far and attaches its files to the engine's result (they are written
-     * again, complete, when the launcher session ends).
+     * Stops watching for cancellation; writes the run's report so far and attaches its files to the
+     * engine's result (they are written again, complete, when the launcher session ends).
      */
     @Override
     public void after(MultiHostExecutionContext context) {
+        context.cancellation().close();
         if (context.pool() == null) {
             return;
         }
