@@ -40,6 +40,7 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestInstanceFactoryContext;
 import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
 import org.opentest4j.TestAbortedException;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Jupiter extension behind {@link MultiHost}: leases the test class's hosts before its first
@@ -105,9 +106,8 @@ public final class MultiHostExtension implements ExecutionCondition, BeforeAllCa
             // the run's report as it stands at the class's end, attached to the class
             for (Path file : pool(context).writeReport()) {
                 boolean page = file.toString().endsWith(".html");
-                context.publishFile(file.getFileName().toString(), page ? MediaType.create("text", "html")
-                        : MediaType.create("application", "x-ndjson"), target -> Files.copy(file, target,
-                        StandardCopyOption.REPLACE_EXISTING));
+                attach(context, file.getFileName().toString(), page ? MediaType.create("text", "html")
+                        : MediaType.create("application", "x-ndjson"), file);
             }
         }
     }
@@ -137,9 +137,16 @@ public final class MultiHostExtension implements ExecutionCondition, BeforeAllCa
 
     private static void publish(ExtensionContext context, List<Path> files) {
         for (Path file : files) {
-            String name = file.getParent().getFileName() + "__" + file.getFileName();
-            context.publishFile(name, MediaType.TEXT_PLAIN, target -> Files.copy(file, target,
-                    StandardCopyOption.REPLACE_EXISTING));
+            attach(context, file.getParent().getFileName() + "__" + file.getFileName(), MediaType.TEXT_PLAIN, file);
+        }
+    }
+
+    /** Attaches a copy of {@code file}; a launcher that takes no files (no output directory) gets none, and the test goes on. */
+    private static void attach(ExtensionContext context, String name, MediaType type, Path file) {
+        try {
+            context.publishFile(name, type, target -> Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING));
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(MultiHostExtension.class).debug("[{}] could not be attached: {}", file, e.toString());
         }
     }
 
