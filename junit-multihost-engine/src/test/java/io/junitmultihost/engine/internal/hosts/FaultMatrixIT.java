@@ -60,6 +60,7 @@ class FaultMatrixIT {
     @BeforeAll
     void runTheMatrix(@TempDir Path dir) throws Exception {
         MustNotSkip.requireLab();
+        long start = System.nanoTime();
         List<MatrixCell> cells = new ArrayList<>();
         List<String> only = Arrays.stream(System.getProperty("fault-matrix.only", "").split(","))
                 .filter(s -> !s.isBlank()).toList();
@@ -91,6 +92,8 @@ class FaultMatrixIT {
         HostLease row = killedRow ? pool.lease("fault matrix: " + KILLED, List.of(new RoleDeclaration("node",
                 MatrixOperation.values().length, MatrixOperation.values().length))) : null;
 
+        System.out.printf("Fault matrix: %d cells; the lab and every cell's host ready after %d s%n", cells.size(),
+                (System.nanoTime() - start) / 1_000_000_000);
         ExecutorService threads = Executors.newFixedThreadPool(cells.size() + 1);
         try {
             Future<List<CellResult>> killed = killedRow ? threads.submit(() -> killedTestJvmRow(row, dir.resolve("killed")))
@@ -107,6 +110,7 @@ class FaultMatrixIT {
             for (Future<CellResult> cell : running.values()) {
                 ran.add(cell.get(5, TimeUnit.MINUTES));
             }
+            System.out.printf("Fault matrix: cells done after %d s%n", (System.nanoTime() - start) / 1_000_000_000);
             List<CellResult> killedCells = killed.get(5, TimeUnit.MINUTES);
             Map<String, Host> sharedHosts = new HashMap<>();
             sharedClass.cluster().hosts().forEach(h -> sharedHosts.put(h.name(), h));
@@ -126,6 +130,7 @@ class FaultMatrixIT {
         } finally {
             threads.shutdownNow();
         }
+        System.out.printf("Fault matrix: done after %d s%n", (System.nanoTime() - start) / 1_000_000_000);
         Files.createDirectories(REPORT.getParent());
         Files.writeString(REPORT, table(results));
         System.out.println(table(results));
@@ -230,13 +235,16 @@ class FaultMatrixIT {
         if (!started.startsWith("STARTED")) {
             result.broken("the child JVM could not start it: " + started);
         }
+        if (operation == MatrixOperation.PROCESS) {
+            return detachedProcessOutlivesTheKilledJvm(result, lab, before, beforeKeys, killed);
+        }
         String[] seen = {""};
         try {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
                 try {
                     seen[0] = MatrixCell.newLines(lab.exec(MatrixCell.LEFTOVERS, Duration.ofSeconds(5)), before);
                 } catch (RuntimeException unreachable) {
-                    seen[0] = "the host does not answer: " + unreachable.getMessage();
+                    return false; // rebooting: looked at again once it answers
                 }
                 return seen[0].isEmpty();
             });
@@ -247,14 +255,44 @@ class FaultMatrixIT {
                 result.broken("what it started was gone only after " + CellResult.ms(gone));
             }
             result.leftovers("");
-            result.keyFiles(MatrixCell.newLines(MatrixCell.keyFiles(lab).replace(';', '\n'), beforeKeys).replace('\n', ';'));
         } catch (ConditionTimeoutException e) {
             result.timing(Duration.ofNanos(System.nanoTime() - killed), Duration.ofNanos(System.nanoTime() - killed));
             result.hung("still there after 60 s: " + seen[0].replace('\n', ';'));
             result.leftovers(seen[0].replace('\n', ';'));
-            result.keyFiles(MatrixCell.newLines(MatrixCell.keyFiles(lab).replace(';', '\n'), beforeKeys).replace('\n', ';'));
         }
+        result.keyFiles(MatrixCell.newLines(MatrixCell.keyFiles(lab).replace(';', '\n'), beforeKeys).replace('\n', ';'));
         lab.clearFaults();
+        return result.build();
+    }
+
+    /**
+     * A detached process is meant to outlive its SSH connection, and so outlives a killed test JVM:
+     * nothing ends it until its host reboots or someone kills it (a later run can find it by id
+     * with {@code Host.process}). Checked: it still runs when the others' time is up; then this
+     * test kills it.
+     */
+    private static CellResult detachedProcessOutlivesTheKilledJvm(CellResult.Builder result, LabControl lab, String before,
+            String beforeKeys, long killed) {
+        String[] seen = {""};
+        try {
+            await().during(ORPHANS_END).atMost(ORPHANS_END.plusSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                seen[0] = MatrixCell.newLines(lab.exec(MatrixCell.LEFTOVERS, Duration.ofSeconds(10)), before);
+                return seen[0].contains("sleep 300");
+            });
+        } catch (ConditionTimeoutException ended) {
+            // seen says what there was
+        }
+        Duration after = Duration.ofNanos(System.nanoTime() - killed);
+        result.timing(after, after);
+        result.keyFiles(MatrixCell.newLines(MatrixCell.keyFiles(lab).replace(';', '\n'), beforeKeys).replace('\n', ';'));
+        if (seen[0].contains("sleep 300")) {
+            result.succeeded("still runs " + CellResult.ms(after) + " after the SIGKILL, detached as documented; ended by this test");
+            result.leftovers("");
+        } else {
+            result.broken("the detached process did not outlive the test JVM: " + seen[0]);
+            result.leftovers(seen[0].replace('\n', ';'));
+        }
+        lab.exec("pkill -KILL -x sleep; true", Duration.ofSeconds(10));
         return result.build();
     }
 

@@ -38,7 +38,7 @@ public final class KilledTestJvmMain {
             MatrixOperation operation = operations[i];
             Host host = byName.get(settings.get("matrix.host." + operation.name()));
             MatrixOperation.Context context = new MatrixOperation.Context(host, null, lease.cluster(), false, true,
-                    Files.createDirectories(dir.resolve(host.name())));
+                    Files.createDirectories(dir.resolve(host.name())), () -> { });
             started[i] = CompletableFuture.runAsync(() -> {
                 try {
                     operation.start(context);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -106,20 +107,21 @@ final class MatrixCell {
         CellResult.Builder result = new CellResult.Builder(fault.title(), operation.title(), operation.deadline(), expected);
         LabControl lab = LabControl.of(host);
         result.host(host.name());
-        CompletableFuture<Void> injected = CompletableFuture.completedFuture(null);
+        AtomicReference<CompletableFuture<Void>> injected = new AtomicReference<>(CompletableFuture.completedFuture(null));
         String before = "";
         try {
             cluster.sync().script(host); // the class's sync is set up on the host before the baseline
             before = ownLease != null ? "" : lab.exec(PROCESSES, Duration.ofSeconds(10));
             MatrixOperation.Context context = new MatrixOperation.Context(host, lab, cluster, expected != Expected.FAILS,
-                    !fault.beforeTheOperation(), Files.createDirectories(dir.resolve(host.name())));
-            if (fault.beforeTheOperation()) {
-                injected = fault.inject(lab);
-            }
+                    !fault.beforeTheOperation(), Files.createDirectories(dir.resolve(host.name())), () -> {
+                        if (fault.beforeTheOperation()) {
+                            injected.set(fault.inject(lab));
+                        }
+                    });
             MatrixOperation.InFlight inFlight = operation.start(context);
-            long faulted = System.nanoTime();
+            long injectedAt = System.nanoTime();
             if (!fault.beforeTheOperation()) {
-                injected = fault.inject(lab);
+                injected.set(fault.inject(lab));
             }
             CompletableFuture<String> elsewhere = CompletableFuture.supplyAsync(() -> otherHostAnswers(other));
             try {
@@ -130,13 +132,15 @@ final class MatrixCell {
                 result.failed(e);
             }
             long ended = System.nanoTime();
+            // a steady fault went on right before the call
+            long faulted = fault.beforeTheOperation() ? context.called() : injectedAt;
             result.timing(Duration.ofNanos(ended - context.called()), Duration.ofNanos(ended - faulted));
             result.otherHost(elsewhere.get(60, TimeUnit.SECONDS));
         } catch (Exception | AssertionError e) {
             result.broken("the cell itself broke: " + e);
         } finally {
             try {
-                fault.recover(lab, injected);
+                fault.recover(lab, injected.get());
                 result.syncAfterwards(syncServes(cluster, host));
             } catch (Exception | AssertionError e) {
                 result.broken("the host did not come back: " + e);

@@ -171,11 +171,9 @@ enum MatrixOperation {
     PROCESS("remote process", Duration.ofSeconds(10)) {
         @Override
         InFlight start(Context c) {
+            c.calling();
             HostProcess process = c.host.startDetached(Command.shell("sleep " + c.workSeconds() + "; echo done"));
-            return bound -> {
-                c.calling();
-                return checked(process.waitFor(deadline()));
-            };
+            return bound -> checked(process.waitFor(deadline()));
         }
     },
     VM("remote JVM", Duration.ofSeconds(10)) {
@@ -247,19 +245,27 @@ enum MatrixOperation {
         final boolean finite;
         final boolean waitInFlight;
         final Path dir;
+        private final Runnable beforeTheCall;
         private volatile long called;
 
-        Context(Host host, LabControl lab, Cluster cluster, boolean finite, boolean waitInFlight, Path dir) {
+        /**
+         * @param beforeTheCall run right before the call the deadline bounds, after what the
+         *     operation sets up (a steady fault goes on there)
+         */
+        Context(Host host, LabControl lab, Cluster cluster, boolean finite, boolean waitInFlight, Path dir,
+                Runnable beforeTheCall) {
             this.host = host;
             this.lab = lab;
             this.cluster = cluster;
             this.finite = finite;
             this.waitInFlight = waitInFlight;
             this.dir = dir;
+            this.beforeTheCall = beforeTheCall;
         }
 
         /** Notes that the call the deadline bounds starts now. */
         void calling() {
+            beforeTheCall.run();
             called = System.nanoTime();
         }
 
