@@ -18,8 +18,35 @@ record CellResult(String fault, String operation, String host, Duration deadline
     /** Over the deadline, the lateness a failure may have on this shared 2-core machine. */
     static final Duration GRACE = Duration.ofSeconds(3);
 
-    /** What breaks the cell's promise; empty when it holds. */
+    /** The cell's entry among the known failures, if it has one (never for the killed test JVM's row). */
+    java.util.Optional<KnownFailure> known() {
+        return KnownFailure.of(operation, fault);
+    }
+
+    /**
+     * What breaks the cell's promise beyond its known failure; empty when it holds. A known
+     * failure that no longer happens is a problem too: its entry must go.
+     */
     List<String> problems() {
+        List<String> all = allProblems();
+        java.util.Optional<KnownFailure> known = known();
+        if (known.isEmpty()) {
+            return all;
+        }
+        List<String> left = new ArrayList<>(all.stream().filter(p -> !p.startsWith(known.get().accountsFor())).toList());
+        if (left.size() == all.size()) {
+            left.add("known failure " + known.get() + " no longer happens: remove it from KnownFailure and docs/RELIABILITY.md");
+        }
+        Duration latest = deadline.plus(GRACE).plus(known.get().lateBy());
+        if (sinceCall != null && outcome == Outcome.FAILED && sinceCall.compareTo(latest) > 0) {
+            left.add("failed after " + ms(sinceCall) + ", later still than known failure " + known.get() + " allows ("
+                    + ms(latest) + ")");
+        }
+        return left;
+    }
+
+    /** What breaks the cell's promise, known failures included. */
+    List<String> allProblems() {
         List<String> problems = new ArrayList<>();
         if (broken != null) {
             problems.add(broken);

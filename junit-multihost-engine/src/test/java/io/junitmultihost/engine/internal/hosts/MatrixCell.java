@@ -193,7 +193,7 @@ final class MatrixCell {
                 script[0] = cluster.sync().script(host);
                 return true;
             });
-            await().atMost(SETTLE).pollInterval(Duration.ofMillis(500)).until(() -> host.exec(Command.shell(
+            await().atMost(SETTLE).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> host.exec(Command.shell(
                     "\"$MH\" set " + key + " ok").withEnv("MH", script[0]).withDeadline(Duration.ofSeconds(10))).succeeded());
             String seen = cluster.sync().clusterState().get(key).orElse("nothing");
             return seen.equals("ok") ? "ok in " + (System.nanoTime() - start) / 1_000_000 + " ms" : "FAILED: the test JVM read [" + seen + "]";
@@ -201,10 +201,15 @@ final class MatrixCell {
             if (script[0] == null) {
                 return "FAILED: the host's sync script could not be had " + SETTLE.toSeconds() + " s after the fault was lifted";
             }
-            ExecResult last = host.exec(Command.shell("\"$MH\" set " + key + " ok").withEnv("MH", script[0])
-                    .withDeadline(Duration.ofSeconds(10)));
-            return "FAILED: mh-sync on the host still fails " + SETTLE.toSeconds() + " s after the fault was lifted: exit "
-                    + last.exitCode() + " " + last.stderr().strip();
+            try {
+                ExecResult last = host.exec(Command.shell("\"$MH\" set " + key + " ok").withEnv("MH", script[0])
+                        .withDeadline(Duration.ofSeconds(10)));
+                return "FAILED: mh-sync on the host still fails " + SETTLE.toSeconds() + " s after the fault was lifted: exit "
+                        + last.exitCode() + " " + last.stderr().strip();
+            } catch (RuntimeException still) {
+                return "FAILED: the host cannot be reached through the engine " + SETTLE.toSeconds()
+                        + " s after the fault was lifted: " + still.getMessage();
+            }
         }
     }
 

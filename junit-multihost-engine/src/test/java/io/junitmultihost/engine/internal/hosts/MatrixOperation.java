@@ -295,7 +295,8 @@ enum MatrixOperation {
         /** Waits until {@code test} succeeds on the host (through the engine), when the context waits for in flight. */
         void awaitOnHost(String test) {
             if (waitInFlight) {
-                await().atMost(IN_FLIGHT).until(() -> host.exec(List.of("sh", "-c", test), Duration.ofSeconds(5)).succeeded());
+                await().atMost(IN_FLIGHT).ignoreExceptions()
+                        .until(() -> host.exec(List.of("sh", "-c", test), Duration.ofSeconds(10)).succeeded());
             }
         }
     }
