@@ -341,17 +341,22 @@ class FaultMatrixIT {
         StringBuilder out = new StringBuilder("| operation | fault | expected | deadline | outcome | time to outcome"
                 + " (from the call / from the fault) | what it said | other host meanwhile | host's sync afterwards"
                 + " | left behind | files holding a token after the class | verdict |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-        for (CellResult r : results.stream().sorted((a, b) -> a.operation().compareTo(b.operation())).toList()) {
+        List<String> operations = Arrays.stream(MatrixOperation.values()).map(MatrixOperation::title).toList();
+        List<String> faults = new ArrayList<>(Arrays.stream(MatrixFault.values()).map(MatrixFault::title).toList());
+        faults.add(KILLED);
+        for (CellResult r : results.stream().sorted(java.util.Comparator.comparing((CellResult c) -> operations.indexOf(c.operation()))
+                .thenComparing(c -> faults.indexOf(c.fault()))).toList()) {
             List<String> problems = r.problems();
             out.append("| ").append(r.operation()).append(" | ").append(r.fault()).append(" | ")
                     .append(r.expected().name().toLowerCase(Locale.ROOT)).append(" | ").append(CellResult.ms(r.deadline()))
                     .append(" | ").append(r.outcome().name().toLowerCase(Locale.ROOT)).append(" | ")
                     .append(CellResult.ms(r.sinceCall())).append(" / ").append(CellResult.ms(r.sinceFault())).append(" | ")
-                    .append(cell(r.message(), 200)).append(" | ").append(cell(r.otherHost(), 40)).append(" | ")
+                    .append(cell(r.message(), 160)).append(" | ").append(cell(r.otherHost(), 40)).append(" | ")
                     .append(cell(r.syncAfterwards(), 80)).append(" | ")
                     .append(r.leftovers() == null ? "-" : r.leftovers().isEmpty() ? "nothing" : cell(r.leftovers(), 120))
                     .append(" | ").append(r.keyFiles() == null ? "-" : r.keyFiles().isEmpty() ? "none" : cell(r.keyFiles(), 80))
-                    .append(" | ").append(problems.isEmpty() ? "ok" : "**" + cell(String.join("; ", problems), 200) + "**")
+                    .append(" | ").append(!problems.isEmpty() ? "**" + cell(String.join("; ", problems), 200) + "**"
+                            : r.known().map(k -> "known failure: " + k.why()).orElse("ok"))
                     .append(" |\n");
         }
         return out.toString();

@@ -165,7 +165,10 @@ enum MatrixOperation {
         InFlight start(Context c) {
             c.calling();
             Reboot reboot = c.host.reboot();
-            return bound -> "back with boot id " + reboot.awaitUp(deadline()).substring(0, 8);
+            return bound -> {
+                c.awaiting();
+                return "back with boot id " + reboot.awaitUp(deadline()).substring(0, 8);
+            };
         }
     },
     PROCESS("remote process", Duration.ofSeconds(10)) {
@@ -173,7 +176,10 @@ enum MatrixOperation {
         InFlight start(Context c) {
             c.calling();
             HostProcess process = c.host.startDetached(Command.shell("sleep " + c.workSeconds() + "; echo done"));
-            return bound -> checked(process.waitFor(deadline()));
+            return bound -> {
+                c.awaiting();
+                return checked(process.waitFor(deadline()));
+            };
         }
     },
     VM("remote JVM", Duration.ofSeconds(10)) {
@@ -266,6 +272,11 @@ enum MatrixOperation {
         /** Notes that the call the deadline bounds starts now. */
         void calling() {
             beforeTheCall.run();
+            called = System.nanoTime();
+        }
+
+        /** Notes that the wait the deadline bounds starts now, after a call that only asked for something (a reboot, a start). */
+        void awaiting() {
             called = System.nanoTime();
         }
 
