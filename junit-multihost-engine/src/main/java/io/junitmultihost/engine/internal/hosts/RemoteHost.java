@@ -42,7 +42,7 @@ import java.util.function.Supplier;
  * reboot and forward it starts is registered with the class's {@link Owner} while it runs, so that
  * none outlives the class.
  */
-final class RemoteHost implements Host, SyncReachable {
+final class RemoteHost implements Host, SyncReachable, io.junitmultihost.engine.internal.vm.CleanUpExec {
 
     private static final AtomicLong ATTACHED_IDS = new AtomicLong();
     private static final SecureRandom IDS = new SecureRandom();
@@ -228,7 +228,8 @@ final class RemoteHost implements Host, SyncReachable {
      * Runs {@code command} without registering it with the class's owner: for ending what the class
      * started while its owner closes. Bounded by the command's deadline.
      */
-    ExecResult execToCleanUp(Command command) {
+    @Override
+    public ExecResult execToCleanUp(Command command) {
         Duration deadline = command.deadline().orElse(settings.execTimeout());
         RemoteCommand remote = toRemote(command);
         RemoteResult result = SshFailures.translated(() -> ssh.exec(remote, deadline));
