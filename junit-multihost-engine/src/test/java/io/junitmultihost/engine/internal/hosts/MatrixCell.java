@@ -18,10 +18,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * One cell of the fault matrix: an operation on a lab host of its own (leased as a class of its
- * own, with its own sync server), a fault while it runs, the outcome and how long it took, an
- * operation on another host meanwhile, the host's sync after the fault is lifted, and what is left
- * on the host once its class ended.
+ * One cell of the fault matrix: an operation on a lab host of its own, a fault while it runs (or,
+ * for a steady fault, from right before its call), the outcome and how long it took, an operation
+ * on another host meanwhile, the host's sync after the fault is lifted, and what is left on the host.
  */
 final class MatrixCell {
 
