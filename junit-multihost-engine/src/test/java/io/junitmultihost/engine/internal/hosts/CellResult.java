@@ -33,8 +33,8 @@ record CellResult(String fault, String operation, String host, Duration deadline
         if (known.isEmpty()) {
             return all;
         }
-        List<String> left = new ArrayList<>(all.stream().filter(p -> !p.startsWith(known.get().accountsFor())).toList());
-        if (left.size() == all.size()) {
+        List<String> left = new ArrayList<>(all.stream().filter(p -> !known.get().accountsFor(p)).toList());
+        if (left.size() == all.size() && !known.get().intermittent()) {
             left.add("known failure " + known.get() + " no longer happens: remove it from KnownFailure and docs/RELIABILITY.md");
         }
         Duration latest = deadline.plus(GRACE).plus(known.get().lateBy());
