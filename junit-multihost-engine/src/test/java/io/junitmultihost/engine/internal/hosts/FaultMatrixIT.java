@@ -31,6 +31,7 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -142,7 +143,7 @@ class FaultMatrixIT {
                 () -> assertThat(r.problems()).as(r.toString()).isEmpty()));
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void noFileHoldingATokenIsLeftOnAHostOnceItsClassEnded() {
         assertThat(results.stream().filter(r -> !r.fault().equals(KILLED) && r.keyFiles() != null && !r.keyFiles().isEmpty())
                 .map(r -> r.host() + " (" + r.operation() + " / " + r.fault() + "): " + r.keyFiles())).isEmpty();
