@@ -123,9 +123,21 @@ public final class Command {
         return Optional.ofNullable(deadline);
     }
 
-    /** The command as shown in messages: the script, or the arguments joined by blanks. */
+    /**
+     * The command as shown in messages: the script, or the arguments joined by blanks; at most
+     * {@value #SHOWN_CHARS} characters of it, then how many more bytes there are.
+     */
     @Override
     public String toString() {
-        return script != null ? script : String.join(" ", argv);
+        String text = script != null ? script : String.join(" ", argv);
+        if (text.length() <= SHOWN_CHARS) {
+            return text;
+        }
+        int cut = Character.isHighSurrogate(text.charAt(SHOWN_CHARS - 1)) ? SHOWN_CHARS - 1 : SHOWN_CHARS;
+        int more = text.substring(cut).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        return text.substring(0, cut) + "... (" + more + " more bytes)";
     }
+
+    /** How much of a command messages show. */
+    private static final int SHOWN_CHARS = 200;
 }

@@ -27,6 +27,8 @@ public final class HostSpec {
     private final Set<String> roles;
     private final Map<String, String> labels;
     private final HostControl control;
+    private final Path knownHostsFile;
+    private final String knownHostsSetting;
 
     private HostSpec(Builder b) {
         this.name = requireText(b.name, "name");
@@ -44,6 +46,8 @@ public final class HostSpec {
         this.roles = Set.copyOf(b.roles);
         this.labels = Map.copyOf(b.labels);
         this.control = b.control;
+        this.knownHostsFile = b.knownHostsFile;
+        this.knownHostsSetting = b.knownHostsSetting;
     }
 
     /** A builder for a host named {@code name} at {@code address}; port 22, user {@code root}. */
@@ -109,6 +113,16 @@ public final class HostSpec {
         return labels;
     }
 
+    /** The file the known_hosts lines were read from, for messages; empty when given directly (or none). */
+    public Optional<Path> knownHostsFile() {
+        return Optional.ofNullable(knownHostsFile);
+    }
+
+    /** The setting that names the known_hosts file, for messages; empty when the provider chose the lines. */
+    public Optional<String> knownHostsSetting() {
+        return Optional.ofNullable(knownHostsSetting);
+    }
+
     /** Power and link control, for simulated hosts. */
     public Optional<HostControl> control() {
         return Optional.ofNullable(control);
@@ -123,7 +137,8 @@ public final class HostSpec {
     public Builder toBuilder() {
         Builder b = new Builder(name, address).port(port).user(user).password(password)
                 .knownHosts(knownHosts).strictHostKeyChecking(strictHostKeyChecking)
-                .proxyJump(proxyJump).roles(roles).labels(labels).control(control);
+                .proxyJump(proxyJump).roles(roles).labels(labels).control(control)
+                .knownHostsOrigin(knownHostsFile, knownHostsSetting);
         b.identityFile = identityFile;
         return b;
     }
@@ -164,6 +179,8 @@ public final class HostSpec {
         private Path identityFile;
         private String password;
         private List<String> knownHosts = List.of();
+        private Path knownHostsFile;
+        private String knownHostsSetting;
         private boolean strictHostKeyChecking = true;
         private String proxyJump;
         private Set<String> roles = new LinkedHashSet<>();
@@ -202,6 +219,17 @@ public final class HostSpec {
         /** known_hosts lines vouching for the host's key. */
         public Builder knownHosts(List<String> knownHosts) {
             this.knownHosts = List.copyOf(knownHosts);
+            return this;
+        }
+
+        /**
+         * Where the known_hosts lines come from, so that a refused host key names the file to fix and
+         * the setting to change: {@code file} they were read from (null: given directly, or none),
+         * {@code setting} the configuration key that names it (null: none). Messages only.
+         */
+        public Builder knownHostsOrigin(Path file, String setting) {
+            this.knownHostsFile = file;
+            this.knownHostsSetting = setting;
             return this;
         }
 

@@ -30,16 +30,20 @@ final class HostSpecResolver {
     private final SshConfig sshConfig;
     private final boolean strictHostKeyChecking;
     private final List<String> knownHosts;
+    private final Path knownHostsFile;
 
     /**
      * @param knownHosts lines for every host, or null to take the SSH config's UserKnownHostsFile
      *     (and, failing that, leave the transport its default)
+     * @param knownHostsFile where {@code knownHosts} were read from ({@link InventoryConstants#KNOWN_HOSTS}), or null
      */
-    HostSpecResolver(Path inventoryDir, SshConfig sshConfig, boolean strictHostKeyChecking, List<String> knownHosts) {
+    HostSpecResolver(Path inventoryDir, SshConfig sshConfig, boolean strictHostKeyChecking, List<String> knownHosts,
+            Path knownHostsFile) {
         this.inventoryDir = inventoryDir;
         this.sshConfig = sshConfig;
         this.strictHostKeyChecking = strictHostKeyChecking;
         this.knownHosts = knownHosts;
+        this.knownHostsFile = knownHostsFile;
     }
 
     HostSpec resolve(HostEntry e) {
@@ -70,10 +74,24 @@ final class HostSpecResolver {
             spec.identityFile(identity);
         }
         Setting jump = present(e.proxyJump()) ? e.proxyJump() : c.proxyJump();
+        Setting command = c.proxyCommand();
+        if (jump == null && command != null && !command.value().equalsIgnoreCase("none")) {
+            LOG.warn("{}: host [{}] has ProxyCommand [{}], which the transport does not run, so it is connected to"
+                    + " directly at [{}:{}]. Use ProxyJump if the host is only reachable through another, or set"
+                    + " [ProxyCommand none] for it.", command.origin(), e.name(), command.value(), address, port);
+        }
         if (jump != null && !jump.text("proxy_jump").equalsIgnoreCase("none")) {
             spec.proxyJump(proxyJump(jump));
         }
-        spec.knownHosts(knownHosts != null ? knownHosts : configKnownHosts(c, address, alias, port, user));
+        if (knownHosts != null) {
+            spec.knownHosts(knownHosts).knownHostsOrigin(knownHostsFile, InventoryConstants.KNOWN_HOSTS);
+        } else {
+            Path[] firstFile = new Path[1];
+            spec.knownHosts(configKnownHosts(c, address, alias, port, user, firstFile));
+            // a refused host key names the file to fix and the setting that chooses it
+            spec.knownHostsOrigin(firstFile[0], firstFile[0] != null ? "UserKnownHostsFile at "
+                    + c.userKnownHostsFile().origin() : InventoryConstants.KNOWN_HOSTS);
+        }
         HostSpec built = spec.build();
         LOG.debug("Inventory host [{}] is {} (SSH config looked up as [{}]).", e.name(), built, alias);
         return built;
@@ -126,7 +144,9 @@ final class HostSpecResolver {
         return null;
     }
 
-    private List<String> configKnownHosts(SshConfig.Resolved c, String address, String alias, int port, String user) {
+    /** The lines of the SSH config's UserKnownHostsFile files; {@code firstFile[0]}: the first one read, if any. */
+    private List<String> configKnownHosts(SshConfig.Resolved c, String address, String alias, int port, String user,
+            Path[] firstFile) {
         if (c.userKnownHostsFile() == null) {
             return List.of();
         }
@@ -139,7 +159,10 @@ final class HostSpecResolver {
             Path file = LocalPaths.resolve(SshTokens.expand(name, tokens(name, address, alias, port, user), s.origin(), "UserKnownHostsFile"),
                     s.origin().file().toAbsolutePath().getParent());
             if (Files.isRegularFile(file)) {
-                lines.addAll(readKnownHosts(file, s.origin().toString() + ": UserKnownHostsFile"));
+                if (firstFile[0] == null) {
+                    firstFile[0] = file;
+                }
+                lines.addAll(readKnownHosts(file, "Bad " + s.origin() + ": UserKnownHostsFile"));
             }
         }
         return lines;

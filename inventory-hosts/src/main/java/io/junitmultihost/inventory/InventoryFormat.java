@@ -38,7 +38,26 @@ enum InventoryFormat {
     record Parsed(InventoryFormat format, List<HostEntry> hosts) {
     }
 
+    /**
+     * What a host name may be: it becomes a sync participant ({@code MH_SYNC_AS}, an item of
+     * {@code --participants a,b}), so the barrier server's rule for participant names applies.
+     */
+    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@:+-]{0,127}");
+
     static Parsed read(Path file) {
+        Parsed parsed = parse(file);
+        for (HostEntry host : parsed.hosts()) {
+            if (!HOST_NAME.matcher(host.name()).matches()) {
+                throw host.origin().error("the host name [" + host.name() + "] is not allowed: a name starts with a"
+                        + " letter or digit, then has at most 127 letters, digits and [._@:+-] (no blanks, [;] or [,]),"
+                        + " because it also names the host in syncs. Rename the host; put its address in [address]"
+                        + " (ansible_host for Ansible).");
+            }
+        }
+        return parsed;
+    }
+
+    private static Parsed parse(Path file) {
         if (Files.isDirectory(file)) {
             throw new ConfigurationException("The inventory [" + file + "] is a directory; set [" + InventoryConstants.INVENTORY
                     + "] to one inventory file in it.");

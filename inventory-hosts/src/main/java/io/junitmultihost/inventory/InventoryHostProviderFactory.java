@@ -62,13 +62,13 @@ public final class InventoryHostProviderFactory implements HostProviderFactory {
         }
         SshConfig sshConfig = sshConfig(config);
         boolean strict = config.getBoolean(InventoryConstants.STRICT_HOST_KEY_CHECKING, true);
-        List<String> knownHosts = config.get(InventoryConstants.KNOWN_HOSTS)
-                .map(p -> HostSpecResolver.readKnownHosts(LocalPaths.resolve(p, null), "The known_hosts file from ["
-                        + InventoryConstants.KNOWN_HOSTS + "]"))
-                .orElse(null);
+        Path knownHostsFile = config.get(InventoryConstants.KNOWN_HOSTS).map(p -> LocalPaths.resolve(p, null)).orElse(null);
+        List<String> knownHosts = knownHostsFile == null ? null : HostSpecResolver.readKnownHosts(knownHostsFile,
+                "The known_hosts file from [" + InventoryConstants.KNOWN_HOSTS + "]");
 
         InventoryFormat.Parsed parsed = InventoryFormat.read(inventory);
-        HostSpecResolver resolver = new HostSpecResolver(inventory.getParent(), sshConfig, strict, knownHosts);
+        HostSpecResolver resolver = new HostSpecResolver(inventory.getParent(), sshConfig, strict, knownHosts,
+                knownHostsFile);
         List<HostSpec> hosts = parsed.hosts().stream().map(resolver::resolve).toList();
         Set<String> roles = new TreeSet<>();
         hosts.forEach(h -> roles.addAll(h.roles()));

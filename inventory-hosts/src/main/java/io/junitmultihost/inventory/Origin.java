@@ -21,11 +21,12 @@ record Origin(String kind, Path file, int line) {
 
     /** A configuration error located here: {@code Bad inventory [f] line [n]: what}. */
     ConfigurationException error(String what) {
-        return new ConfigurationException(this + ": " + what);
+        return new ConfigurationException("Bad " + this + ": " + what);
     }
 
+    /** Where, for any message: {@code inventory [f] line [n]}; errors add "Bad" in front. */
     @Override
     public String toString() {
-        return "Bad " + kind + " [" + file + "] line [" + line + "]";
+        return kind + " [" + file + "] line [" + line + "]";
     }
 }

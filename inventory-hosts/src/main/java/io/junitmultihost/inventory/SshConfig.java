@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * host: {@code Host} blocks with wildcards and negation, {@code Match all/host/originalhost/user/
  * localuser/final}, {@code Include} (relative paths against the directory of the top file, which is
  * {@code ~/.ssh} for the user's config), and the keywords HostName, User, Port, IdentityFile,
- * ProxyJump and UserKnownHostsFile. As in OpenSSH, the first value obtained for a keyword wins.
- * Immutable.
+ * ProxyJump and UserKnownHostsFile (ProxyCommand only to warn that it is not run). As in OpenSSH,
+ * the first value obtained for a keyword wins. Immutable.
  */
 final class SshConfig {
 
@@ -64,6 +64,7 @@ final class SshConfig {
     Resolved lookup(String alias, String inventoryUser) {
         Map<String, Setting> first = new HashMap<>();
         List<Setting> identityFiles = new ArrayList<>();
+        String proxyFirst = null;
         for (Block block : blocks) {
             Setting hostName = first.get("hostname");
             Setting user = first.get("user");
@@ -78,17 +79,28 @@ final class SshConfig {
                 if (option.key.equals("identityfile")) {
                     identityFiles.add(value);
                 } else {
+                    if ((option.key.equals("proxyjump") || option.key.equals("proxycommand"))
+                            && !first.containsKey("proxyjump") && !first.containsKey("proxycommand")) {
+                        proxyFirst = option.key;
+                    }
                     first.putIfAbsent(option.key, value);
                 }
             }
         }
-        return new Resolved(first.get("hostname"), first.get("user"), first.get("port"), first.get("proxyjump"),
-                first.get("userknownhostsfile"), identityFiles);
+        // as in OpenSSH, ProxyJump and ProxyCommand exclude each other: the first one obtained wins
+        boolean commandFirst = "proxycommand".equals(proxyFirst);
+        Setting jump = first.get("proxyjump");
+        Setting command = first.get("proxycommand");
+        return new Resolved(first.get("hostname"), first.get("user"), first.get("port"), commandFirst ? null : jump,
+                first.get("userknownhostsfile"), identityFiles, commandFirst ? command : null);
     }
 
-    /** What the config gives for one host; any field may be null, identityFiles may be empty. */
+    /**
+     * What the config gives for one host; any field may be null, identityFiles may be empty.
+     * {@code proxyCommand}: the ProxyCommand that applies (which the transport does not run), or null.
+     */
     record Resolved(Setting hostName, Setting user, Setting port, Setting proxyJump, Setting userKnownHostsFile,
-            List<Setting> identityFiles) {
+            List<Setting> identityFiles, Setting proxyCommand) {
     }
 
     private record Option(String key, List<String> args, Origin origin) {
@@ -126,7 +138,7 @@ final class SshConfig {
             try {
                 lines = Files.readAllLines(path, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                String where = includedFrom != null ? includedFrom + ": the included file" : "The SSH config";
+                String where = includedFrom != null ? "Bad " + includedFrom + ": the included file" : "The SSH config";
                 throw new ConfigurationException(where + " [" + path + "] cannot be read (" + e + "); fix its permissions "
                         + "or set [" + InventoryConstants.SSH_CONFIG + "] to another file or to [none].", e);
             }

@@ -14,7 +14,9 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The INI and YAML forms of the same inventory give the same hosts. */
 class AnsibleInventoryTest {
@@ -65,6 +67,17 @@ class AnsibleInventoryTest {
     @Test
     void hostsThatAnsibleReachesWithoutSshAreLeftOut() {
         assertThat(hosts("hosts.ini")).doesNotContainKey("localhost");
+    }
+
+    @Test
+    void linesLoggedAboutValidEntriesDoNotCallThemBad(@TempDir Path dir) throws java.io.IOException {
+        Path inventory = java.nio.file.Files.writeString(dir.resolve("hosts.ini"), String.join("\n",
+                "[servers]", "local ansible_connection=local",
+                "inner ansible_host=10.0.0.9 ansible_ssh_common_args='-o ProxyCommand=\"nc gate 22\"'", ""));
+
+        String log = StderrLog.during(() -> hosts(inventory.toString()));
+
+        assertThat(log).contains("[local]", "[inner]", "ProxyCommand", "line [2]", "line [3]").doesNotContain("Bad ");
     }
 
     @Test

@@ -94,6 +94,28 @@ class InventoryHostProviderTest {
                 .hasMessageContaining("must be true or false");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"web 1", "db;rm", "a,b", "-opt", "x$(id)"})
+    void aHostNameThatCannotServeAsAParticipantIsRefusedAtLoadNamingFileAndLine(String name, @TempDir Path dir)
+            throws IOException {
+        String quoted = "'" + name + "'";
+        Path yaml = Files.writeString(dir.resolve("multihost.yml"), "hosts:\n  - name: ok1\n    address: 10.0.0.1\n"
+                + "  - name: " + quoted + "\n    address: 10.0.0.2\n");
+        Path ansibleYaml = Files.writeString(dir.resolve("ansible.yml"), "all:\n  hosts:\n    ok1:\n    " + quoted
+                + ":\n      ansible_host: 10.0.0.2\n");
+
+        assertThatThrownBy(() -> provider(yaml.toString())).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("Bad inventory [" + yaml + "] line [4]").hasMessageContaining("[" + name + "]");
+        assertThatThrownBy(() -> provider(ansibleYaml.toString())).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("Bad inventory [" + ansibleYaml + "] line [4]").hasMessageContaining("[" + name + "]");
+        if (!name.contains(" ")) { // INI separates a host's fields with blanks
+            Path ini = Files.writeString(dir.resolve("hosts.ini"), "[web]\nok1 ansible_host=10.0.0.1\n" + name
+                    + " ansible_host=10.0.0.2\n");
+            assertThatThrownBy(() -> provider(ini.toString())).isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("Bad inventory [" + ini + "] line [3]").hasMessageContaining("[" + name + "]");
+        }
+    }
+
     @Test
     void aKnownHostsFileVouchesForEveryHost(@TempDir Path dir) throws IOException {
         Path knownHosts = Files.writeString(dir.resolve("known_hosts"),
@@ -103,6 +125,11 @@ class InventoryHostProviderTest {
                 .allSatisfy(h -> assertThat(h.knownHosts()).containsExactly(
                         "[10.0.0.5]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOne",
                         "10.0.0.6 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITwo"));
+        assertThat(provider("multihost.yml", InventoryConstants.KNOWN_HOSTS, knownHosts.toString()).all())
+                .as("what a refused host key names").allSatisfy(h -> {
+                    assertThat(h.knownHostsFile()).contains(knownHosts);
+                    assertThat(h.knownHostsSetting()).contains(InventoryConstants.KNOWN_HOSTS);
+                });
         assertThatThrownBy(() -> provider("multihost.yml", InventoryConstants.KNOWN_HOSTS, dir.resolve("nope").toString()))
                 .hasMessageContaining("The known_hosts file from [multihost.inventory.known-hosts] [" + dir.resolve("nope") + "]");
     }

@@ -45,6 +45,21 @@ class SshConfigTest {
     }
 
     @Test
+    void aProxyCommandInTheSshConfigIsWarnedAboutNamingTheHostFileAndLine(@TempDir Path dir) throws IOException {
+        Path config = Files.writeString(dir.resolve("config"), String.join("\n",
+                "Host bastioned", "  HostName 10.9.9.9", "  ProxyCommand ssh -W %h:%p gate", ""));
+        Path inventory = Files.writeString(dir.resolve("hosts.yml"), "hosts:\n  - name: bastioned\n");
+
+        Map<String, HostSpec>[] hosts = new Map[1];
+        String log = StderrLog.during(() -> hosts[0] = hosts(inventory.toString(), InventoryConstants.SSH_CONFIG,
+                config.toString()));
+
+        assertThat(hosts[0].get("bastioned").address()).isEqualTo("10.9.9.9");
+        assertThat(log).contains("WARN", "[bastioned]", "ProxyCommand", config + "] line [3]", "ProxyJump")
+                .doesNotContain("Bad ");
+    }
+
+    @Test
     void wildcardsMatchNegationsExcludeAndTheFirstValueObtainedWins() {
         Map<String, HostSpec> hosts = withConfig("ssh-hosts.yml");
 

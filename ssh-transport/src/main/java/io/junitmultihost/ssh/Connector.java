@@ -120,7 +120,8 @@ final class Connector {
         JSch scratch = new JSch();
         try {
             if (!target.knownHosts().isEmpty()) {
-                source.append("the known_hosts lines given to the target");
+                source.append(target.knownHostsFile() != null ? target.knownHostsFile().toString()
+                        : "the known_hosts lines given to the target");
                 String lines = String.join("\n", target.knownHosts()) + "\n";
                 scratch.setKnownHosts(new ByteArrayInputStream(lines.getBytes(StandardCharsets.UTF_8)));
             } else {
@@ -293,8 +294,10 @@ final class Connector {
         return new SshHostKeyException("Host [" + target.describe() + "] offered host key [" + offered
                 + "], but [" + hostKeys.knownHostsSource() + "] expects [" + expected + "] for [" + knownName
                 + "]: the host key has CHANGED. If the host was reinstalled or regenerated its keys, replace its"
-                + " known_hosts entry (ssh-keygen -R '" + knownName + "', then ssh-keyscan -p " + target.port() + " "
-                + target.host() + " and check the fingerprint); otherwise someone may be intercepting the connection.",
+                + " known_hosts entry (ssh-keygen -R '" + knownName + "'" + (file(target) == null ? ""
+                        : " -f " + file(target)) + ", then ssh-keyscan -p " + target.port() + " " + target.host()
+                + " and check the fingerprint" + (file(target) == null ? "; the lines come from code" : "") + ")"
+                + settingNames(target) + "; otherwise someone may be intercepting the connection.",
                 offer == null ? null : offer.fingerprint(), e);
     }
 
@@ -304,9 +307,36 @@ final class Connector {
         String knownName = offer == null ? target.host() : offer.host();
         return new SshHostKeyException("Host [" + target.describe() + "] offered host key [" + offered
                 + "], which is not in [" + hostKeys.knownHostsSource() + "] for [" + knownName + "]. Check the"
-                + " fingerprint, then add the key (ssh-keyscan -p " + target.port() + " " + target.host()
-                + " >> ~/.ssh/known_hosts) or pass its line to SshTarget.Builder.knownHosts.",
+                + " fingerprint, then " + addKey(target) + ".",
                 offer == null ? null : offer.fingerprint(), e);
+    }
+
+    /** The known_hosts file in use, as a path to write in a shell command; null when the lines come from code. */
+    private static String file(SshTarget target) {
+        if (target.knownHostsFile() != null) {
+            return target.knownHostsFile().toString();
+        }
+        return target.knownHosts().isEmpty() ? "~/.ssh/known_hosts" : null;
+    }
+
+    /** How to vouch for the key offered: append it to the file in use, or to the lines, or name another file. */
+    private static String addKey(SshTarget target) {
+        String keyscan = "ssh-keyscan -p " + target.port() + " " + target.host();
+        String file = file(target);
+        if (target.knownHostsSetting() == null) {
+            return file == null ? "add its line (" + keyscan + ") to the target's known_hosts lines"
+                    : "add the key (" + keyscan + " >> " + file + ") or pass its line to SshTarget.Builder.knownHosts";
+        }
+        if (target.knownHostsFile() != null) {
+            return "add the key to that file (" + keyscan + " >> " + file + "), which [" + target.knownHostsSetting()
+                    + "] names";
+        }
+        return "set [" + target.knownHostsSetting() + "] to a known_hosts file holding its line (" + keyscan
+                + " > FILE)" + (file == null ? "" : ", or add the key to " + file + " (" + keyscan + " >> " + file + ")");
+    }
+
+    private static String settingNames(SshTarget target) {
+        return target.knownHostsSetting() == null ? "" : " (the file is chosen by [" + target.knownHostsSetting() + "])";
     }
 
     /** {@code [user@]host[:port][,next...]}: the last hop is the one the target is reached through. */

@@ -6,7 +6,6 @@ import com.jcraft.jsch.Session;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -30,6 +29,8 @@ import org.slf4j.LoggerFactory;
 final class ExecRun {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.junitmultihost.ssh.exec");
+    /** How long a caller past its deadline waits for the host to answer its command's kill (milliseconds on a live link). */
+    static final Duration KILL_WAIT = Duration.ofSeconds(1);
     private static final Map<String, Integer> SIGNALS = Map.ofEntries(Map.entry("HUP", 1), Map.entry("INT", 2),
             Map.entry("QUIT", 3), Map.entry("ILL", 4), Map.entry("TRAP", 5), Map.entry("ABRT", 6),
             Map.entry("BUS", 7), Map.entry("FPE", 8), Map.entry("KILL", 9), Map.entry("USR1", 10),
@@ -69,10 +70,15 @@ final class ExecRun {
     private volatile long startedNanos = System.nanoTime();
 
     private final ScheduledExecutorService timer;
+    private final RemoteKills kills;
+    /** The exec request's bytes, checked for size when the run is made, before anything is sent. */
+    private final byte[] request;
 
     ExecRun(SshTarget target, RemoteCommand command, PoolSettings settings, Consumer<OutputLine> lineConsumer,
-            java.util.concurrent.Executor lineExecutor, ScheduledExecutorService timer) {
+            java.util.concurrent.Executor lineExecutor, ScheduledExecutorService timer, RemoteKills kills) {
         this.timer = timer;
+        this.kills = kills;
+        this.request = RemoteScript.wrapChecked(command, marker, target);
         this.target = target;
         this.command = command;
         this.settings = settings;
@@ -101,7 +107,7 @@ final class ExecRun {
         } catch (JSchException e) {
             throw new NotStarted(e, true);
         }
-        opened.setCommand(RemoteScript.wrap(command, marker).getBytes(StandardCharsets.UTF_8));
+        opened.setCommand(request);
         opened.setOutputStream(stdoutSink, false);
         opened.setExtOutputStream(stderrSink, false);
         if (command.hasStdin()) {
@@ -304,7 +310,12 @@ final class ExecRun {
         }
     }
 
-    /** Ends the remote process group (TERM, then KILL) once, and says what happened, for messages. */
+    /**
+     * Ends the remote process group (TERM, then KILL) once, and says what happened, for messages.
+     * The kill runs off this thread; this waits for it only while the host answers: at most
+     * {@link #KILL_WAIT} for its channel to open, so a dead link does not hold the caller. A kill
+     * that cannot reach the host runs on the host's next connection.
+     */
     synchronized String endRemote(String why) {
         if (endedHow != null) {
             return endedHow;
@@ -317,23 +328,27 @@ final class ExecRun {
         }
         LOG.debug("Ending remote process group [{}] of command [{}] on host [{}] ({}).", group, command.display(),
                 target.describe(), why);
-        // JSch gives up opening a channel on an interrupted thread: clear the flag for the kill, restore it after
-        boolean interrupted = Thread.interrupted();
-        int graceTenths = (int) Math.max(1, settings.killGrace().toMillis() / 100);
-        Deadline killDeadline = Deadline.after(settings.killGrace().plus(settings.channelOpenTimeout()));
+        RemoteKills.Kill kill = kills.end(session, group, startedNanos, command.display());
+        boolean interrupted = Thread.interrupted(); // wait for the kill even when ending because of an interrupt
         try {
-            int status = RawExec.run(session, RemoteScript.killTree(group, graceTenths), killDeadline,
-                    settings.channelOpenTimeout());
-            LOG.info("Ended remote process group [{}] of command [{}] on host [{}] ({}; kill script exit [{}]).", group,
-                    command.display(), target.describe(), why, status);
+            // a host that answers gets the time the kill takes; one that does not, KILL_WAIT
+            kill.opened().get(KILL_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+            int status = kill.done().get(settings.killGrace().plus(KILL_WAIT).toNanos(), TimeUnit.NANOSECONDS);
+            LOG.debug("Ended remote process group [{}] of command [{}] on host [{}] ({}; kill script exit [{}]).",
+                    group, command.display(), target.describe(), why, status);
             shellGone = status == RemoteScript.SHELL_GONE;
             looked = true;
             endedHow = "its remote process group [" + group + "] was ended (TERM, then KILL after ["
                     + HumanDuration.of(settings.killGrace()) + "])";
-        } catch (RuntimeException e) {
-            LOG.warn("Could not end remote process group [{}] of command [{}] on host [{}]: {}", group,
-                    command.display(), target.describe(), e.getMessage());
-            endedHow = "its remote process group [" + group + "] could not be ended (" + e.getMessage() + ")";
+        } catch (TimeoutException e) {
+            endedHow = "its remote process group [" + group + "] is being ended (not confirmed in time; if the host"
+                    + " cannot be reached now, that happens on the next connection to it)";
+        } catch (ExecutionException e) {
+            endedHow = "its remote process group [" + group + "] could not be ended now (" + e.getCause().getMessage()
+                    + "); it is ended on the next connection to the host";
+        } catch (InterruptedException e) {
+            interrupted = true;
+            endedHow = "its remote process group [" + group + "] is being ended";
         } finally {
             disconnect();
             if (interrupted) {

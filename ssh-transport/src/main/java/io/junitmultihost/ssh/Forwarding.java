@@ -20,6 +20,9 @@ final class Forwarding {
     private static final int FIRST_PORT = 20000;
     private static final int PORT_SPAN = 12000;
     private static final int PORT_ATTEMPTS = 10;
+    /** How long a remote forward nobody listens to is asked for again on its old port after a reconnect. */
+    static final java.time.Duration RESTORE_WITHIN = java.time.Duration.ofMinutes(2);
+    private static final long RETRY_MILLIS = 1000;
 
     private final SshTarget target;
     private final List<Forward> active = new CopyOnWriteArrayList<>();
@@ -44,16 +47,16 @@ final class Forwarding {
         return forward;
     }
 
-    /** Sets every open forward up again on a new session, on its old port. */
+    /**
+     * Sets every open forward up again on a new session, on its old port. The host's sshd may still
+     * hold a remote forward's old port for the lost connection (until it notices that connection is
+     * gone, which without ClientAliveInterval can take hours): such a forward moves to a new port
+     * when someone listens for that, else its old port is asked for again in the background until
+     * {@link #RESTORE_WITHIN}. Listeners run here, before the caller that reconnected goes on.
+     */
     void reapply(Session session, Deadline deadline) {
         for (Forward forward : active) {
-            try {
-                forward.apply(session, deadline, true);
-                LOG.debug("Forward [{}] of host [{}] set up again after reconnecting.", forward, target.describe());
-            } catch (SshException e) {
-                LOG.warn("Could not set forward [{}] of host [{}] up again after reconnecting: {}", forward,
-                        target.describe(), e.getMessage());
-            }
+            forward.restore(session, deadline);
         }
     }
 
@@ -64,6 +67,7 @@ final class Forwarding {
         private final int toPort;
         private volatile int port;
         private volatile Session session;
+        private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
         Forward(boolean local, int port, String toHost, int toPort) {
             this.local = local;
@@ -77,6 +81,110 @@ final class Forwarding {
             port = local ? requestLocal(on) : requestRemote(on, deadline, keepIfLate);
             session = on;
             LOG.debug("Forward [{}] of host [{}] is up.", this, target.describe());
+        }
+
+        /** Sets the forward up again on a new session; see {@link Forwarding#reapply}. */
+        void restore(Session on, Deadline deadline) {
+            int old = port;
+            SshException refused;
+            try {
+                apply(on, deadline, true);
+                LOG.debug("Forward [{}] of host [{}] set up again after reconnecting.", this, target.describe());
+                return;
+            } catch (SshException e) {
+                refused = e;
+            }
+            if (refused instanceof SshTimeoutException && !local) {
+                // still asked for: a late grant keeps it (see askRemote), so it is not lost
+                LOG.warn("Could not set {} of host [{}] up again within the deadline of the call that reconnected: {}",
+                        this, target.describe(), refused.getMessage());
+                return;
+            }
+            if (local || !active.contains(this)) {
+                lost("Could not set " + this + " of host [" + target.describe() + "] up again after reconnecting: "
+                        + refused.getMessage());
+                return;
+            }
+            if (listeners.isEmpty()) {
+                LOG.warn("Could not set {} of host [{}] up again after reconnecting ({}); asking for its port again"
+                        + " until [{}] have passed.", this, target.describe(), refused.getMessage(),
+                        HumanDuration.of(RESTORE_WITHIN));
+                retryInBackground(on, Deadline.after(RESTORE_WITHIN), refused);
+                return;
+            }
+            int moved;
+            try {
+                synchronized (this) {
+                    port = 0;
+                    try {
+                        moved = requestRemote(on, deadline, true);
+                    } finally {
+                        if (port == 0) {
+                            port = old;
+                        }
+                    }
+                    port = moved;
+                    session = on;
+                }
+            } catch (SshException e) {
+                lost("Could not set " + this + " of host [" + target.describe() + "] up again after reconnecting:"
+                        + " its port [" + old + "] is still held on the host (" + reason(refused)
+                        + "), and no other port could be had (" + reason(e) + "). Check AllowTcpForwarding in the"
+                        + " host's sshd_config.");
+                return;
+            }
+            LOG.info("Remote forward of host [{}] to [{}:{}] moved from port [{}] to [{}] after reconnecting: the host"
+                    + " still held the old port for the lost connection.", target.describe(), toHost, toPort, old, moved);
+            for (Listener listener : listeners) {
+                try {
+                    listener.moved(old, moved);
+                } catch (RuntimeException e) {
+                    listener.lost("Remote forward of host [" + target.describe() + "] moved from port [" + old
+                            + "] to [" + moved + "] after reconnecting, but its users could not be told: "
+                            + e.getMessage());
+                }
+            }
+        }
+
+        /** Asks for the old port until the host frees it, the session goes, the forward is closed or {@code until}. */
+        private void retryInBackground(Session on, Deadline until, SshException first) {
+            Thread retrying = new Thread(() -> {
+                SshException last = first;
+                while (!until.expired() && on.isConnected() && active.contains(this)) {
+                    try {
+                        Thread.sleep(RETRY_MILLIS);
+                        apply(on, until.min(java.time.Duration.ofSeconds(10)), false);
+                        LOG.info("{} of host [{}] is up again after reconnecting.", this, target.describe());
+                        return;
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (SshException e) {
+                        last = e;
+                    }
+                }
+                if (on.isConnected() && active.contains(this)) {
+                    lost("Could not set " + this + " of host [" + target.describe() + "] up again within ["
+                            + HumanDuration.of(RESTORE_WITHIN) + "] after reconnecting: " + last.getMessage());
+                }
+            }, "multihost-forward-retry " + target.describe());
+            retrying.setDaemon(true);
+            retrying.start();
+        }
+
+        /** What the host said, without our own wrapping. */
+        private static String reason(SshException e) {
+            return e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
+        }
+
+        private void lost(String why) {
+            LOG.warn("{}", why);
+            for (Listener listener : listeners) {
+                try {
+                    listener.lost(why);
+                } catch (RuntimeException e) {
+                    LOG.warn("A listener of {} of host [{}] failed: {}", this, target.describe(), e.toString());
+                }
+            }
         }
 
         /** Local forwards are a listening socket in this JVM: nothing to wait for. */
@@ -171,6 +279,11 @@ final class Forwarding {
         private String describe() {
             return local ? "local forward [127.0.0.1:" + port + " -> " + toHost + ":" + toPort + " on the host]"
                     : "remote forward [127.0.0.1:" + port + " on the host -> " + toHost + ":" + toPort + "]";
+        }
+
+        @Override
+        public void onChange(Listener listener) {
+            listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
         }
 
         @Override

@@ -59,7 +59,7 @@ final class PooledHostAgent implements HostAgent {
                         current.close();
                     }
                     try {
-                        current = ResidentAgent.start(host.target(), settings, session, deadline);
+                        current = ResidentAgent.start(host.target(), settings, session, host.kills(), deadline);
                         resident = current;
                     } catch (SshException e) {
                         failedOn = session;

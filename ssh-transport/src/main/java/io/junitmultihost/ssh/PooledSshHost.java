@@ -27,6 +27,7 @@ final class PooledSshHost implements SshHost {
     private final ReentrantLock connecting = new ReentrantLock();
     private final Forwarding forwarding;
     private final PooledHostAgent agent;
+    private final RemoteKills kills;
     private volatile Session session;
     private JSch jsch;
     private HostKeyRepository knownHosts;
@@ -37,6 +38,7 @@ final class PooledSshHost implements SshHost {
         this.pool = pool;
         this.forwarding = new Forwarding(target);
         this.agent = new PooledHostAgent(this, pool.settings());
+        this.kills = new RemoteKills(target, pool.settings(), pool.workers(), () -> session);
     }
 
     @Override
@@ -93,8 +95,8 @@ final class PooledSshHost implements SshHost {
         int attempt = 1;
         while (true) {
             CancelScope.checkCurrent();
+            ExecRun run = new ExecRun(target, command, pool.settings(), lines, pool.workers(), pool.timer(), kills);
             Session current = session(deadline);
-            ExecRun run = new ExecRun(target, command, pool.settings(), lines, pool.workers(), pool.timer());
             try {
                 run.start(current, deadline);
                 CancelScope.register(run);
@@ -159,9 +161,9 @@ final class PooledSshHost implements SshHost {
     public RemoteResult execFresh(RemoteCommand command, Duration deadline) {
         Objects.requireNonNull(command, "command");
         Deadline d = Deadline.after(deadline);
+        ExecRun run = new ExecRun(target, command, pool.settings(), null, pool.workers(), pool.timer(), kills);
         Session fresh = newSession(d, true);
         try {
-            ExecRun run = new ExecRun(target, command, pool.settings(), null, pool.workers(), pool.timer());
             try {
                 run.start(fresh, d);
             } catch (ExecRun.NotStarted e) {
@@ -220,6 +222,7 @@ final class PooledSshHost implements SshHost {
             session = fresh;
             // Also after disconnect() dropped the session: forwards follow the pooled connection.
             forwarding.reapply(fresh, deadline);
+            kills.connected(fresh);
             return fresh;
         } finally {
             connecting.unlock();
@@ -246,6 +249,11 @@ final class PooledSshHost implements SshHost {
             LOG.debug("Dropping the session to host [{}]: {}.", target.describe(), why);
         }
         stale.disconnect();
+    }
+
+    /** Ends remote process groups of this host's commands, now or on the next connection. */
+    RemoteKills kills() {
+        return kills;
     }
 
     /** For the agent and tests: the sessions this host holds now. */

@@ -18,6 +18,11 @@ final class RawExec {
 
     /** Runs {@code script} and returns its exit status; throws {@link SshException} on failure or deadline. */
     static int run(Session session, String script, Deadline deadline, Duration openTimeout) {
+        return run(session, script, deadline, openTimeout, () -> { });
+    }
+
+    /** As {@link #run(Session, String, Deadline, Duration)}; {@code opened} runs once the channel is open. */
+    static int run(Session session, String script, Deadline deadline, Duration openTimeout, Runnable opened) {
         CountDownLatch closed = new CountDownLatch(1);
         ChannelExec channel;
         try {
@@ -43,6 +48,7 @@ final class RawExec {
                 }
             }, false);
             channel.connect(deadline.remainingMillisCapped(openTimeout.toMillis()));
+            opened.run();
             try {
                 channel.getOutputStream().close();
             } catch (IOException e) {

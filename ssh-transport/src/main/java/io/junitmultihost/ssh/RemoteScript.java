@@ -1,7 +1,9 @@
 package io.junitmultihost.ssh;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The shell text we send to sshd. A command runs in its own process group, whose id it first
@@ -25,12 +27,86 @@ final class RemoteScript {
     }
 
     /**
-     * The command line for sshd's exec request. sshd makes the login shell that runs it a session
-     * and process group leader; it reports its pid on stderr, then becomes {@code sh} running the
-     * command (exec keeps the pid), so the whole command runs in process group {@code $$}.
+     * The command line for sshd's exec request, run by the user's login shell (POSIX-like: sh,
+     * bash, dash, ksh, zsh). sshd makes that shell a session and process group leader; it reports
+     * its pid on stderr, then runs the command, so the whole command runs in process group
+     * {@code $$}. Every argument, value and directory is quoted exactly once: an argv command runs
+     * in the login shell itself, a script as the one argument of {@code sh -c}, and through
+     * {@code sudo} the values travel as positional parameters of a fixed script.
      */
     static String wrap(RemoteCommand command, String marker) {
-        return "printf '%s %s\\n' " + marker + " \"$$\" >&2; exec sh -c " + ShellQuote.quote(command.toScript());
+        StringBuilder line = new StringBuilder("printf '%s %s\\n' ").append(marker).append(" \"$$\" >&2\n");
+        List<String> argv = command.argvList() != null ? command.argvList()
+                : List.of("sh", "-c", command.script());
+        if (command.user() == null) {
+            if (!command.env().isEmpty()) {
+                line.append("export");
+                command.env().forEach((name, value) -> line.append(' ').append(name).append('=')
+                        .append(ShellQuote.quote(value)));
+                line.append('\n');
+            }
+            if (command.directory() != null) {
+                line.append("cd -- ").append(ShellQuote.quote(command.directory())).append(" || exit\n");
+            }
+            if (command.argvList() != null) {
+                return line.append(ShellQuote.join(argv)).toString();
+            }
+            return line.append("exec ").append(ShellQuote.join(argv)).toString();
+        }
+        // sudo resets the environment and the directory: a fixed script sets both from its arguments.
+        line.append("exec sudo -n -u ").append(ShellQuote.quote(command.user())).append(" -- sh -c ")
+                .append(ShellQuote.quote(AS_USER)).append(" sh ")
+                .append(ShellQuote.quote(command.directory() == null ? "" : command.directory()))
+                .append(' ').append(command.env().size());
+        command.env().forEach((name, value) -> line.append(' ').append(ShellQuote.quote(name + "=" + value)));
+        return line.append(' ').append(ShellQuote.join(argv)).toString();
+    }
+
+    /** Run through sudo: $1 the directory (empty: home), $2 how many NAME=VALUE follow, then the argv. */
+    private static final String AS_USER = "d=$1; n=$2; shift 2; [ -z \"$d\" ] || cd -- \"$d\" || exit\n"
+            + "while [ \"$n\" -gt 0 ]; do export \"$1\"; shift; n=$((n - 1)); done\n"
+            + "exec \"$@\"";
+
+    /**
+     * The longest exec request line: sshd runs it as the one argument of {@code $SHELL -c}, and
+     * Linux limits one argument to 32 pages (MAX_ARG_STRLEN, 131072 bytes with its NUL). sshd's
+     * own packet limit (256 KiB) is above it; past that limit sshd drops the whole connection.
+     */
+    static final int MAX_LINE_BYTES = 131_071;
+
+    /**
+     * The exec request's bytes; refuses a command that cannot fit before anything is sent.
+     *
+     * @throws IllegalArgumentException the command is too large for a command line
+     */
+    static byte[] wrapChecked(RemoteCommand command, String marker, SshTarget target) {
+        byte[] line = wrap(command, marker).getBytes(StandardCharsets.UTF_8);
+        if (line.length > MAX_LINE_BYTES) {
+            throw new IllegalArgumentException("Command [" + command.display() + "] for host [" + target.describe()
+                    + "] is [" + line.length + "] bytes once quoted for the remote shell, over the [" + MAX_LINE_BYTES
+                    + "] bytes a command line may hold (Linux's limit on one argument); it was not sent. Pass large"
+                    + " data on stdin (withStdin) or upload it as a file.");
+        }
+        return line;
+    }
+
+    /**
+     * {@link #killTree}, run only if process group {@code pid} has a process at least
+     * {@code minAgeSeconds} old: a kill queued while the link was down must not hit a new process
+     * group that took the same number after a reboot. Exits 0 without killing anything otherwise.
+     */
+    static String killTreeIfOlder(long pid, long minAgeSeconds, int graceTenths) {
+        return "hz=$(getconf CLK_TCK 2>/dev/null); [ -n \"$hz\" ] || hz=100\n"
+                + "read -r up rest < /proc/uptime || exit 0\n"
+                + "up=${up%.*}; old=0\n"
+                + "for f in /proc/[0-9]*/stat; do\n"
+                + "  { read -r l < \"$f\"; } 2>/dev/null || continue\n"
+                + "  r=${l##*) }; set -- $r\n"
+                + "  [ \"$3\" = " + pid + " ] || continue\n"
+                + "  if [ $((up - ${20} / hz)) -ge " + minAgeSeconds + " ]; then old=1; break; fi\n"
+                + "done\n"
+                + "[ $old = 1 ] || exit 0\n"
+                + killTree(pid, graceTenths);
     }
 
     /**

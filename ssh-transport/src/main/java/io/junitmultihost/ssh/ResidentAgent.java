@@ -30,6 +30,7 @@ final class ResidentAgent {
     private final SshTarget target;
     private final PoolSettings settings;
     private final Session session;
+    private final RemoteKills kills;
     private final String boundary;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong ids = new AtomicLong();
@@ -46,6 +47,7 @@ final class ResidentAgent {
         final CompletableFuture<String> reply = new CompletableFuture<>();
         final CompletableFuture<Void> stderrEnd = new CompletableFuture<>();
         volatile long pid = -1;
+        final long startedNanos = System.nanoTime();
 
         Pending(String id, boolean exec) {
             this.id = id;
@@ -55,7 +57,8 @@ final class ResidentAgent {
         }
     }
 
-    private ResidentAgent(SshTarget target, PoolSettings settings, Session session) {
+    private ResidentAgent(SshTarget target, PoolSettings settings, Session session, RemoteKills kills) {
+        this.kills = kills;
         this.target = target;
         this.settings = settings;
         this.session = session;
@@ -65,8 +68,9 @@ final class ResidentAgent {
     }
 
     /** Starts an agent on {@code session} and checks that it answers; throws {@link SshException} if not. */
-    static ResidentAgent start(SshTarget target, PoolSettings settings, Session session, Deadline deadline) {
-        ResidentAgent agent = new ResidentAgent(target, settings, session);
+    static ResidentAgent start(SshTarget target, PoolSettings settings, Session session, RemoteKills kills,
+            Deadline deadline) {
+        ResidentAgent agent = new ResidentAgent(target, settings, session, kills);
         agent.open(deadline);
         return agent;
     }
@@ -165,6 +169,10 @@ final class ResidentAgent {
     private SshTimeoutException timedOut(RemoteCommand command, Pending pending, Deadline deadline) {
         int[] killStatus = {-1};
         String how = endCommand(pending, killStatus);
+        if (killStatus[0] < 0) {
+            close(); // the host did not confirm the kill in time: the agent is stuck too, and not waited for
+            return timeout(command, pending, deadline, how, killStatus);
+        }
         try {
             // the agent reports the end once the command is gone; without it the agent is stuck
             CompletableFuture.allOf(pending.reply, pending.stderrEnd).get(settings.killGrace().toMillis() + 5000,
@@ -177,6 +185,11 @@ final class ResidentAgent {
             Thread.currentThread().interrupt();
             close();
         }
+        return timeout(command, pending, deadline, how, killStatus);
+    }
+
+    private SshTimeoutException timeout(RemoteCommand command, Pending pending, Deadline deadline, String how,
+            int[] killStatus) {
         return new SshTimeoutException("Command [" + command.display() + "] on host [" + target.describe()
                 + "] did not finish within [" + HumanDuration.of(deadline.budget()) + "]; " + how + ". "
                 + BackgroundHint.advice(command, killStatus[0] == RemoteScript.SHELL_GONE, -1, killStatus[0] >= 0),
@@ -195,16 +208,25 @@ final class ResidentAgent {
             return "its remote process could not be identified, so it may still run on the host";
         }
         boolean interrupted = Thread.interrupted();
+        // as ExecRun: wait for the kill only while the host answers; one that cannot reach it runs on the next connection
+        RemoteKills.Kill kill = kills.end(session, pid, pending.startedNanos, "a command of the resident agent");
         try {
-            int graceTenths = (int) Math.max(1, settings.killGrace().toMillis() / 100);
-            status[0] = RawExec.run(session, RemoteScript.killTree(pid, graceTenths),
-                    Deadline.after(settings.killGrace().plus(settings.channelOpenTimeout())),
-                    settings.channelOpenTimeout());
+            kill.opened().get(ExecRun.KILL_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+            status[0] = kill.done().get(settings.killGrace().plus(ExecRun.KILL_WAIT).toNanos(), TimeUnit.NANOSECONDS);
             return "its remote processes (tree and group of [" + pid + "]) were ended (TERM, then KILL after ["
                     + HumanDuration.of(settings.killGrace()) + "])";
-        } catch (RuntimeException e) {
+        } catch (TimeoutException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                interrupted = true;
+            }
+            status[0] = -1;
+            return "its remote processes (tree and group of [" + pid + "]) are being ended (not confirmed in time; if"
+                    + " the host cannot be reached now, that happens on the next connection to it)";
+        } catch (ExecutionException e) {
+            status[0] = -1;
             close();
-            return "its remote processes could not be ended (" + e.getMessage() + ")";
+            return "its remote processes could not be ended now (" + e.getCause().getMessage() + "); that happens on"
+                    + " the next connection to the host";
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();

@@ -20,7 +20,9 @@ public interface SshHost {
      * exception. Connecting (if needed) counts against the same deadline.
      *
      * @throws SshConnectException the host could not be reached or authenticated in time
-     * @throws SshTimeoutException the command outlived the deadline (its process group was ended)
+     * @throws SshTimeoutException the command outlived the deadline: thrown at most about a second
+     *     after it, while its process group is ended (on a host that cannot be reached then, on the
+     *     next connection to it)
      * @throws SshSessionLostException the connection dropped while the command ran (retried first
      *     when the command is {@link RemoteCommand#idempotent()})
      */

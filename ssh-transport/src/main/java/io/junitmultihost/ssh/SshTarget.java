@@ -31,6 +31,8 @@ public final class SshTarget {
     private final boolean strictHostKeyChecking;
     private final String proxyJump;
     private final Duration connectTimeout;
+    private final Path knownHostsFile;
+    private final String knownHostsSetting;
 
     private SshTarget(Builder builder) {
         this.name = builder.name;
@@ -43,6 +45,8 @@ public final class SshTarget {
         this.strictHostKeyChecking = builder.strictHostKeyChecking;
         this.proxyJump = builder.proxyJump;
         this.connectTimeout = builder.connectTimeout;
+        this.knownHostsFile = builder.knownHostsFile;
+        this.knownHostsSetting = builder.knownHostsSetting;
     }
 
     /**
@@ -62,7 +66,7 @@ public final class SshTarget {
     Builder toBuilder(String newName, String newHost) {
         Builder builder = new Builder(newName, newHost).port(port).user(user).identityFile(identityFile).password(password)
                 .knownHosts(knownHosts).strictHostKeyChecking(strictHostKeyChecking).proxyJump(proxyJump)
-                .connectTimeout(connectTimeout);
+                .connectTimeout(connectTimeout).knownHostsOrigin(knownHostsFile, knownHostsSetting);
         return builder;
     }
 
@@ -99,6 +103,16 @@ public final class SshTarget {
     /** known_hosts lines in OpenSSH format; empty means ~/.ssh/known_hosts. Never null. */
     public List<String> knownHosts() {
         return knownHosts;
+    }
+
+    /** The file the known_hosts lines were read from, for messages; null when given directly (or none). */
+    public Path knownHostsFile() {
+        return knownHostsFile;
+    }
+
+    /** The setting that names the known_hosts file, for messages; null when the lines come from code. */
+    public String knownHostsSetting() {
+        return knownHostsSetting;
     }
 
     /** Whether unknown or changed host keys are refused (default true). */
@@ -171,6 +185,8 @@ public final class SshTarget {
         private boolean strictHostKeyChecking = true;
         private String proxyJump;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Path knownHostsFile;
+        private String knownHostsSetting;
 
         private Builder(String name, String host) {
             this.name = requireText(name, "name");
@@ -207,6 +223,18 @@ public final class SshTarget {
         /** known_hosts lines in OpenSSH format; empty = ~/.ssh/known_hosts. */
         public Builder knownHosts(List<String> openSshKnownHostsLines) {
             this.knownHosts = List.copyOf(Objects.requireNonNull(openSshKnownHostsLines, "knownHosts"));
+            return this;
+        }
+
+        /**
+         * Where the known_hosts lines come from, so that a refused host key names the file to fix
+         * and the setting to change: {@code file} the lines were read from (null: given directly,
+         * or none, so ~/.ssh/known_hosts), {@code setting} the configuration key that names it
+         * (null: the lines come from code). Messages only; no effect on which keys are trusted.
+         */
+        public Builder knownHostsOrigin(Path file, String setting) {
+            this.knownHostsFile = file;
+            this.knownHostsSetting = setting;
             return this;
         }
 

@@ -133,6 +133,33 @@ class ConnectIT {
     }
 
     @Test
+    void anUnknownHostKeyFromAConfiguredKnownHostsFileNamesThatFileAndItsSetting(@TempDir Path dir) throws Exception {
+        Path otherHostKey = dir.resolve("other_host_key");
+        keygen(otherHostKey);
+        String[] pub = Files.readString(Path.of(otherHostKey + ".pub")).trim().split("\\s+");
+        Path file = dir.resolve("fleet_known_hosts");
+        SshHost host = pool.host(sshd.targetBuilder("from-file")
+                .knownHosts(List.of("[otherhost]:22 " + pub[0] + " " + pub[1]))
+                .knownHostsOrigin(file, "multihost.inventory.known-hosts").build());
+
+        SshHostKeyException e = catchThrowableOfType(SshHostKeyException.class, () -> host.exec(TRUE, DEADLINE));
+
+        assertThat(e.getMessage()).contains("from-file", "not in [" + file + "]", ">> " + file,
+                "multihost.inventory.known-hosts").doesNotContain("~/.ssh/known_hosts", "SshTarget.Builder");
+    }
+
+    @Test
+    void anUnknownHostKeyWithNoKnownHostsFileConfiguredNamesTheSettingToSet() {
+        SshHost host = pool.host(sshd.targetBuilder("no-file").knownHosts(List.of())
+                .knownHostsOrigin(null, "multihost.inventory.known-hosts").build());
+
+        SshHostKeyException e = catchThrowableOfType(SshHostKeyException.class, () -> host.exec(TRUE, DEADLINE));
+
+        assertThat(e.getMessage()).contains("no-file", "set [multihost.inventory.known-hosts]")
+                .doesNotContain("SshTarget.Builder");
+    }
+
+    @Test
     void withoutStrictCheckingAnUnknownHostKeyIsAccepted() {
         SshHost host = pool.host(sshd.targetBuilder("lenient").knownHosts(List.of("[otherhost]:22 ssh-ed25519"
                 + " AAAAC3NzaC1lZDI1NTE5AAAAIDhnVBd8nwsyAQOYTZOl9UDzSuk7UDcO2K0KKcjWUYtT"))

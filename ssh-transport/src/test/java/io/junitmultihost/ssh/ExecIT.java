@@ -239,6 +239,48 @@ class ExecIT {
     }
 
     /** A sleep command whose text no other process has, to find its processes with ps. */
+    @Test
+    void quoteHeavyArgumentsAreQuotedOnceSo30KBOfQuotesStillFitOnACommandLine() {
+        String quotes = "'".repeat(30_000);
+
+        RemoteResult result = host.exec(RemoteCommand.argv("printf", "%s", quotes), DEADLINE);
+
+        assertThat(result.exitCode()).as(result.stderrText()).isZero();
+        assertThat(result.stdoutText()).isEqualTo(quotes);
+    }
+
+    @Test
+    void argumentsReachTheCommandVerbatimInEveryFormOfCommand() {
+        String hostile = "a b'c\"$HOME`id`;\n\u00e9 -- =x \\ '\"'";
+        RemoteResult plain = host.exec(RemoteCommand.argv("printf", "%s|", hostile, "FOO=bar"), DEADLINE);
+        RemoteResult inDirectory = host.exec(RemoteCommand.argv("printf", "%s|", hostile, "FOO=bar")
+                .withDirectory("/tmp").withEnv(Map.of("X", hostile)), DEADLINE);
+        RemoteResult script = host.exec(RemoteCommand.shell("printf '%s|' \"$X\" \"$(pwd)\"").withDirectory("/tmp")
+                .withEnv(Map.of("X", hostile)), DEADLINE);
+
+        RemoteResult throughSudo = host.exec(RemoteCommand.argv("sh", "-c", "printf '%s|' \"$@\" \"$X\" \"$(pwd)\"",
+                "sh", hostile).withDirectory("/tmp").withEnv(Map.of("X", hostile)).asUser("nobody"), DEADLINE);
+
+        assertThat(throughSudo.stdoutText()).as(throughSudo.stderrText()).isEqualTo(hostile + "|" + hostile + "|/tmp|");
+        assertThat(plain.stdoutText()).isEqualTo(hostile + "|FOO=bar|");
+        assertThat(inDirectory.stdoutText()).isEqualTo(hostile + "|FOO=bar|");
+        assertThat(script.stdoutText()).isEqualTo(hostile + "|/tmp|");
+    }
+
+    @Test
+    void aCommandTooLargeForACommandLineIsRefusedBeforeAnythingIsSentWithAShortMessage() throws Exception {
+        java.util.concurrent.CompletableFuture<RemoteResult> other = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> host.exec(RemoteCommand.shell("sleep 2; echo still here"), DEADLINE));
+        String big = "x".repeat(300_000);
+
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(
+                () -> host.exec(RemoteCommand.argv("printf", "%s", big), DEADLINE));
+
+        assertThat(refused).isInstanceOf(IllegalArgumentException.class);
+        assertThat(refused.getMessage()).contains("exec-host", "300", "131071", "stdin").hasSizeLessThan(1000);
+        assertThat(other.get(30, java.util.concurrent.TimeUnit.SECONDS).stdoutText()).isEqualTo("still here\n");
+    }
+
     static String uniqueSleep() {
         return "sleep " + (100000 + Math.floorMod(System.nanoTime(), 800000)) + "." + Math.floorMod(System.nanoTime(), 997);
     }

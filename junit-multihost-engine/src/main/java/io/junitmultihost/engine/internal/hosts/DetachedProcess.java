@@ -51,8 +51,8 @@ final class DetachedProcess implements HostProcess {
                     + " command [" + command + "] has " + (command.stdin().length > 0 ? "stdin" : "a deadline")
                     + ". Use Host.start for that.");
         }
-        ExecResult started = host.execToCleanUp(Command.shell(DetachedScripts.start(id, script, command.toString()))
-                .withDeadline(callDeadline));
+        ExecResult started = host.execToCleanUp(Command.shell(DetachedScripts.start(id, command.toString()))
+                .withStdin(script.getBytes(java.nio.charset.StandardCharsets.UTF_8)).withDeadline(callDeadline));
         if (started.exitCode() != 0) {
             throw new MultiHostException("Could not start [" + command + "] detached on host [" + host.name()
                     + "]: the start script exited with [" + started.exitCode() + "], stderr [" + started.stderr().strip()

@@ -17,7 +17,8 @@ final class DetachedScripts {
 
     private static final String WRAPPER = "trap '' HUP; trap : INT QUIT TERM USR1 USR2 ALRM;"
             + " date +%s > \"$1/started\"; echo $$ > \"$1/pid.tmp\" && mv \"$1/pid.tmp\" \"$1/pid\";"
-            + " sh -c \"$2\" < /dev/null > \"$1/out\" 2> \"$1/err\"; s=$?;"
+            + " c=$(cat \"$1/script\"); rm -f \"$1/script\";"
+            + " sh -c \"$c\" < /dev/null > \"$1/out\" 2> \"$1/err\"; s=$?;"
             + " date +%s > \"$1/ended\"; echo $s > \"$1/exit.tmp\" && mv \"$1/exit.tmp\" \"$1/exit\"";
 
     private DetachedScripts() {
@@ -34,15 +35,19 @@ final class DetachedScripts {
         return id;
     }
 
-    /** Starts {@code script} detached and prints its process group id, or exits 9x saying why not. */
-    static String start(String id, String script, String shown) {
+    /**
+     * Starts the script it reads on stdin detached and prints its process group id, or exits 9x
+     * saying why not. The script comes on stdin so that it is quoted for no shell on the way.
+     */
+    static String start(String id, String shown) {
         return "d=" + dir(id) + "\n"
                 + "command -v setsid >/dev/null 2>&1 || { echo 'this host has no setsid, which detached processes need"
                 + " (util-linux or busybox)' >&2; exit 94; }\n"
                 + "mkdir -p \"$d\" || exit 96\n"
                 + "cat /proc/sys/kernel/random/boot_id > \"$d/boot_id\" || exit 95\n"
                 + "printf '%s' " + ShellQuote.quote(shown) + " > \"$d/command\"\n"
-                + "setsid sh -c " + ShellQuote.quote(WRAPPER) + " mh-detached \"$d\" " + ShellQuote.quote(script)
+                + "(umask 077 && cat > \"$d/script\") || exit 96\n"
+                + "setsid sh -c " + ShellQuote.quote(WRAPPER) + " mh-detached \"$d\""
                 + " < /dev/null > /dev/null 2>&1 &\n"
                 + "i=0\n"
                 + "while [ ! -s \"$d/pid\" ]; do i=$((i+1)); [ $i -le 1000 ] || exit 97; sleep 0.01 2>/dev/null || sleep 1;"

@@ -310,7 +310,25 @@ final class RemoteHost implements Host, SyncReachable, io.junitmultihost.engine.
 
     @Override
     public int forwardToTestJvm(int localPort, Duration deadline) {
+        return forwardToTestJvm(localPort, deadline, null);
+    }
+
+    @Override
+    public int forwardToTestJvm(int localPort, Duration deadline, ForwardWatcher watcher) {
         PortForward forward = SshFailures.translated(() -> ssh.forwardRemote(0, "127.0.0.1", localPort, deadline));
+        if (watcher != null) {
+            forward.onChange(new PortForward.Listener() {
+                @Override
+                public void moved(int from, int to) {
+                    watcher.moved(to);
+                }
+
+                @Override
+                public void lost(String why) {
+                    watcher.lost(why);
+                }
+            });
+        }
         try {
             owner.register(Stage.FORWARDS, "forward [" + forward + "] of host [" + name() + "]", stopBound(), forward);
         } catch (MultiHostException e) {

@@ -33,7 +33,8 @@ final class SshConnections implements AutoCloseable {
         return connections.computeIfAbsent(spec, s -> {
             SshTarget.Builder target = SshTarget.builder(s.name(), s.address()).port(s.port()).user(s.user())
                     .knownHosts(s.knownHosts()).strictHostKeyChecking(s.strictHostKeyChecking())
-                    .connectTimeout(connectTimeout);
+                    .connectTimeout(connectTimeout)
+                    .knownHostsOrigin(s.knownHostsFile().orElse(null), s.knownHostsSetting().orElse(null));
             s.identityFile().ifPresent(target::identityFile);
             s.password().ifPresent(target::password);
             s.proxyJump().ifPresent(target::proxyJump);

@@ -52,6 +52,9 @@ final class MachineReboot implements Reboot {
     @Override
     public HostState state() {
         HostState state = progress.state();
+        if ((state == null || !state.isFinal()) && machine.endingCancelled()) {
+            return HostState.CANCELLED; // as cancel() promises, though the machine ends at its next step
+        }
         return state == null ? HostState.PREPARING : state;
     }
 
@@ -69,8 +72,7 @@ final class MachineReboot implements Reboot {
         throw new RebootException("Host [" + host.name() + "] did not come back with a new boot id within [" + HumanDuration.of(deadline)
                 + "]: phase [" + describe(state) + "], last seen [" + (seen.isEmpty() ? "nothing yet" : seen)
                 + "]; the old boot id was [" + outcome.oldBootId() + "]."
-                + (state == HostState.REQUESTED ? " It was not seen going down: the reboot command may have failed"
-                        + " or not be permitted." : "")
+                + (state == HostState.REQUESTED ? " " + machine.notSeenDown() : "")
                 + " Its reboot goes on; cancel() stops it.");
     }
 

@@ -8,7 +8,10 @@ import io.junitmultihost.engine.internal.events.HostEvents;
 import io.junitmultihost.spi.HumanDuration;
 import io.junitmultihost.ssh.RemoteResult;
 import io.junitmultihost.ssh.ShellQuote;
+import io.junitmultihost.ssh.SshConnectException;
 import io.junitmultihost.ssh.SshException;
+import io.junitmultihost.ssh.SshSessionLostException;
+import io.junitmultihost.ssh.SshTimeoutException;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Optional;
@@ -61,6 +64,11 @@ final class RebootMachine implements Runnable {
     /** From asking for the reboot (or seeing the host go down) until a new boot answers. */
     private volatile boolean hostMayBeDown;
     private volatile long cancelledAt;
+    /** When asking for the reboot began (0: not yet); whether the host answered; why it could not be reached. */
+    private volatile long askStartedNanos;
+    private volatile long requestedNanos;
+    private volatile boolean askAnswered;
+    private volatile String askUnreachable;
     private final PrepareStep.Running userStep = new PrepareStep.Running();
     private String current;
     private final BootWatch watch;
@@ -92,6 +100,35 @@ final class RebootMachine implements Runnable {
      * is waited for at most a connect timeout more: a reboot command that did nothing must not hold
      * the class's end for the whole down timeout.
      */
+    /** Whether the caller cancelled and the machine is ending in CANCELLED (not kept to bring a host back up). */
+    boolean endingCancelled() {
+        return cancelled && !bringBackUp;
+    }
+
+    /**
+     * Why the host was not seen going down, for a message about phase REQUESTED: it could not be
+     * reached to ask, has not answered the ask yet, or answered and did not go down.
+     */
+    String notSeenDown() {
+        if (askUnreachable != null) {
+            return "The host could not be reached to ask for the reboot (" + askUnreachable + "): check the host and"
+                    + " the link to it.";
+        }
+        long started = askStartedNanos;
+        if (started != 0 && !askAnswered) {
+            return "The host has not answered the request to reboot for [" + seconds(Duration.ofNanos(System.nanoTime()
+                    - started)) + "]: it may be unreachable (a cut link, a hung host).";
+        }
+        long requested = requestedNanos;
+        if (started == 0 && requested != 0 && options.sendsCommand()) {
+            return "The reboot command was not sent yet: the host has not answered for [" + seconds(Duration.ofNanos(
+                    System.nanoTime() - requested)) + "] since the reboot was requested; it may be unreachable (a cut"
+                    + " link, a hung host).";
+        }
+        return options.sendsCommand() ? "It was not seen going down: the reboot command may have failed or not be"
+                + " permitted." : "It was not seen going down: the reboot expected on the host may not have started.";
+    }
+
     void cancelAtClassEnd(String reason) {
         cancelledAt = System.nanoTime();
         bringBackUp = true;
@@ -189,6 +226,10 @@ final class RebootMachine implements Runnable {
     private BootReading request() {
         String command = options.command().orElse(defaults.command());
         String detail = options.sendsCommand() ? "asking with [" + command + "]" : "expecting a reboot made on the host";
+        requestedNanos = System.nanoTime();
+        askStartedNanos = 0;
+        askAnswered = false;
+        askUnreachable = null;
         progress.enter(HostState.REQUESTED, current, back.isEmpty() ? detail : back + "; " + detail);
         back = "";
         events.expectAbsence(host.name(), "reboot " + (options.sendsCommand() ? "requested" : "expected"));
@@ -218,15 +259,30 @@ final class RebootMachine implements Runnable {
     private void ask(String command, long end) {
         String script = "nohup sh -c " + ShellQuote.quote("sleep 0.2; " + command) + " >/dev/null 2>&1 &";
         Duration deadline = min(left(end, HostState.REQUESTED, "ask for the reboot"), defaults.askTimeout());
+        askStartedNanos = System.nanoTime();
         try {
             RemoteResult asked = probe.exec(script, deadline);
+            askAnswered = true;
             if (asked.exitCode() != 0) {
                 throw new MachineFailure("Host [" + host.name() + "] refused to start the reboot command [" + command
                         + "]: exit [" + asked.exitCode() + "], stderr [" + BootReading.shorten(asked.stderrText())
                         + "]. Check that the user may reboot the host.");
             }
+        } catch (SshConnectException | SshTimeoutException e) {
+            // not reached, or no answer to a command that returns at once: not the reboot taking the host down
+            askUnreachable = e.getMessage();
+            progress.seen("could not reach the host to ask for the reboot: " + e.getMessage());
+        } catch (SshSessionLostException e) {
+            if (e.getMessage() != null && e.getMessage().contains("did not run")) {
+                askUnreachable = e.getMessage();
+                progress.seen("could not reach the host to ask for the reboot: " + e.getMessage());
+            } else {
+                askAnswered = true; // the host dropped the connection before the call returned: expected
+                LOG.debug("Host [{}] dropped the connection while asked to reboot, as expected: {}", host.name(),
+                        e.getMessage());
+            }
         } catch (SshException e) {
-            // The host may drop the connection before the call returns: expected, not an error.
+            askAnswered = true;
             LOG.debug("Host [{}] dropped the connection while asked to reboot, as expected: {}", host.name(), e.getMessage());
         }
     }
@@ -270,7 +326,7 @@ final class RebootMachine implements Runnable {
                 throw new MachineFailure("Host [" + host.name() + "] did not go down within [" + HumanDuration.of(options.downTimeout())
                         + "] after the reboot was " + (options.sendsCommand() ? "asked for" : "expected")
                         + ": phase [REQUESTED: waiting for the host to go down], last seen [" + lastSeen()
-                        + "]. The reboot command may have failed or not be permitted.");
+                        + "]. " + notSeenDown());
             }
             waitSlice(Math.min(nextProbe, end));
         }

@@ -108,25 +108,45 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
 
     /**
      * Forwards a port of the host to the server, then writes the token file and the script. The
-     * token travels on standard input, never on a command line.
+     * token travels on standard input, never on a command line. When a reconnect moves the forward
+     * to a new port (the host still held the old one), the token file is written again; when the
+     * forward is lost, the host is declared dead, so that syncs waiting for it fail at once.
      */
     private String setUp(Host host) {
         if (!(host instanceof SyncReachable reachable)) {
             throw new ConfigurationException("Host [" + host.name() + "] cannot reach the sync server: it has no SSH forwarding.");
         }
-        int port = reachable.forwardToTestJvm(server.port(), setupDeadline);
-        SyncEndpoint endpoint = scope.endpoint().at("127.0.0.1", port);
-        StringBuilder env = new StringBuilder();
-        endpoint.environment(host.name()).forEach((k, v) -> env.append(k).append('=').append(quote(v)).append('\n'));
-        String home = host.exec(Command.shell("umask 077 && mkdir -p " + DIRECTORY + "/bin && cat > "
-                        + DIRECTORY + "/sync.env && cd && pwd").withStdin(env.toString()).withDeadline(setupDeadline))
-                .assertSuccess().stdout().strip();
+        int port = reachable.forwardToTestJvm(server.port(), setupDeadline, new SyncReachable.ForwardWatcher() {
+            @Override
+            public void moved(int to) {
+                writeEnv(host, to);
+                LOG.info("Host [{}] reaches the sync server of class [{}] at its new port [{}] after reconnecting.",
+                        host.name(), owner, to);
+            }
+
+            @Override
+            public void lost(String why) {
+                scope.declareDead(host.name(), "host [" + host.name() + "] lost its connection to the sync server: "
+                        + why);
+            }
+        });
+        String home = writeEnv(host, port);
         String script = home + "/" + DIRECTORY + "/bin/mh-sync";
         host.exec(Command.shell("cat > " + DIRECTORY + "/bin/mh-sync && chmod 700 " + DIRECTORY + "/bin/mh-sync")
                 .withStdin(SyncServer.script()).withDeadline(setupDeadline)).assertSuccess();
         LOG.debug("Host [{}] reaches the sync server of class [{}] at its port [{}]; script [{}].", host.name(), owner,
                 port, script);
         return script;
+    }
+
+    /** Writes the host's sync.env for the forward on {@code port}; returns the host's home directory. */
+    private String writeEnv(Host host, int port) {
+        SyncEndpoint endpoint = scope.endpoint().at("127.0.0.1", port);
+        StringBuilder env = new StringBuilder();
+        endpoint.environment(host.name()).forEach((k, v) -> env.append(k).append('=').append(quote(v)).append('\n'));
+        return host.exec(Command.shell("umask 077 && mkdir -p " + DIRECTORY + "/bin && cat > "
+                        + DIRECTORY + "/sync.env && cd && pwd").withStdin(env.toString()).withDeadline(setupDeadline))
+                .assertSuccess().stdout().strip();
     }
 
     private static String quote(String value) {

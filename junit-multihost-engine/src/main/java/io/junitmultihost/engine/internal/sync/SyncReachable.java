@@ -14,6 +14,23 @@ public interface SyncReachable {
      */
     int forwardToTestJvm(int localPort, Duration deadline);
 
+    /**
+     * As {@link #forwardToTestJvm(int, Duration)}; when a reconnect finds the old port still held
+     * on the host, the forward moves to a new one and {@code watcher} hears of it (before the call
+     * that reconnected goes on), or of the forward being lost.
+     */
+    int forwardToTestJvm(int localPort, Duration deadline, ForwardWatcher watcher);
+
+    /** What a host's forward to the test JVM reports after a reconnect. */
+    interface ForwardWatcher {
+
+        /** The forward now listens on {@code port} on the host. */
+        void moved(int port);
+
+        /** The forward could not be set up again; {@code why} names the host. */
+        void lost(String why);
+    }
+
     /** Makes sure the host's connection (and so its forwards) is up, for example after a reboot. */
     void reconnect(Duration deadline);
 }

@@ -81,6 +81,15 @@ class HostProcessIT {
     }
 
     @Test
+    void aDetachedProcessGetsQuoteHeavyArgumentsVerbatimQuotedOnce() {
+        String quotes = "'".repeat(20_000);
+
+        HostProcess process = host.startDetached(Command.of("printf", "%s", quotes));
+
+        assertThat(process.waitFor(WAIT).stdout()).isEqualTo(quotes);
+    }
+
+    @Test
     void waitingPastTheDeadlineLeavesTheProcessRunningAndKillEndsItsWholeGroup() {
         HostProcess process = host.start(Command.shell("sleep 301 & sleep 302 & wait"));
 

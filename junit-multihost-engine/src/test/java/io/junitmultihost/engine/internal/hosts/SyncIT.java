@@ -126,6 +126,61 @@ class SyncIT {
         }
     }
 
+    /**
+     * After a cut link the host's sshd still holds the old forward's port for the lost connection,
+     * so the forward comes back on another port and the host's sync settings follow it.
+     */
+    @org.junit.jupiter.api.Test
+    void aHostSyncsAgainAfterItsLinkWasCut() throws Exception {
+        try (Hosts hosts = Hosts.of("lab", 1)) {
+            Host host = hosts.get(0);
+            CompletableFuture<ExecResult> before = script(hosts.sync, host, "sync before --participants controller"
+                    + " --timeout 30s");
+            assertThat(hosts.sync.remsync("before", List.of(host.name()), STEP).success()).isTrue();
+            assertThat(before.get(30, TimeUnit.SECONDS).exitCode()).isZero();
+
+            RebootMachineIT.control(host).cutLink();
+            // the connection is found dead (its channel does not open in time) and dropped
+            org.assertj.core.api.Assertions.catchThrowable(() -> host.exec(Command.shell("true")
+                    .withDeadline(Duration.ofSeconds(3))));
+            RebootMachineIT.control(host).restoreLink();
+            CompletableFuture<ExecResult> after = script(hosts.sync, host, "sync after --participants controller"
+                    + " --timeout 30s");
+            SyncResult result = hosts.sync.remsync("after", List.of(host.name()), STEP);
+
+            assertThat(after.get(30, TimeUnit.SECONDS).exitCode()).as(after.get().stderr()).isZero();
+            assertThat(result.success()).isTrue();
+        }
+    }
+
+    /** A host whose forward to the sync server cannot come back fails the syncs that wait for it at once, naming it. */
+    @org.junit.jupiter.api.Test
+    void aHostWhoseSyncForwardCannotComeBackFailsTheSyncsWaitingForItAtOnce() throws Exception {
+        try (Hosts hosts = Hosts.of("lab", 1)) {
+            Host host = hosts.get(0);
+            hosts.sync.script(host); // the forward and sync.env are set up
+            // the host's sshd now refuses forwards (the lab's init starts it again with the new config)
+            host.exec(Command.shell("echo 'AllowTcpForwarding no' >> /run/multihost-lab/sshd_config"
+                    + " && kill $(cat /run/sshd.pid)").withDeadline(STEP)).assertSuccess();
+            RebootMachineIT.control(host).cutLink();
+            org.assertj.core.api.Assertions.catchThrowable(() -> host.exec(Command.shell("true")
+                    .withDeadline(Duration.ofSeconds(3))));
+            RebootMachineIT.control(host).restoreLink();
+            CompletableFuture<SyncResult> waiting = hosts.sync.syncAsync(
+                    SyncRequest.to("after-cut").with(host.name()).timeout(Duration.ofSeconds(60)));
+
+            Instant reconnected = Instant.now();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> host.exec(Command.shell("true").withDeadline(STEP)).exitCode() == 0);
+            SyncResult result = waiting.get(30, TimeUnit.SECONDS);
+
+            assertThat(Duration.between(reconnected, Instant.now())).isLessThan(Duration.ofSeconds(20));
+            assertThat(result.success()).isFalse();
+            assertThat(result.states()).containsEntry(host.name(), SyncState.DEAD);
+            assertThat(result.reason()).contains(host.name(), "sync server");
+        }
+    }
+
     /** Runs mh-sync with {@code arguments} on {@code host} in the background of this JVM. */
     private static CompletableFuture<ExecResult> script(Sync sync, Host host, String arguments) {
         String mh = sync.script(host);

@@ -1,0 +1,214 @@
+package io.junitmultihost.ssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+import io.junitmultihost.api.ConfigurationException;
+import io.junitmultihost.lab.Lab;
+import io.junitmultihost.lab.LabHost;
+import io.junitmultihost.lab.LabOptions;
+import io.junitmultihost.ssh.fixtures.MustNotSkip;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.opentest4j.TestAbortedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A cut link on a real OpenSSH host (lab, as root): deadlines hold, remote processes end, forwards come back. */
+class CutLinkIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CutLinkIT.class);
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+    private static Lab lab;
+    private LabHost labHost;
+    private SshPool pool;
+
+    @BeforeAll
+    static void startLab() {
+        try {
+            lab = Lab.start(LabOptions.builder().hosts(4).build());
+        } catch (ConfigurationException e) {
+            MustNotSkip.reason().ifPresent(reason -> {
+                throw new AssertionError(reason + " and the lab cannot run here: " + e.getMessage(), e);
+            });
+            throw new TestAbortedException("The lab cannot run here: " + e.getMessage(), e);
+        }
+    }
+
+    @AfterAll
+    static void stopLab() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @BeforeEach
+    void openPool() {
+        pool = SshPool.builder().useAgent(false).keepAlive(Duration.ofSeconds(1), 2).build();
+    }
+
+    @AfterEach
+    void closePool() {
+        if (labHost != null) {
+            labHost.restoreLink();
+        }
+        pool.close();
+    }
+
+    private SshHost host(int index) {
+        labHost = lab.hosts().get(index);
+        return pool.host(SshTarget.builder(labHost.name(), labHost.address()).port(22).user("root")
+                .identityFile(lab.clientKey()).knownHosts(List.of(labHost.knownHostsLine())).build());
+    }
+
+    @Test
+    void aDeadlineOnACutLinkFailsInTimeAndTheCommandIsEndedOnceTheLinkIsBack() throws Exception {
+        SshHost host = host(0);
+        host.exec(RemoteCommand.argv("true"), DEADLINE);
+        String tag = "sleep 100000." + Math.floorMod(System.nanoTime(), 997);
+        Duration deadline = Duration.ofSeconds(2);
+        CompletableFuture<Long> started = new CompletableFuture<>();
+        CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(() -> {
+            started.complete(System.nanoTime());
+            return catchThrowable(() -> host.exec(RemoteCommand.shell("echo up; " + tag), deadline,
+                    line -> labHost.cutLink()));
+        });
+
+        Throwable failure = call.get(30, TimeUnit.SECONDS);
+        Duration took = Duration.ofNanos(System.nanoTime() - started.get());
+        LOG.info("A [2 s] deadline on a cut link failed after [{} ms].", took.toMillis());
+
+        assertThat(failure).isInstanceOf(SshTimeoutException.class);
+        assertThat(failure.getMessage()).contains(labHost.name(), tag, "[2 s]");
+        assertThat(took).as("time to the failure").isLessThan(deadline.plusSeconds(3));
+        labHost.restoreLink();
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(host.exec(RemoteCommand.shell("ps -eo args | grep -F -- '" + tag + "' | grep -v grep"),
+                        DEADLINE).stdoutText()).as("the command on the host").isEmpty());
+    }
+
+    @Test
+    void aDeadlineOfTheResidentAgentOnACutLinkFailsInTimeToo() throws Exception {
+        SshHost host = host(3);
+        HostAgent agent = host.agent(DEADLINE);
+        agent.exec(RemoteCommand.argv("true"), DEADLINE);
+        Duration deadline = Duration.ofSeconds(2);
+        CompletableFuture<Long> started = new CompletableFuture<>();
+        CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(() -> {
+            started.complete(System.nanoTime());
+            return catchThrowable(() -> agent.exec(RemoteCommand.shell("sleep 100001"), deadline));
+        });
+        Thread cutter = new Thread(() -> {
+            await().atMost(Duration.ofSeconds(10)).until(started::isDone);
+            labHost.cutLink();
+        });
+        cutter.start();
+
+        Throwable failure = call.get(60, TimeUnit.SECONDS);
+        Duration took = Duration.ofNanos(System.nanoTime() - started.get());
+        cutter.join(10_000);
+        LOG.info("A [2 s] deadline of the resident agent on a cut link failed after [{} ms].", took.toMillis());
+
+        assertThat(failure).isInstanceOf(SshTimeoutException.class);
+        assertThat(took).as("time to the failure").isLessThan(deadline.plusSeconds(3));
+    }
+
+    @Test
+    void aRemoteForwardWorksAgainAfterTheLinkWasCutThoughTheHostStillHoldsItsOldPort() throws Exception {
+        SshHost host = host(1);
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread answering = new Thread(() -> answerHello(server), "hello-server");
+            answering.setDaemon(true);
+            answering.start();
+            PortForward forward = host.forwardRemote(0, "127.0.0.1", server.getLocalPort(), DEADLINE);
+            List<String> changes = new CopyOnWriteArrayList<>();
+            forward.onChange(new PortForward.Listener() {
+                @Override
+                public void moved(int from, int to) {
+                    changes.add("moved " + from + " " + to);
+                }
+
+                @Override
+                public void lost(String why) {
+                    changes.add("lost " + why);
+                }
+            });
+            int before = forward.port();
+            assertThat(hello(host, before)).isEqualTo("hello");
+
+            labHost.cutLink();
+            await().atMost(Duration.ofSeconds(30)).until(() -> !((PooledSshHost) host).isConnected());
+            labHost.restoreLink();
+            host.exec(RemoteCommand.argv("true"), DEADLINE);
+
+            assertThat(hello(host, forward.port())).as("through the forward after the cut").isEqualTo("hello");
+            assertThat(changes).containsExactly("moved " + before + " " + forward.port());
+            forward.close();
+        }
+    }
+
+    @Test
+    void aRemoteForwardThatCannotBeSetUpAgainAfterTheCutIsReportedLostNamingTheHost() throws Exception {
+        SshHost host = host(2);
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            PortForward forward = host.forwardRemote(0, "127.0.0.1", server.getLocalPort(), DEADLINE);
+            List<String> changes = new CopyOnWriteArrayList<>();
+            forward.onChange(new PortForward.Listener() {
+                @Override
+                public void moved(int from, int to) {
+                    changes.add("moved");
+                }
+
+                @Override
+                public void lost(String why) {
+                    changes.add(why);
+                }
+            });
+            // the host's sshd now refuses forwards (the lab's init starts it again with the new config)
+            host.exec(RemoteCommand.shell("echo 'AllowTcpForwarding no' >> /run/multihost-lab/sshd_config"
+                    + " && kill $(cat /run/sshd.pid)"), DEADLINE);
+
+            labHost.cutLink();
+            await().atMost(Duration.ofSeconds(30)).until(() -> !((PooledSshHost) host).isConnected());
+            labHost.restoreLink();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> host.exec(RemoteCommand.argv("true"), DEADLINE).exitCode() == 0);
+
+            assertThat(changes).hasSize(1);
+            assertThat(changes.get(0)).contains(labHost.name(), "Could not set remote forward", "up again");
+            forward.close();
+        }
+    }
+
+    /** What the host reads from 127.0.0.1:port (bash's /dev/tcp). */
+    private static String hello(SshHost host, int port) {
+        RemoteResult result = host.exec(RemoteCommand.argv("bash", "-c",
+                "exec 3<>/dev/tcp/127.0.0.1/$1 && head -c 5 <&3", "bash", Integer.toString(port)), DEADLINE);
+        return result.stdoutText();
+    }
+
+    private static void answerHello(ServerSocket server) {
+        while (!server.isClosed()) {
+            try (Socket client = server.accept(); OutputStream out = client.getOutputStream()) {
+                out.write("hello".getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+}
