@@ -8,6 +8,7 @@ import io.junitmultihost.api.ExecResult;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.HostProcess;
 import io.junitmultihost.api.Reboot;
+import io.junitmultihost.api.RebootOptions;
 import io.junitmultihost.api.Sync;
 import io.junitmultihost.api.SyncRequest;
 import io.junitmultihost.api.SyncResult;
@@ -164,7 +165,8 @@ enum MatrixOperation {
         @Override
         InFlight start(Context c) {
             c.calling();
-            Reboot reboot = c.host.reboot();
+            // bounded like the wait: a class that ends with the reboot unfinished waits for it at most that long
+            Reboot reboot = c.host.reboot(RebootOptions.defaults().withUpTimeout(deadline()));
             return bound -> {
                 c.awaiting();
                 return "back with boot id " + reboot.awaitUp(deadline()).substring(0, 8);
