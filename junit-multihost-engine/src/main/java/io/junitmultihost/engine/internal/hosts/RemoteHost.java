@@ -44,7 +44,7 @@ import java.util.function.Supplier;
  * reboot and forward it starts is registered with the class's {@link Owner} while it runs, so that
  * none outlives the class.
  */
-final class RemoteHost implements Host, SyncReachable {
+final class RemoteHost implements Host, SyncReachable, io.junitmultihost.engine.internal.vm.CleanUpExec {
 
     private static final AtomicLong ATTACHED_IDS = new AtomicLong();
     private static final SecureRandom IDS = new SecureRandom();

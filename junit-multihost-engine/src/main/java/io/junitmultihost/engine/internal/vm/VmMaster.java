@@ -1009,14 +1009,18 @@ public final class VmMaster implements Vms, AutoCloseable {
 
     // ---- the end of the class ----------------------------------------------------------------
 
-    /** At most how long {@link #close()} takes: every VM's end runs at once, each within the action deadline. */
+    /**
+     * At most how long {@link #close()} takes: every VM's end runs at once, each within the action
+     * deadline, then the token files go, each within the action deadline too.
+     */
     public Duration closeBound() {
-        return actionDeadline.plusSeconds(15);
+        return actionDeadline.multipliedBy(2).plusSeconds(20);
     }
 
     /**
      * Ends every VM of the class: those running get their close tasks of run mode ONCE and ALWAYS
-     * and exit; whatever does not end within the action deadline is killed.
+     * and exit; whatever does not end within the action deadline is killed. Then each host's token
+     * file goes (the logs stay, for a look after the run).
      */
     @Override
     public void close() {
@@ -1035,10 +1039,36 @@ public final class VmMaster implements Vms, AutoCloseable {
                 LOG.warn("Ending a VM of class [{}] failed: {}", owner, e.toString());
             }
         }
+        removeTokens();
         try {
             server.close();
         } catch (IOException ignored) {
             // closing
+        }
+    }
+
+    /** Removes the run's token file from every host set up, all at once, each within the action deadline. */
+    private void removeTokens() {
+        List<Map.Entry<Host, HostSetup>> all;
+        synchronized (setups) {
+            all = List.copyOf(setups.entrySet());
+        }
+        List<CompletableFuture<Void>> removals = all.stream().map(e -> CompletableFuture.runAsync(() -> {
+            Command remove = Command.shell("rm -f " + ShellQuote.quote(e.getValue().tokenFile())).withDeadline(actionDeadline);
+            // the class has ended by now: only a clean-up call may still run on its hosts
+            if (e.getKey() instanceof CleanUpExec host) {
+                host.execToCleanUp(remove);
+            } else {
+                e.getKey().exec(remove);
+            }
+        }, ASYNC)).toList();
+        for (int i = 0; i < removals.size(); i++) {
+            try {
+                removals.get(i).get(actionDeadline.toNanos() + Duration.ofSeconds(5).toNanos(), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                LOG.warn("Could not remove the remote JVMs' token file from host [{}] at the end of class [{}]: {}",
+                        all.get(i).getKey().name(), owner, e.toString());
+            }
         }
     }
 
