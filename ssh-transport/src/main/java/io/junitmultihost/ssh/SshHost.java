@@ -54,7 +54,11 @@ public interface SshHost {
 
     /**
      * Copies a remote file or directory tree to {@code local} over SFTP, keeping permission bits; the
-     * same rules as {@link #upload}.
+     * same rules as {@link #upload}. Nothing the host sends is trusted: an entry name holding a
+     * {@code /} or NUL fails the download, nothing is written outside {@code local}, links to
+     * directories are not followed (links to files arrive as files), each file is written beside its
+     * target and renamed into place (a failed download leaves the old file), directories that
+     * existed keep their permissions, and no file or directory gets world-write from the host.
      */
     void download(String remotePath, Path local, Duration deadline);
 

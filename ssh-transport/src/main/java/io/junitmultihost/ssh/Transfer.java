@@ -31,11 +31,6 @@ import org.slf4j.LoggerFactory;
 final class Transfer {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.junitmultihost.ssh.sftp");
-    private static final PosixFilePermission[] BITS = {
-        PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-        PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-        PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
-
     private final SshTarget target;
     private final PoolSettings settings;
     private final ScheduledExecutorService timer;
@@ -48,7 +43,7 @@ final class Transfer {
 
     /** An SFTP step that may throw. */
     private interface SftpWork {
-        void run(ChannelSftp sftp) throws SftpException, IOException;
+        void run(ChannelSftp sftp) throws Exception;
     }
 
     void upload(Session session, Path local, String remotePath, Deadline deadline) {
@@ -96,7 +91,7 @@ final class Transfer {
             sftp.connect(deadline.remainingMillisCapped(settings.channelOpenTimeout().toMillis()));
             work.run(sftp);
             LOG.debug("{} took [{} ms].", what, (System.nanoTime() - started) / 1_000_000);
-        } catch (JSchException | SftpException | IOException | RuntimeException e) {
+        } catch (Exception e) {
             if (timedOut.get()) {
                 throw new SshTimeoutException(what + " did not finish within [" + HumanDuration.of(deadline.budget())
                         + "]. Raise the deadline or check the link to the host.", new byte[0], new byte[0], e);
@@ -172,67 +167,55 @@ final class Transfer {
         sftp.mkdir(remote);
     }
 
-    private void downloadTree(ChannelSftp sftp, String remote, Path local) throws SftpException, IOException {
-        Files.createDirectories(local);
+    private void downloadTree(ChannelSftp sftp, String remote, Path local) throws Exception {
+        downloadTree(sftp, remote, new DownloadTarget(local, target.describe()), local);
+    }
+
+    /**
+     * Copies the remote directory {@code remote} into {@code local} under {@code into}. Symbolic
+     * links to files arrive as files; links to directories are not followed (a link may point at
+     * an ancestor, and the tree would never end).
+     */
+    private void downloadTree(ChannelSftp sftp, String remote, DownloadTarget into, Path local) throws Exception {
+        Path dir = into.under(local, remote);
+        boolean made = into.makeDirectory(dir);
         @SuppressWarnings("unchecked")
         Vector<ChannelSftp.LsEntry> entries = sftp.ls(remote);
         for (ChannelSftp.LsEntry entry : entries) {
             String name = entry.getFilename();
-            if (name.equals(".") || name.equals("..")) {
+            java.util.Optional<Path> child = into.child(dir, name, remote);
+            if (child.isEmpty()) {
                 continue;
             }
             SftpATTRS attrs = entry.getAttrs();
-            String child = remote + "/" + name;
+            String remoteChild = remote + "/" + name;
             if (attrs.isLink()) {
-                attrs = sftp.stat(child);
+                attrs = sftp.stat(remoteChild);
+                if (!attrs.isReg()) {
+                    LOG.debug("Not following [{}] on host [{}]: a link to something other than a file.", remoteChild,
+                            target.describe());
+                    continue;
+                }
             }
             if (attrs.isDir()) {
-                downloadTree(sftp, child, local.resolve(name));
+                downloadTree(sftp, remoteChild, into, child.get());
             } else if (attrs.isReg()) {
-                downloadFile(sftp, child, local.resolve(name), attrs);
+                downloadFile(sftp, remoteChild, into, child.get(), attrs);
             }
         }
-        setMode(local, sftp.stat(remote).getPermissions());
+        into.finishDirectory(dir, made, sftp.stat(remote).getPermissions());
     }
 
-    private static void downloadFile(ChannelSftp sftp, String remote, Path local, SftpATTRS attrs)
-            throws SftpException, IOException {
-        Path parent = local.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        try (OutputStream out = Files.newOutputStream(local)) {
-            sftp.get(remote, out);
-        }
-        setMode(local, attrs.getPermissions());
+    private void downloadFile(ChannelSftp sftp, String remote, Path local, SftpATTRS attrs) throws Exception {
+        downloadFile(sftp, remote, new DownloadTarget(local, target.describe()), local, attrs);
+    }
+
+    private static void downloadFile(ChannelSftp sftp, String remote, DownloadTarget into, Path local, SftpATTRS attrs)
+            throws Exception {
+        into.writeFile(into.under(local, remote), attrs.getPermissions(), out -> sftp.get(remote, out));
     }
 
     private static int mode(Path path) throws IOException {
-        try {
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
-            int mode = 0;
-            for (int bit = 0; bit < BITS.length; bit++) {
-                if (permissions.contains(BITS[bit])) {
-                    mode |= 1 << bit;
-                }
-            }
-            return mode;
-        } catch (UnsupportedOperationException e) {
-            return Files.isDirectory(path) ? 0755 : 0644;
-        }
-    }
-
-    private static void setMode(Path path, int mode) throws IOException {
-        Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
-        for (int bit = 0; bit < BITS.length; bit++) {
-            if ((mode & (1 << bit)) != 0) {
-                permissions.add(BITS[bit]);
-            }
-        }
-        try {
-            Files.setPosixFilePermissions(path, permissions);
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: the bits cannot be kept
-        }
+        return DownloadTarget.mode(path);
     }
 }
