@@ -103,6 +103,14 @@ final class DownloadTarget {
      * body is complete: until then (and if the body fails) the old file stays as it was.
      */
     void writeFile(Path file, int remoteMode, Body body) throws Exception {
+        try (Pending pending = begin(file)) {
+            body.writeTo(pending.out());
+            pending.commit(remoteMode);
+        }
+    }
+
+    /** Starts writing {@code file} (already checked to lie under the target) through a temporary file beside it. */
+    Pending begin(Path file) throws IOException {
         Path parent = file.getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             Files.createDirectories(parent);
@@ -112,20 +120,41 @@ final class DownloadTarget {
                     + "] cannot replace it. Remove it or download elsewhere.");
         }
         Path temporary = Files.createTempFile(parent == null ? Path.of(".") : parent, ".jmh-download-", ".part");
-        boolean moved = false;
-        try {
-            try (OutputStream out = Files.newOutputStream(temporary)) {
-                body.writeTo(out);
-            }
+        return new Pending(file, temporary, Files.newOutputStream(temporary));
+    }
+
+    /** A file being written: {@link #commit} renames it into place; closing it uncommitted removes it. */
+    static final class Pending implements AutoCloseable {
+        private final Path file;
+        private final Path temporary;
+        private final OutputStream out;
+        private boolean committed;
+
+        private Pending(Path file, Path temporary, OutputStream out) {
+            this.file = file;
+            this.temporary = temporary;
+            this.out = out;
+        }
+
+        OutputStream out() {
+            return out;
+        }
+
+        void commit(int remoteMode) throws IOException {
+            out.close();
             setMode(temporary, remoteMode & MODE_MASK);
             try {
                 Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
             }
-            moved = true;
-        } finally {
-            if (!moved) {
+            committed = true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!committed) {
+                out.close();
                 Files.deleteIfExists(temporary);
             }
         }

@@ -27,6 +27,8 @@ final class PooledSshHost implements SshHost {
     private final ReentrantLock connecting = new ReentrantLock();
     private final Forwarding forwarding;
     private final PooledHostAgent agent;
+    /** Set once the host turned out to have no SFTP subsystem: its transfers go over exec. */
+    private final java.util.concurrent.atomic.AtomicBoolean withoutSftp = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Session session;
     private JSch jsch;
     private HostKeyRepository knownHosts;
@@ -124,7 +126,7 @@ final class PooledSshHost implements SshHost {
         Objects.requireNonNull(local, "local");
         Objects.requireNonNull(remotePath, "remotePath");
         Deadline d = Deadline.after(deadline);
-        new Transfer(target, pool.settings(), pool.timer()).upload(session(d), local, remotePath, d);
+        new Transfer(target, pool.settings(), pool.timer(), withoutSftp).upload(session(d), local, remotePath, d);
     }
 
     @Override
@@ -132,7 +134,7 @@ final class PooledSshHost implements SshHost {
         Objects.requireNonNull(local, "local");
         Objects.requireNonNull(remotePath, "remotePath");
         Deadline d = Deadline.after(deadline);
-        new Transfer(target, pool.settings(), pool.timer()).download(session(d), remotePath, local, d);
+        new Transfer(target, pool.settings(), pool.timer(), withoutSftp).download(session(d), remotePath, local, d);
     }
 
     @Override

@@ -59,6 +59,8 @@ public interface SshHost {
      * directories are not followed (links to files arrive as files), each file is written beside its
      * target and renamed into place (a failed download leaves the old file), directories that
      * existed keep their permissions, and no file or directory gets world-write from the host.
+     * A host whose sshd has no SFTP subsystem gets both transfers over exec (POSIX {@code sh},
+     * {@code cat}, {@code ls}, {@code mv}, and {@code tar} for directories), by the same rules.
      */
     void download(String remotePath, Path local, Duration deadline);
 

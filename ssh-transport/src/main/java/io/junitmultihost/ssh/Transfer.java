@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * SFTP upload and download of files and directory trees with permission bits, under a deadline:
  * SFTP calls can block forever on a dead link, so a watchdog closes the channel at the deadline.
+ * A host whose sshd has no SFTP subsystem gets the same transfers over exec ({@link ExecTransfer}).
  */
 final class Transfer {
 
@@ -34,16 +35,24 @@ final class Transfer {
     private final SshTarget target;
     private final PoolSettings settings;
     private final ScheduledExecutorService timer;
+    private final AtomicBoolean withoutSftp;
 
-    Transfer(SshTarget target, PoolSettings settings, ScheduledExecutorService timer) {
+    /** {@code withoutSftp} is shared by the transfers of one host: once set, SFTP is not tried again. */
+    Transfer(SshTarget target, PoolSettings settings, ScheduledExecutorService timer, AtomicBoolean withoutSftp) {
         this.target = target;
         this.settings = settings;
         this.timer = timer;
+        this.withoutSftp = withoutSftp;
     }
 
     /** An SFTP step that may throw. */
     private interface SftpWork {
         void run(ChannelSftp sftp) throws Exception;
+    }
+
+    /** The same step over exec, for hosts without SFTP. */
+    private interface ExecWork {
+        void run(ExecTransfer exec) throws Exception;
     }
 
     void upload(Session session, Path local, String remotePath, Deadline deadline) {
@@ -58,7 +67,7 @@ final class Transfer {
             } else {
                 uploadFile(sftp, local, remotePath);
             }
-        });
+        }, exec -> exec.upload(local, remotePath));
     }
 
     void download(Session session, String remotePath, Path local, Deadline deadline) {
@@ -70,10 +79,14 @@ final class Transfer {
             } else {
                 downloadFile(sftp, remotePath, local, attrs);
             }
-        });
+        }, exec -> exec.download(remotePath, local));
     }
 
-    private void withSftp(Session session, Deadline deadline, String what, SftpWork work) {
+    private void withSftp(Session session, Deadline deadline, String what, SftpWork work, ExecWork fallback) {
+        if (withoutSftp.get()) {
+            overExec(session, deadline, what, fallback);
+            return;
+        }
         ChannelSftp sftp;
         try {
             sftp = Channels.open(session, "sftp");
@@ -88,7 +101,22 @@ final class Transfer {
         }, Math.max(1, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
         long started = System.nanoTime();
         try {
-            sftp.connect(deadline.remainingMillisCapped(settings.channelOpenTimeout().toMillis()));
+            try {
+                sftp.connect(deadline.remainingMillisCapped(settings.channelOpenTimeout().toMillis()));
+            } catch (JSchException e) {
+                if (timedOut.get() || !session.isConnected()) {
+                    throw e;
+                }
+                // OpenSSH refuses the subsystem request ("failed to send channel request"); dropbear
+                // without sftp-server closes the channel ("inputstream is closed").
+                if (withoutSftp.compareAndSet(false, true)) {
+                    LOG.info("Host [{}] has no SFTP subsystem ({}); transferring files over exec (cat, tar) from now"
+                            + " on.", target.describe(), e.getMessage());
+                }
+                watchdog.cancel(false);
+                overExec(session, deadline, what, fallback);
+                return;
+            }
             work.run(sftp);
             LOG.debug("{} took [{} ms].", what, (System.nanoTime() - started) / 1_000_000);
         } catch (Exception e) {
@@ -107,6 +135,23 @@ final class Transfer {
         } finally {
             watchdog.cancel(false);
             sftp.disconnect();
+        }
+    }
+
+    private void overExec(Session session, Deadline deadline, String what, ExecWork work) {
+        try {
+            work.run(new ExecTransfer(session, deadline, target.describe(), settings.channelOpenTimeout().toMillis()));
+        } catch (SshException e) {
+            throw e;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            if (!session.isConnected()) {
+                throw new SshSessionLostException(what + " failed: the connection was lost (" + e.getMessage()
+                        + "). Check whether the host rebooted or the link was cut.", e);
+            }
+            throw new SshException(what + " failed (over exec: the host has no SFTP subsystem): " + e + ".", e);
         }
     }
 
