@@ -7,7 +7,6 @@ import io.junitmultihost.api.RebootOptions;
 import io.junitmultihost.engine.internal.events.HostEvents;
 import io.junitmultihost.spi.HumanDuration;
 import io.junitmultihost.ssh.RemoteResult;
-import io.junitmultihost.ssh.ShellQuote;
 import io.junitmultihost.ssh.SshException;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -103,7 +102,7 @@ final class RebootMachine implements Runnable {
         try {
             progress.enter(HostState.PREPARING, null, "reading the old boot id");
             for (int attempt = 1;; attempt++) {
-                progress.attempt(attempt);
+                progress.attempt(attempt, options.maxRetries() + 1);
                 String magic = options.magic() ? PrepareStep.newMagic() : null;
                 prepare(attempt, magic);
                 BootReading reading = request();
@@ -123,6 +122,7 @@ final class RebootMachine implements Runnable {
                             + " asked: " + wrong.get() + ". It is FAILED after [" + options.maxRetries() + "] retries;"
                             + " check the boot loader's entry and the prepare step.");
                 }
+                progress.rejected(attempt, "it came back with " + wrong.get());
                 back = "came back with " + wrong.get() + "; retry [" + attempt + "] of [" + options.maxRetries() + "]";
                 LOG.warn("Host [{}] {}.", host.name(), back);
             }
@@ -216,11 +216,17 @@ final class RebootMachine implements Runnable {
     }
 
     private void ask(String command, long end) {
-        String script = "nohup sh -c " + ShellQuote.quote("sleep 0.2; " + command) + " >/dev/null 2>&1 &";
         Duration deadline = min(left(end, HostState.REQUESTED, "ask for the reboot"), defaults.askTimeout());
         try {
-            RemoteResult asked = probe.exec(script, deadline);
-            if (asked.exitCode() != 0) {
+            RemoteResult asked = probe.exec(RebootRequest.script(command), deadline);
+            Optional<String> failed = RebootRequest.failure(asked);
+            if (failed.isPresent()) {
+                throw new MachineFailure("Host [" + host.name() + "]: the reboot command [" + command + "] failed at once: "
+                        + failed.get() + ". Nothing was rebooted; give the host a reboot command it has and may run"
+                        + " (RebootOptions.withCommand, multihost.reboot.command, or reboot_command in the inventory).");
+            }
+            // Above 128 the asking shell was killed by a signal: the host going down does that while it watches.
+            if (asked.exitCode() != 0 && asked.exitCode() <= 128) {
                 throw new MachineFailure("Host [" + host.name() + "] refused to start the reboot command [" + command
                         + "]: exit [" + asked.exitCode() + "], stderr [" + BootReading.shorten(asked.stderrText())
                         + "]. Check that the user may reboot the host.");
@@ -269,7 +275,7 @@ final class RebootMachine implements Runnable {
             if (System.nanoTime() - end >= 0) {
                 throw new MachineFailure("Host [" + host.name() + "] did not go down within [" + HumanDuration.of(options.downTimeout())
                         + "] after the reboot was " + (options.sendsCommand() ? "asked for" : "expected")
-                        + ": phase [REQUESTED: waiting for the host to go down], last seen [" + lastSeen()
+                        + ": " + attemptNote() + "phase [REQUESTED: waiting for the host to go down], last seen [" + lastSeen()
                         + "]. The reboot command may have failed or not be permitted.");
             }
             waitSlice(Math.min(nextProbe, end));
@@ -293,7 +299,8 @@ final class RebootMachine implements Runnable {
             long left = end - System.nanoTime();
             if (left <= 0) {
                 throw new MachineFailure("Host [" + host.name() + "] did not come back with a new boot id within ["
-                        + HumanDuration.of(options.upTimeout()) + "]: phase [DOWN: waiting for a new boot id], last seen ["
+                        + HumanDuration.of(options.upTimeout()) + "]: " + attemptNote()
+                        + "phase [DOWN: waiting for a new boot id], last seen ["
                         + lastSeen() + "]; the old boot id was [" + progress.oldBootId() + "].");
             }
             BootProbe.Tcp tcp = probe.tcp(min(TCP_ATTEMPT, Duration.ofNanos(left)));
@@ -497,6 +504,12 @@ final class RebootMachine implements Runnable {
         if (cancelled && !(bringBackUp && hostMayBeDown)) {
             throw new Cancelled();
         }
+    }
+
+    /** {@code attempt [2] of [3]; attempt [1] was rejected: ...; } on a retry, else empty. */
+    private String attemptNote() {
+        String context = progress.attemptContext();
+        return context.isEmpty() ? "" : context + "; ";
     }
 
     private String lastSeen() {
