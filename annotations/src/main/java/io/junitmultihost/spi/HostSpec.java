@@ -27,6 +27,7 @@ public final class HostSpec {
     private final Set<String> roles;
     private final Map<String, String> labels;
     private final HostControl control;
+    private final String rebootCommand;
 
     private HostSpec(Builder b) {
         this.name = requireText(b.name, "name");
@@ -44,6 +45,10 @@ public final class HostSpec {
         this.roles = Set.copyOf(b.roles);
         this.labels = Map.copyOf(b.labels);
         this.control = b.control;
+        if (b.rebootCommand != null && b.rebootCommand.isBlank()) {
+            throw new IllegalArgumentException("Reboot command of host [" + b.name + "] is blank; leave it unset for the default.");
+        }
+        this.rebootCommand = b.rebootCommand;
     }
 
     /** A builder for a host named {@code name} at {@code address}; port 22, user {@code root}. */
@@ -114,6 +119,15 @@ public final class HostSpec {
         return Optional.ofNullable(control);
     }
 
+    /**
+     * The shell command that reboots this host (for example {@code reboot -f} on a busybox system),
+     * when it differs from the run's {@code multihost.reboot.command}; a reboot's own
+     * {@code RebootOptions.withCommand} still wins.
+     */
+    public Optional<String> rebootCommand() {
+        return Optional.ofNullable(rebootCommand);
+    }
+
     /** Whether this host may serve {@code role}. */
     public boolean canServe(String role) {
         return roles.isEmpty() || roles.contains(role);
@@ -123,7 +137,7 @@ public final class HostSpec {
     public Builder toBuilder() {
         Builder b = new Builder(name, address).port(port).user(user).password(password)
                 .knownHosts(knownHosts).strictHostKeyChecking(strictHostKeyChecking)
-                .proxyJump(proxyJump).roles(roles).labels(labels).control(control);
+                .proxyJump(proxyJump).roles(roles).labels(labels).control(control).rebootCommand(rebootCommand);
         b.identityFile = identityFile;
         return b;
     }
@@ -169,6 +183,7 @@ public final class HostSpec {
         private Set<String> roles = new LinkedHashSet<>();
         private Map<String, String> labels = new LinkedHashMap<>();
         private HostControl control;
+        private String rebootCommand;
 
         private Builder(String name, String address) {
             this.name = name;
@@ -232,6 +247,12 @@ public final class HostSpec {
         /** Power and link control; null for none. */
         public Builder control(HostControl control) {
             this.control = control;
+            return this;
+        }
+
+        /** The command that reboots this host; null for the run's default. */
+        public Builder rebootCommand(String rebootCommand) {
+            this.rebootCommand = rebootCommand;
             return this;
         }
 

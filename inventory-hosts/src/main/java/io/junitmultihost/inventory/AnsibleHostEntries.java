@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 final class AnsibleHostEntries {
 
     private static final Logger LOG = LoggerFactory.getLogger(AnsibleHostEntries.class);
+    /** The var (host, group, group_vars, host_vars) giving the command that reboots a host: {@code reboot -f}, say. */
+    static final String REBOOT_COMMAND_VAR = "multihost_reboot_command";
     private static final Set<String> SSH_CONNECTIONS = Set.of("ssh", "smart", "paramiko", "paramiko_ssh");
     private static final Pattern SIMPLE_TEMPLATE = Pattern.compile("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*}}");
 
@@ -133,7 +135,9 @@ final class AnsibleHostEntries {
         Setting user = last(host, vars, "ansible_user", "ansible_ssh_user");
         Setting identity = last(host, vars, "ansible_private_key_file", "ansible_ssh_private_key_file");
         Setting proxyJump = proxyJump(host, vars);
-        return new HostEntry(host.name, host.origin, address, port, user, identity, proxyJump, groups, Map.of(), true);
+        Setting rebootCommand = last(host, vars, REBOOT_COMMAND_VAR);
+        return new HostEntry(host.name, host.origin, address, port, user, identity, proxyJump, groups, Map.of(), true,
+                rebootCommand);
     }
 
     private void addWithAncestors(String group, Set<String> into) {

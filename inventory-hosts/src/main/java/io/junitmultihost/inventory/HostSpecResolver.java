@@ -74,6 +74,14 @@ final class HostSpecResolver {
             spec.proxyJump(proxyJump(jump));
         }
         spec.knownHosts(knownHosts != null ? knownHosts : configKnownHosts(c, address, alias, port, user));
+        if (present(e.rebootCommand())) {
+            String command = e.rebootCommand().text("reboot_command").strip();
+            if (command.isEmpty()) {
+                throw e.rebootCommand().origin().error("the reboot command of host [" + e.name() + "] is empty; give a"
+                        + " command such as [reboot -f], or leave the key out for multihost.reboot.command.");
+            }
+            spec.rebootCommand(command);
+        }
         HostSpec built = spec.build();
         LOG.debug("Inventory host [{}] is {} (SSH config looked up as [{}]).", e.name(), built, alias);
         return built;

@@ -28,10 +28,23 @@ final class RebootMachine implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RebootMachine.class);
 
-    /** How often a fresh connection checks a host that should be going down, besides the watching session. */
-    private static final long DOWN_PROBE_NANOS = Duration.ofSeconds(2).toNanos();
+    /**
+     * How often a fresh connection (a full SSH handshake) checks a host that should be going down:
+     * often when no session watches the old boot, rarely when one does (its cut is the sign).
+     */
+    private static final long DOWN_READ_NANOS = Duration.ofSeconds(2).toNanos();
+    private static final long DOWN_READ_WATCHED_NANOS = Duration.ofSeconds(6).toNanos();
+    /** How often the SSH banner is probed while a host should be going down: no handshake, next to no CPU. */
+    private static final long DOWN_BANNER_NANOS = Duration.ofSeconds(1).toNanos();
+    /** Banner probes in a row without a banner that count as down when none was refused outright. */
+    private static final int SILENT_PROBES_FOR_DOWN = 2;
     /** One TCP connect attempt while waiting for sshd: short, so that a dropped SYN is retried soon. */
     private static final Duration TCP_ATTEMPT = Duration.ofMillis(250);
+    /**
+     * How long an accepted connection may take to show sshd's banner: sshd sends it at once, so more
+     * means a forwarder whose host does not answer (or a machine starved of CPU).
+     */
+    private static final Duration BANNER_ATTEMPT = Duration.ofSeconds(1);
     /**
      * Backoff between polls for a new boot: from 25 ms, times 1.5, capped at 100 ms, so that sshd
      * accepting is noticed within about 100 ms, leaving the rest of 300 ms for the SSH handshake.
@@ -242,7 +255,9 @@ final class RebootMachine implements Runnable {
      * fails, or it reads a boot id never seen (the whole reboot happened between two looks).
      */
     private Optional<BootReading> awaitDown(long end) {
-        long nextProbe = System.nanoTime() + DOWN_PROBE_NANOS;
+        long nextRead = System.nanoTime() + DOWN_READ_NANOS;
+        long nextBanner = System.nanoTime() + DOWN_BANNER_NANOS;
+        int silent = 0;
         while (true) {
             checkCancelled();
             if (bringBackUp && System.nanoTime() - cancelledAt > defaults.connectTimeout().toNanos()) {
@@ -259,7 +274,26 @@ final class RebootMachine implements Runnable {
                 }
             }
             long now = System.nanoTime();
-            if (now - nextProbe >= 0) {
+            if (now - nextBanner >= 0) {
+                // Behind a forwarder the watching session may hang rather than be cut (a kernel that
+                // died closes nothing): the banner, not a handshake, says the host is gone.
+                BootProbe.Tcp tcp = probe.banner(min(TCP_ATTEMPT, Duration.ofNanos(Math.max(end - now, 1))),
+                        min(BANNER_ATTEMPT, Duration.ofNanos(Math.max(end - now, 1))));
+                if (tcp == BootProbe.Tcp.REFUSED || tcp == BootProbe.Tcp.UNREACHABLE) {
+                    progress.enter(HostState.DOWN, current, "sshd no longer answers: " + describe(tcp));
+                    return Optional.empty();
+                }
+                silent = tcp == BootProbe.Tcp.ACCEPTING || tcp == BootProbe.Tcp.NOT_PROBED ? 0 : silent + 1;
+                if (silent >= SILENT_PROBES_FOR_DOWN) {
+                    progress.enter(HostState.DOWN, current, "sshd no longer answers: " + describe(tcp) + ", ["
+                            + silent + "] times in a row");
+                    return Optional.empty();
+                }
+                // One probe without a banner is asked again at once: a second in a row means down.
+                nextBanner = silent > 0 ? System.nanoTime() : System.nanoTime() + DOWN_BANNER_NANOS;
+            }
+            now = System.nanoTime();
+            if (now - nextRead >= 0 && silent == 0) {
                 BootProbe.Read read = probe.readFresh(min(Duration.ofNanos(Math.max(end - now, 1)), defaults.connectTimeout()));
                 if (!read.answered()) {
                     progress.enter(HostState.DOWN, current, "connections fail: " + read.seen());
@@ -270,7 +304,7 @@ final class RebootMachine implements Runnable {
                     return read.reading();
                 }
                 progress.seen(read.reading().map(r -> "still on the old boot [" + r.bootId() + "]").orElse(read.seen()));
-                nextProbe = System.nanoTime() + DOWN_PROBE_NANOS;
+                nextRead = System.nanoTime() + (watch.isRunning() ? DOWN_READ_WATCHED_NANOS : DOWN_READ_NANOS);
             }
             if (System.nanoTime() - end >= 0) {
                 throw new MachineFailure("Host [" + host.name() + "] did not go down within [" + HumanDuration.of(options.downTimeout())
@@ -278,7 +312,7 @@ final class RebootMachine implements Runnable {
                         + ": " + attemptNote() + "phase [REQUESTED: waiting for the host to go down], last seen [" + lastSeen()
                         + "]. The reboot command may have failed or not be permitted.");
             }
-            waitSlice(Math.min(nextProbe, end));
+            waitSlice(Math.min(Math.min(nextRead, nextBanner), end));
         }
     }
 
@@ -303,24 +337,20 @@ final class RebootMachine implements Runnable {
                         + "phase [DOWN: waiting for a new boot id], last seen ["
                         + lastSeen() + "]; the old boot id was [" + progress.oldBootId() + "].");
             }
-            BootProbe.Tcp tcp = probe.tcp(min(TCP_ATTEMPT, Duration.ofNanos(left)));
+            BootProbe.Tcp tcp = probe.banner(min(TCP_ATTEMPT, Duration.ofNanos(left)), min(BANNER_ATTEMPT, Duration.ofNanos(left)));
             if (tcp == BootProbe.Tcp.ACCEPTING || tcp == BootProbe.Tcp.NOT_PROBED) {
                 long accepted = System.nanoTime();
                 BootProbe.Read read = probe.readFresh(min(Duration.ofNanos(left), defaults.connectTimeout().plusSeconds(5)));
                 if (read.reading().isPresent() && !seenBoots.contains(read.reading().get().bootId())) {
                     return up(read.reading().get(), "read over a fresh connection in ["
-                            + (System.nanoTime() - accepted) / 1_000_000 + " ms] once sshd accepted");
+                            + (System.nanoTime() - accepted) / 1_000_000 + " ms] once sshd sent its banner");
                 }
                 boolean old = read.reading().isPresent();
                 progress.seen(old ? "the old boot [" + read.reading().get().bootId() + "] still answers" : read.seen());
                 sleep(Math.min(old ? OLD_BOOT_PAUSE_NANOS : pause, end - System.nanoTime()));
             } else {
-                progress.seen(switch (tcp) {
-                    case REFUSED -> "connection refused: sshd is not listening";
-                    case TIMED_OUT -> "connection timed out: nothing answers";
-                    default -> "host unreachable";
-                });
-                if (tcp != BootProbe.Tcp.TIMED_OUT) {
+                progress.seen(describe(tcp));
+                if (tcp != BootProbe.Tcp.TIMED_OUT && tcp != BootProbe.Tcp.SILENT) {
                     sleep(Math.min(pause, end - System.nanoTime()));
                 }
             }
@@ -504,6 +534,18 @@ final class RebootMachine implements Runnable {
         if (cancelled && !(bringBackUp && hostMayBeDown)) {
             throw new Cancelled();
         }
+    }
+
+    private static String describe(BootProbe.Tcp tcp) {
+        return switch (tcp) {
+            case REFUSED -> "connection refused: sshd is not listening";
+            case TIMED_OUT -> "connection timed out: nothing answers";
+            case CLOSED -> "connection accepted, then closed without an SSH banner (a forwarder whose host is down?)";
+            case SILENT -> "connection accepted, but no SSH banner within [" + HumanDuration.of(BANNER_ATTEMPT)
+                    + "] (a forwarder whose host does not answer?)";
+            case ACCEPTING, NOT_PROBED -> "sshd answers";
+            default -> "host unreachable";
+        };
     }
 
     /** {@code attempt [2] of [3]; attempt [1] was rejected: ...; } on a retry, else empty. */
