@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The check a lab host passes before it is handed out, run over SSH on the host itself: its PID 1
@@ -37,7 +38,33 @@ final class SafetyCheck {
     private SafetyCheck() {
     }
 
-    /** Runs the check on {@code host} from inside its namespace. */
+    /** The PATH sshd gives root's sessions (OpenSSH's default for the superuser on Debian). */
+    static final String SESSION_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /**
+     * Runs the check inside the namespaces of the boot whose {@code unshare} has {@code unsharePid}
+     * (its child is the host's init), with the environment sshd gives root's sessions: no SSH
+     * connection, so a boot costs the machine a few processes, not an ssh client and an sshd
+     * session. The boot is checked over SSH again before the host is handed out ({@link #run}).
+     */
+    static Outcome runInside(LabHost host, long unsharePid, String expectedBootId, Duration deadline) {
+        Optional<ProcessHandle> init = ProcessHandle.of(unsharePid).flatMap(u -> u.children().findFirst());
+        if (init.isEmpty()) {
+            return new Outcome(false, false, List.of("its init does not run yet"));
+        }
+        Exec.Result result = Exec.run(deadline, List.of("nsenter", "-t", Long.toString(init.get().pid()), "-m", "-u",
+                "-i", "-n", "-p", "--", "env", "-i", "PATH=" + SESSION_PATH, "HOME=/root", "/bin/sh", "-c", SCRIPT));
+        if (!result.output().contains("pidns=")) {
+            return new Outcome(false, false, List.of("the check did not run inside it: [" + result.output().strip() + "]"));
+        }
+        List<String> problems = verify(parse(result.output()), host.name(), expectedBootId, machinePidNamespace());
+        if (result.exitCode() != 0) {
+            problems.add(0, "the check exited with [" + result.exitCode() + "]");
+        }
+        return new Outcome(problems.isEmpty(), true, problems);
+    }
+
+    /** Runs the check on {@code host} over SSH, as a test's session sees it. */
     static Outcome run(LabHost host, String expectedBootId, Duration deadline) {
         Exec.Result result;
         try {

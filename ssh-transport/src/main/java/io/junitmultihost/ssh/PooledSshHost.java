@@ -159,9 +159,16 @@ final class PooledSshHost implements SshHost {
 
     @Override
     public RemoteResult execFresh(RemoteCommand command, Duration deadline) {
+        return execFresh(command, deadline, result -> false);
+    }
+
+    @Override
+    public RemoteResult execFresh(RemoteCommand command, Duration deadline, java.util.function.Predicate<RemoteResult> keep) {
         Objects.requireNonNull(command, "command");
+        Objects.requireNonNull(keep, "keep");
         Deadline d = Deadline.after(deadline);
         Session fresh = newSession(d, true);
+        boolean kept = false;
         try {
             ExecRun run = new ExecRun(target, command, pool.settings(), null, pool.workers(), pool.timer());
             try {
@@ -171,9 +178,33 @@ final class PooledSshHost implements SshHost {
                         + target.describe() + "] for command [" + command.display() + "]: " + e.getMessage()
                         + ". The command did not run.", e);
             }
-            return run.await(d);
+            RemoteResult result = run.await(d);
+            if (keep.test(result)) {
+                kept = adopt(fresh, d);
+            }
+            return result;
         } finally {
-            fresh.disconnect();
+            if (!kept) {
+                fresh.disconnect();
+            }
+        }
+    }
+
+    /** Makes {@code fresh} the pooled session, closing the one before; false when another call is connecting. */
+    private boolean adopt(Session fresh, Deadline deadline) {
+        if (!fresh.isConnected() || !connecting.tryLock()) {
+            return false;
+        }
+        try {
+            Session old = session;
+            session = fresh;
+            if (old != null && old != fresh) {
+                old.disconnect();
+            }
+            forwarding.reapply(fresh, deadline);
+            return true;
+        } finally {
+            connecting.unlock();
         }
     }
 

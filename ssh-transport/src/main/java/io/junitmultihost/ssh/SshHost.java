@@ -90,6 +90,13 @@ public interface SshHost {
     /** Opens a fresh session, not the pooled one (for reboot detection); closes it after the call. */
     RemoteResult execFresh(RemoteCommand command, Duration deadline);
 
+    /**
+     * As {@link #execFresh}, but when {@code keep} accepts the result the fresh session becomes the
+     * pooled one (the old one is closed, forwards move to it): a reboot's first read of the new boot
+     * then serves the commands after it, with no second handshake.
+     */
+    RemoteResult execFresh(RemoteCommand command, Duration deadline, java.util.function.Predicate<RemoteResult> keep);
+
     /** Drops the pooled session now (the next call reconnects). Never throws. */
     void disconnect();
 }

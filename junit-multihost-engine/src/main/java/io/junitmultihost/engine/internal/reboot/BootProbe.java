@@ -16,6 +16,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The reads a reboot state machine makes of one host: its boot over a fresh or the pooled
@@ -48,6 +49,20 @@ final class BootProbe {
     Read readFresh(Duration deadline) {
         try {
             return Read.of(ssh.execFresh(RemoteCommand.shell(BootReading.SCRIPT), deadline));
+        } catch (SshException e) {
+            return Read.failed(e.getMessage());
+        }
+    }
+
+    /**
+     * Reads the boot over a new connection of its own; when it reads a well-formed boot id that is
+     * not in {@code seen} (a new boot), that connection becomes the pooled one, so that the commands
+     * after the reboot need no handshake of their own.
+     */
+    Read readFreshKeepingNewBoot(Duration deadline, Set<String> seen) {
+        try {
+            return Read.of(ssh.execFresh(RemoteCommand.shell(BootReading.SCRIPT), deadline, result ->
+                    BootReading.parse(result.exitCode(), result.stdout()).filter(r -> !seen.contains(r.bootId())).isPresent()));
         } catch (SshException e) {
             return Read.failed(e.getMessage());
         }

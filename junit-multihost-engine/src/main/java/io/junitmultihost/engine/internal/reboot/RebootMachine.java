@@ -324,7 +324,7 @@ final class RebootMachine implements Runnable {
      */
     private BootReading awaitUp(Optional<BootReading> early) {
         if (early.isPresent()) {
-            return up(early.get(), "read over a fresh connection");
+            return up(early.get(), "read over a fresh connection", false);
         }
         long end = System.nanoTime() + options.upTimeout().toNanos();
         long pause = FIRST_PAUSE_NANOS;
@@ -340,10 +340,12 @@ final class RebootMachine implements Runnable {
             BootProbe.Tcp tcp = probe.banner(min(TCP_ATTEMPT, Duration.ofNanos(left)), min(BANNER_ATTEMPT, Duration.ofNanos(left)));
             if (tcp == BootProbe.Tcp.ACCEPTING || tcp == BootProbe.Tcp.NOT_PROBED) {
                 long accepted = System.nanoTime();
-                BootProbe.Read read = probe.readFresh(min(Duration.ofNanos(left), defaults.connectTimeout().plusSeconds(5)));
+                BootProbe.Read read = probe.readFreshKeepingNewBoot(min(Duration.ofNanos(left),
+                        defaults.connectTimeout().plusSeconds(5)), Set.copyOf(seenBoots));
                 if (read.reading().isPresent() && !seenBoots.contains(read.reading().get().bootId())) {
+                    // That connection, on the new boot, is now the pooled one: no second handshake.
                     return up(read.reading().get(), "read over a fresh connection in ["
-                            + (System.nanoTime() - accepted) / 1_000_000 + " ms] once sshd sent its banner");
+                            + (System.nanoTime() - accepted) / 1_000_000 + " ms] once sshd sent its banner", true);
                 }
                 boolean old = read.reading().isPresent();
                 progress.seen(old ? "the old boot [" + read.reading().get().bootId() + "] still answers" : read.seen());
@@ -358,12 +360,14 @@ final class RebootMachine implements Runnable {
         }
     }
 
-    private BootReading up(BootReading reading, String how) {
+    private BootReading up(BootReading reading, String how, boolean pooledOnNewBoot) {
         hostMayBeDown = false;
         current = reading.bootId();
         seenBoots.add(current);
         progress.newBoot(current);
-        probe.ssh().disconnect(); // the pooled session belonged to the old boot
+        if (!pooledOnNewBoot) {
+            probe.ssh().disconnect(); // the pooled session belonged to the old boot
+        }
         progress.enter(HostState.UP, current, "new boot id " + how);
         return reading;
     }
