@@ -7,14 +7,9 @@ import com.jcraft.jsch.SftpATTRS;
 import com.jcraft.jsch.SftpException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Vector;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -235,7 +230,15 @@ final class Transfer {
             SftpATTRS attrs = entry.getAttrs();
             String remoteChild = remote + "/" + name;
             if (attrs.isLink()) {
-                attrs = sftp.stat(remoteChild);
+                try {
+                    attrs = sftp.stat(remoteChild);
+                } catch (SftpException e) {
+                    if (e.id != ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+                        throw e;
+                    }
+                    LOG.debug("Skipping [{}] on host [{}]: a link to nothing.", remoteChild, target.describe());
+                    continue;
+                }
                 if (!attrs.isReg()) {
                     LOG.debug("Not following [{}] on host [{}]: a link to something other than a file.", remoteChild,
                             target.describe());

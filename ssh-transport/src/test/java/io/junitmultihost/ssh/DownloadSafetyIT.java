@@ -54,7 +54,7 @@ class DownloadSafetyIT {
     @Test
     void aSymlinkLoopOnTheHostIsNotFollowedAndLinksToFilesArriveAsFiles() throws Exception {
         String remote = remoteDir("echo data > f && ln -s . loop && ln -s .. up && ln -s f alias && mkdir d"
-                + " && ln -s ../d d/back");
+                + " && ln -s ../d d/back && ln -s /nonexistent/jmh dangling");
 
         host.download(remote, local.resolve("got"), DEADLINE);
 
@@ -64,6 +64,7 @@ class DownloadSafetyIT {
         assertThat(local.resolve("got/loop")).doesNotExist();
         assertThat(local.resolve("got/up")).doesNotExist();
         assertThat(local.resolve("got/d/back")).doesNotExist();
+        assertThat(local.resolve("got/dangling")).doesNotExist();
     }
 
     @Test
