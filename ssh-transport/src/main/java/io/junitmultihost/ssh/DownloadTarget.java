@@ -73,10 +73,11 @@ final class DownloadTarget {
 
     /**
      * Makes {@code dir} if it is missing; returns whether this download made it (only then may it
-     * take the remote permission bits). An existing symbolic link is not written through.
+     * take the remote permission bits). An existing symbolic link below the target is not written through.
      */
     boolean makeDirectory(Path dir) throws IOException {
-        if (Files.isSymbolicLink(dir)) {
+        // The target itself may be the caller's link; below it, the host's names never go through one.
+        if (!dir.equals(root) && Files.isSymbolicLink(dir)) {
             throw new SshException("Local [" + dir + "] is a symbolic link; a download from host [" + host
                     + "] does not write through links. Remove it or download elsewhere.");
         }
