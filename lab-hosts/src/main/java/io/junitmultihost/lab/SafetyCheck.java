@@ -48,9 +48,14 @@ final class SafetyCheck {
      * session. The boot is checked over SSH again before the host is handed out ({@link #run}).
      */
     static Outcome runInside(LabHost host, long unsharePid, String expectedBootId, Duration deadline) {
-        Optional<ProcessHandle> init = ProcessHandle.of(unsharePid).flatMap(u -> u.children().findFirst());
+        // The init starts sshd after all its mounts (shims, boot id): until then the boot is half made,
+        // not refused. The init is the process of the boot whose child is sshd and that is not sshd.
+        Optional<ProcessHandle> init = ProcessHandle.of(unsharePid).stream()
+                .flatMap(u -> java.util.stream.Stream.concat(java.util.stream.Stream.of(u), u.descendants()))
+                .filter(p -> !isSshd(p) && p.children().anyMatch(SafetyCheck::isSshd))
+                .findFirst();
         if (init.isEmpty()) {
-            return new Outcome(false, false, List.of("its init does not run yet"));
+            return new Outcome(false, false, List.of("its init has not started sshd yet"));
         }
         Exec.Result result = Exec.run(deadline, List.of("nsenter", "-t", Long.toString(init.get().pid()), "-m", "-u",
                 "-i", "-n", "-p", "--", "env", "-i", "PATH=" + SESSION_PATH, "HOME=/root", "/bin/sh", "-c", SCRIPT));
@@ -62,6 +67,10 @@ final class SafetyCheck {
             problems.add(0, "the check exited with [" + result.exitCode() + "]");
         }
         return new Outcome(problems.isEmpty(), true, problems);
+    }
+
+    private static boolean isSshd(ProcessHandle process) {
+        return process.info().command().map(c -> c.endsWith("/sshd")).orElse(false);
     }
 
     /** Runs the check on {@code host} over SSH, as a test's session sees it. */
