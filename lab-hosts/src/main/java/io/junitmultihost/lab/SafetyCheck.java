@@ -59,10 +59,15 @@ final class SafetyCheck {
         }
         Exec.Result result = Exec.run(deadline, List.of("nsenter", "-t", Long.toString(init.get().pid()), "-m", "-u",
                 "-i", "-n", "-p", "--", "env", "-i", "PATH=" + SESSION_PATH, "HOME=/root", "/bin/sh", "-c", SCRIPT));
-        if (!result.output().contains("pidns=")) {
-            return new Outcome(false, false, List.of("the check did not run inside it: [" + result.output().strip() + "]"));
+        Map<String, String> seen = parse(result.output());
+        boolean complete = seen.keySet().containsAll(List.of("hostname", "boot_id", "pid1", "pidns"))
+                && seen.keySet().containsAll(POWER_COMMANDS);
+        if (!complete || result.exitCode() > 128) {
+            // Cut short (the boot halting under it, as a reboot asked at once does): not an answer; look again.
+            return new Outcome(false, false, List.of("the check did not finish inside it (exit [" + result.exitCode()
+                    + "]): [" + result.output().strip() + "]"));
         }
-        List<String> problems = verify(parse(result.output()), host.name(), expectedBootId, machinePidNamespace());
+        List<String> problems = verify(seen, host.name(), expectedBootId, machinePidNamespace());
         if (result.exitCode() != 0) {
             problems.add(0, "the check exited with [" + result.exitCode() + "]");
         }
