@@ -89,10 +89,17 @@ public interface Host {
      */
     HostProcess process(String id);
 
-    /** Copies a local file to {@code remotePath} on the host (SFTP), keeping its permissions. */
+    /**
+     * Copies a local file to {@code remotePath} on the host (SFTP; over exec with {@code cat} where
+     * the host has no SFTP subsystem), keeping its permissions.
+     */
     void upload(Path local, String remotePath, Duration deadline);
 
-    /** Copies {@code remotePath} from the host to a local file (SFTP). */
+    /**
+     * Copies {@code remotePath} from the host to a local file (SFTP; over exec with {@code cat} and
+     * {@code tar} where the host has no SFTP subsystem). Nothing the host sends can write outside
+     * {@code local}, and a failed download leaves an existing local file as it was.
+     */
     void download(String remotePath, Path local, Duration deadline);
 
     /**

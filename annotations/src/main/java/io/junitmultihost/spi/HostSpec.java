@@ -29,6 +29,7 @@ public final class HostSpec {
     private final HostControl control;
     private final Path knownHostsFile;
     private final String knownHostsSetting;
+    private final String rebootCommand;
 
     private HostSpec(Builder b) {
         this.name = requireText(b.name, "name");
@@ -48,6 +49,10 @@ public final class HostSpec {
         this.control = b.control;
         this.knownHostsFile = b.knownHostsFile;
         this.knownHostsSetting = b.knownHostsSetting;
+        if (b.rebootCommand != null && b.rebootCommand.isBlank()) {
+            throw new IllegalArgumentException("Reboot command of host [" + b.name + "] is blank; leave it unset for the default.");
+        }
+        this.rebootCommand = b.rebootCommand;
     }
 
     /** A builder for a host named {@code name} at {@code address}; port 22, user {@code root}. */
@@ -128,6 +133,15 @@ public final class HostSpec {
         return Optional.ofNullable(control);
     }
 
+    /**
+     * The shell command that reboots this host (for example {@code reboot -f} on a busybox system),
+     * when it differs from the run's {@code multihost.reboot.command}; a reboot's own
+     * {@code RebootOptions.withCommand} still wins.
+     */
+    public Optional<String> rebootCommand() {
+        return Optional.ofNullable(rebootCommand);
+    }
+
     /** Whether this host may serve {@code role}. */
     public boolean canServe(String role) {
         return roles.isEmpty() || roles.contains(role);
@@ -138,7 +152,7 @@ public final class HostSpec {
         Builder b = new Builder(name, address).port(port).user(user).password(password)
                 .knownHosts(knownHosts).strictHostKeyChecking(strictHostKeyChecking)
                 .proxyJump(proxyJump).roles(roles).labels(labels).control(control)
-                .knownHostsOrigin(knownHostsFile, knownHostsSetting);
+                .knownHostsOrigin(knownHostsFile, knownHostsSetting).rebootCommand(rebootCommand);
         b.identityFile = identityFile;
         return b;
     }
@@ -186,6 +200,7 @@ public final class HostSpec {
         private Set<String> roles = new LinkedHashSet<>();
         private Map<String, String> labels = new LinkedHashMap<>();
         private HostControl control;
+        private String rebootCommand;
 
         private Builder(String name, String address) {
             this.name = name;
@@ -260,6 +275,12 @@ public final class HostSpec {
         /** Power and link control; null for none. */
         public Builder control(HostControl control) {
             this.control = control;
+            return this;
+        }
+
+        /** The command that reboots this host; null for the run's default. */
+        public Builder rebootCommand(String rebootCommand) {
+            this.rebootCommand = rebootCommand;
             return this;
         }
 

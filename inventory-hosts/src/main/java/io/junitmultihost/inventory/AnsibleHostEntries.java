@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 final class AnsibleHostEntries {
 
     private static final Logger LOG = LoggerFactory.getLogger(AnsibleHostEntries.class);
+    /** The var (host, group, group_vars, host_vars) giving the command that reboots a host: {@code reboot -f}, say. */
+    static final String REBOOT_COMMAND_VAR = "multihost_reboot_command";
     private static final Set<String> SSH_CONNECTIONS = Set.of("ssh", "smart", "paramiko", "paramiko_ssh");
     private static final Pattern SIMPLE_TEMPLATE = Pattern.compile("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*}}");
 
@@ -140,7 +142,9 @@ final class AnsibleHostEntries {
                 labels.put(power, s.value());
             }
         }
-        return new HostEntry(host.name, host.origin, address, port, user, identity, proxyJump, groups, labels, true);
+        Setting rebootCommand = last(host, vars, REBOOT_COMMAND_VAR);
+        return new HostEntry(host.name, host.origin, address, port, user, identity, proxyJump, groups, labels, true,
+                rebootCommand);
     }
 
     private void addWithAncestors(String group, Set<String> into) {

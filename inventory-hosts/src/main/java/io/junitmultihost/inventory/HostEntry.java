@@ -10,10 +10,11 @@ import java.util.Set;
  * @param origin where the host is defined, named when something about it is missing
  * @param nameIsAddress whether the name may serve as the address (Ansible's rule) when nothing
  *     else gives one
+ * @param rebootCommand the command that reboots the host, when not the run's default
  */
 record HostEntry(String name, Origin origin, Setting address, Setting port, Setting user,
         Setting identity, Setting proxyJump, Set<String> roles, Map<String, String> labels,
-        boolean nameIsAddress) {
+        boolean nameIsAddress, Setting rebootCommand) {
 
     HostEntry {
         roles = Set.copyOf(roles);

@@ -93,6 +93,14 @@ final class HostSpecResolver {
                     + c.userKnownHostsFile().origin() : InventoryConstants.KNOWN_HOSTS);
         }
         PowerCommands.of(e.name(), address, e.labels()).ifPresent(spec::control);
+        if (present(e.rebootCommand())) {
+            String reboot = e.rebootCommand().text("reboot_command").strip();
+            if (reboot.isEmpty()) {
+                throw e.rebootCommand().origin().error("the reboot command of host [" + e.name() + "] is empty; give a"
+                        + " command such as [reboot -f], or leave the key out for multihost.reboot.command.");
+            }
+            spec.rebootCommand(reboot);
+        }
         HostSpec built = spec.build();
         LOG.debug("Inventory host [{}] is {} (SSH config looked up as [{}]).", e.name(), built, alias);
         return built;

@@ -30,8 +30,9 @@ final class MultihostYamlInventory {
 
     static final String KIND = "inventory";
     static final List<String> TOP_KEYS = List.of("defaults", "hosts");
-    static final List<String> HOST_KEYS = List.of("name", "address", "port", "user", "identity", "proxy_jump", "roles", "labels");
-    static final List<String> DEFAULT_KEYS = List.of("port", "user", "identity", "proxy_jump", "labels");
+    static final List<String> HOST_KEYS = List.of("name", "address", "port", "user", "identity", "proxy_jump", "roles", "labels",
+            "reboot_command");
+    static final List<String> DEFAULT_KEYS = List.of("port", "user", "identity", "proxy_jump", "labels", "reboot_command");
 
     private final Path file;
 
@@ -120,7 +121,7 @@ final class MultihostYamlInventory {
         String hostName = name.text("name");
         Origin hostOrigin = keys.containsKey("name") ? origin.at(keys.get("name").getKeyNode().getStartMark().getLine() + 1) : origin;
         return new HostEntry(hostName, hostOrigin, values.get("address"), values.get("port"), values.get("user"),
-                values.get("identity"), values.get("proxy_jump"), roles, labels, false);
+                values.get("identity"), values.get("proxy_jump"), roles, labels, false, values.get("reboot_command"));
     }
 
     private Map<String, String> labels(Node node) {

@@ -184,4 +184,13 @@ class AnsibleInventoryTest {
         assertThatThrownBy(() -> provider("bad/ansible-bad-range.ini"))
                 .hasMessageContaining("line [2]").hasMessageContaining("the host range [1:x]");
     }
+
+    @Test
+    void aRebootCommandComesFromHostVarsElseGroupVars() {
+        Map<String, HostSpec> hosts = hosts("reboot-commands.ini");
+
+        assertThat(hosts.get("bb1").rebootCommand()).contains("reboot -f");
+        assertThat(hosts.get("bb2").rebootCommand()).contains("/sbin/reboot -f -d 1");
+        assertThat(hosts.get("deb1").rebootCommand()).isEmpty();
+    }
 }

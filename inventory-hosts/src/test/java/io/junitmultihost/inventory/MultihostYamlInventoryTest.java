@@ -61,7 +61,7 @@ class MultihostYamlInventoryTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("[" + resource("bad/unknown-key.yml") + "] line [4]")
                 .hasMessageContaining("unknown key [adress]")
-                .hasMessageContaining("[name, address, port, user, identity, proxy_jump, roles, labels]");
+                .hasMessageContaining("[name, address, port, user, identity, proxy_jump, roles, labels, reboot_command]");
     }
 
     @Test
@@ -69,7 +69,7 @@ class MultihostYamlInventoryTest {
         assertThatThrownBy(() -> provider("bad/unknown-default-key.yml"))
                 .hasMessageContaining("line [3]")
                 .hasMessageContaining("unknown key [address] in [defaults]")
-                .hasMessageContaining("[port, user, identity, proxy_jump, labels]");
+                .hasMessageContaining("[port, user, identity, proxy_jump, labels, reboot_command]");
     }
 
     @Test
@@ -132,5 +132,22 @@ class MultihostYamlInventoryTest {
         assertThatThrownBy(() -> provider("bad/no-name.yml"))
                 .hasMessageContaining("line [2]")
                 .hasMessageContaining("a host has no [name]");
+    }
+
+    @Test
+    void aRebootCommandComesFromTheHostElseTheDefaults() {
+        Map<String, HostSpec> hosts = hosts("reboot-commands.yml");
+
+        assertThat(hosts.get("appliance").rebootCommand()).contains("reboot -f");
+        assertThat(hosts.get("server").rebootCommand()).contains("systemctl reboot");
+        assertThat(hosts("multihost.yml").get("db1").rebootCommand()).as("none given: the run's default").isEmpty();
+    }
+
+    @Test
+    void anEmptyRebootCommandIsNamedWithItsLine() {
+        assertThatThrownBy(() -> hosts("bad/empty-reboot-command.yml"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("line [4]")
+                .hasMessageContaining("the reboot command of host [h1] is empty");
     }
 }

@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Watches one lab host's boots come up, on the lab's threads: until sshd listens (read from the
  * host's {@code /proc/net/tcp}, no program run) it looks again shortly; then the safety check runs
- * over SSH, and the boot is up when it passes. No thread waits idle meanwhile. {@link HostPower}
+ * inside the boot's namespaces (no SSH connection; over SSH again before the host is handed out),
+ * and the boot is up when it passes. No thread waits idle meanwhile. {@link HostPower}
  * owns the state; this only tells it what the checks found.
  */
 final class BootCheck {
@@ -42,7 +43,9 @@ final class BootCheck {
             return;
         }
         Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000));
-        SafetyCheck.Outcome outcome = SafetyCheck.run(host, expected, left.compareTo(CHECK) < 0 ? left : CHECK);
+        // Inside the boot's namespaces rather than over SSH: 100 hosts booting at once would otherwise
+        // pay an ssh client and an sshd session each, on top of the tests' own connections.
+        SafetyCheck.Outcome outcome = SafetyCheck.runInside(host, pid, expected, left.compareTo(CHECK) < 0 ? left : CHECK);
         if (!power.checked(boot, outcome)) {
             retry(boot, expected, deadline, String.join("; ", outcome.problems()), 50);
         }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The check a lab host passes before it is handed out, run over SSH on the host itself: its PID 1
@@ -46,7 +47,47 @@ final class SafetyCheck {
     private SafetyCheck() {
     }
 
-    /** Runs the check on {@code host} from inside its namespace. */
+    /** The PATH sshd gives root's sessions (OpenSSH's default for the superuser on Debian). */
+    static final String SESSION_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /**
+     * Runs the check inside the namespaces of the boot whose {@code unshare} has {@code unsharePid}
+     * (its child is the host's init), with the environment sshd gives root's sessions: no SSH
+     * connection, so a boot costs the machine a few processes, not an ssh client and an sshd
+     * session. The boot is checked over SSH again before the host is handed out ({@link #run}).
+     */
+    static Outcome runInside(LabHost host, long unsharePid, String expectedBootId, Duration deadline) {
+        // The init starts sshd after all its mounts (shims, boot id): until then the boot is half made,
+        // not refused. The init is the process of the boot whose child is sshd and that is not sshd.
+        Optional<ProcessHandle> init = ProcessHandle.of(unsharePid).stream()
+                .flatMap(u -> java.util.stream.Stream.concat(java.util.stream.Stream.of(u), u.descendants()))
+                .filter(p -> !isSshd(p) && p.children().anyMatch(SafetyCheck::isSshd))
+                .findFirst();
+        if (init.isEmpty()) {
+            return new Outcome(false, false, List.of("its init has not started sshd yet"));
+        }
+        Exec.Result result = Exec.run(deadline, List.of("nsenter", "-t", Long.toString(init.get().pid()), "-m", "-u",
+                "-i", "-n", "-p", "--", "env", "-i", "PATH=" + SESSION_PATH, "HOME=/root", "/bin/sh", "-c", SCRIPT));
+        Map<String, String> seen = parse(result.output());
+        boolean complete = seen.keySet().containsAll(List.of("hostname", "boot_id", "pid1", "pidns"))
+                && seen.keySet().containsAll(POWER_COMMANDS);
+        if (!complete || result.exitCode() > 128) {
+            // Cut short (the boot halting under it, as a reboot asked at once does): not an answer; look again.
+            return new Outcome(false, false, List.of("the check did not finish inside it (exit [" + result.exitCode()
+                    + "]): [" + result.output().strip() + "]"));
+        }
+        List<String> problems = verify(seen, host.name(), expectedBootId, machinePidNamespace());
+        if (result.exitCode() != 0) {
+            problems.add(0, "the check exited with [" + result.exitCode() + "]");
+        }
+        return new Outcome(problems.isEmpty(), true, problems);
+    }
+
+    private static boolean isSshd(ProcessHandle process) {
+        return process.info().command().map(c -> c.endsWith("/sshd")).orElse(false);
+    }
+
+    /** Runs the check on {@code host} over SSH, as a test's session sees it. */
     static Outcome run(LabHost host, String expectedBootId, Duration deadline) {
         Exec.Result result;
         try {

@@ -28,6 +28,8 @@ final class PooledSshHost implements SshHost {
     private final Forwarding forwarding;
     private final PooledHostAgent agent;
     private final RemoteKills kills;
+    /** Set once the host turned out to have no SFTP subsystem: its transfers go over exec. */
+    private final java.util.concurrent.atomic.AtomicBoolean withoutSftp = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Session session;
     private JSch jsch;
     private HostKeyRepository knownHosts;
@@ -125,7 +127,7 @@ final class PooledSshHost implements SshHost {
         Objects.requireNonNull(local, "local");
         Objects.requireNonNull(remotePath, "remotePath");
         Deadline d = Deadline.after(deadline);
-        new Transfer(target, pool.settings(), pool.timer()).upload(session(d), local, remotePath, d);
+        new Transfer(target, pool.settings(), pool.timer(), withoutSftp).upload(session(d), local, remotePath, d);
     }
 
     @Override
@@ -133,7 +135,7 @@ final class PooledSshHost implements SshHost {
         Objects.requireNonNull(local, "local");
         Objects.requireNonNull(remotePath, "remotePath");
         Deadline d = Deadline.after(deadline);
-        new Transfer(target, pool.settings(), pool.timer()).download(session(d), remotePath, local, d);
+        new Transfer(target, pool.settings(), pool.timer(), withoutSftp).download(session(d), remotePath, local, d);
     }
 
     @Override
@@ -158,10 +160,17 @@ final class PooledSshHost implements SshHost {
 
     @Override
     public RemoteResult execFresh(RemoteCommand command, Duration deadline) {
+        return execFresh(command, deadline, result -> false);
+    }
+
+    @Override
+    public RemoteResult execFresh(RemoteCommand command, Duration deadline, java.util.function.Predicate<RemoteResult> keep) {
         Objects.requireNonNull(command, "command");
+        Objects.requireNonNull(keep, "keep");
         Deadline d = Deadline.after(deadline);
         ExecRun run = new ExecRun(target, command, pool.settings(), null, pool.workers(), pool.timer(), kills);
         Session fresh = newSession(d, true);
+        boolean kept = false;
         try {
             try {
                 run.start(fresh, d);
@@ -170,9 +179,33 @@ final class PooledSshHost implements SshHost {
                         + target.describe() + "] for command [" + command.display() + "]: " + e.getMessage()
                         + ". The command did not run.", e);
             }
-            return run.await(d);
+            RemoteResult result = run.await(d);
+            if (keep.test(result)) {
+                kept = adopt(fresh, d);
+            }
+            return result;
         } finally {
-            fresh.disconnect();
+            if (!kept) {
+                fresh.disconnect();
+            }
+        }
+    }
+
+    /** Makes {@code fresh} the pooled session, closing the one before; false when another call is connecting. */
+    private boolean adopt(Session fresh, Deadline deadline) {
+        if (!fresh.isConnected() || !connecting.tryLock()) {
+            return false;
+        }
+        try {
+            Session old = session;
+            session = fresh;
+            if (old != null && old != fresh) {
+                old.disconnect();
+            }
+            forwarding.reapply(fresh, deadline);
+            return true;
+        } finally {
+            connecting.unlock();
         }
     }
 

@@ -56,7 +56,13 @@ public interface SshHost {
 
     /**
      * Copies a remote file or directory tree to {@code local} over SFTP, keeping permission bits; the
-     * same rules as {@link #upload}.
+     * same rules as {@link #upload}. Nothing the host sends is trusted: an entry name holding a
+     * {@code /} or NUL fails the download, nothing is written outside {@code local}, links to
+     * directories are not followed (links to files arrive as files), each file is written beside its
+     * target and renamed into place (a failed download leaves the old file), directories that
+     * existed keep their permissions, and no file or directory gets world-write from the host.
+     * A host whose sshd has no SFTP subsystem gets both transfers over exec (POSIX {@code sh},
+     * {@code cat}, {@code ls}, {@code mv}, and {@code tar} for directories), by the same rules.
      */
     void download(String remotePath, Path local, Duration deadline);
 
@@ -85,6 +91,13 @@ public interface SshHost {
 
     /** Opens a fresh session, not the pooled one (for reboot detection); closes it after the call. */
     RemoteResult execFresh(RemoteCommand command, Duration deadline);
+
+    /**
+     * As {@link #execFresh}, but when {@code keep} accepts the result the fresh session becomes the
+     * pooled one (the old one is closed, forwards move to it): a reboot's first read of the new boot
+     * then serves the commands after it, with no second handshake.
+     */
+    RemoteResult execFresh(RemoteCommand command, Duration deadline, java.util.function.Predicate<RemoteResult> keep);
 
     /** Drops the pooled session now (the next call reconnects). Never throws. */
     void disconnect();

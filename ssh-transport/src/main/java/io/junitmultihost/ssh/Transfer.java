@@ -7,14 +7,9 @@ import com.jcraft.jsch.SftpATTRS;
 import com.jcraft.jsch.SftpException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Vector;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -27,28 +22,32 @@ import org.slf4j.LoggerFactory;
 /**
  * SFTP upload and download of files and directory trees with permission bits, under a deadline:
  * SFTP calls can block forever on a dead link, so a watchdog closes the channel at the deadline.
+ * A host whose sshd has no SFTP subsystem gets the same transfers over exec ({@link ExecTransfer}).
  */
 final class Transfer {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.junitmultihost.ssh.sftp");
-    private static final PosixFilePermission[] BITS = {
-        PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-        PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-        PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
-
     private final SshTarget target;
     private final PoolSettings settings;
     private final ScheduledExecutorService timer;
+    private final AtomicBoolean withoutSftp;
 
-    Transfer(SshTarget target, PoolSettings settings, ScheduledExecutorService timer) {
+    /** {@code withoutSftp} is shared by the transfers of one host: once set, SFTP is not tried again. */
+    Transfer(SshTarget target, PoolSettings settings, ScheduledExecutorService timer, AtomicBoolean withoutSftp) {
         this.target = target;
         this.settings = settings;
         this.timer = timer;
+        this.withoutSftp = withoutSftp;
     }
 
     /** An SFTP step that may throw. */
     private interface SftpWork {
-        void run(ChannelSftp sftp) throws SftpException, IOException;
+        void run(ChannelSftp sftp) throws Exception;
+    }
+
+    /** The same step over exec, for hosts without SFTP. */
+    private interface ExecWork {
+        void run(ExecTransfer exec) throws Exception;
     }
 
     void upload(Session session, Path local, String remotePath, Deadline deadline) {
@@ -63,7 +62,7 @@ final class Transfer {
             } else {
                 uploadFile(sftp, local, remotePath);
             }
-        });
+        }, exec -> exec.upload(local, remotePath));
     }
 
     void download(Session session, String remotePath, Path local, Deadline deadline) {
@@ -75,10 +74,14 @@ final class Transfer {
             } else {
                 downloadFile(sftp, remotePath, local, attrs);
             }
-        });
+        }, exec -> exec.download(remotePath, local));
     }
 
-    private void withSftp(Session session, Deadline deadline, String what, SftpWork work) {
+    private void withSftp(Session session, Deadline deadline, String what, SftpWork work, ExecWork fallback) {
+        if (withoutSftp.get()) {
+            overExec(session, deadline, what, fallback);
+            return;
+        }
         ChannelSftp sftp;
         try {
             sftp = Channels.open(session, "sftp");
@@ -93,10 +96,25 @@ final class Transfer {
         }, Math.max(1, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
         long started = System.nanoTime();
         try {
-            sftp.connect(deadline.remainingMillisCapped(settings.channelOpenTimeout().toMillis()));
+            try {
+                sftp.connect(deadline.remainingMillisCapped(settings.channelOpenTimeout().toMillis()));
+            } catch (JSchException e) {
+                if (timedOut.get() || !session.isConnected()) {
+                    throw e;
+                }
+                // OpenSSH refuses the subsystem request ("failed to send channel request"); dropbear
+                // without sftp-server closes the channel ("inputstream is closed").
+                if (withoutSftp.compareAndSet(false, true)) {
+                    LOG.info("Host [{}] has no SFTP subsystem ({}); transferring files over exec (cat, tar) from now"
+                            + " on.", target.describe(), e.getMessage());
+                }
+                watchdog.cancel(false);
+                overExec(session, deadline, what, fallback);
+                return;
+            }
             work.run(sftp);
             LOG.debug("{} took [{} ms].", what, (System.nanoTime() - started) / 1_000_000);
-        } catch (JSchException | SftpException | IOException | RuntimeException e) {
+        } catch (Exception e) {
             if (timedOut.get()) {
                 throw new SshTimeoutException(what + " did not finish within [" + HumanDuration.of(deadline.budget())
                         + "]. Raise the deadline or check the link to the host.", new byte[0], new byte[0], e);
@@ -112,6 +130,23 @@ final class Transfer {
         } finally {
             watchdog.cancel(false);
             sftp.disconnect();
+        }
+    }
+
+    private void overExec(Session session, Deadline deadline, String what, ExecWork work) {
+        try {
+            work.run(new ExecTransfer(session, deadline, target.describe(), settings.channelOpenTimeout().toMillis()));
+        } catch (SshException e) {
+            throw e;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            if (!session.isConnected()) {
+                throw new SshSessionLostException(what + " failed: the connection was lost (" + e.getMessage()
+                        + "). Check whether the host rebooted or the link was cut.", e);
+            }
+            throw new SshException(what + " failed (over exec: the host has no SFTP subsystem): " + e + ".", e);
         }
     }
 
@@ -172,67 +207,63 @@ final class Transfer {
         sftp.mkdir(remote);
     }
 
-    private void downloadTree(ChannelSftp sftp, String remote, Path local) throws SftpException, IOException {
-        Files.createDirectories(local);
+    private void downloadTree(ChannelSftp sftp, String remote, Path local) throws Exception {
+        downloadTree(sftp, remote, new DownloadTarget(local, target.describe()), local);
+    }
+
+    /**
+     * Copies the remote directory {@code remote} into {@code local} under {@code into}. Symbolic
+     * links to files arrive as files; links to directories are not followed (a link may point at
+     * an ancestor, and the tree would never end).
+     */
+    private void downloadTree(ChannelSftp sftp, String remote, DownloadTarget into, Path local) throws Exception {
+        Path dir = into.under(local, remote);
+        boolean made = into.makeDirectory(dir);
         @SuppressWarnings("unchecked")
         Vector<ChannelSftp.LsEntry> entries = sftp.ls(remote);
         for (ChannelSftp.LsEntry entry : entries) {
             String name = entry.getFilename();
-            if (name.equals(".") || name.equals("..")) {
+            java.util.Optional<Path> child = into.child(dir, name, remote);
+            if (child.isEmpty()) {
                 continue;
             }
             SftpATTRS attrs = entry.getAttrs();
-            String child = remote + "/" + name;
+            String remoteChild = remote + "/" + name;
             if (attrs.isLink()) {
-                attrs = sftp.stat(child);
+                try {
+                    attrs = sftp.stat(remoteChild);
+                } catch (SftpException e) {
+                    if (e.id != ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+                        throw e;
+                    }
+                    LOG.debug("Skipping [{}] on host [{}]: a link to nothing.", remoteChild, target.describe());
+                    continue;
+                }
+                if (!attrs.isReg()) {
+                    LOG.debug("Not following [{}] on host [{}]: a link to something other than a file.", remoteChild,
+                            target.describe());
+                    continue;
+                }
             }
             if (attrs.isDir()) {
-                downloadTree(sftp, child, local.resolve(name));
+                downloadTree(sftp, remoteChild, into, child.get());
             } else if (attrs.isReg()) {
-                downloadFile(sftp, child, local.resolve(name), attrs);
+                downloadFile(sftp, remoteChild, into, child.get(), attrs);
             }
         }
-        setMode(local, sftp.stat(remote).getPermissions());
+        into.finishDirectory(dir, made, sftp.stat(remote).getPermissions());
     }
 
-    private static void downloadFile(ChannelSftp sftp, String remote, Path local, SftpATTRS attrs)
-            throws SftpException, IOException {
-        Path parent = local.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        try (OutputStream out = Files.newOutputStream(local)) {
-            sftp.get(remote, out);
-        }
-        setMode(local, attrs.getPermissions());
+    private void downloadFile(ChannelSftp sftp, String remote, Path local, SftpATTRS attrs) throws Exception {
+        downloadFile(sftp, remote, new DownloadTarget(local, target.describe()), local, attrs);
+    }
+
+    private static void downloadFile(ChannelSftp sftp, String remote, DownloadTarget into, Path local, SftpATTRS attrs)
+            throws Exception {
+        into.writeFile(into.under(local, remote), attrs.getPermissions(), out -> sftp.get(remote, out));
     }
 
     private static int mode(Path path) throws IOException {
-        try {
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
-            int mode = 0;
-            for (int bit = 0; bit < BITS.length; bit++) {
-                if (permissions.contains(BITS[bit])) {
-                    mode |= 1 << bit;
-                }
-            }
-            return mode;
-        } catch (UnsupportedOperationException e) {
-            return Files.isDirectory(path) ? 0755 : 0644;
-        }
-    }
-
-    private static void setMode(Path path, int mode) throws IOException {
-        Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
-        for (int bit = 0; bit < BITS.length; bit++) {
-            if ((mode & (1 << bit)) != 0) {
-                permissions.add(BITS[bit]);
-            }
-        }
-        try {
-            Files.setPosixFilePermissions(path, permissions);
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: the bits cannot be kept
-        }
+        return DownloadTarget.mode(path);
     }
 }

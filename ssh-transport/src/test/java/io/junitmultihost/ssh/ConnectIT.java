@@ -205,6 +205,23 @@ class ConnectIT {
     }
 
     @Test
+    void aFreshSessionKeptByItsResultBecomesThePooledOneAndOneNotKeptIsClosed() {
+        SshHost host = pool.host(sshd.target("kept"));
+        String pooled = host.exec(RemoteCommand.shell("echo \"$SSH_CLIENT\""), DEADLINE).stdoutText();
+
+        String dropped = host.execFresh(RemoteCommand.shell("echo \"$SSH_CLIENT\""), DEADLINE, r -> false).stdoutText();
+        assertThat(host.exec(RemoteCommand.shell("echo \"$SSH_CLIENT\""), DEADLINE).stdoutText()).isEqualTo(pooled);
+        String kept = host.execFresh(RemoteCommand.shell("echo \"$SSH_CLIENT\""), DEADLINE, r -> r.exitCode() == 0)
+                .stdoutText();
+
+        assertThat(dropped).isNotEqualTo(pooled);
+        assertThat(kept).isNotEqualTo(pooled).isNotEqualTo(dropped);
+        assertThat(host.exec(RemoteCommand.shell("echo \"$SSH_CLIENT\""), DEADLINE).stdoutText()).isEqualTo(kept);
+        assertThat(host.agent(DEADLINE).exec(RemoteCommand.shell("echo \"$SSH_CLIENT\""), DEADLINE).stdoutText())
+                .isEqualTo(kept);
+    }
+
+    @Test
     void disconnectDropsThePooledSessionAndTheNextCallReconnects() {
         SshHost host = pool.host(sshd.target("dropped"));
         String first = host.exec(RemoteCommand.shell("echo \"$SSH_CLIENT\""), DEADLINE).stdoutText();

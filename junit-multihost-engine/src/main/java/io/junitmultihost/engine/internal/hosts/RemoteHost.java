@@ -323,7 +323,8 @@ final class RemoteHost implements Host, SyncReachable, io.junitmultihost.engine.
     }
 
     private RebootDefaults rebootDefaults() {
-        return new RebootDefaults(settings.rebootCommand(), settings.rebootTimeout(), settings.connectTimeout());
+        return new RebootDefaults(spec.rebootCommand().orElse(settings.rebootCommand()), settings.rebootTimeout(),
+                settings.connectTimeout());
     }
 
     private static RemoteCommand toRemote(Command command) {

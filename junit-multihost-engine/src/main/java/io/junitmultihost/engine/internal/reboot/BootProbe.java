@@ -5,15 +5,18 @@ import io.junitmultihost.ssh.RemoteResult;
 import io.junitmultihost.ssh.SshException;
 import io.junitmultihost.ssh.SshHost;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The reads a reboot state machine makes of one host: its boot over a fresh or the pooled
@@ -22,8 +25,12 @@ import java.util.Optional;
  */
 final class BootProbe {
 
-    /** How a TCP connect to the SSH port ended. */
-    enum Tcp { ACCEPTING, REFUSED, TIMED_OUT, UNREACHABLE, NOT_PROBED }
+    /**
+     * How a probe of the SSH port ended: {@code ACCEPTING} sshd sent its banner; {@code CLOSED} the
+     * connection was accepted, then closed or reset without a banner; {@code SILENT} accepted, but no
+     * banner in time (both: a forwarder in front of a host that is down, or an sshd refusing work).
+     */
+    enum Tcp { ACCEPTING, REFUSED, TIMED_OUT, UNREACHABLE, CLOSED, SILENT, NOT_PROBED }
 
     private final SshHost ssh;
     private volatile boolean tcpProbing;
@@ -47,6 +54,20 @@ final class BootProbe {
         }
     }
 
+    /**
+     * Reads the boot over a new connection of its own; when it reads a well-formed boot id that is
+     * not in {@code seen} (a new boot), that connection becomes the pooled one, so that the commands
+     * after the reboot need no handshake of their own.
+     */
+    Read readFreshKeepingNewBoot(Duration deadline, Set<String> seen) {
+        try {
+            return Read.of(ssh.execFresh(RemoteCommand.shell(BootReading.SCRIPT), deadline, result ->
+                    BootReading.parse(result.exitCode(), result.stdout()).filter(r -> !seen.contains(r.bootId())).isPresent()));
+        } catch (SshException e) {
+            return Read.failed(e.getMessage());
+        }
+    }
+
     /** Reads the boot over the pooled connection. */
     Read readPooled(Duration deadline) {
         try {
@@ -61,17 +82,23 @@ final class BootProbe {
         return ssh.exec(RemoteCommand.shell(script), deadline);
     }
 
-    /** Tries a TCP connection to the SSH port within {@code timeout}; cheap, with no SSH handshake. */
-    Tcp tcp(Duration timeout) {
+    /**
+     * Connects to the SSH port within {@code connect} and reads sshd's version line ({@code SSH-2.0-...})
+     * within {@code banner}: cheap, with no SSH handshake (no key exchange), and right behind a NAT
+     * port forward, proxy or bastion too, which accept TCP for a host that is down ({@link Tcp#CLOSED}
+     * or {@link Tcp#SILENT} there, where a bare connect would look up).
+     */
+    Tcp banner(Duration connect, Duration banner) {
         if (!tcpProbing) {
             return Tcp.NOT_PROBED;
         }
-        int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(ssh.target().host(), ssh.target().port()), millis);
-            return Tcp.ACCEPTING;
+            socket.connect(new InetSocketAddress(ssh.target().host(), ssh.target().port()), millis(connect));
+            socket.setSoTimeout(millis(banner));
+            return readsBanner(socket.getInputStream(), System.nanoTime() + banner.toNanos()) ? Tcp.ACCEPTING : Tcp.CLOSED;
         } catch (SocketTimeoutException e) {
-            return Tcp.TIMED_OUT;
+            return e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("connect")
+                    ? Tcp.TIMED_OUT : Tcp.SILENT;
         } catch (ConnectException e) {
             String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
             return message.contains("refused") ? Tcp.REFUSED : message.contains("timed out") ? Tcp.TIMED_OUT
@@ -81,9 +108,49 @@ final class BootProbe {
         } catch (UnknownHostException e) {
             tcpProbing = false; // a name only the SSH configuration knows: poll over SSH instead
             return Tcp.NOT_PROBED;
+        } catch (SocketException e) {
+            return Tcp.CLOSED; // reset after the connect: a forwarder whose host refused
         } catch (IOException | IllegalArgumentException e) {
             return Tcp.UNREACHABLE;
         }
+    }
+
+    /**
+     * Whether a line starting with {@code SSH-} arrives before end of stream (RFC 4253 lets a server
+     * send other lines first); times out through the socket's read timeout, checked against {@code until}.
+     */
+    private static boolean readsBanner(InputStream in, long until) throws IOException {
+        byte[] start = new byte[4];
+        int fill = 0;
+        boolean lineStart = true;
+        for (int total = 0; total < 8192; total++) {
+            int b = in.read();
+            if (b < 0) {
+                return false;
+            }
+            if (lineStart || fill > 0) {
+                start[fill++] = (byte) b;
+                lineStart = false;
+                if (fill == 4) {
+                    if (new String(start, java.nio.charset.StandardCharsets.US_ASCII).equals("SSH-")) {
+                        return true;
+                    }
+                    fill = 0;
+                }
+            }
+            if (b == '\n') {
+                lineStart = true;
+                fill = 0;
+            }
+            if (System.nanoTime() - until > 0) {
+                throw new SocketTimeoutException("no SSH banner in time");
+            }
+        }
+        return false;
+    }
+
+    private static int millis(Duration d) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
     }
 
     /**

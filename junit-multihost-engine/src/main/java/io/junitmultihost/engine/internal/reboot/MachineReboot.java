@@ -69,10 +69,22 @@ final class MachineReboot implements Reboot {
             throw new RebootException(outcome.lastSeen());
         }
         String seen = progress.lastSeen();
-        throw new RebootException("Host [" + host.name() + "] did not come back with a new boot id within [" + HumanDuration.of(deadline)
-                + "]: phase [" + describe(state) + "], last seen [" + (seen.isEmpty() ? "nothing yet" : seen)
-                + "]; the old boot id was [" + outcome.oldBootId() + "]."
-                + (state == HostState.REQUESTED ? " " + machine.notSeenDown() : "")
+        String context = progress.attemptContext();
+        String lastSeen = "last seen [" + (seen.isEmpty() ? "nothing yet" : seen) + "]";
+        if (context.isEmpty()) {
+            throw new RebootException("Host [" + host.name() + "] did not come back with a new boot id within ["
+                    + HumanDuration.of(deadline) + "]: phase [" + describe(state) + "], " + lastSeen
+                    + "; the old boot id was [" + outcome.oldBootId() + "]."
+                    + (state == HostState.REQUESTED ? " " + machine.notSeenDown() : "")
+                    + " Its reboot goes on; cancel() stops it.");
+        }
+        // A retry: the host did go down and come back before, so say which attempt this is and why.
+        throw new RebootException("Host [" + host.name() + "] was not back as asked within [" + HumanDuration.of(deadline)
+                + "]: " + context + "; now phase [" + describe(state) + "], " + lastSeen + "; the boot it "
+                + (state == HostState.REQUESTED ? "waits to leave" : "left") + " is [" + progress.bootId()
+                + "] (before the first attempt: [" + outcome.oldBootId() + "])."
+                + (state == HostState.REQUESTED ? " It was not seen going down since this attempt's reboot was asked for:"
+                        + " that request may have failed." : "")
                 + " Its reboot goes on; cancel() stops it.");
     }
 

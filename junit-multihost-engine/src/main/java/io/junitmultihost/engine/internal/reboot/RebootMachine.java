@@ -32,10 +32,23 @@ final class RebootMachine implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RebootMachine.class);
 
-    /** How often a fresh connection checks a host that should be going down, besides the watching session. */
-    private static final long DOWN_PROBE_NANOS = Duration.ofSeconds(2).toNanos();
+    /**
+     * How often a fresh connection (a full SSH handshake) checks a host that should be going down:
+     * often when no session watches the old boot, rarely when one does (its cut is the sign).
+     */
+    private static final long DOWN_READ_NANOS = Duration.ofSeconds(2).toNanos();
+    private static final long DOWN_READ_WATCHED_NANOS = Duration.ofSeconds(6).toNanos();
+    /** How often the SSH banner is probed while a host should be going down: no handshake, next to no CPU. */
+    private static final long DOWN_BANNER_NANOS = Duration.ofSeconds(1).toNanos();
+    /** Banner probes in a row without a banner that count as down when none was refused outright. */
+    private static final int SILENT_PROBES_FOR_DOWN = 2;
     /** One TCP connect attempt while waiting for sshd: short, so that a dropped SYN is retried soon. */
     private static final Duration TCP_ATTEMPT = Duration.ofMillis(250);
+    /**
+     * How long an accepted connection may take to show sshd's banner: sshd sends it at once, so more
+     * means a forwarder whose host does not answer (or a machine starved of CPU).
+     */
+    private static final Duration BANNER_ATTEMPT = Duration.ofSeconds(1);
     /**
      * Backoff between polls for a new boot: from 25 ms, times 1.5, capped at 100 ms, so that sshd
      * accepting is noticed within about 100 ms, leaving the rest of 300 ms for the SSH handshake.
@@ -140,7 +153,7 @@ final class RebootMachine implements Runnable {
         try {
             progress.enter(HostState.PREPARING, null, "reading the old boot id");
             for (int attempt = 1;; attempt++) {
-                progress.attempt(attempt);
+                progress.attempt(attempt, options.maxRetries() + 1);
                 String magic = options.magic() ? PrepareStep.newMagic() : null;
                 prepare(attempt, magic);
                 BootReading reading = request();
@@ -160,6 +173,7 @@ final class RebootMachine implements Runnable {
                             + " asked: " + wrong.get() + ". It is FAILED after [" + options.maxRetries() + "] retries;"
                             + " check the boot loader's entry and the prepare step.");
                 }
+                progress.rejected(attempt, "it came back with " + wrong.get());
                 back = "came back with " + wrong.get() + "; retry [" + attempt + "] of [" + options.maxRetries() + "]";
                 LOG.warn("Host [{}] {}.", host.name(), back);
             }
@@ -257,13 +271,19 @@ final class RebootMachine implements Runnable {
     }
 
     private void ask(String command, long end) {
-        String script = "nohup sh -c " + ShellQuote.quote("sleep 0.2; " + command) + " >/dev/null 2>&1 &";
         Duration deadline = min(left(end, HostState.REQUESTED, "ask for the reboot"), defaults.askTimeout());
         askStartedNanos = System.nanoTime();
         try {
-            RemoteResult asked = probe.exec(script, deadline);
+            RemoteResult asked = probe.exec(RebootRequest.script(command), deadline);
             askAnswered = true;
-            if (asked.exitCode() != 0) {
+            Optional<String> failed = RebootRequest.failure(asked);
+            if (failed.isPresent()) {
+                throw new MachineFailure("Host [" + host.name() + "]: the reboot command [" + command + "] failed at once: "
+                        + failed.get() + ". Nothing was rebooted; give the host a reboot command it has and may run"
+                        + " (RebootOptions.withCommand, multihost.reboot.command, or reboot_command in the inventory).");
+            }
+            // Above 128 the asking shell was killed by a signal: the host going down does that while it watches.
+            if (asked.exitCode() != 0 && asked.exitCode() <= 128) {
                 throw new MachineFailure("Host [" + host.name() + "] refused to start the reboot command [" + command
                         + "]: exit [" + asked.exitCode() + "], stderr [" + BootReading.shorten(asked.stderrText())
                         + "]. Check that the user may reboot the host.");
@@ -292,7 +312,9 @@ final class RebootMachine implements Runnable {
      * fails, or it reads a boot id never seen (the whole reboot happened between two looks).
      */
     private Optional<BootReading> awaitDown(long end) {
-        long nextProbe = System.nanoTime() + DOWN_PROBE_NANOS;
+        long nextRead = System.nanoTime() + DOWN_READ_NANOS;
+        long nextBanner = System.nanoTime() + DOWN_BANNER_NANOS;
+        int silent = 0;
         while (true) {
             checkCancelled();
             if (bringBackUp && System.nanoTime() - cancelledAt > defaults.connectTimeout().toNanos()) {
@@ -309,7 +331,26 @@ final class RebootMachine implements Runnable {
                 }
             }
             long now = System.nanoTime();
-            if (now - nextProbe >= 0) {
+            if (now - nextBanner >= 0) {
+                // Behind a forwarder the watching session may hang rather than be cut (a kernel that
+                // died closes nothing): the banner, not a handshake, says the host is gone.
+                BootProbe.Tcp tcp = probe.banner(min(TCP_ATTEMPT, Duration.ofNanos(Math.max(end - now, 1))),
+                        min(BANNER_ATTEMPT, Duration.ofNanos(Math.max(end - now, 1))));
+                if (tcp == BootProbe.Tcp.REFUSED || tcp == BootProbe.Tcp.UNREACHABLE) {
+                    progress.enter(HostState.DOWN, current, "sshd no longer answers: " + describe(tcp));
+                    return Optional.empty();
+                }
+                silent = tcp == BootProbe.Tcp.ACCEPTING || tcp == BootProbe.Tcp.NOT_PROBED ? 0 : silent + 1;
+                if (silent >= SILENT_PROBES_FOR_DOWN) {
+                    progress.enter(HostState.DOWN, current, "sshd no longer answers: " + describe(tcp) + ", ["
+                            + silent + "] times in a row");
+                    return Optional.empty();
+                }
+                // One probe without a banner is asked again at once: a second in a row means down.
+                nextBanner = silent > 0 ? System.nanoTime() : System.nanoTime() + DOWN_BANNER_NANOS;
+            }
+            now = System.nanoTime();
+            if (now - nextRead >= 0 && silent == 0) {
                 BootProbe.Read read = probe.readFresh(min(Duration.ofNanos(Math.max(end - now, 1)), defaults.connectTimeout()));
                 if (!read.answered()) {
                     progress.enter(HostState.DOWN, current, "connections fail: " + read.seen());
@@ -320,15 +361,15 @@ final class RebootMachine implements Runnable {
                     return read.reading();
                 }
                 progress.seen(read.reading().map(r -> "still on the old boot [" + r.bootId() + "]").orElse(read.seen()));
-                nextProbe = System.nanoTime() + DOWN_PROBE_NANOS;
+                nextRead = System.nanoTime() + (watch.isRunning() ? DOWN_READ_WATCHED_NANOS : DOWN_READ_NANOS);
             }
             if (System.nanoTime() - end >= 0) {
                 throw new MachineFailure("Host [" + host.name() + "] did not go down within [" + HumanDuration.of(options.downTimeout())
                         + "] after the reboot was " + (options.sendsCommand() ? "asked for" : "expected")
-                        + ": phase [REQUESTED: waiting for the host to go down], last seen [" + lastSeen()
+                        + ": " + attemptNote() + "phase [REQUESTED: waiting for the host to go down], last seen [" + lastSeen()
                         + "]. " + notSeenDown());
             }
-            waitSlice(Math.min(nextProbe, end));
+            waitSlice(Math.min(Math.min(nextRead, nextBanner), end));
         }
     }
 
@@ -340,7 +381,7 @@ final class RebootMachine implements Runnable {
      */
     private BootReading awaitUp(Optional<BootReading> early) {
         if (early.isPresent()) {
-            return up(early.get(), "read over a fresh connection");
+            return up(early.get(), "read over a fresh connection", false);
         }
         long end = System.nanoTime() + options.upTimeout().toNanos();
         long pause = FIRST_PAUSE_NANOS;
@@ -349,27 +390,26 @@ final class RebootMachine implements Runnable {
             long left = end - System.nanoTime();
             if (left <= 0) {
                 throw new MachineFailure("Host [" + host.name() + "] did not come back with a new boot id within ["
-                        + HumanDuration.of(options.upTimeout()) + "]: phase [DOWN: waiting for a new boot id], last seen ["
+                        + HumanDuration.of(options.upTimeout()) + "]: " + attemptNote()
+                        + "phase [DOWN: waiting for a new boot id], last seen ["
                         + lastSeen() + "]; the old boot id was [" + progress.oldBootId() + "].");
             }
-            BootProbe.Tcp tcp = probe.tcp(min(TCP_ATTEMPT, Duration.ofNanos(left)));
+            BootProbe.Tcp tcp = probe.banner(min(TCP_ATTEMPT, Duration.ofNanos(left)), min(BANNER_ATTEMPT, Duration.ofNanos(left)));
             if (tcp == BootProbe.Tcp.ACCEPTING || tcp == BootProbe.Tcp.NOT_PROBED) {
                 long accepted = System.nanoTime();
-                BootProbe.Read read = probe.readFresh(min(Duration.ofNanos(left), defaults.connectTimeout().plusSeconds(5)));
+                BootProbe.Read read = probe.readFreshKeepingNewBoot(min(Duration.ofNanos(left),
+                        defaults.connectTimeout().plusSeconds(5)), Set.copyOf(seenBoots));
                 if (read.reading().isPresent() && !seenBoots.contains(read.reading().get().bootId())) {
+                    // That connection, on the new boot, is now the pooled one: no second handshake.
                     return up(read.reading().get(), "read over a fresh connection in ["
-                            + (System.nanoTime() - accepted) / 1_000_000 + " ms] once sshd accepted");
+                            + (System.nanoTime() - accepted) / 1_000_000 + " ms] once sshd sent its banner", true);
                 }
                 boolean old = read.reading().isPresent();
                 progress.seen(old ? "the old boot [" + read.reading().get().bootId() + "] still answers" : read.seen());
                 sleep(Math.min(old ? OLD_BOOT_PAUSE_NANOS : pause, end - System.nanoTime()));
             } else {
-                progress.seen(switch (tcp) {
-                    case REFUSED -> "connection refused: sshd is not listening";
-                    case TIMED_OUT -> "connection timed out: nothing answers";
-                    default -> "host unreachable";
-                });
-                if (tcp != BootProbe.Tcp.TIMED_OUT) {
+                progress.seen(describe(tcp));
+                if (tcp != BootProbe.Tcp.TIMED_OUT && tcp != BootProbe.Tcp.SILENT) {
                     sleep(Math.min(pause, end - System.nanoTime()));
                 }
             }
@@ -377,12 +417,14 @@ final class RebootMachine implements Runnable {
         }
     }
 
-    private BootReading up(BootReading reading, String how) {
+    private BootReading up(BootReading reading, String how, boolean pooledOnNewBoot) {
         hostMayBeDown = false;
         current = reading.bootId();
         seenBoots.add(current);
         progress.newBoot(current);
-        probe.ssh().disconnect(); // the pooled session belonged to the old boot
+        if (!pooledOnNewBoot) {
+            probe.ssh().disconnect(); // the pooled session belonged to the old boot
+        }
         progress.enter(HostState.UP, current, "new boot id " + how);
         return reading;
     }
@@ -553,6 +595,24 @@ final class RebootMachine implements Runnable {
         if (cancelled && !(bringBackUp && hostMayBeDown)) {
             throw new Cancelled();
         }
+    }
+
+    private static String describe(BootProbe.Tcp tcp) {
+        return switch (tcp) {
+            case REFUSED -> "connection refused: sshd is not listening";
+            case TIMED_OUT -> "connection timed out: nothing answers";
+            case CLOSED -> "connection accepted, then closed without an SSH banner (a forwarder whose host is down?)";
+            case SILENT -> "connection accepted, but no SSH banner within [" + HumanDuration.of(BANNER_ATTEMPT)
+                    + "] (a forwarder whose host does not answer?)";
+            case ACCEPTING, NOT_PROBED -> "sshd answers";
+            default -> "host unreachable";
+        };
+    }
+
+    /** {@code attempt [2] of [3]; attempt [1] was rejected: ...; } on a retry, else empty. */
+    private String attemptNote() {
+        String context = progress.attemptContext();
+        return context.isEmpty() ? "" : context + "; ";
     }
 
     private String lastSeen() {

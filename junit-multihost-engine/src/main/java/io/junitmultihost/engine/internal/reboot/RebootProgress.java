@@ -28,6 +28,8 @@ final class RebootProgress {
     private boolean oldBootIdKnown;
     private String bootId;
     private int attempts;
+    private int maxAttempts = 1;
+    private String rejected = "";
     private int bootsSeen;
     private String lastSeen = "";
 
@@ -92,8 +94,29 @@ final class RebootProgress {
         bootsSeen++;
     }
 
-    synchronized void attempt(int number) {
+    synchronized void attempt(int number, int max) {
         attempts = number;
+        maxAttempts = max;
+    }
+
+    /** Records why attempt {@code number} was not accepted (a wrong kernel or magic), for later messages. */
+    synchronized void rejected(int number, String why) {
+        rejected = "attempt [" + number + "] was rejected: " + why;
+    }
+
+    /**
+     * Which attempt this is and why the one before was rejected ({@code attempt [2] of [3]; attempt
+     * [1] was rejected: ...}), or empty on the first attempt.
+     */
+    synchronized String attemptContext() {
+        if (attempts <= 1) {
+            return "";
+        }
+        return "attempt [" + attempts + "] of [" + maxAttempts + "]" + (rejected.isEmpty() ? "" : "; " + rejected);
+    }
+
+    synchronized int attempts() {
+        return attempts;
     }
 
     synchronized HostState state() {
