@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -73,7 +72,7 @@ class LeftoversIT {
 
     @Test
     void unrelatedFourLetterEntriesInTheStateDirSurviveLabStartCloseAndLeftoverCleanup() throws Exception {
-        Path state = Files.createDirectories(Path.of("target", "state-" + UUID.randomUUID()).toAbsolutePath());
+        Path state = Files.createDirectories(TestStateDirs.fresh("state"));
         Map<String, String> before = unrelatedEntries(state);
         String fakeId = "zq" + (char) ('a' + (int) (Math.random() * 26)) + "9";
         try {
@@ -95,7 +94,7 @@ class LeftoversIT {
 
     @Test
     void aLabWhoseOwnerIsGoneIsCleanedFromACustomStateDirWithoutTouchingItsNeighbours() throws Exception {
-        Path state = Files.createDirectories(Path.of("target", "state-" + UUID.randomUUID()).toAbsolutePath());
+        Path state = Files.createDirectories(TestStateDirs.fresh("state"));
         Map<String, String> before = unrelatedEntries(state);
         try {
             Lab lab = LabTestSupport.start(LabOptions.builder().hosts(1).stateDir(state));
@@ -122,7 +121,7 @@ class LeftoversIT {
     @Test
     void aRamBackedStateDirGivesEachLabItsOwnBoundedTmpfsWhichCloseAndLeftoverCleanupUnmount() throws Exception {
         LabTestSupport.requireLab();
-        Path state = Files.createDirectories(Path.of("target", "state-" + UUID.randomUUID()).toAbsolutePath());
+        Path state = Files.createDirectories(TestStateDirs.fresh("state"));
         Exec.run(Duration.ofSeconds(10), List.of("mount", "-t", "tmpfs", "-o", "size=64m,mode=0755", "test-state", state.toString())).orThrow("mount");
         try {
             Map<String, String> before = unrelatedEntries(state);

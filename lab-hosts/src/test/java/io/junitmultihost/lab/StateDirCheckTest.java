@@ -10,14 +10,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class StateDirCheckTest {
 
     /** Not /tmp: hosts mount their own over it, so it is refused before anything else is looked at. */
-    private final Path temp = Path.of("target", "state-check-" + UUID.randomUUID()).toAbsolutePath();
+    private final Path temp = TestStateDirs.fresh("state-check");
 
     @AfterEach
     void removeTemp() {
