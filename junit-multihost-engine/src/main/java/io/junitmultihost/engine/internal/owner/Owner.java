@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -178,31 +179,51 @@ public final class Owner implements AutoCloseable {
                 return List.of();
             }
         }
+        // Only what was in flight when cancelled: what the class starts once its work is stopped (its
+        // after-all clean-up) must not be caught by a later stage and cancelled too.
+        Set<Owned> inFlight;
+        synchronized (this) {
+            inFlight = Set.copyOf(held.stream().filter(o -> o.stage().inFlight()).toList());
+        }
         List<String> cancelled = new ArrayList<>();
         for (Stage stage : Stage.values()) {
             if (stage.inFlight()) {
-                stopStage(stage, "was cancelled", null, 0, cancelled, new ArrayList<>(), new ArrayList<>());
+                stop(take(stage, inFlight::contains), true, "was cancelled", null, 0, cancelled, new ArrayList<>(),
+                        new ArrayList<>());
             }
         }
         return cancelled;
     }
 
-    /** Stops what it holds in {@code stage}, all at once, newest first, each waited for within its bound. */
-    private void stopStage(Stage stage, String why, Duration cap, long capEnd, List<String> cancelled, List<String> closedNormally,
-            List<String> leftBehind) {
+    /**
+     * Takes what it still holds in {@code stage} and {@code which} accepts, newest first: what ended
+     * while an earlier stage stopped is not stopped again.
+     */
+    private List<Owned> take(Stage stage, Predicate<Owned> which) {
         List<Owned> now;
         synchronized (this) {
-            // what is still held now: what ended while an earlier stage stopped is not stopped again
-            now = new ArrayList<>(held.stream().filter(o -> o.stage() == stage).toList());
+            now = new ArrayList<>(held.stream().filter(o -> o.stage() == stage && which.test(o)).toList());
             held.removeAll(now);
         }
         Collections.reverse(now);
+        return now;
+    }
+
+    /** Stops what it holds in {@code stage}, all at once, newest first, each waited for within its bound. */
+    private void stopStage(Stage stage, String why, Duration cap, long capEnd, List<String> cancelled, List<String> closedNormally,
+            List<String> leftBehind) {
+        stop(take(stage, o -> true), stage.inFlight(), why, cap, capEnd, cancelled, closedNormally, leftBehind);
+    }
+
+    /** Stops {@code now}, all at once, each waited for within its bound. */
+    private void stop(List<Owned> now, boolean inFlight, String why, Duration cap, long capEnd, List<String> cancelled,
+            List<String> closedNormally, List<String> leftBehind) {
         if (now.isEmpty()) {
             return;
         }
         List<Thread> stopping = new ArrayList<>();
         for (Owned owned : now) {
-            if (stage.inFlight()) {
+            if (inFlight) {
                 LOG.warn("{} {} with {} still running; cancelling it.", capitalized(name), why, owned.name());
                 cancelled.add(owned.name());
             } else {

@@ -67,6 +67,24 @@ class OwnerTest {
     }
 
     @Test
+    void cancellingStopsOnlyWhatWasInFlightSoThatTheCleanUpItsClassStartsMeanwhileRuns() {
+        Owner owner = Owner.standalone("class [A]");
+        List<Owned> cleanUp = new CopyOnWriteArrayList<>();
+        owner.register(Stage.ACTIONS, "reboot", BOUND, () -> {
+            stopped.add("reboot");
+            // the test wakes up and its after-all method starts a command before the next stage is stopped
+            cleanUp.add(owner.register(Stage.PROCESSES, "clean-up command", BOUND, () -> stopped.add("clean-up command")));
+        });
+        owner.register(Stage.PROCESSES, "sleep command", BOUND, () -> stopped.add("sleep command"));
+
+        List<String> cancelled = owner.cancelInFlight();
+
+        assertThat(cancelled).containsExactly("reboot", "sleep command");
+        assertThat(stopped).containsExactly("reboot", "sleep command");
+        assertThat(owner.holds()).containsExactly("clean-up command");
+    }
+
+    @Test
     void aClosedOwnerRefusesToStartAnythingNew() {
         Owner owner = Owner.standalone("class [A]");
         owner.close();
