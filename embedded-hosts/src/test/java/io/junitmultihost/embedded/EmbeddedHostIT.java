@@ -8,6 +8,7 @@ import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.ChannelSftp;
 import com.jcraft.jsch.JSchException;
 import io.junitmultihost.spi.HostSpec;
+import io.junitmultihost.testsupport.MustNotSkip;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -217,12 +218,7 @@ class EmbeddedHostIT {
     @Test
     void openSshVerifiesTheKnownHostsLineStrictly(@TempDir Path temp) throws Exception {
         Path ssh = Path.of("/usr/bin/ssh");
-        if (!Files.isExecutable(ssh)) {
-            if (Processes.onCi()) {
-                throw new AssertionError("This test needs OpenSSH's client at [/usr/bin/ssh] on CI: install openssh-client.");
-            }
-            org.junit.jupiter.api.Assumptions.abort("OpenSSH's client is not installed here.");
-        }
+        MustNotSkip.require(Files.isExecutable(ssh), "this test needs OpenSSH's client at [/usr/bin/ssh]: install openssh-client");
         Path good = Files.write(temp.resolve("known_hosts"), one.knownHosts());
         Path bad = Files.writeString(temp.resolve("bad_known_hosts"),
                 two.knownHosts().get(0).replace("]:" + two.port() + " ", "]:" + one.port() + " ") + "\n");

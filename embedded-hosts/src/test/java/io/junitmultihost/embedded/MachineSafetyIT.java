@@ -1,9 +1,9 @@
 package io.junitmultihost.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.junitmultihost.spi.HostSpec;
+import io.junitmultihost.testsupport.MustNotSkip;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,7 +66,7 @@ class MachineSafetyIT {
 
     @Test
     void asRootAHostSeesOnlyItsOwnProcessesAndKillOfEveryProcessReachesOnlyThose() throws Exception {
-        assumeTrue(PidNamespace.wanted(), "not root: hosts share this machine's PID namespace");
+        MustNotSkip.require(PidNamespace.wanted(), "not root: hosts share this machine's PID namespace");
         String machineNamespace = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
         Process mine = new ProcessBuilder("sleep", "60").start(); // a process of this machine, started by this test
         try (JschClient client = JschClient.connect(host)) {
@@ -90,7 +90,7 @@ class MachineSafetyIT {
 
     @Test
     void asRootTheSysrqTriggerAndPowerStateAreReadOnlyOnTheHost() throws Exception {
-        assumeTrue(PidNamespace.wanted(), "not root: the kernel refuses those writes to this user anyway");
+        MustNotSkip.require(PidNamespace.wanted(), "not root: the kernel refuses those writes to this user anyway");
         int checked = 0;
         try (JschClient client = JschClient.connect(host)) {
             for (String path : List.of("/proc/sysrq-trigger", "/sys/power/state")) {
@@ -114,7 +114,7 @@ class MachineSafetyIT {
 
     @Test
     void asRootCommandsRunWithoutTheCapabilityToReboot() throws Exception {
-        assumeTrue(Platform.isRoot(), "not root: the kernel refuses reboot(2) to this user anyway");
+        MustNotSkip.require(Platform.isRoot(), "not root: the kernel refuses reboot(2) to this user anyway");
         try (JschClient client = JschClient.connect(host)) {
             String bounding = client.exec("grep CapBnd /proc/self/status").stdout().strip().split("\\s+")[1];
             assertThat(Long.parseLong(bounding, 16) & (1L << 22)).as("CAP_SYS_BOOT in [%s]", bounding).isZero();
@@ -126,7 +126,7 @@ class MachineSafetyIT {
                 case "aarch64" -> 142;
                 default -> -1;
             };
-            assumeTrue(number > 0, "no reboot(2) number known for [" + arch + "]");
+            MustNotSkip.require(number > 0, "no reboot(2) number known for [" + arch + "]");
             JschClient.Result probe = client.exec("perl -e 'syscall(" + number + ", 0, 0, 0, 0); print $! + 0'");
             assertThat(probe.stdout()).as("errno of reboot(2) with wrong magic numbers; stderr [%s]", probe.stderr()).isEqualTo("1");
             JschClient.Result viaSudo = client.exec("sudo -n perl -e 'syscall(" + number + ", 0, 0, 0, 0); print $! + 0'");

@@ -2,6 +2,7 @@ package io.junitmultihost.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.junitmultihost.testsupport.MustNotSkip;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,11 +48,6 @@ class PlatformTest {
     }
 
     private static void requireProcfs() {
-        if (!Platform.hasProcfs()) {
-            if (Processes.onCi()) {
-                throw new AssertionError("This test needs Linux's /proc on CI.");
-            }
-            org.junit.jupiter.api.Assumptions.abort("No /proc here.");
-        }
+        MustNotSkip.require(Platform.hasProcfs(), "this test needs Linux's /proc");
     }
 }

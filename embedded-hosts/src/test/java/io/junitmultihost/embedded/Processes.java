@@ -96,9 +96,4 @@ final class Processes {
         }
         return false;
     }
-
-    /** Whether this test run must not skip for lack of a real environment ({@link MustNotSkip}). */
-    static boolean onCi() {
-        return MustNotSkip.reason().isPresent();
-    }
 }

@@ -2,6 +2,7 @@ package io.junitmultihost.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.junitmultihost.testsupport.MustNotSkip;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -106,7 +107,7 @@ class ShimsTest {
 
     @Test
     void theKillProgramRefusesEveryProcessAndInitAndPassesOtherKills() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Platform.find("kill").isPresent(), "no kill program here");
+        MustNotSkip.require(Platform.find("kill").isPresent(), "no kill program here");
         // Signal 0 only checks, so none of these would harm the machine even if they got through.
         for (String args : List.of("-0 -1", "-s 0 -1", "-0 -- -1", "-s 0 -- -1", "-0 1")) {
             Processes.Run run = sh("env kill " + args);

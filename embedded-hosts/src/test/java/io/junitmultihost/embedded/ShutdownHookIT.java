@@ -2,9 +2,9 @@ package io.junitmultihost.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.junitmultihost.spi.HostSpec;
+import io.junitmultihost.testsupport.MustNotSkip;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +33,7 @@ class ShutdownHookIT {
 
     @Test
     void asRootAJvmKilledWithSigkillStillEndsItsHostsProcesses() throws Exception {
-        assumeTrue(PidNamespace.wanted(), "not root: hosts' processes share this machine's namespace");
+        MustNotSkip.require(PidNamespace.wanted(), "not root: hosts' processes share this machine's namespace");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), ChildJvm.class.getName(), "wait")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import io.junitmultihost.engine.fixtures.TimelineFixture;
-import io.junitmultihost.engine.internal.hosts.MustNotSkip;
 import io.junitmultihost.engine.internal.report.RunReport;
+import io.junitmultihost.testsupport.MustNotSkip;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +16,6 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -129,8 +127,7 @@ class TimelineIT {
             }
         }
         String problem = "no headless browser: install Debian's chromium (scripts/install-prerequisites does, as root)";
-        MustNotSkip.reason().ifPresent(reason -> Assertions.fail(reason + " and " + problem));
-        Assumptions.abort(problem);
+        MustNotSkip.cannotRun(problem);
         return null;
     }
 

@@ -2,6 +2,7 @@ package io.junitmultihost.lab;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.junitmultihost.testsupport.MustNotSkip;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 
 /** Starting labs in tests: they fail when the lab cannot run and skipping is not allowed ({@link MustNotSkip}), and skip (saying why) elsewhere. */
 final class LabTestSupport {
@@ -23,10 +23,7 @@ final class LabTestSupport {
 
     /** Fails (CI, root) or skips (elsewhere) when this machine cannot run a lab. */
     static void requireLab() {
-        LabEnvironment.problem().ifPresent(problem -> {
-            MustNotSkip.reason().ifPresent(why -> fail(why + " and the lab cannot run here: " + problem));
-            Assumptions.abort("The lab cannot run here (" + problem + ")");
-        });
+        LabEnvironment.problem().ifPresent(problem -> MustNotSkip.cannotRun("the lab cannot run here: " + problem));
     }
 
     static Lab start(LabOptions.Builder options) {

@@ -3,6 +3,7 @@ package io.junitmultihost.qemu;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.junitmultihost.spi.HostSpec;
+import io.junitmultihost.testsupport.MustNotSkip;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /** QEMU hosts in tests: they fail when QEMU cannot run and skipping is not allowed ({@link MustNotSkip}), and skip elsewhere. */
 final class QemuTestSupport {
@@ -21,10 +21,7 @@ final class QemuTestSupport {
 
     /** Fails (CI, root) or skips (elsewhere) when this machine cannot run the qemu provider. */
     static void requireQemu() {
-        QemuEnvironment.problem().ifPresent(problem -> {
-            MustNotSkip.reason().ifPresent(why -> fail(why + " and the qemu provider cannot run here: " + problem));
-            Assumptions.abort("The qemu provider cannot run here (" + problem + ")");
-        });
+        QemuEnvironment.problem().ifPresent(problem -> MustNotSkip.cannotRun("the qemu provider cannot run here: " + problem));
     }
 
     /** What OpenSSH's ssh printed (stdout) running {@code script} on the host, strict host key checking on; fails on a non-zero exit. */

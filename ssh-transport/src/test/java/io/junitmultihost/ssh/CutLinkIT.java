@@ -8,7 +8,7 @@ import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.lab.Lab;
 import io.junitmultihost.lab.LabHost;
 import io.junitmultihost.lab.LabOptions;
-import io.junitmultihost.ssh.fixtures.MustNotSkip;
+import io.junitmultihost.testsupport.MustNotSkip;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -1,6 +1,6 @@
 package io.junitmultihost.ssh;
 
-import io.junitmultihost.ssh.fixtures.MustNotSkip;
+import io.junitmultihost.testsupport.MustNotSkip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.junitmultihost.api.ConfigurationException;

@@ -1,24 +1,16 @@
 package io.junitmultihost.engine.internal.hosts;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Whether a test that cannot set up its real environment must fail rather than skip (README,
  * "Tests are real"): on a CI system, and when running as root on Linux, where {@code ./mvnw -B verify}
- * installs what the tests need. The same rule in every module's tests (each has its own copy).
+ * installs what the tests need: the project's shared rule, with what the engine's tests need.
  */
 public final class MustNotSkip {
-
-    /** Variables CI systems set, besides {@code CI=true}. */
-    static final List<String> CI_VARIABLES = List.of("GITHUB_ACTIONS", "GITLAB_CI", "JENKINS_URL", "BUILDKITE", "TF_BUILD",
-            "CIRCLECI", "TRAVIS", "TEAMCITY_VERSION", "BITBUCKET_BUILD_NUMBER");
 
     private MustNotSkip() {
     }
@@ -39,9 +31,7 @@ public final class MustNotSkip {
             }
         }
         if (problem != null) {
-            String why = problem;
-            reason().ifPresent(reason -> Assertions.fail(reason + " and the lab cannot run here: " + why));
-            Assumptions.abort("The lab cannot run here: " + problem);
+            io.junitmultihost.testsupport.MustNotSkip.cannotRun("the lab cannot run here: " + problem);
         }
     }
 
@@ -58,35 +48,12 @@ public final class MustNotSkip {
             }
         }
         if (problem != null) {
-            String why = problem;
-            reason().ifPresent(reason -> Assertions.fail(reason + " and QEMU hosts cannot run here: " + why));
-            Assumptions.abort("QEMU hosts cannot run here: " + problem);
+            io.junitmultihost.testsupport.MustNotSkip.cannotRun("QEMU hosts cannot run here: " + problem);
         }
     }
 
-    /** Why a test may not skip here ("CI=true", "GITHUB_ACTIONS is set", "running as root on Linux"); empty where it may. */
+    /** Why a test may not skip here; see the project's shared rule. */
     public static Optional<String> reason() {
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            return Optional.of("CI=true");
-        }
-        for (String variable : CI_VARIABLES) {
-            String value = System.getenv(variable);
-            if (value != null && !value.isBlank()) {
-                return Optional.of(variable + " is set");
-            }
-        }
-        return rootOnLinux() ? Optional.of("running as root on Linux") : Optional.empty();
-    }
-
-    private static boolean rootOnLinux() {
-        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
-            return false;
-        }
-        try {
-            return Files.readAllLines(Path.of("/proc/self/status")).stream()
-                    .anyMatch(line -> line.startsWith("Uid:") && line.split("\\s+")[2].equals("0"));
-        } catch (IOException | ArrayIndexOutOfBoundsException e) {
-            return "root".equals(System.getProperty("user.name"));
-        }
+        return io.junitmultihost.testsupport.MustNotSkip.reason();
     }
 }

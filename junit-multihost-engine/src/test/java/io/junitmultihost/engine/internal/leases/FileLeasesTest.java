@@ -2,10 +2,10 @@ package io.junitmultihost.engine.internal.leases;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.spi.ProviderConfig;
+import io.junitmultihost.testsupport.MustNotSkip;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -30,7 +30,7 @@ class FileLeasesTest {
 
     @Test
     void aDefaultDirectoryAnotherUserOwnsIsRefused() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "only root can give a directory away");
+        MustNotSkip.require("root".equals(System.getProperty("user.name")), "only root can give a directory away");
         Path theirs = Files.createDirectory(temp.resolve("junit-multihost-root"));
         UserPrincipal nobody = temp.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
         Files.setOwner(theirs, nobody);

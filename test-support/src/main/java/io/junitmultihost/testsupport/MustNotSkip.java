@@ -1,4 +1,4 @@
-package io.junitmultihost.lab;
+package io.junitmultihost.testsupport;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,16 +6,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Whether a test that cannot set up its real environment must fail rather than skip (README,
  * "Tests are real"): on a CI system, and when running as root on Linux, where {@code ./mvnw -B verify}
- * installs what the tests need. The same rule in every module's tests (each has its own copy).
+ * installs what the tests need. The same rule in every module's tests.
  */
 public final class MustNotSkip {
 
     /** Variables CI systems set, besides {@code CI=true}. */
-    static final List<String> CI_VARIABLES = List.of("GITHUB_ACTIONS", "GITLAB_CI", "JENKINS_URL", "BUILDKITE", "TF_BUILD",
+    public static final List<String> CI_VARIABLES = List.of("GITHUB_ACTIONS", "GITLAB_CI", "JENKINS_URL", "BUILDKITE", "TF_BUILD",
             "CIRCLECI", "TRAVIS", "TEAMCITY_VERSION", "BITBUCKET_BUILD_NUMBER");
 
     private MustNotSkip() {
@@ -33,6 +35,22 @@ public final class MustNotSkip {
             }
         }
         return rootOnLinux() ? Optional.of("running as root on Linux") : Optional.empty();
+    }
+
+    /**
+     * Fails, where a test may not skip ({@link #reason()}), or else skips the test, saying that
+     * {@code problem} keeps it from running here.
+     */
+    public static void cannotRun(String problem) {
+        reason().ifPresent(reason -> Assertions.fail(reason + " and " + problem));
+        Assumptions.abort(problem);
+    }
+
+    /** As {@link #cannotRun(String)} unless {@code possible}: a test's own precondition, never a silent skip in CI. */
+    public static void require(boolean possible, String problem) {
+        if (!possible) {
+            cannotRun(problem);
+        }
     }
 
     private static boolean rootOnLinux() {
