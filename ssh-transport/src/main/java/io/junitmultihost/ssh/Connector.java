@@ -198,6 +198,9 @@ final class Connector {
             session.setProxy(new JumpProxy(jumps.session(jumpTarget(target, proxyJump, openSshConfig), deadline)));
         }
         Deadline connectDeadline = deadline.min(target.connectTimeout());
+        if (proxyJump == null) {
+            session.setSocketFactory(SessionSockets.factory(session, connectDeadline));
+        }
         AtomicBoolean watchdogFired = new AtomicBoolean();
         ScheduledFuture<?> watchdog = timer.schedule(() -> {
             watchdogFired.set(true);
@@ -234,6 +237,10 @@ final class Connector {
         }
         String message = String.valueOf(e.getMessage());
         Throwable cause = rootCause(e);
+        if (watchdog || deadline.expired()) {
+            // the handshake was cut short by its deadline (under loss, JSch then reports "Auth fail"): not a refusal
+            return new SshConnectException(timeoutMessage(target, deadline, "the handshake did not finish: " + message), e);
+        }
         if (message.startsWith("Auth fail") || message.startsWith("Auth cancel") || message.startsWith("Partial Auth")) {
             return new SshConnectException("Host [" + target.describe() + "] refused authentication as user ["
                     + target.user() + "] with " + credentials(target) + ". Check that the matching public key is in"

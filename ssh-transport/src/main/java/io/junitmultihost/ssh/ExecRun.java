@@ -121,6 +121,7 @@ final class ExecRun {
             if (!opened.isConnected()) {
                 LOG.warn("Channel to host [{}] did not open within [{} ms]; dropping the session.",
                         target.describe(), openTimeout);
+                SessionSockets.abort(session); // a sick session may be stuck in a write: disconnect() would wait for it
                 session.disconnect();
             }
         }, openTimeout, TimeUnit.MILLISECONDS);
