@@ -255,7 +255,7 @@ final class ExecRun {
         disconnect();
     }
 
-    private void awaitLines(Deadline deadline) throws InterruptedException {
+    void awaitLines(Deadline deadline) throws InterruptedException {
         if (lines != null && !lines.awaitFinished(Math.max(1_000_000, deadline.remainingNanos()))) {
             LOG.warn("The line consumer of a command on host [{}] had not taken every line by the deadline.",
                     target.describe());
