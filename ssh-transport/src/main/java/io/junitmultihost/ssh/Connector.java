@@ -212,6 +212,13 @@ final class Connector {
         } catch (JSchException e) {
             session.disconnect();
             throw classify(target, hostKeys, e, watchdogFired.get(), connectDeadline);
+        } catch (RuntimeException e) {
+            // the watchdog's disconnect under JSch's handshake may surface as its own NullPointerException
+            session.disconnect();
+            if (watchdogFired.get()) {
+                throw new SshConnectException(timeoutMessage(target, connectDeadline, "the handshake did not finish"), e);
+            }
+            throw e;
         } finally {
             watchdog.cancel(false);
         }

@@ -191,7 +191,7 @@ final class ExecRun {
         if (group > 1 && lostOn != null) {
             LOG.debug("Ending remote process group [{}] of command [{}] on host [{}]: its channel closed without an"
                     + " exit status.", group, command.display(), target.describe());
-            kills.end(lostOn, group, startedNanos, command.display());
+            kills.end(lostOn, group, startedNanos, command.display(), !lostOn.isConnected());
         }
     }
 
