@@ -44,6 +44,9 @@ enum InventoryFormat {
      */
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@:+-]{0,127}");
 
+    /** The sync participant that is the test JVM ({@code Sync.CONTROLLER}): no host may take its name. */
+    private static final String RESERVED = "controller";
+
     static Parsed read(Path file) {
         Parsed parsed = parse(file);
         for (HostEntry host : parsed.hosts()) {
@@ -52,6 +55,11 @@ enum InventoryFormat {
                         + " letter or digit, then has at most 127 letters, digits and [._@:+-] (no blanks, [;] or [,]),"
                         + " because it also names the host in syncs. Rename the host; put its address in [address]"
                         + " (ansible_host for Ansible).");
+            }
+            if (host.name().equals(RESERVED)) {
+                throw host.origin().error("the host name [" + RESERVED + "] is reserved: it names the test JVM in syncs"
+                        + " (participant [" + RESERVED + "]), so a host of that name could not be told from it. Rename the"
+                        + " host; put its address in [address] (ansible_host for Ansible).");
             }
         }
         return parsed;

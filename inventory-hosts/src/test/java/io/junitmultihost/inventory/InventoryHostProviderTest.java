@@ -117,6 +117,19 @@ class InventoryHostProviderTest {
     }
 
     @Test
+    void aHostNamedControllerIsRefusedAtLoadForTheNameIsTheTestJvmsInSyncs(@TempDir Path dir) throws IOException {
+        Path yaml = Files.writeString(dir.resolve("multihost.yml"), "hosts:\n  - name: ok1\n    address: 10.0.0.1\n"
+                + "  - name: controller\n    address: 10.0.0.2\n");
+        Path ini = Files.writeString(dir.resolve("hosts.ini"), "[web]\nok1 ansible_host=10.0.0.1\ncontroller ansible_host=10.0.0.2\n");
+
+        assertThatThrownBy(() -> provider(yaml.toString())).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("Bad inventory [" + yaml + "] line [4]")
+                .hasMessageContaining("[controller] is reserved").hasMessageContaining("test JVM");
+        assertThatThrownBy(() -> provider(ini.toString())).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("Bad inventory [" + ini + "] line [3]").hasMessageContaining("[controller] is reserved");
+    }
+
+    @Test
     void aKnownHostsFileVouchesForEveryHost(@TempDir Path dir) throws IOException {
         Path knownHosts = Files.writeString(dir.resolve("known_hosts"),
                 "# fleet\n[10.0.0.5]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOne\n10.0.0.6 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITwo\n");

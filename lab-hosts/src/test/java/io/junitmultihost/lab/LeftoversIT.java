@@ -88,7 +88,7 @@ class LeftoversIT {
             assertThat(Leftovers.REGISTRY.resolve(fakeId)).doesNotExist();
         } finally {
             Files.deleteIfExists(Leftovers.REGISTRY.resolve(fakeId));
-            Exec.run(Duration.ofSeconds(30), List.of("rm", "-rf", "--one-file-system", state.toString(), state + "-outside"));
+            TestStateDirs.remove(state);
         }
     }
 
@@ -114,7 +114,7 @@ class LeftoversIT {
                 lab.close();
             }
         } finally {
-            Exec.run(Duration.ofSeconds(30), List.of("rm", "-rf", "--one-file-system", state.toString(), state + "-outside"));
+            TestStateDirs.remove(state);
         }
     }
 
@@ -149,7 +149,7 @@ class LeftoversIT {
             assertThat(snapshot(state)).isEqualTo(before);
         } finally {
             Exec.run(Duration.ofSeconds(10), List.of("umount", "--lazy", state.toString()));
-            Exec.run(Duration.ofSeconds(30), List.of("rm", "-rf", "--one-file-system", state.toString(), state + "-outside"));
+            TestStateDirs.remove(state);
         }
     }
 

@@ -8,8 +8,6 @@ import io.junitmultihost.api.ConfigurationException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +18,7 @@ class StateDirCheckTest {
 
     @AfterEach
     void removeTemp() {
-        Exec.run(Duration.ofSeconds(10), List.of("rm", "-rf", "--one-file-system", temp.toString()));
+        TestStateDirs.remove(temp);
     }
 
     @Test

@@ -14,6 +14,9 @@ import java.util.concurrent.TimeoutException;
 /** A started command: the {@link RemoteProcess} handed to callers, ended by a timer at its deadline. */
 final class AsyncExec implements RemoteProcess {
 
+    /** How long a caller that has the result waits for the line consumer to take the last lines. */
+    private static final Duration LINES_WAIT = Duration.ofSeconds(1);
+
     private final SshHost host;
     private final ExecRun run;
     private final Deadline deadline;
@@ -62,7 +65,7 @@ final class AsyncExec implements RemoteProcess {
         try {
             // the timer ends the process at the deadline; the extra time covers the kill script
             Duration slack = Duration.ofSeconds(30);
-            return run.future().get(Math.max(0, deadline.remainingNanos()) + slack.toNanos(), TimeUnit.NANOSECONDS);
+            return linesIn(run.future().get(Math.max(0, deadline.remainingNanos()) + slack.toNanos(), TimeUnit.NANOSECONDS));
         } catch (TimeoutException e) {
             throw run.timedOut(deadline);
         } catch (InterruptedException e) {
@@ -77,7 +80,7 @@ final class AsyncExec implements RemoteProcess {
     @Override
     public Optional<RemoteResult> await(Duration wait) {
         try {
-            return Optional.of(run.future().get(wait.toNanos(), TimeUnit.NANOSECONDS));
+            return Optional.of(linesIn(run.future().get(wait.toNanos(), TimeUnit.NANOSECONDS)));
         } catch (TimeoutException e) {
             return Optional.empty();
         } catch (InterruptedException e) {
@@ -87,6 +90,16 @@ final class AsyncExec implements RemoteProcess {
         } catch (ExecutionException e) {
             throw ExecRun.rethrown(e.getCause());
         }
+    }
+
+    /**
+     * {@code result}, once the line consumer has had every line (at most {@link #LINES_WAIT} more):
+     * the lines are handed over on a thread of their own, and a caller that has the result reads
+     * them next.
+     */
+    private RemoteResult linesIn(RemoteResult result) throws InterruptedException {
+        run.awaitLines(Deadline.after(LINES_WAIT));
+        return result;
     }
 
     @Override

@@ -198,6 +198,9 @@ final class Connector {
             session.setProxy(new JumpProxy(jumps.session(jumpTarget(target, proxyJump, openSshConfig), deadline)));
         }
         Deadline connectDeadline = deadline.min(target.connectTimeout());
+        if (proxyJump == null) {
+            session.setSocketFactory(SessionSockets.factory(session, connectDeadline));
+        }
         AtomicBoolean watchdogFired = new AtomicBoolean();
         ScheduledFuture<?> watchdog = timer.schedule(() -> {
             watchdogFired.set(true);
@@ -209,6 +212,13 @@ final class Connector {
         } catch (JSchException e) {
             session.disconnect();
             throw classify(target, hostKeys, e, watchdogFired.get(), connectDeadline);
+        } catch (RuntimeException e) {
+            // the watchdog's disconnect under JSch's handshake may surface as its own NullPointerException
+            session.disconnect();
+            if (watchdogFired.get()) {
+                throw new SshConnectException(timeoutMessage(target, connectDeadline, "the handshake did not finish"), e);
+            }
+            throw e;
         } finally {
             watchdog.cancel(false);
         }
@@ -234,6 +244,10 @@ final class Connector {
         }
         String message = String.valueOf(e.getMessage());
         Throwable cause = rootCause(e);
+        if (watchdog || deadline.expired()) {
+            // the handshake was cut short by its deadline (under loss, JSch then reports "Auth fail"): not a refusal
+            return new SshConnectException(timeoutMessage(target, deadline, "the handshake did not finish: " + message), e);
+        }
         if (message.startsWith("Auth fail") || message.startsWith("Auth cancel") || message.startsWith("Partial Auth")) {
             return new SshConnectException("Host [" + target.describe() + "] refused authentication as user ["
                     + target.user() + "] with " + credentials(target) + ". Check that the matching public key is in"

@@ -121,6 +121,7 @@ final class ExecRun {
             if (!opened.isConnected()) {
                 LOG.warn("Channel to host [{}] did not open within [{} ms]; dropping the session.",
                         target.describe(), openTimeout);
+                SessionSockets.abort(session); // a sick session may be stuck in a write: disconnect() would wait for it
                 session.disconnect();
             }
         }, openTimeout, TimeUnit.MILLISECONDS);
@@ -142,13 +143,8 @@ final class ExecRun {
         } finally {
             watchdog.cancel(false);
         }
-        if (!command.hasStdin()) {
-            try {
-                opened.getOutputStream().close(); // end of file, so a command reading stdin does not wait
-            } catch (IOException e) {
-                LOG.debug("Could not send EOF on stdin to host [{}]: {}", target.describe(), e.toString());
-            }
-        }
+        // Without stdin of its own the command reads /dev/null, and the channel's stdin stays open
+        // without data: its end tells the host that the session is gone (RemoteScript.SESSION_WATCH).
     }
 
     /** Called on JSch's session thread when the channel closed (exit, or the session died). */
@@ -163,8 +159,10 @@ final class ExecRun {
         if (status == -1 && signal == null) {
             // a dying session closes its channels before it counts as disconnected: look again shortly
             try {
-                timer.schedule(() -> future.completeExceptionally(session.isConnected() ? refused() : lost(null)),
-                        100, TimeUnit.MILLISECONDS);
+                timer.schedule(() -> {
+                    future.completeExceptionally(session.isConnected() ? refused() : lost(null));
+                    endOrphan();
+                }, 100, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException poolClosed) {
                 future.completeExceptionally(lost(null));
             }
@@ -180,6 +178,21 @@ final class ExecRun {
         LOG.debug("Command [{}] on host [{}] exited with [{}] after [{} ms].", command.display(), target.describe(),
                 exitCode, took.toMillis());
         future.complete(new RemoteResult(exitCode, stdout.toByteArray(), stderr.toByteArray(), took));
+    }
+
+    /**
+     * The channel closed without an exit status (its session died, or sshd's process for it): the
+     * command may still run, and no one will ask for it again. Its process group is ended now, or
+     * queued for the host's next connection (a session that died cannot run the kill).
+     */
+    private void endOrphan() {
+        long group = pgid;
+        Session lostOn = session;
+        if (group > 1 && lostOn != null) {
+            LOG.debug("Ending remote process group [{}] of command [{}] on host [{}]: its channel closed without an"
+                    + " exit status.", group, command.display(), target.describe());
+            kills.end(lostOn, group, startedNanos, command.display(), !lostOn.isConnected());
+        }
     }
 
     /** Waits for the command within the deadline; on deadline ends the remote process group. */
@@ -242,7 +255,7 @@ final class ExecRun {
         disconnect();
     }
 
-    private void awaitLines(Deadline deadline) throws InterruptedException {
+    void awaitLines(Deadline deadline) throws InterruptedException {
         if (lines != null && !lines.awaitFinished(Math.max(1_000_000, deadline.remainingNanos()))) {
             LOG.warn("The line consumer of a command on host [{}] had not taken every line by the deadline.",
                     target.describe());

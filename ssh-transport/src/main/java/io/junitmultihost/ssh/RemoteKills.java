@@ -32,7 +32,7 @@ final class RemoteKills {
     private final AtomicInteger size = new AtomicInteger();
 
     /** A kill that could not reach the host; {@code startedNanos}: when its command was started. */
-    private record Queued(long group, long startedNanos, String command) {
+    private record Queued(long group, long startedNanos, String command, boolean lost) {
     }
 
     /** {@code current}: the host's pooled session now, or null. */
@@ -48,6 +48,15 @@ final class RemoteKills {
      * {@code session}; when it cannot run, it waits for the host's next connection.
      */
     Kill end(Session session, long group, long startedNanos, String command) {
+        return end(session, group, startedNanos, command, false);
+    }
+
+    /**
+     * As {@link #end(Session, long, long, String)}; {@code lost}: the command's session is gone
+     * (a reboot, sshd killed), so that the kill must wait for the next connection is no news and
+     * is logged at DEBUG.
+     */
+    Kill end(Session session, long group, long startedNanos, String command, boolean lost) {
         CompletableFuture<Integer> done = new CompletableFuture<>();
         CompletableFuture<Void> opened = new CompletableFuture<>();
         done.whenComplete((status, failure) -> opened.complete(null));
@@ -56,7 +65,7 @@ final class RemoteKills {
                 done.complete(RawExec.run(session, RemoteScript.killTree(group, graceTenths()), killDeadline(),
                         settings.channelOpenTimeout(), () -> opened.complete(null)));
             } catch (RuntimeException e) {
-                queue(new Queued(group, startedNanos, command), e.getMessage());
+                queue(new Queued(group, startedNanos, command, lost), e.getMessage());
                 Session now = current.get();
                 if (now != null && now != session && now.isConnected()) {
                     connected(now); // the host was reconnected while this kill was failing
@@ -92,7 +101,8 @@ final class RemoteKills {
                     try {
                         int status = RawExec.run(fresh, RemoteScript.killTreeIfOlder(kill.group(), minAge,
                                 graceTenths()), killDeadline(), settings.channelOpenTimeout());
-                        LOG.info("Ended remote process group [{}] on host [{}] once the host could be reached again"
+                        LOG.atLevel(kill.lost() ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.INFO).log(
+                                "Ended remote process group [{}] on host [{}] once the host could be reached again"
                                 + " (kill script exit [{}]).", kill.group(), target.describe(), status);
                     } catch (RuntimeException e) {
                         LOG.warn("Could not end remote process group [{}] on host [{}] after reconnecting either, so"
@@ -114,8 +124,9 @@ final class RemoteKills {
             return;
         }
         queued.add(kill);
-        LOG.warn("Could not end remote process group [{}] on host [{}] now ({}); it will be ended on the next"
-                + " connection to the host.", kill.group(), target.describe(), why);
+        LOG.atLevel(kill.lost() ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.WARN).log("Could not end remote"
+                + " process group [{}] on host [{}] now ({}); it will be ended on the next connection to the host.",
+                kill.group(), target.describe(), why);
         LOG.debug("Process group [{}] on host [{}] runs command [{}].", kill.group(), target.describe(), kill.command());
     }
 

@@ -36,6 +36,9 @@ final class RemoteScript {
      */
     static String wrap(RemoteCommand command, String marker) {
         StringBuilder line = new StringBuilder("printf '%s %s\\n' ").append(marker).append(" \"$$\" >&2\n");
+        if (!command.hasStdin()) {
+            line.append(SESSION_WATCH);
+        }
         List<String> argv = command.argvList() != null ? command.argvList()
                 : List.of("sh", "-c", command.script());
         if (command.user() == null) {
@@ -61,6 +64,24 @@ final class RemoteScript {
         command.env().forEach((name, value) -> line.append(' ').append(ShellQuote.quote(name + "=" + value)));
         return line.append(' ').append(ShellQuote.join(argv)).toString();
     }
+
+    /**
+     * Ends the command once its SSH session is gone while it runs: sshd signals nothing when its
+     * client goes (a killed test JVM, a dead link) or when sshd itself is killed. The client sends
+     * nothing on the channel's stdin and never closes it, so a watcher reading it (as fd 3: a
+     * background job's stdin is /dev/null) sees end of file only when sshd closes the channel (the
+     * client closed it, or the command's shell exited and was reaped) or dies. Then, if the shell
+     * still runs, its tree and process group are ended as {@link #killTree} does (by tree too:
+     * dropbear does not make the shell a group leader), the watcher itself spared. The command
+     * reads /dev/null. For POSIX sh, busybox ash and dash alike; one fork per command, no polling.
+     */
+    static final String SESSION_WATCH = "exec 3<&0 </dev/null\n"
+            + "(read -r _ <&3; kill -0 $$ 2>/dev/null || exit 0; trap '' TERM\n"
+            + "me=; read -r me _ </proc/self/stat 2>/dev/null\n"
+            + "p=$$\n"
+            + killTreeOf("$p", 10)
+            + ") >/dev/null 2>&1 &\n"
+            + "exec 3<&-\n";
 
     /** Run through sudo: $1 the directory (empty: home), $2 how many NAME=VALUE follow, then the argv. */
     private static final String AS_USER = "d=$1; n=$2; shift 2; [ -z \"$d\" ] || cd -- \"$d\" || exit\n"
@@ -118,7 +139,11 @@ final class RemoteScript {
      * had already exited while others of its group or tree still ran (a background job), else 0.
      */
     static String killTree(long pid, int graceTenths) {
-        String p = Long.toString(pid);
+        return "me=\n" + killTreeOf(Long.toString(pid), graceTenths);
+    }
+
+    /** {@link #killTree} of the process whose pid {@code p} gives (a number or a variable), sparing process {@code $me}. */
+    private static String killTreeOf(String p, int graceTenths) {
         return "K=kill; [ \"$(id -u)\" = 0 ] || K='sudo -n kill'\n"
                 + "tree() {\n"
                 + "  if [ ! -r /proc/self/stat ]; then $K -0 -" + p + " 2>/dev/null && echo -" + p
@@ -135,6 +160,7 @@ final class RemoteScript {
                 + "    for e in $all; do\n"
                 + "      q=${e%%:*}; rest=${e#*:}; pp=${rest%%:*}; pg=${rest#*:}\n"
                 + "      case $list in *\" $q \"*) continue ;; esac\n"
+                + "      [ \"$q\" = \"$me\" ] && continue\n"
                 + "      if [ \"$q\" = " + p + " ] || [ \"$pg\" = " + p + " ]; then list=\"$list$q \"; changed=1; continue; fi\n"
                 + "      case $list in *\" $pp \"*) list=\"$list$q \"; changed=1 ;; esac\n"
                 + "    done\n"

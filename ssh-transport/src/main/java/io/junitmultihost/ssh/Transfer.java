@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 final class Transfer {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.junitmultihost.ssh.sftp");
+    /** How long a transfer past its deadline may take to come out before its connection is closed under it. */
+    static final java.time.Duration STUCK = java.time.Duration.ofMillis(500);
     private final SshTarget target;
     private final PoolSettings settings;
     private final ScheduledExecutorService timer;
@@ -90,9 +92,10 @@ final class Transfer {
                     + ". The connection is down; retry after the host is back.", e);
         }
         AtomicBoolean timedOut = new AtomicBoolean();
+        AtomicBoolean over = new AtomicBoolean();
         ScheduledFuture<?> watchdog = timer.schedule(() -> {
             timedOut.set(true);
-            sftp.disconnect();
+            endStuck(session, sftp, over, what);
         }, Math.max(1, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
         long started = System.nanoTime();
         try {
@@ -128,9 +131,30 @@ final class Transfer {
             }
             throw new SshException(what + " failed: " + describe(e) + ".", e);
         } finally {
+            over.set(true);
             watchdog.cancel(false);
-            sftp.disconnect();
+            if (!timedOut.get()) {
+                sftp.disconnect(); // at the deadline endStuck does it, off this thread: it may block
+            }
         }
+    }
+
+    /**
+     * Ends a transfer past its deadline without blocking the timer: closing the channel blocks when
+     * the transfer's write is stuck on a dead link (it holds the channel while the socket's buffers
+     * are full), so that runs on a thread of its own; a transfer still not out after
+     * {@link #STUCK} gets its session's socket closed, which fails the stuck write at once. The
+     * session is lost then; the host's next call connects anew.
+     */
+    private void endStuck(Session session, ChannelSftp sftp, AtomicBoolean over, String what) {
+        Thread closer = new Thread(sftp::disconnect, "multihost-sftp-close");
+        closer.setDaemon(true);
+        closer.start();
+        timer.schedule(() -> {
+            if (!over.get() && SessionSockets.abort(session)) {
+                LOG.warn("{} was stuck past its deadline (a dead link?): its connection was closed.", what);
+            }
+        }, STUCK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void overExec(Session session, Deadline deadline, String what, ExecWork work) {

@@ -80,6 +80,46 @@ class ConnectIT {
     }
 
     @Test
+    void aHandshakeCutShortWhileAuthenticatingIsATimeoutNotARefusedAuthentication() throws Exception {
+        // as under heavy packet loss: the host answers the key exchange, then its answer to the
+        // authentication comes after the connect timeout
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(256);
+        java.security.KeyPair hostKey = generator.generateKeyPair();
+        org.apache.sshd.server.SshServer slow = org.apache.sshd.server.SshServer.setUpDefaultServer();
+        slow.setHost("127.0.0.1");
+        slow.setPort(0);
+        slow.setKeyPairProvider(org.apache.sshd.common.keyprovider.KeyPairProvider.wrap(hostKey));
+        slow.setUserAuthFactories(List.of(org.apache.sshd.server.auth.password.UserAuthPasswordFactory.INSTANCE));
+        slow.setPasswordAuthenticator((user, given, session) -> {
+            try {
+                Thread.sleep(4000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return true;
+        });
+        slow.start();
+        try {
+            SshHost host = pool.host(SshTarget.builder("slow-auth", "127.0.0.1").port(slow.getPort()).user("tester")
+                    .password("secret").connectTimeout(Duration.ofSeconds(1))
+                    .knownHosts(List.of("[127.0.0.1]:" + slow.getPort() + " "
+                            + org.apache.sshd.common.config.keys.PublicKeyEntry.toString(hostKey.getPublic())))
+                    .build());
+            long started = System.nanoTime();
+
+            SshConnectException e = catchThrowableOfType(SshConnectException.class, () -> host.exec(TRUE, DEADLINE));
+
+            assertThat(e).isNotNull();
+            assertThat(e.getMessage()).contains("slow-auth", "Could not connect", "within [1 s]")
+                    .doesNotContain("refused authentication");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+        } finally {
+            slow.stop(true);
+        }
+    }
+
+    @Test
     void theCallDeadlineAlsoBoundsConnecting() throws IOException {
         try (ServerSocket silent = new ServerSocket()) {
             silent.bind(new InetSocketAddress("127.0.0.1", 0));

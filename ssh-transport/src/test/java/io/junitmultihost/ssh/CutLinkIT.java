@@ -14,6 +14,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.opentest4j.TestAbortedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +44,7 @@ class CutLinkIT {
     @BeforeAll
     static void startLab() {
         try {
-            lab = Lab.start(LabOptions.builder().hosts(4).build());
+            lab = Lab.start(LabOptions.builder().hosts(5).build());
         } catch (ConfigurationException e) {
             MustNotSkip.reason().ifPresent(reason -> {
                 throw new AssertionError(reason + " and the lab cannot run here: " + e.getMessage(), e);
@@ -65,7 +68,7 @@ class CutLinkIT {
     @AfterEach
     void closePool() {
         if (labHost != null) {
-            labHost.restoreLink();
+            labHost.clearFaults();
         }
         pool.close();
     }
@@ -100,6 +103,39 @@ class CutLinkIT {
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                 assertThat(host.exec(RemoteCommand.shell("ps -eo args | grep -F -- '" + tag + "' | grep -v grep"),
                         DEADLINE).stdoutText()).as("the command on the host").isEmpty());
+    }
+
+    @Test
+    void anUploadOnACutLinkFailsByItsDeadlineThoughItsWritesAreStuck(@TempDir Path dir) throws Exception {
+        SshHost host = host(4);
+        host.exec(RemoteCommand.argv("true"), DEADLINE);
+        Path file = dir.resolve("data.bin");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            byte[] block = new byte[1 << 20];
+            new java.util.Random(1).nextBytes(block);
+            for (int i = 0; i < 64; i++) {
+                out.write(block);
+            }
+        }
+        labHost.limitBandwidth(8_000_000); // 64 MiB take a minute: the link is cut with the socket's buffers full
+        Duration deadline = Duration.ofSeconds(4);
+        long start = System.nanoTime();
+        CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(() -> catchThrowable(() ->
+                host.upload(file, "/root/cut-upload.bin", deadline)));
+        Thread.sleep(1500);
+        labHost.cutLink();
+
+        Throwable failure = call.get(90, TimeUnit.SECONDS);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        LOG.info("A [4 s] upload on a cut link failed after [{} ms].", took.toMillis());
+
+        assertThat(failure).isInstanceOf(SshTimeoutException.class);
+        assertThat(failure.getMessage()).contains(labHost.name(), "[4 s]");
+        assertThat(took).as("time to the failure").isLessThan(deadline.plusSeconds(2));
+        labHost.restoreLink();
+        labHost.removeBandwidthLimit();
+        assertThat(host.exec(RemoteCommand.argv("true"), DEADLINE).exitCode()).as("the host, once the link is back").isZero();
+        host.exec(RemoteCommand.argv("rm", "-f", "/root/cut-upload.bin"), DEADLINE);
     }
 
     @Test

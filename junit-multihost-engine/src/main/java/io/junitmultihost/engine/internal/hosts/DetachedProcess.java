@@ -27,6 +27,8 @@ final class DetachedProcess implements HostProcess {
 
     /** The most of each output file read back. */
     static final int OUTPUT_LIMIT = 4 * 1024 * 1024;
+    /** The least time one ask of waitFor gets, so that a deadline all but spent still asks once. */
+    private static final Duration MIN_ASK = Duration.ofMillis(200);
 
     private final RemoteHost host;
     private final String id;
@@ -102,25 +104,29 @@ final class DetachedProcess implements HostProcess {
     @Override
     public ExecResult waitFor(Duration deadline) {
         long until = System.nanoTime() + deadline.toNanos();
-        HostUnavailableException unreachable = null;
+        MultiHostException unreachable = null;
         while (true) {
             long left = until - System.nanoTime();
-            int tenths = (int) Math.max(0, Math.min(50, left / 100_000_000L));
+            // the host waits at most 5 s for the end and answers a second before the deadline; each
+            // ask (a reconnect included) is bounded by what is left of the deadline, not by its own timeouts
+            int tenths = (int) Math.max(0, Math.min(50, (left - 1_000_000_000L) / 100_000_000L));
+            Duration ask = Duration.ofNanos(Math.max(MIN_ASK.toNanos(), Math.min(left,
+                    callDeadline.plusMillis(tenths * 100L).toNanos())));
             try {
-                Status status = Status.read(host, id, tenths, callDeadline.plusMillis(tenths * 100L));
+                Status status = Status.read(host, id, tenths, ask);
                 see(status);
                 if (end != null) {
                     return result(status);
                 }
                 unreachable = null;
-            } catch (HostUnavailableException e) {
-                unreachable = e; // a rebooting host: ask again until the deadline
-                pause();
+            } catch (HostUnavailableException | CommandTimeoutException e) {
+                unreachable = e; // a rebooting host, a cut link: ask again until the deadline
+                pause(until);
             }
             if (until - System.nanoTime() <= 0) {
                 if (unreachable != null) {
                     throw new HostUnavailableException("Process [" + id + "] ([" + command + "]) on host [" + host.name()
-                            + "]: the host could not be asked by the deadline [" + deadline.toMillis() + " ms]: "
+                            + "]: the host could not be reached by the deadline [" + deadline.toMillis() + " ms]: "
                             + unreachable.getMessage(), unreachable);
                 }
                 throw new CommandTimeoutException("Process [" + id + "] ([" + command + "]) on host [" + host.name()
@@ -129,9 +135,13 @@ final class DetachedProcess implements HostProcess {
         }
     }
 
-    private static void pause() {
+    /** Waits a little before asking a host that did not answer again, never past {@code until}. */
+    private static void pause(long until) {
         try {
-            Thread.sleep(200);
+            long left = until - System.nanoTime();
+            if (left > 0) {
+                Thread.sleep(Math.min(200, left / 1_000_000 + 1));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MultiHostException("Interrupted while waiting for a detached process.", e);

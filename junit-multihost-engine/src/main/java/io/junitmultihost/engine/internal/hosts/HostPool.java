@@ -515,9 +515,15 @@ public final class HostPool implements AutoCloseable {
         return "[" + listed + (shown < names.size() ? ", ... " + (names.size() - shown) + " more" : "") + "]";
     }
 
+    /** How long a lease looks for the token files a killed test JVM left on its hosts. */
+    private static final Duration STALE_FILES_LOOK = Duration.ofSeconds(5);
+
     /** Makes the lease of hosts already claimed for {@code claim}; no lock held. */
     private HostLease grant(Claim claim, Map<String, List<HostSpec>> chosen) {
         String owner = claim.owner();
+        // best effort, and short: a host that does not answer now fails the class's first call on it, as before
+        Duration look = settings.connectTimeout().compareTo(STALE_FILES_LOOK) < 0 ? settings.connectTimeout() : STALE_FILES_LOOK;
+        connections.removeStaleTokenFiles(chosen.values().stream().flatMap(List::stream).toList(), look);
         Owner started = run.child("class [" + owner + "]");
         Map<String, List<Host>> byRole = new LinkedHashMap<>();
         chosen.forEach((role, specs) -> {

@@ -19,6 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class SshConnections implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SshConnections.class);
+
     private final SshPool ssh;
     private final Duration connectTimeout;
     private final Map<HostSpec, SshHost> connections = new ConcurrentHashMap<>();
@@ -51,6 +53,18 @@ final class SshConnections implements AutoCloseable {
         Map<HostSpec, Outcome<RemoteResult>> bySpec = new LinkedHashMap<>();
         answers.forEach((host, outcome) -> bySpec.put(bySsh.get(host), outcome));
         return bySpec;
+    }
+
+    /**
+     * Removes the files holding a token that a killed test JVM left on each host ({@link StaleTokenFiles}),
+     * all at once, within {@code deadline}; a host that does not answer keeps them (logged at DEBUG).
+     */
+    void removeStaleTokenFiles(Collection<HostSpec> specs, Duration deadline) {
+        Map<SshHost, HostSpec> bySsh = new LinkedHashMap<>();
+        specs.forEach(spec -> bySsh.put(of(spec), spec));
+        ssh.onEach(bySsh.keySet(), deadline, h -> h.exec(RemoteCommand.shell(StaleTokenFiles.REMOVE), deadline))
+                .forEach((host, outcome) -> outcome.failure().ifPresent(e -> LOG.debug(
+                        "Could not look for stale token files on host [{}]: {}", bySsh.get(host).name(), e.getMessage())));
     }
 
     /** Closes every connection. */

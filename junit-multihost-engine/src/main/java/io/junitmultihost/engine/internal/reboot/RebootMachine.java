@@ -406,6 +406,9 @@ final class RebootMachine implements Runnable {
                 }
                 boolean old = read.reading().isPresent();
                 progress.seen(old ? "the old boot [" + read.reading().get().bootId() + "] still answers" : read.seen());
+                if (old) {
+                    upOnTheOldBoot();
+                }
                 sleep(Math.min(old ? OLD_BOOT_PAUSE_NANOS : pause, end - System.nanoTime()));
             } else {
                 progress.seen(describe(tcp));
@@ -414,6 +417,21 @@ final class RebootMachine implements Runnable {
                 }
             }
             pause = Math.min(pause * 3 / 2, MAX_PAUSE_NANOS);
+        }
+    }
+
+    /**
+     * The host answers on its old boot while its class has ended: it is up, so there is nothing to
+     * bring back up. What was taken for it going down was its session lost (sshd killed as the
+     * reboot was asked for, whose ask may have died with it); the class stops waiting for a reboot
+     * that may never come once the connect timeout has passed since it ended, as in the down wait.
+     */
+    private void upOnTheOldBoot() {
+        if (bringBackUp && System.nanoTime() - cancelledAt > defaults.connectTimeout().toNanos()) {
+            cancelReason += "; its host answered on its old boot [" + HumanDuration.of(defaults.connectTimeout())
+                    + "] after that, so it is up (the reboot may still come)";
+            hostMayBeDown = false;
+            checkCancelled();
         }
     }
 

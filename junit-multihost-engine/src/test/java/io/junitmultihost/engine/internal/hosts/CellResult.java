@@ -69,6 +69,10 @@ record CellResult(String fault, String operation, String host, Duration deadline
         if (outcome == Outcome.FAILED && host != null && !message.contains(host)) {
             problems.add("the failure does not name the host [" + host + "]: " + message);
         }
+        if (outcome == Outcome.FAILED && message != null && message.contains("refused authentication")) {
+            // no fault of the matrix touches keys: a refused authentication is a handshake cut short, misnamed
+            problems.add("the failure blames authentication, though the host could not be reached: " + message);
+        }
         if (otherHost != null && !otherHost.startsWith("ok")) {
             problems.add("another host was affected: " + otherHost);
         }

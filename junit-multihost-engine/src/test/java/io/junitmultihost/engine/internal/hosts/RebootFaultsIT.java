@@ -34,7 +34,7 @@ class RebootFaultsIT {
     void startLab() {
         MustNotSkip.requireLab();
         pool = HostPool.create(HostSettings.from(Map.of("multihost.provider", "lab", "multihost.lab.down-time", "1s",
-                "multihost.hosts.timeout", "2m")));
+                "multihost.hosts.timeout", "2m", "multihost.lab.hosts", "3", "multihost.lab.max-hosts", "3")));
         lease = pool.lease(RebootFaultsIT.class.getName(), List.of(new RoleDeclaration("node", 2, 2)));
         hosts = lease.cluster().hosts();
     }
@@ -69,6 +69,28 @@ class RebootFaultsIT {
             assertThat(outcome.lastSeen()).contains(host.name()).doesNotContain(BLAME);
         } finally {
             control.restoreLink();
+        }
+    }
+
+    @Test
+    void aClassEndingRightAfterSshdDiedUnderItsRebootAskDoesNotWaitTheRebootsUpTimeout() {
+        HostLease own = pool.lease("a class whose host's sshd dies under its reboot ask", List.of(new RoleDeclaration("node", 1, 1)));
+        try {
+            Host host = own.cluster().hosts().get(0);
+            Reboot reboot = host.reboot(RebootOptions.defaults().withUpTimeout(Duration.ofMinutes(2)));
+            LabControl.of(host).killSshd(); // as the fault matrix does: the ask may die with its session
+            // the lost session reads as the host going down; sshd is back a second later, on the old boot
+            await().atMost(Duration.ofSeconds(30)).until(() -> reboot.state() != HostState.REQUESTED
+                    && reboot.state() != HostState.PREPARING);
+            HostState then = reboot.state();
+            long start = System.nanoTime();
+
+            own.close();
+
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(took).as("the class's end, with the reboot " + then).isLessThan(Duration.ofSeconds(30));
+        } finally {
+            own.close();
         }
     }
 
