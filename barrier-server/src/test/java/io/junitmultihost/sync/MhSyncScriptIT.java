@@ -218,6 +218,22 @@ class MhSyncScriptIT {
     }
 
     @Test
+    void stateWritesTheRoleAndAddressTheEngineGaveAndWaitsNamingNoneWaitForTheEngineDefaultMembers() throws Exception {
+        scope.defaultCluster(List.of("server", "client"));
+        String flow = "set -e; MH_SYNC_ROLE=%s MH_SYNC_ADDRESS=%s mh-sync state started; mh-sync ready --timeout 30s; "
+                + "eval \"$(mh-sync roles-ip)\"; echo \"server=$server client=$client\"; mh-sync finish --timeout 30s";
+        Process s = shell("server", String.format(flow, "server", "10.0.0.1"));
+        Thread.sleep(300);
+        assertThat(s.isAlive()).as("the server waits for the client, a default member").isTrue();
+        Process c = shell("client", String.format(flow, "client", "10.0.0.2"));
+        Curl.Run rs = finish("server", s);
+        Curl.Run rc = finish("client", c);
+        assertThat(rs.exit).as("%s", rs).isZero();
+        assertThat(rc.exit).as("%s", rc).isZero();
+        assertThat(rs.out).isEqualTo("ready\nserver=10.0.0.1 client=10.0.0.2\nfinish\n");
+    }
+
+    @Test
     void waitReadyInAShellReturnsAbortWhenAJavaPartFails() throws Exception {
         scope.defineCluster(List.of("server", "client"));
         Process s = shell("server", "mh-sync ready --timeout 30s");
