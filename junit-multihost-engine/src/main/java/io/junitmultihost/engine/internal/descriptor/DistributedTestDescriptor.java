@@ -87,7 +87,9 @@ public final class DistributedTestDescriptor extends AbstractTestDescriptor impl
         String timeout = parts.stream().map(m -> m.getAnnotation(MultiHostPart.class).timeout())
                 .filter(t -> !t.isBlank()).findFirst().orElse("");
         Optional<Duration> deadline = TestDeadline.of(timeout, context.pool().settings().config()::get);
-        try (CaseSync sync = state.lease().openCase(test)) {
+        List<Host> partHosts = parts.stream().flatMap(m -> state.lease().cluster()
+                .role(m.getAnnotation(MultiHostPart.class).role()).stream()).distinct().toList();
+        try (CaseSync sync = state.lease().openCase(test, partHosts)) {
             CaseRun run = new CaseRun(model.testClass().getSimpleName() + "." + test, deadline, sync,
                     () -> state.lease().diagnostics());
             List<PartDescriptor> children = new ArrayList<>();

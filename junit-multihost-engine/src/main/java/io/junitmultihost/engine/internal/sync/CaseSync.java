@@ -15,9 +15,11 @@ public final class CaseSync implements AutoCloseable {
 
     private final SyncScope scope;
     private final List<SyncClient> clients = new CopyOnWriteArrayList<>();
+    private final Runnable onClose;
 
-    CaseSync(SyncScope scope) {
+    CaseSync(SyncScope scope, Runnable onClose) {
         this.scope = scope;
+        this.onClose = onClose;
     }
 
     /** The Sync of the part that runs as {@code participant} (its host's name). */
@@ -36,5 +38,6 @@ public final class CaseSync implements AutoCloseable {
     public void close() {
         clients.forEach(SyncClient::close);
         scope.close();
+        onClose.run();
     }
 }
