@@ -33,7 +33,19 @@ class DistributedTestIT {
     @BeforeAll
     void run() {
         Recorder.clear();
-        results = Kit.run(PartsFixture.class);
+        results = Kit.engine().configurationParameter("multihost.provider", provider())
+                .configurationParameter("multihost.hosts.timeout", "2m")
+                .selectors(org.junit.platform.engine.discovery.DiscoverySelectors.selectClass(PartsFixture.class)).execute();
+    }
+
+    /** Where the hosts come from; {@link DistributedTestOnLabIT} runs the same on the lab. */
+    String provider() {
+        return "embedded";
+    }
+
+    /** The name of the fixture's first host of a role ({@code host-1}, {@code lab-1}). */
+    String host(int n) {
+        return (provider().equals("lab") ? "lab-" : "host-") + n;
     }
 
     /** An event of the descriptor whose unique ID contains {@code text}, e.g. {@code [part:server@host-1]}. */
@@ -53,24 +65,24 @@ class DistributedTestIT {
         results.allEvents().assertThatEvents()
                 .haveExactly(1, event(container("[distributed-test:echo]"), displayName("echo"),
                         finishedSuccessfully()))
-                .haveExactly(1, event(id("[part:server@host-1]"), displayName("server on host-1"),
+                .haveExactly(1, event(id("[part:server@" + host(1) + "]"), displayName("server on " + host(1)),
                         finishedSuccessfully()))
-                .haveExactly(1, event(id("[part:client@host-2]"), displayName("client on host-2"),
+                .haveExactly(1, event(id("[part:client@" + host(2) + "]"), displayName("client on " + host(2)),
                         finishedSuccessfully()))
-                .haveExactly(1, event(id("[part:client@host-3]"), displayName("client on host-3"),
+                .haveExactly(1, event(id("[part:client@" + host(3) + "]"), displayName("client on " + host(3)),
                         finishedSuccessfully()));
-        assertThat(Recorder.events()).contains("server on host-1", "client on host-2", "client on host-3");
+        assertThat(Recorder.events()).contains("server on " + host(1), "client on " + host(2), "client on " + host(3));
     }
 
     @Test
     void aPartThatFailsAbortsTheOthersWaitsAndTheyAreReportedAbortedBecauseOfIt() {
         results.allEvents().assertThatEvents()
-                .haveExactly(1, event(id("[distributed-test:broken]/[part:serverThatFails@host-1]"),
+                .haveExactly(1, event(id("[distributed-test:broken]/[part:serverThatFails@" + host(1) + "]"),
                         finishedWithFailure(instanceOf(AssertionError.class),
-                                message("the server would not start on host-1"))))
+                                message("the server would not start on " + host(1)))))
                 .haveExactly(2, event(id("[distributed-test:broken]/[part:clientThatWaits@"),
-                        abortedWithReason(message(m -> m.startsWith("Aborted because part [server on host-1] failed:"
-                                + " java.lang.AssertionError: the server would not start on host-1")))));
+                        abortedWithReason(message(m -> m.startsWith("Aborted because part [server on " + host(1)
+                                + "] failed: java.lang.AssertionError: the server would not start on " + host(1))))));
         List<Long> times = results.allEvents().list().stream()
                 .filter(e -> e.getTestDescriptor().getUniqueId().toString().endsWith("[distributed-test:broken]"))
                 .map(e -> e.getTimestamp().toEpochMilli()).toList();
