@@ -155,6 +155,11 @@ final class CaseRun {
         parts.values().stream().filter(p -> !p.done().isDone()).forEach(p -> p.thread()[0].interrupt());
     }
 
+    /** Whether a part failed (not only aborted because of another) or the test passed its deadline; once every part ended. */
+    synchronized boolean failed() {
+        return culprit != null || late != null;
+    }
+
     /** Fails the test itself when its deadline passed, after its parts were reported. */
     void failWhenLate() {
         if (late != null) {

@@ -3,6 +3,7 @@ package io.junitmultihost.engine.internal.descriptor;
 import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.MultiHostPart;
+import io.junitmultihost.engine.internal.diagnostics.Artifacts;
 import io.junitmultihost.engine.internal.diagnostics.TestDeadline;
 import io.junitmultihost.engine.internal.injection.Invoker;
 import io.junitmultihost.engine.internal.model.TestClassModel;
@@ -16,6 +17,7 @@ import java.util.Optional;
 import org.junit.platform.engine.TestDescriptor;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.UniqueId;
+import org.junit.platform.engine.reporting.FileEntry;
 import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.engine.support.hierarchical.Node;
@@ -105,9 +107,15 @@ public final class DistributedTestDescriptor extends AbstractTestDescriptor impl
                             sync.forPart(host.name())));
                 }
             }
+            Optional<Artifacts> artifacts = Artifacts.forTest(model.testClass(), parts, test, state.lease().cluster(),
+                    context.pool().settings().config()::get);
+            artifacts.ifPresent(Artifacts::started);
             run.startAll();
             children.forEach(executor::execute);
             executor.awaitFinished();
+            // before any teardown: the hosts are still as the parts left them
+            artifacts.ifPresent(a -> a.collect(run.failed()).forEach(file -> context.listener().fileEntryPublished(this,
+                    FileEntry.from(file, "text/plain"))));
             run.failWhenLate();
         } catch (Throwable t) {
             throw Throwables.rethrow(t);
