@@ -27,20 +27,28 @@ class LkpStyleTest {
 
     @MultiHostPart(test = "echo-benchmark", role = "server", timeout = "5m")
     void server(Host self) {
-        install(self, "programs/EchoServer.java", "EchoServer.java");
-        install(self, "lkp/server.sh", "server.sh");
-        String out = self.exec(Command.shell("sh server.sh").withEnv("JAVA", JAVA).withDeadline(SCRIPT))
-                .assertSuccess().stdout();
-        assertThat(out).contains("server: served until every client finished");
+        assertThat(serve(self)).contains("server: served until every client finished");
     }
 
     @MultiHostPart(test = "echo-benchmark", role = "client")
     void client(Host self) {
+        assertThat(benchmark(self)).containsPattern("requests=200 seconds=[0-9.]+ per_second=[0-9]+");
+    }
+
+    /** Runs the server's script on its host (lkp's start_daemon); returns what it printed. */
+    static String serve(Host self) {
+        install(self, "programs/EchoServer.java", "EchoServer.java");
+        install(self, "lkp/server.sh", "server.sh");
+        return self.exec(Command.shell("sh server.sh").withEnv("JAVA", JAVA).withDeadline(SCRIPT)).assertSuccess()
+                .stdout();
+    }
+
+    /** Runs the client's script on its host (lkp's run_test); returns what it printed, the benchmark's line among it. */
+    static String benchmark(Host self) {
         install(self, "programs/EchoBench.java", "EchoBench.java");
         install(self, "lkp/client.sh", "client.sh");
-        String out = self.exec(Command.shell("sh client.sh").withEnv("JAVA", JAVA).withDeadline(SCRIPT))
-                .assertSuccess().stdout();
-        assertThat(out).containsPattern("requests=200 seconds=[0-9.]+ per_second=[0-9]+");
+        return self.exec(Command.shell("sh client.sh").withEnv("JAVA", JAVA).withDeadline(SCRIPT)).assertSuccess()
+                .stdout();
     }
 
     /** The server script stops its daemon itself; this is for a run stopped half-way. */
