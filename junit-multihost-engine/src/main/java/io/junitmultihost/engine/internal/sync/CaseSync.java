@@ -16,9 +16,11 @@ public final class CaseSync implements AutoCloseable {
     private final SyncScope scope;
     private final List<SyncClient> clients = new CopyOnWriteArrayList<>();
     private final Runnable onClose;
+    private final TimeoutNotes notes;
 
-    CaseSync(SyncScope scope, Runnable onClose) {
+    CaseSync(SyncScope scope, TimeoutNotes notes, Runnable onClose) {
         this.scope = scope;
+        this.notes = notes;
         this.onClose = onClose;
     }
 
@@ -26,7 +28,7 @@ public final class CaseSync implements AutoCloseable {
     public Sync forPart(String participant) {
         SyncClient client = scope.client(participant);
         clients.add(client);
-        return new ParticipantSync(client);
+        return new ParticipantSync(client, notes);
     }
 
     /** Aborts every wait of the test at once, saying {@code by} whom and why. */

@@ -72,7 +72,7 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
         scope.reserve(CONTROLLER);
         hosts.forEach(h -> scope.reserve(h.name()));
         this.controller = scope.client(CONTROLLER);
-        this.controllerSync = new ParticipantSync(controller);
+        this.controllerSync = new ParticipantSync(controller, new TimeoutNotes(scope, this.hosts));
         this.setupDeadline = setupDeadline;
         this.envScope = scope;
         hosts.forEach(h -> this.hosts.put(h.name(), h));
@@ -268,25 +268,14 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
     }
 
     /**
-     * Who waits where, from the scope's events: each syncpoint some arrived at and that was neither
-     * released nor failed, with those that arrived; for a test past its deadline.
+     * Who waits where, from the scope's events (and the running distributed test's): each
+     * syncpoint some arrived at that was neither released nor failed, with those that arrived, and
+     * the cluster states; for a test past its deadline.
      */
     public String whoWaitsWhere() {
-        Map<String, List<String>> waiting = new LinkedHashMap<>();
-        for (io.junitmultihost.sync.SyncEvent event : scope.events(0)) {
-            switch (event.type()) {
-                case ARRIVED -> waiting.computeIfAbsent(event.subject(), k -> new java.util.ArrayList<>())
-                        .add(event.participant());
-                case RELEASED, SYNC_FAILED -> waiting.remove(event.subject());
-                default -> {
-                    // not about who waits
-                }
-            }
-        }
-        StringBuilder text = new StringBuilder();
-        waiting.forEach((syncpoint, arrived) -> text.append("syncpoint [").append(syncpoint).append("]: arrived ")
-                .append(arrived).append(", not released\n"));
-        return text.toString();
+        SyncScope open = caseScope;
+        String test = open == null ? "" : TimeoutNotes.whoWaitsWhere(open);
+        return TimeoutNotes.whoWaitsWhere(scope) + (test.isEmpty() ? "" : "in [" + open.label() + "]:\n" + test);
     }
 
     /**
@@ -311,7 +300,7 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
             turnBack(opened);
             throw e;
         }
-        return new CaseSync(opened, () -> turnBack(opened));
+        return new CaseSync(opened, new TimeoutNotes(opened, hosts), () -> turnBack(opened));
     }
 
     /** Turns the hosts' sync.env back to the class's scope after distributed test {@code scope} ended. */
@@ -346,7 +335,8 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
             // One bound for all hosts, so that dead hosts cannot stretch the class's end.
             Duration left = Duration.ofNanos(Math.max(1_000_000, end - System.nanoTime()));
             try {
-                ((SyncReachable) hosts.get(name)).execToCleanUp(Command.shell("rm -f " + ENV_FILE).withDeadline(left))
+                ((SyncReachable) hosts.get(name)).execToCleanUp(Command.shell("rm -f " + ENV_FILE + " " + TimeoutNotes.LOG + " "
+                        + TimeoutNotes.LOG + ".1").withDeadline(left))
                         .assertSuccess();
             } catch (RuntimeException e) {
                 LOG.warn("Could not remove [~/{}] from host [{}] at the end of class [{}]: {}", ENV_FILE, name, owner,
