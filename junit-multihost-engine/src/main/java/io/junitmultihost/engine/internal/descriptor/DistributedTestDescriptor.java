@@ -2,10 +2,19 @@ package io.junitmultihost.engine.internal.descriptor;
 
 import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.api.Host;
+import io.junitmultihost.api.Cluster;
 import io.junitmultihost.api.MultiHostPart;
+import io.junitmultihost.api.StartMode;
+import io.junitmultihost.api.StopMode;
+import io.junitmultihost.api.Vm;
+import io.junitmultihost.api.VmInvocationException;
+import io.junitmultihost.api.VmOptions;
+import io.junitmultihost.api.VmTarget;
 import io.junitmultihost.engine.internal.diagnostics.Artifacts;
 import io.junitmultihost.engine.internal.diagnostics.TestDeadline;
 import io.junitmultihost.engine.internal.injection.Invoker;
+import io.junitmultihost.engine.internal.injection.PartInVm;
+import io.junitmultihost.engine.internal.sync.ClassSync;
 import io.junitmultihost.engine.internal.model.TestClassModel;
 import io.junitmultihost.engine.internal.report.TestRecords;
 import io.junitmultihost.engine.internal.sync.CaseSync;
@@ -35,6 +44,9 @@ public final class DistributedTestDescriptor extends AbstractTestDescriptor impl
     public static final String SEGMENT_TYPE = "distributed-test";
     /** The unique ID segment type of one part on one host: {@value}. */
     public static final String PART_SEGMENT_TYPE = "part";
+
+    /** How long a part in a remote JVM may run when its test has no deadline ({@code multihost.test.timeout=none}). */
+    private static final Duration IN_VM_WITHOUT_DEADLINE = Duration.ofDays(1);
 
     private final TestClassModel model;
     private final String test;
@@ -103,8 +115,12 @@ public final class DistributedTestDescriptor extends AbstractTestDescriptor impl
                             + "@" + host.name()), name, MethodSource.from(model.testClass(), part), run);
                     addChild(child);
                     children.add(child);
-                    run.add(child, () -> Invoker.invokePart(part, state.instance(), state.lease().cluster(), host,
-                            sync.forPart(host.name())));
+                    if (part.getAnnotation(MultiHostPart.class).inVm()) {
+                        run.add(child, () -> inVm(part, host, role, state.lease().cluster(), deadline));
+                    } else {
+                        run.add(child, () -> Invoker.invokePart(part, state.instance(), state.lease().cluster(), host,
+                                sync.forPart(host.name())));
+                    }
                 }
             }
             Optional<Artifacts> artifacts = Artifacts.forTest(model.testClass(), parts, test, state.lease().cluster(),
@@ -121,6 +137,20 @@ public final class DistributedTestDescriptor extends AbstractTestDescriptor impl
             throw Throwables.rethrow(t);
         }
         return context;
+    }
+
+    /** Runs the part in a remote JVM launched on its host for it, stopped when it ends; throws what the part threw. */
+    private static void inVm(Method part, Host host, String role, Cluster cluster, Optional<Duration> deadline)
+            throws Throwable {
+        PartInVm call = new PartInVm(part, host.name(), ((ClassSync) cluster.sync()).envFile(host));
+        Vm vm = cluster.vms().launch(host, 1, VmOptions.named(role + "-part")).get(0);
+        try {
+            vm.invoke(call, deadline.orElse(IN_VM_WITHOUT_DEADLINE));
+        } catch (VmInvocationException e) {
+            throw e.getCause() != null ? e.getCause() : e;      // what the part threw there, with its remote stack
+        } finally {
+            cluster.vms().stop("its part ended", StopMode.NICE_EXIT, StartMode.NEVER, VmTarget.id(vm.id()));
+        }
     }
 
     @Override
