@@ -295,7 +295,11 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
             own.forEach(this::script);
             caseScope = opened;
             envScope = opened;
-            scripts.keySet().forEach(name -> writeEnv(hosts.get(name), ports.get(name)));
+            own.forEach(h -> writeEnv(h, ports.get(h.name())));
+            // the class's other set-up hosts too, so that no host's shell speaks to the class's scope meanwhile;
+            // one that does not answer (powered off by an earlier test, say) is not the test's business
+            scripts.keySet().stream().filter(name -> own.stream().noneMatch(h -> h.name().equals(name)))
+                    .forEach(name -> rewriteEnv(name, "to distributed test [" + test + "]"));
         } catch (RuntimeException e) {
             turnBack(opened);
             throw e;
@@ -310,13 +314,15 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
         }
         envScope = scope;
         caseScope = null;
-        for (String name : scripts.keySet()) {
-            try {
-                writeEnv(hosts.get(name), ports.get(name));
-            } catch (RuntimeException e) {
-                LOG.warn("Could not turn [~/{}] on host [{}] back to class [{}] after a distributed test: {}", ENV_FILE,
-                        name, owner, e.getMessage());
-            }
+        scripts.keySet().forEach(name -> rewriteEnv(name, "back to class [" + owner + "]"));
+    }
+
+    /** Writes the host's sync.env for the scope the hosts speak to now; a host that does not answer is logged. */
+    private void rewriteEnv(String name, String why) {
+        try {
+            writeEnv(hosts.get(name), ports.get(name));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not turn [~/{}] on host [{}] {}: {}", ENV_FILE, name, why, e.getMessage());
         }
     }
 
