@@ -30,10 +30,14 @@ class DistributedTestIT {
 
     private EngineExecutionResults results;
 
+    private java.nio.file.Path report;
+
     @BeforeAll
-    void run() {
+    void run() throws java.io.IOException {
         Recorder.clear();
+        report = java.nio.file.Files.createTempDirectory("distributed-test-report");
         results = Kit.engine().configurationParameter("multihost.provider", provider())
+                .configurationParameter("multihost.report.dir", report.toString())
                 .configurationParameter("multihost.hosts.timeout", "2m")
                 .selectors(org.junit.platform.engine.discovery.DiscoverySelectors.selectClass(PartsFixture.class)).execute();
     }
@@ -99,5 +103,14 @@ class DistributedTestIT {
                                 && m.contains("PartsFixture.waitsForever(")))))
                 .haveExactly(1, event(container("[distributed-test:late]"),
                         finishedWithFailure(instanceOf(TestDeadlineException.class))));
+    }
+
+    @Test
+    void theRunsTimelineShowsTheTestsOwnSyncsAndTheAbortOfTheFailedPart() throws java.io.IOException {
+        List<String> events = java.nio.file.Files.readAllLines(report.resolve("events.jsonl"));
+        assertThat(events).anySatisfy(e -> assertThat(e).contains("\"kind\":\"sync.aborted\"")
+                .contains("part [server on " + host(1) + "] failed: java.lang.AssertionError"));
+        assertThat(events).anySatisfy(e -> assertThat(e).contains("\"kind\":\"sync.released\"")
+                .contains("\"syncpoint\":\"up\""));
     }
 }

@@ -10,7 +10,7 @@ class DistributedTestOnLabIT extends DistributedTestIT {
 
     @Override
     @org.junit.jupiter.api.BeforeAll
-    void run() {
+    void run() throws java.io.IOException {
         MustNotSkip.requireLab();
         super.run();
     }

@@ -56,6 +56,9 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
     private final Map<String, String> envFiles = new ConcurrentHashMap<>();
     private final HostEvents.Subscription absences;
     private final AutoCloseable recording;
+    private final RunRecord record;
+    /** The running distributed test's scope's events going to the run record, while it runs. */
+    private volatile AutoCloseable caseRecording;
     private final Duration setupDeadline;
     /** The port of each set-up host's forward to the server, as it is now. */
     private final Map<String, Integer> ports = new ConcurrentHashMap<>();
@@ -78,9 +81,14 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
         hosts.forEach(h -> this.hosts.put(h.name(), h));
         describe(scope, hosts);
         this.absences = events.onAbsence(this);
-        RunRecord record = events.record();
+        this.record = events.record();
+        this.recording = record(scope);
+    }
+
+    /** Sends the scope's events to the run's record (the timeline), each with its participant's host. */
+    private AutoCloseable record(SyncScope where) {
         // the scope's close at the class's end aborts it too: recorded as the close it is, not as a failure
-        this.recording = scope.subscribe(0, e -> record.addAt(e.time(), e.type() == SyncEventType.ABORTED
+        return where.subscribe(0, e -> record.addAt(e.time(), e.type() == SyncEventType.ABORTED
                 && e.detail().endsWith("] was closed") ? "sync.closed" : "sync." + e.type().name().toLowerCase(
                 java.util.Locale.ROOT), this.hosts.containsKey(e.participant()) ? e.participant() : "", owner,
                 "participant", e.participant(), "syncpoint", e.subject().isEmpty() ? null : e.subject(),
@@ -295,6 +303,7 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
             own.forEach(this::script);
             caseScope = opened;
             envScope = opened;
+            caseRecording = record(opened);
             own.forEach(h -> writeEnv(h, ports.get(h.name())));
             // the class's other set-up hosts too, so that no host's shell speaks to the class's scope meanwhile;
             // one that does not answer (powered off by an earlier test, say) is not the test's business
@@ -314,6 +323,15 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
         }
         envScope = scope;
         caseScope = null;
+        AutoCloseable recorded = caseRecording;
+        caseRecording = null;
+        if (recorded != null) {
+            try {
+                recorded.close();
+            } catch (Exception e) {
+                LOG.debug("Closing the record of a distributed test's syncs of class [{}] failed.", owner, e);
+            }
+        }
         scripts.keySet().forEach(name -> rewriteEnv(name, "back to class [" + owner + "]"));
     }
 
