@@ -42,6 +42,15 @@ class DistributedTestIT {
                 .selectors(org.junit.platform.engine.discovery.DiscoverySelectors.selectClass(PartsFixture.class)).execute();
     }
 
+    @org.junit.jupiter.api.AfterAll
+    void removeTheReport() throws java.io.IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(report)) {
+            for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
+    }
+
     /** Where the hosts come from; {@link DistributedTestOnLabIT} runs the same on the lab. */
     String provider() {
         return "embedded";
