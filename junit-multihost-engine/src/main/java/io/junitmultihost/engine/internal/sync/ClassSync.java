@@ -310,6 +310,7 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
             scripts.keySet().stream().filter(name -> own.stream().noneMatch(h -> h.name().equals(name)))
                     .forEach(name -> rewriteEnv(name, "to distributed test [" + test + "]"));
         } catch (RuntimeException e) {
+            opened.close();
             turnBack(opened);
             throw e;
         }
