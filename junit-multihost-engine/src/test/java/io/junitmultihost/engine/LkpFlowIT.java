@@ -81,4 +81,20 @@ class LkpFlowIT {
         assertThat(events).contains("explicit: ready");
         results.testEvents().assertStatistics(s -> s.succeeded(4).failed(4).aborted(2));
     }
+
+    @org.junit.jupiter.api.Test
+    void whenAPartsHostDiesTheOthersWaitReadyReturnsAbortWellBeforeItsTimeout() {
+        MustNotSkip.requireLab();
+        Recorder.clear();
+
+        Kit.engine().configurationParameter("multihost.provider", "lab")
+                .configurationParameter("multihost.hosts.timeout", "2m")
+                .selectors(selectClass(io.junitmultihost.engine.fixtures.LkpHostDiesFixture.class)).execute();
+
+        String server = Recorder.events().stream().filter(e -> e.startsWith("server after ")).findFirst().orElseThrow();
+        System.out.println(server);
+        assertThat(server).contains(": exit 1 abort ");
+        assertThat(Integer.parseInt(server.replaceAll("server after (\\d+) s:(?s).*", "$1")))
+                .as("well before the wait's 90 s: %s", server).isLessThan(45);
+    }
 }
