@@ -83,7 +83,7 @@ class LkpFlowIT {
     }
 
     @org.junit.jupiter.api.Test
-    void whenAPartsHostDiesTheOthersWaitReadyReturnsAbortWellBeforeItsTimeout() {
+    void whenAPartsHostDiesTheOthersWaitReturnsAbortWellBeforeItsTimeout() {
         MustNotSkip.requireLab();
         Recorder.clear();
 
@@ -93,7 +93,7 @@ class LkpFlowIT {
 
         String server = Recorder.events().stream().filter(e -> e.startsWith("server after ")).findFirst().orElseThrow();
         System.out.println(server);
-        assertThat(server).contains(": exit 1 abort ");
+        assertThat(server).contains(": exit 1 ").contains("abort");
         assertThat(Integer.parseInt(server.replaceAll("server after (\\d+) s:(?s).*", "$1")))
                 .as("well before the wait's 90 s: %s", server).isLessThan(45);
     }
