@@ -43,4 +43,12 @@ public @interface MultiHostPart {
      * configuration's {@code multihost.test.timeout}. The first non-empty one among the parts counts.
      */
     String timeout() default "";
+
+    /**
+     * {@code true}: the part runs inside a remote JVM on its host (launched with the test's
+     * classpath as the test starts, stopped when the part ends) instead of in the test JVM driving
+     * the host. There it gets a new instance of the class (its no-argument constructor) and may take
+     * only a {@link Sync} (speaking as its host, as in the test JVM) and the {@link VmContext}.
+     */
+    boolean inVm() default false;
 }

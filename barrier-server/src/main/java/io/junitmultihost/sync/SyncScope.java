@@ -105,6 +105,23 @@ public final class SyncScope implements AutoCloseable {
         scope.defineCluster(members);
     }
 
+    /**
+     * Sets the members that lkp's wait_ready and wait_finish wait for when the wait names none and
+     * no one defined them ({@link #defineCluster}, a wait's {@code with=}): the engine's default, which
+     * a later call replaces and which never makes an explicit set a second, different one.
+     */
+    public void defaultCluster(Collection<String> members) {
+        scope.defaultCluster(members);
+    }
+
+    /**
+     * Writes the participant's role and address into the cluster state (lkp's write_state without a
+     * state word), so that roles_ip names it before it writes anything itself.
+     */
+    public void describe(String participant, String role, String address) {
+        scope.describe(participant, role, address);
+    }
+
     /** What the server knows of the participant. */
     public Optional<ParticipantInfo> participant(String name) {
         return Optional.ofNullable(scope.participant(name));

@@ -134,6 +134,40 @@ class AbortAndClusterTest {
     }
 
     @Test
+    void theDefaultMembersAreWaitedForWhenAWaitNamesNone() throws Exception {
+        scope.defaultCluster(Set.of("server", "client"));
+        SyncClient s = fixture.client("server");
+        CompletableFuture<ClusterResult> fs = fixture.later(() -> s.waitReady(T));
+        Thread.sleep(200);
+        assertThat(fs).isNotDone();
+        assertThat(fixture.client("client").waitReady(T).outcome()).isEqualTo(ClusterOutcome.READY);
+        assertThat(fs.get(5, TimeUnit.SECONDS).members()).containsOnlyKeys("server", "client");
+    }
+
+    @Test
+    void explicitMembersWinOverTheDefaultOnesAndTheDefaultIsNoSecondSet() {
+        scope.defaultCluster(Set.of("server", "client", "other"));
+        scope.defaultCluster(Set.of("server", "client"));   // a later default replaces the earlier, before any wait
+
+        SyncClient s = fixture.client("server");
+        s.defineCluster(List.of("server"));
+        ClusterResult r = s.waitReady(T);
+
+        assertThat(r.outcome()).isEqualTo(ClusterOutcome.READY);
+        assertThat(r.members()).containsOnlyKeys("server");
+    }
+
+    @Test
+    void rolesAndAddressesDescribedByTheEngineAreExportedBeforeAnyMemberWritesItsState() {
+        scope.describe("server-1", "server", "10.0.0.1");
+        scope.describe("client-1", "client", "10.0.0.2");
+        scope.describe("client-2", "client", "10.0.0.3");
+
+        assertThat(fixture.client("client-1").rolesIpExports())
+                .isEqualTo("export client='10.0.0.2 10.0.0.3'\nexport server='10.0.0.1'\n");
+    }
+
+    @Test
     void waitReadyTimesOutNamingWhoWasNotReady() {
         scope.defineCluster(Set.of("server", "client"));
         ClusterResult r = fixture.client("server").waitReady(Duration.ofMillis(300));

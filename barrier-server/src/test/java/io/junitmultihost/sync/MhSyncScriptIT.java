@@ -60,6 +60,7 @@ class MhSyncScriptIT {
     private Map<String, String> env(String as) {
         Map<String, String> env = new HashMap<>(scope.endpoint().environment(as));
         env.put("PATH", dir + ":" + System.getenv("PATH"));
+        env.put("MH_SYNC_LOG", dir.resolve(as + ".log").toString());
         return env;
     }
 
@@ -215,6 +216,37 @@ class MhSyncScriptIT {
         assertThat(rs.exit).as("%s", rs).isZero();
         assertThat(rc.exit).as("%s", rc).isZero();
         assertThat(rs.out).isEqualTo("ready\nserver=10.0.0.1 client=10.0.0.2\nfinish\n");
+    }
+
+    @Test
+    void stateWritesTheRoleAndAddressTheEngineGaveAndWaitsNamingNoneWaitForTheEngineDefaultMembers() throws Exception {
+        scope.defaultCluster(List.of("server", "client"));
+        String flow = "set -e; MH_SYNC_ROLE=%s MH_SYNC_ADDRESS=%s mh-sync state started; mh-sync ready --timeout 30s; "
+                + "eval \"$(mh-sync roles-ip)\"; echo \"server=$server client=$client\"; mh-sync finish --timeout 30s";
+        Process s = shell("server", String.format(flow, "server", "10.0.0.1"));
+        Thread.sleep(300);
+        assertThat(s.isAlive()).as("the server waits for the client, a default member").isTrue();
+        Process c = shell("client", String.format(flow, "client", "10.0.0.2"));
+        Curl.Run rs = finish("server", s);
+        Curl.Run rc = finish("client", c);
+        assertThat(rs.exit).as("%s", rs).isZero();
+        assertThat(rc.exit).as("%s", rc).isZero();
+        assertThat(rs.out).isEqualTo("ready\nserver=10.0.0.1 client=10.0.0.2\nfinish\n");
+    }
+
+    @Test
+    void eachWaitAndItsOutcomeIsALineOfTheHostsLogWithoutTheToken() throws Exception {
+        Curl.Run r = finish("hosta", shell("hosta", "mh-sync state started --role server; "
+                + "mh-sync sync lonely --participants hostb --timeout 1s; mh-sync ready --participants hosta --timeout 5s"));
+        assertThat(r.exit).as("%s", r).isZero();
+        List<String> log = Files.readAllLines(dir.resolve("hosta.log"));
+        assertThat(log).hasSize(5);
+        assertThat(log.get(0)).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ hosta state started role server");
+        assertThat(log.get(1)).endsWith("hosta sync lonely --participants hostb: waiting (timeout 1s)");
+        assertThat(log.get(2)).contains("hosta sync lonely: timed-out: ").contains("[hostb]");
+        assertThat(log.get(3)).endsWith("hosta ready --participants hosta: waiting (timeout 5s)");
+        assertThat(log.get(4)).endsWith("hosta ready: ready");
+        assertThat(String.join("\n", log)).doesNotContain(scope.endpoint().token());
     }
 
     @Test

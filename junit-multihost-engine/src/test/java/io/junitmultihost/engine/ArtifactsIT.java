@@ -64,6 +64,22 @@ class ArtifactsIT {
     }
 
     @Test
+    void aFailedDistributedTestsArtifactsAreCollectedFromEveryHostOfItsPartsIntoAFolderNamedByTheTest()
+            throws IOException {
+        EngineExecutionResults results = Kit.engine().configurationParameter("multihost.report.dir", report.toString())
+                .selectors(selectClass(io.junitmultihost.engine.fixtures.PartsArtifactsFixture.class)).execute();
+
+        results.testEvents().assertStatistics(stats -> stats.failed(1).succeeded(1));
+        Path test = report.resolve("artifacts/PartsArtifactsFixture/serving");
+        assertThat(test.resolve("host-1/files/parts-art-server.log")).hasContent("served");
+        assertThat(test.resolve("host-2/files/parts-art-client.log")).hasContent("no answer");
+        assertThat(files(test.resolve("host-2/commands"))).singleElement()
+                .satisfies(f -> assertThat(f).content().startsWith("the client part asked for this"));
+        assertThat(results.allEvents().fileEntryPublished().stream()
+                .map(e -> e.getPayload(FileEntry.class).orElseThrow().getPath())).containsAll(files(test));
+    }
+
+    @Test
     void aHostThatRebootedDuringTheTestAlsoGivesItsPreviousBootsJournalOrSaysItKeepsNone() throws IOException {
         run("on-failure");
 

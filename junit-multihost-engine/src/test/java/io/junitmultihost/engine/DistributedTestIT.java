@@ -30,10 +30,35 @@ class DistributedTestIT {
 
     private EngineExecutionResults results;
 
+    private java.nio.file.Path report;
+
     @BeforeAll
-    void run() {
+    void run() throws java.io.IOException {
         Recorder.clear();
-        results = Kit.run(PartsFixture.class);
+        report = java.nio.file.Files.createTempDirectory("distributed-test-report");
+        results = Kit.engine().configurationParameter("multihost.provider", provider())
+                .configurationParameter("multihost.report.dir", report.toString())
+                .configurationParameter("multihost.hosts.timeout", "2m")
+                .selectors(org.junit.platform.engine.discovery.DiscoverySelectors.selectClass(PartsFixture.class)).execute();
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    void removeTheReport() throws java.io.IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(report)) {
+            for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
+    }
+
+    /** Where the hosts come from; {@link DistributedTestOnLabIT} runs the same on the lab. */
+    String provider() {
+        return "embedded";
+    }
+
+    /** The name of the fixture's first host of a role ({@code host-1}, {@code lab-1}). */
+    String host(int n) {
+        return (provider().equals("lab") ? "lab-" : "host-") + n;
     }
 
     /** An event of the descriptor whose unique ID contains {@code text}, e.g. {@code [part:server@host-1]}. */
@@ -53,24 +78,24 @@ class DistributedTestIT {
         results.allEvents().assertThatEvents()
                 .haveExactly(1, event(container("[distributed-test:echo]"), displayName("echo"),
                         finishedSuccessfully()))
-                .haveExactly(1, event(id("[part:server@host-1]"), displayName("server on host-1"),
+                .haveExactly(1, event(id("[part:server@" + host(1) + "]"), displayName("server on " + host(1)),
                         finishedSuccessfully()))
-                .haveExactly(1, event(id("[part:client@host-2]"), displayName("client on host-2"),
+                .haveExactly(1, event(id("[part:client@" + host(2) + "]"), displayName("client on " + host(2)),
                         finishedSuccessfully()))
-                .haveExactly(1, event(id("[part:client@host-3]"), displayName("client on host-3"),
+                .haveExactly(1, event(id("[part:client@" + host(3) + "]"), displayName("client on " + host(3)),
                         finishedSuccessfully()));
-        assertThat(Recorder.events()).contains("server on host-1", "client on host-2", "client on host-3");
+        assertThat(Recorder.events()).contains("server on " + host(1), "client on " + host(2), "client on " + host(3));
     }
 
     @Test
     void aPartThatFailsAbortsTheOthersWaitsAndTheyAreReportedAbortedBecauseOfIt() {
         results.allEvents().assertThatEvents()
-                .haveExactly(1, event(id("[distributed-test:broken]/[part:serverThatFails@host-1]"),
+                .haveExactly(1, event(id("[distributed-test:broken]/[part:serverThatFails@" + host(1) + "]"),
                         finishedWithFailure(instanceOf(AssertionError.class),
-                                message("the server would not start on host-1"))))
+                                message("the server would not start on " + host(1)))))
                 .haveExactly(2, event(id("[distributed-test:broken]/[part:clientThatWaits@"),
-                        abortedWithReason(message(m -> m.startsWith("Aborted because part [server on host-1] failed:"
-                                + " java.lang.AssertionError: the server would not start on host-1")))));
+                        abortedWithReason(message(m -> m.startsWith("Aborted because part [server on " + host(1)
+                                + "] failed: java.lang.AssertionError: the server would not start on " + host(1))))));
         List<Long> times = results.allEvents().list().stream()
                 .filter(e -> e.getTestDescriptor().getUniqueId().toString().endsWith("[distributed-test:broken]"))
                 .map(e -> e.getTimestamp().toEpochMilli()).toList();
@@ -87,5 +112,14 @@ class DistributedTestIT {
                                 && m.contains("PartsFixture.waitsForever(")))))
                 .haveExactly(1, event(container("[distributed-test:late]"),
                         finishedWithFailure(instanceOf(TestDeadlineException.class))));
+    }
+
+    @Test
+    void theRunsTimelineShowsTheTestsOwnSyncsAndTheAbortOfTheFailedPart() throws java.io.IOException {
+        List<String> events = java.nio.file.Files.readAllLines(report.resolve("events.jsonl"));
+        assertThat(events).anySatisfy(e -> assertThat(e).contains("\"kind\":\"sync.aborted\"")
+                .contains("part [server on " + host(1) + "] failed: java.lang.AssertionError"));
+        assertThat(events).anySatisfy(e -> assertThat(e).contains("\"kind\":\"sync.released\"")
+                .contains("\"syncpoint\":\"up\""));
     }
 }

@@ -29,6 +29,8 @@ final class Cluster {
 
     private final Scope scope;
     private Set<String> members;
+    /** The engine's members (a class's or a test's hosts), for waits that name none while no one defined any. */
+    private Set<String> defaults;
     private final List<Wait> waits = new ArrayList<>();
     /** lkp latches the whole cluster's state: once everyone was ready, a late asker is told ready too. */
     private boolean everReady;
@@ -60,6 +62,19 @@ final class Cluster {
         }
         members = wanted;
         reevaluate();
+    }
+
+    /**
+     * Members for waits that name none, until someone defines the members: the engine's default,
+     * so that a test whose shells name members of their own ({@code --participants}) is not refused
+     * for naming a set other than the engine's.
+     */
+    void defineDefault(Collection<String> names) {
+        Set<String> wanted = new TreeSet<>(names);
+        for (String n : wanted) {
+            Names.participant(n);
+        }
+        defaults = wanted;
     }
 
     void writeState(Participant p, String state, String role, String address) {
@@ -102,6 +117,8 @@ final class Cluster {
             Set<String> wanted = new TreeSet<>(List.of(with.split(",")));
             wanted.add(p.name);
             define(wanted);
+        } else if (members == null && defaults != null) {
+            define(defaults);
         }
         if (members == null) {
             throw new HttpError(409, "The cluster members are not known; pass with=a,b or let the engine define them.");

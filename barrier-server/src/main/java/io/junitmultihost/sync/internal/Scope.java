@@ -199,6 +199,23 @@ public final class Scope {
         });
     }
 
+    /** Sets the members that waits naming none wait for, unless someone defines the members. */
+    public void defaultCluster(Collection<String> members) {
+        onLoop(() -> {
+            cluster.defineDefault(members);
+            return null;
+        });
+    }
+
+    /** Writes the participant's role and address into the cluster state, leaving its state word as it is. */
+    public void describe(String participant, String role, String address) {
+        Names.participant(participant);
+        onLoop(() -> {
+            cluster.writeState(participants.getOrCreate(participant), null, role, address);
+            return null;
+        });
+    }
+
     /** The participant's record, or null when it is not known. */
     public ParticipantInfo participant(String name) {
         return onLoop(() -> {

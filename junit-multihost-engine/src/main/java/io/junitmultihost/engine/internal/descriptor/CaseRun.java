@@ -28,6 +28,9 @@ final class CaseRun {
     private record Part(String name, TestDeadline.Body body, CompletableFuture<Void> done, Thread[] thread) {
     }
 
+    /** How long parts past the deadline get to end on their own once their waits were aborted. */
+    private static final Duration AFTER_ABORT = Duration.ofSeconds(2);
+
     private final String test;
     private final Optional<Duration> deadline;
     private final CaseSync sync;
@@ -54,6 +57,9 @@ final class CaseRun {
             Thread thread = new Thread(() -> {
                 try {
                     part.body().run();
+                    if (late != null) {     // it ended after the deadline, when the abort freed its waits
+                        part.done().completeExceptionally(new TestDeadlineException(late));
+                    }
                     part.done().complete(null);
                 } catch (Throwable t) {
                     part.done().completeExceptionally(outcome(part, t));
@@ -81,11 +87,17 @@ final class CaseRun {
             }
         }
         for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SyncAbortedException) {
+            // the abort reached the part in its test JVM, or in its host's shell (mh-sync printed its sentence)
+            if (cause instanceof SyncAbortedException || String.valueOf(cause.getMessage()).contains(abortedBy())) {
                 return new TestAbortedException("Aborted because part " + culprit, thrown);
             }
         }
         return thrown; // a failure of its own
+    }
+
+    /** How the sync server words the abort of the first failed part (see docs/SYNC.md, "Abort"). */
+    private String abortedBy() {
+        return "Syncs were aborted by [" + culprit.substring(1, culprit.indexOf(']')) + "]";
     }
 
     /** Returns when the part of {@code descriptor} passed; throws what it ended with. */
@@ -128,7 +140,24 @@ final class CaseRun {
         }
         text.append('\n').append(TestDeadline.gather(diagnostics));
         late = text.toString();
+        // The abort ends the parts' waits, in the test JVM and in their hosts' shells (mh-sync), so that
+        // their commands end too; what still runs a moment later is interrupted.
+        sync.abort("the engine", "distributed test [" + test + "] did not end within its deadline ["
+                + HumanDuration.of(deadline.orElseThrow()) + "]");
+        try {
+            CompletableFuture.allOf(parts.values().stream().map(Part::done).toArray(CompletableFuture[]::new))
+                    .get(AFTER_ABORT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // some failed, or some still run: the latter are interrupted below
+        }
         parts.values().stream().filter(p -> !p.done().isDone()).forEach(p -> p.thread()[0].interrupt());
+    }
+
+    /** Whether a part failed (not only aborted because of another) or the test passed its deadline; once every part ended. */
+    synchronized boolean failed() {
+        return culprit != null || late != null;
     }
 
     /** Fails the test itself when its deadline passed, after its parts were reported. */

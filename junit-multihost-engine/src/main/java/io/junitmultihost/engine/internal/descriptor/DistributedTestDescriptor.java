@@ -2,9 +2,19 @@ package io.junitmultihost.engine.internal.descriptor;
 
 import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.api.Host;
+import io.junitmultihost.api.Cluster;
 import io.junitmultihost.api.MultiHostPart;
+import io.junitmultihost.api.StartMode;
+import io.junitmultihost.api.StopMode;
+import io.junitmultihost.api.Vm;
+import io.junitmultihost.api.VmInvocationException;
+import io.junitmultihost.api.VmOptions;
+import io.junitmultihost.api.VmTarget;
+import io.junitmultihost.engine.internal.diagnostics.Artifacts;
 import io.junitmultihost.engine.internal.diagnostics.TestDeadline;
 import io.junitmultihost.engine.internal.injection.Invoker;
+import io.junitmultihost.engine.internal.injection.PartInVm;
+import io.junitmultihost.engine.internal.sync.ClassSync;
 import io.junitmultihost.engine.internal.model.TestClassModel;
 import io.junitmultihost.engine.internal.report.TestRecords;
 import io.junitmultihost.engine.internal.sync.CaseSync;
@@ -16,6 +26,7 @@ import java.util.Optional;
 import org.junit.platform.engine.TestDescriptor;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.UniqueId;
+import org.junit.platform.engine.reporting.FileEntry;
 import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.engine.support.hierarchical.Node;
@@ -33,6 +44,9 @@ public final class DistributedTestDescriptor extends AbstractTestDescriptor impl
     public static final String SEGMENT_TYPE = "distributed-test";
     /** The unique ID segment type of one part on one host: {@value}. */
     public static final String PART_SEGMENT_TYPE = "part";
+
+    /** How long a part in a remote JVM may run when its test has no deadline ({@code multihost.test.timeout=none}). */
+    private static final Duration IN_VM_WITHOUT_DEADLINE = Duration.ofDays(1);
 
     private final TestClassModel model;
     private final String test;
@@ -87,7 +101,9 @@ public final class DistributedTestDescriptor extends AbstractTestDescriptor impl
         String timeout = parts.stream().map(m -> m.getAnnotation(MultiHostPart.class).timeout())
                 .filter(t -> !t.isBlank()).findFirst().orElse("");
         Optional<Duration> deadline = TestDeadline.of(timeout, context.pool().settings().config()::get);
-        try (CaseSync sync = state.lease().openCase(test)) {
+        List<Host> partHosts = parts.stream().flatMap(m -> state.lease().cluster()
+                .role(m.getAnnotation(MultiHostPart.class).role()).stream()).distinct().toList();
+        try (CaseSync sync = state.lease().openCase(test, partHosts)) {
             CaseRun run = new CaseRun(model.testClass().getSimpleName() + "." + test, deadline, sync,
                     () -> state.lease().diagnostics());
             List<PartDescriptor> children = new ArrayList<>();
@@ -99,18 +115,42 @@ public final class DistributedTestDescriptor extends AbstractTestDescriptor impl
                             + "@" + host.name()), name, MethodSource.from(model.testClass(), part), run);
                     addChild(child);
                     children.add(child);
-                    run.add(child, () -> Invoker.invokePart(part, state.instance(), state.lease().cluster(), host,
-                            sync.forPart(host.name())));
+                    if (part.getAnnotation(MultiHostPart.class).inVm()) {
+                        run.add(child, () -> inVm(part, host, role, state.lease().cluster(), deadline));
+                    } else {
+                        run.add(child, () -> Invoker.invokePart(part, state.instance(), state.lease().cluster(), host,
+                                sync.forPart(host.name())));
+                    }
                 }
             }
+            Optional<Artifacts> artifacts = Artifacts.forTest(model.testClass(), parts, test, state.lease().cluster(),
+                    context.pool().settings().config()::get);
+            artifacts.ifPresent(Artifacts::started);
             run.startAll();
             children.forEach(executor::execute);
             executor.awaitFinished();
+            // before any teardown: the hosts are still as the parts left them
+            artifacts.ifPresent(a -> a.collect(run.failed()).forEach(file -> context.listener().fileEntryPublished(this,
+                    FileEntry.from(file, "text/plain"))));
             run.failWhenLate();
         } catch (Throwable t) {
             throw Throwables.rethrow(t);
         }
         return context;
+    }
+
+    /** Runs the part in a remote JVM launched on its host for it, stopped when it ends; throws what the part threw. */
+    private static void inVm(Method part, Host host, String role, Cluster cluster, Optional<Duration> deadline)
+            throws Throwable {
+        PartInVm call = new PartInVm(part, host.name(), ((ClassSync) cluster.sync()).envFile(host));
+        Vm vm = cluster.vms().launch(host, 1, VmOptions.named(role + "-part")).get(0);
+        try {
+            vm.invoke(call, deadline.orElse(IN_VM_WITHOUT_DEADLINE));
+        } catch (VmInvocationException e) {
+            throw e.getCause() != null ? e.getCause() : e;      // what the part threw there, with its remote stack
+        } finally {
+            cluster.vms().stop("its part ended", StopMode.NICE_EXIT, StartMode.NEVER, VmTarget.id(vm.id()));
+        }
     }
 
     @Override

@@ -73,8 +73,17 @@ public final class Artifacts {
      */
     public static Optional<Artifacts> forTest(Class<?> testClass, Method method, Cluster cluster,
             Function<String, Optional<String>> config) {
+        return forTest(testClass, List.of(method), method.getName(), cluster, config);
+    }
+
+    /**
+     * The artifacts of distributed test {@code test} of {@code testClass}: its class's
+     * {@link Collect} and those of each of its {@code parts}, into a folder named by the test.
+     */
+    public static Optional<Artifacts> forTest(Class<?> testClass, List<Method> parts, String test, Cluster cluster,
+            Function<String, Optional<String>> config) {
         List<Collect> asked = new ArrayList<>(AnnotationSupport.findRepeatableAnnotations(testClass, Collect.class));
-        asked.addAll(AnnotationSupport.findRepeatableAnnotations(method, Collect.class));
+        parts.forEach(part -> asked.addAll(AnnotationSupport.findRepeatableAnnotations(part, Collect.class)));
         When when = when(config.apply(WHEN).orElse("on-failure"));
         if (asked.isEmpty() || when == When.NEVER) {
             return Optional.empty();
@@ -82,7 +91,7 @@ public final class Artifacts {
         String report = config.apply(Constants.REPORT_DIR_PROPERTY_NAME).orElse(Constants.DEFAULT_REPORT_DIR).strip();
         Path root = Path.of(report.equalsIgnoreCase("none") ? Constants.DEFAULT_REPORT_DIR : report).toAbsolutePath();
         return Optional.of(new Artifacts(asked, cluster, when,
-                root.resolve("artifacts").resolve(safe(testClass.getSimpleName())).resolve(safe(method.getName()))));
+                root.resolve("artifacts").resolve(safe(testClass.getSimpleName())).resolve(safe(test))));
     }
 
     private static When when(String text) {

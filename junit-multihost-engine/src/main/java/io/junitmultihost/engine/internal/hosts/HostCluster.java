@@ -191,9 +191,9 @@ final class HostCluster implements Cluster {
     }
 
     /** A sync scope of its own for the class's distributed test {@code test}; the caller closes it. */
-    synchronized CaseSync openCase(String test) {
+    synchronized CaseSync openCase(String test, List<Host> parts) {
         sync();
-        return sync.openCase(test);
+        return sync.openCase(test, parts);
     }
 
     /** The run's host events, which the class's reports subscribe to. */

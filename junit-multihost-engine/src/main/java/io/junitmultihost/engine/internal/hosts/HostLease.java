@@ -1,6 +1,7 @@
 package io.junitmultihost.engine.internal.hosts;
 
 import io.junitmultihost.api.Cluster;
+import io.junitmultihost.api.Host;
 import io.junitmultihost.api.HostUnavailableException;
 import io.junitmultihost.engine.internal.owner.Owner;
 import io.junitmultihost.engine.internal.events.HostEvents;
@@ -80,8 +81,8 @@ public final class HostLease implements AutoCloseable {
     }
 
     /** A sync scope of its own for the class's distributed test {@code test}; the caller closes it. */
-    public io.junitmultihost.engine.internal.sync.CaseSync openCase(String test) {
-        return cluster.openCase(test);
+    public io.junitmultihost.engine.internal.sync.CaseSync openCase(String test, List<Host> parts) {
+        return cluster.openCase(test, parts);
     }
 
     /** {@code db=[host-1], app=[host-2, host-3]}, for reports. */

@@ -529,7 +529,8 @@ public final class HostPool implements AutoCloseable {
         chosen.forEach((role, specs) -> {
             List<Host> hosts = new ArrayList<>();
             for (HostSpec spec : specs) {
-                hosts.add(new RemoteHost(spec, connections.of(spec), Set.of(role), settings, events, started));
+                hosts.add(new RemoteHost(spec, connections.of(spec), Set.of(role), settings, events, started,
+                        RolesEnvironment.of(chosen, role)));
             }
             byRole.put(role, hosts);
         });

@@ -56,8 +56,12 @@ final class RemoteHost implements Host, SyncReachable, io.junitmultihost.engine.
     private final HostEvents events;
     private final Owner owner;
     private final StartedProcesses processes = new StartedProcesses();
+    /** What every command of the class on this host finds in its environment (a command's own values win). */
+    private final Map<String, String> environment = new java.util.concurrent.ConcurrentSkipListMap<>();
 
-    RemoteHost(HostSpec spec, SshHost ssh, Set<String> roles, HostSettings settings, HostEvents events, Owner owner) {
+    RemoteHost(HostSpec spec, SshHost ssh, Set<String> roles, HostSettings settings, HostEvents events, Owner owner,
+            Map<String, String> environment) {
+        this.environment.putAll(environment);
         this.spec = spec;
         this.ssh = ssh;
         this.roles = Set.copyOf(roles);
@@ -327,9 +331,17 @@ final class RemoteHost implements Host, SyncReachable, io.junitmultihost.engine.
                 settings.connectTimeout());
     }
 
-    private static RemoteCommand toRemote(Command command) {
+    @Override
+    public void exportToCommands(String name, String value) {
+        environment.put(name, value);
+    }
+
+    private RemoteCommand toRemote(Command command) {
         RemoteCommand remote = command.script().map(RemoteCommand::shell)
                 .orElseGet(() -> RemoteCommand.argv(command.argv().orElseThrow()));
+        if (!environment.isEmpty()) {
+            remote = remote.withEnv(environment);
+        }
         if (!command.env().isEmpty()) {
             remote = remote.withEnv(command.env());
         }

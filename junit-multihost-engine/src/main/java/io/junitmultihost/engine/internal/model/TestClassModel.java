@@ -145,7 +145,11 @@ public final class TestClassModel {
         for (Method part : parts.getOrDefault(test, List.of())) {
             MultiHostPart annotation = part.getAnnotation(MultiHostPart.class);
             found.addAll(signatureProblems(part, MultiHostPart.class));
-            found.addAll(ParameterResolution.problems(part, roles.names()));
+            if (annotation.inVm()) {
+                found.addAll(io.junitmultihost.engine.internal.injection.PartInVm.problems(part));
+            } else {
+                found.addAll(ParameterResolution.problems(part, roles.names()));
+            }
             if (!roles.names().contains(annotation.role())) {
                 found.add("The @MultiHostPart method [" + part.toGenericString() + "] runs on role [" + annotation.role()
                         + "], which its class does not declare; declared roles: " + roles.names() + ".");

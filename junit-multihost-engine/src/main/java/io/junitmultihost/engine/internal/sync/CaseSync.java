@@ -15,16 +15,20 @@ public final class CaseSync implements AutoCloseable {
 
     private final SyncScope scope;
     private final List<SyncClient> clients = new CopyOnWriteArrayList<>();
+    private final Runnable onClose;
+    private final TimeoutNotes notes;
 
-    CaseSync(SyncScope scope) {
+    CaseSync(SyncScope scope, TimeoutNotes notes, Runnable onClose) {
         this.scope = scope;
+        this.notes = notes;
+        this.onClose = onClose;
     }
 
     /** The Sync of the part that runs as {@code participant} (its host's name). */
     public Sync forPart(String participant) {
         SyncClient client = scope.client(participant);
         clients.add(client);
-        return new ParticipantSync(client);
+        return new ParticipantSync(client, notes);
     }
 
     /** Aborts every wait of the test at once, saying {@code by} whom and why. */
@@ -36,5 +40,6 @@ public final class CaseSync implements AutoCloseable {
     public void close() {
         clients.forEach(SyncClient::close);
         scope.close();
+        onClose.run();
     }
 }

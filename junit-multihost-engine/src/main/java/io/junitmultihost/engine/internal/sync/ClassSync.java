@@ -43,6 +43,8 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
     private static final String ENV_FILE = DIRECTORY + "/sync.env";
     /** How long removing the hosts' token files at the class's end may take, for all hosts together. */
     private static final Duration CLEAN_UP = Duration.ofSeconds(10);
+    /** The variable that holds the path of the host's {@code mh-sync} in every command's environment once it is set up. */
+    public static final String SCRIPT_VARIABLE = "MH_SYNC";
 
     private final String owner;
     private final SyncServer server;
@@ -54,7 +56,16 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
     private final Map<String, String> envFiles = new ConcurrentHashMap<>();
     private final HostEvents.Subscription absences;
     private final AutoCloseable recording;
+    private final RunRecord record;
+    /** The running distributed test's scope's events going to the run record, while it runs. */
+    private volatile AutoCloseable caseRecording;
     private final Duration setupDeadline;
+    /** The port of each set-up host's forward to the server, as it is now. */
+    private final Map<String, Integer> ports = new ConcurrentHashMap<>();
+    /** The scope the hosts' sync.env speaks to: a distributed test's while it runs, else the class's. */
+    private volatile SyncScope envScope;
+    /** The distributed test's scope while one runs. */
+    private volatile SyncScope caseScope;
 
     ClassSync(String owner, SyncServer server, List<Host> hosts, HostEvents events, Duration setupDeadline) {
         this.owner = owner;
@@ -64,17 +75,37 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
         scope.reserve(CONTROLLER);
         hosts.forEach(h -> scope.reserve(h.name()));
         this.controller = scope.client(CONTROLLER);
-        this.controllerSync = new ParticipantSync(controller);
+        this.controllerSync = new ParticipantSync(controller, new TimeoutNotes(scope, this.hosts));
         this.setupDeadline = setupDeadline;
+        this.envScope = scope;
         hosts.forEach(h -> this.hosts.put(h.name(), h));
+        describe(scope, hosts);
         this.absences = events.onAbsence(this);
-        RunRecord record = events.record();
+        this.record = events.record();
+        this.recording = record(scope);
+    }
+
+    /** Sends the scope's events to the run's record (the timeline), each with its participant's host. */
+    private AutoCloseable record(SyncScope where) {
         // the scope's close at the class's end aborts it too: recorded as the close it is, not as a failure
-        this.recording = scope.subscribe(0, e -> record.addAt(e.time(), e.type() == SyncEventType.ABORTED
+        return where.subscribe(0, e -> record.addAt(e.time(), e.type() == SyncEventType.ABORTED
                 && e.detail().endsWith("] was closed") ? "sync.closed" : "sync." + e.type().name().toLowerCase(
                 java.util.Locale.ROOT), this.hosts.containsKey(e.participant()) ? e.participant() : "", owner,
                 "participant", e.participant(), "syncpoint", e.subject().isEmpty() ? null : e.subject(),
                 "detail", e.detail().isEmpty() ? null : RunRecord.cut(e.detail(), 300)));
+    }
+
+    /**
+     * lkp's cluster as the class's roles make it: each host's role and address in the cluster state
+     * (so roles_ip names every host before any writes its own), and the hosts as the members that
+     * wait_ready and wait_finish wait for when the waits name none (a wait naming its own members,
+     * {@code mh-sync ready --participants a,b}, defines those instead).
+     */
+    private static void describe(SyncScope scope, Collection<Host> hosts) {
+        for (Host host : hosts) {
+            scope.describe(host.name(), String.join(" ", new java.util.TreeSet<>(host.roles())), host.address());
+        }
+        scope.defaultCluster(hosts.stream().map(Host::name).toList());
     }
 
     /** The test JVM's own client of the barrier server, for the engine's own tests. Internal. */
@@ -146,6 +177,7 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
         int port = reachable.forwardToTestJvm(server.port(), setupDeadline, new SyncReachable.ForwardWatcher() {
             @Override
             public void moved(int to) {
+                ports.put(host.name(), to);
                 writeEnv(host, to);
                 LOG.info("Host [{}] reaches the sync server of class [{}] at its new port [{}] after reconnecting.",
                         host.name(), owner, to);
@@ -153,15 +185,17 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
 
             @Override
             public void lost(String why) {
-                scope.declareDead(host.name(), "host [" + host.name() + "] lost its connection to the sync server: "
-                        + why);
+                scopes().forEach(s -> s.declareDead(host.name(), "host [" + host.name()
+                        + "] lost its connection to the sync server: " + why));
             }
         });
+        ports.put(host.name(), port);
         String home = writeEnv(host, port);
         String script = scriptWord(host.name(), home);
         envFiles.put(host.name(), home(home) + "/" + ENV_FILE);
         host.exec(Command.shell("cat > " + DIRECTORY + "/bin/mh-sync && chmod 700 " + DIRECTORY + "/bin/mh-sync")
                 .withStdin(SyncServer.script()).withDeadline(setupDeadline)).assertSuccess();
+        reachable.exportToCommands(SCRIPT_VARIABLE, home(home) + "/" + DIRECTORY + "/bin/mh-sync");
         LOG.debug("Host [{}] reaches the sync server of class [{}] at its port [{}]; script [{}].", host.name(), owner,
                 port, script);
         return script;
@@ -187,11 +221,17 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
         return home.equals("/") ? "" : home;
     }
 
-    /** Writes the host's sync.env for the forward on {@code port}; returns what {@code pwd} printed there. */
+    /**
+     * Writes the host's sync.env for the forward on {@code port}, speaking to the scope the hosts
+     * speak to now, with the host's role and address; returns what {@code pwd} printed there.
+     */
     private String writeEnv(Host host, int port) {
-        SyncEndpoint endpoint = scope.participantEndpoint(host.name()).at("127.0.0.1", port);
+        SyncEndpoint endpoint = envScope.participantEndpoint(host.name()).at("127.0.0.1", port);
+        Map<String, String> values = new LinkedHashMap<>(endpoint.environment(host.name()));
+        values.put("MH_SYNC_ROLE", String.join(" ", new java.util.TreeSet<>(host.roles())));
+        values.put("MH_SYNC_ADDRESS", host.address());
         StringBuilder env = new StringBuilder();
-        endpoint.environment(host.name()).forEach((k, v) -> env.append(k).append('=').append(quote(v)).append('\n'));
+        values.forEach((k, v) -> env.append(k).append('=').append(quote(v)).append('\n'));
         // rm, then create with noclobber under umask 077: a file that was there (with its permissions, or a link) is not reused.
         return host.exec(Command.shell("umask 077 && mkdir -p " + DIRECTORY + "/bin && chmod 700 " + DIRECTORY
                         + " && rm -f " + ENV_FILE + " && (set -C && cat > " + ENV_FILE + ") && cd && pwd")
@@ -206,8 +246,14 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
     @Override
     public void absenceExpected(String host, String reason) {
         if (hosts.containsKey(host)) {
-            scope.expectAbsence(host, reason);
+            scopes().forEach(s -> s.expectAbsence(host, reason));
         }
+    }
+
+    /** The class's scope and the running distributed test's, if one runs. */
+    private List<SyncScope> scopes() {
+        SyncScope open = caseScope;
+        return open == null ? List.of(scope) : List.of(scope, open);
     }
 
     @Override
@@ -216,7 +262,7 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
             return;
         }
         if (how == HostState.FAILED) {
-            scope.declareDead(host, "host [" + host + "] did not come back from its reboot");
+            scopes().forEach(s -> s.declareDead(host, "host [" + host + "] did not come back from its reboot"));
             return;
         }
         if (scripts.containsKey(host) && hosts.get(host) instanceof SyncReachable reachable) {
@@ -226,34 +272,77 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
                 LOG.warn("Host [{}] is back but its forward to the sync server is not: {}", host, e.getMessage());
             }
         }
-        scope.endAbsence(host);
+        scopes().forEach(s -> s.endAbsence(host));
     }
 
     /**
-     * Who waits where, from the scope's events: each syncpoint some arrived at and that was neither
-     * released nor failed, with those that arrived; for a test past its deadline.
+     * Who waits where, from the scope's events (and the running distributed test's): each
+     * syncpoint some arrived at that was neither released nor failed, with those that arrived, and
+     * the cluster states; for a test past its deadline.
      */
     public String whoWaitsWhere() {
-        Map<String, List<String>> waiting = new LinkedHashMap<>();
-        for (io.junitmultihost.sync.SyncEvent event : scope.events(0)) {
-            switch (event.type()) {
-                case ARRIVED -> waiting.computeIfAbsent(event.subject(), k -> new java.util.ArrayList<>())
-                        .add(event.participant());
-                case RELEASED, SYNC_FAILED -> waiting.remove(event.subject());
-                default -> {
-                    // not about who waits
-                }
-            }
-        }
-        StringBuilder text = new StringBuilder();
-        waiting.forEach((syncpoint, arrived) -> text.append("syncpoint [").append(syncpoint).append("]: arrived ")
-                .append(arrived).append(", not released\n"));
-        return text.toString();
+        SyncScope open = caseScope;
+        String test = open == null ? "" : TimeoutNotes.whoWaitsWhere(open);
+        return TimeoutNotes.whoWaitsWhere(scope) + (test.isEmpty() ? "" : "in [" + open.label() + "]:\n" + test);
     }
 
-    /** A scope of its own for distributed test {@code test} of the class (see {@link CaseSync}); the caller closes it. */
-    public CaseSync openCase(String test) {
-        return new CaseSync(server.openScope(owner + " / " + test));
+    /**
+     * A scope of its own for distributed test {@code test} of the class (see {@link CaseSync}), whose
+     * cluster is the parts' {@code hosts}; the caller closes it. While it is open the hosts' sync.env
+     * speaks to it, so that their shells' {@code mh-sync} meets the test's parts, and a failed part's
+     * abort reaches their wait_ready and wait_finish; closing it turns them back to the class's scope.
+     */
+    public CaseSync openCase(String test, List<Host> parts) {
+        SyncScope opened = server.openScope(owner + " / " + test);
+        try {
+            opened.reserve(CONTROLLER);
+            hosts.keySet().forEach(opened::reserve);
+            describe(opened, hosts.values());
+            opened.defaultCluster(parts.stream().map(Host::name).distinct().toList());
+            List<Host> own = parts.stream().map(h -> hosts.get(h.name())).distinct().toList();
+            own.forEach(this::script);
+            caseScope = opened;
+            envScope = opened;
+            caseRecording = record(opened);
+            own.forEach(h -> writeEnv(h, ports.get(h.name())));
+            // the class's other set-up hosts too, so that no host's shell speaks to the class's scope meanwhile;
+            // one that does not answer (powered off by an earlier test, say) is not the test's business
+            scripts.keySet().stream().filter(name -> own.stream().noneMatch(h -> h.name().equals(name)))
+                    .forEach(name -> rewriteEnv(name, "to distributed test [" + test + "]"));
+        } catch (RuntimeException e) {
+            opened.close();
+            turnBack(opened);
+            throw e;
+        }
+        return new CaseSync(opened, new TimeoutNotes(opened, hosts), () -> turnBack(opened));
+    }
+
+    /** Turns the hosts' sync.env back to the class's scope after distributed test {@code scope} ended. */
+    private void turnBack(SyncScope ended) {
+        if (caseScope != ended) {
+            return;
+        }
+        envScope = scope;
+        caseScope = null;
+        AutoCloseable recorded = caseRecording;
+        caseRecording = null;
+        if (recorded != null) {
+            try {
+                recorded.close();
+            } catch (Exception e) {
+                LOG.debug("Closing the record of a distributed test's syncs of class [{}] failed.", owner, e);
+            }
+        }
+        scripts.keySet().forEach(name -> rewriteEnv(name, "back to class [" + owner + "]"));
+    }
+
+    /** Writes the host's sync.env for the scope the hosts speak to now; a host that does not answer is logged. */
+    private void rewriteEnv(String name, String why) {
+        try {
+            writeEnv(hosts.get(name), ports.get(name));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not turn [~/{}] on host [{}] {}: {}", ENV_FILE, name, why, e.getMessage());
+        }
     }
 
     @Override
@@ -271,7 +360,8 @@ public final class ClassSync implements Sync, AbsenceListener, AutoCloseable {
             // One bound for all hosts, so that dead hosts cannot stretch the class's end.
             Duration left = Duration.ofNanos(Math.max(1_000_000, end - System.nanoTime()));
             try {
-                ((SyncReachable) hosts.get(name)).execToCleanUp(Command.shell("rm -f " + ENV_FILE).withDeadline(left))
+                ((SyncReachable) hosts.get(name)).execToCleanUp(Command.shell("rm -f " + ENV_FILE + " " + TimeoutNotes.LOG + " "
+                        + TimeoutNotes.LOG + ".1").withDeadline(left))
                         .assertSuccess();
             } catch (RuntimeException e) {
                 LOG.warn("Could not remove [~/{}] from host [{}] at the end of class [{}]: {}", ENV_FILE, name, owner,

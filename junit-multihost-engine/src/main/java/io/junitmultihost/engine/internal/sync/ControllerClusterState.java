@@ -16,9 +16,11 @@ import java.util.Optional;
 final class ControllerClusterState implements ClusterState {
 
     private final SyncClient controller;
+    private final TimeoutNotes notes;
 
-    ControllerClusterState(SyncClient controller) {
+    ControllerClusterState(SyncClient controller, TimeoutNotes notes) {
         this.controller = controller;
+        this.notes = notes;
     }
 
     @Override
@@ -65,12 +67,12 @@ final class ControllerClusterState implements ClusterState {
         }));
     }
 
-    private static Map<String, String> members(ClusterResult result) {
+    private Map<String, String> members(ClusterResult result) {
         if (result.outcome() == ClusterOutcome.ABORT) {
             throw new SyncAbortedException(result.reason(), null, null);
         }
         if (result.outcome() == ClusterOutcome.TIMED_OUT) {
-            throw new SyncFailedException(result.reason(), null, null);
+            throw new SyncFailedException(result.reason() + notes.about(result.members().keySet()), null, null);
         }
         return result.members();
     }

@@ -4,6 +4,7 @@ import io.junitmultihost.api.ClusterState;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.Sync;
 import io.junitmultihost.api.SyncFailedException;
+import io.junitmultihost.api.SyncOutcome;
 import io.junitmultihost.api.SyncRequest;
 import io.junitmultihost.api.SyncResult;
 import io.junitmultihost.sync.SyncClient;
@@ -28,10 +29,12 @@ public final class ParticipantSync implements Sync {
 
     private final SyncClient client;
     private final ClusterState clusterState;
+    private final TimeoutNotes notes;
 
-    ParticipantSync(SyncClient client) {
+    ParticipantSync(SyncClient client, TimeoutNotes notes) {
         this.client = client;
-        this.clusterState = new ControllerClusterState(client);
+        this.notes = notes;
+        this.clusterState = new ControllerClusterState(client, notes);
     }
 
     /**
@@ -50,7 +53,7 @@ public final class ParticipantSync implements Sync {
                 env.put(line.substring(0, eq), value);
             }
         }
-        return new ParticipantSync(SyncClient.connect(SyncEndpoint.fromEnvironment(env), name));
+        return new ParticipantSync(SyncClient.connect(SyncEndpoint.fromEnvironment(env), name), TimeoutNotes.NONE);
     }
 
     SyncClient client() {
@@ -59,7 +62,13 @@ public final class ParticipantSync implements Sync {
 
     @Override
     public SyncResult remsync(String syncpoint, Collection<String> participants, Duration timeout) {
-        return sync(SyncRequest.to(syncpoint).with(participants).timeout(timeout)).orThrow();
+        SyncResult result = sync(SyncRequest.to(syncpoint).with(participants).timeout(timeout));
+        if (!result.success() && (result.outcome() == SyncOutcome.TIMED_OUT || result.outcome() == SyncOutcome.FAILED)) {
+            // one message: the server's sentence, who waits where, and the involved hosts' last log lines
+            throw new SyncFailedException(new SyncFailedException(result).getMessage()
+                    + notes.about(result.states().keySet()), result, null);
+        }
+        return result.orThrow();
     }
 
     /**

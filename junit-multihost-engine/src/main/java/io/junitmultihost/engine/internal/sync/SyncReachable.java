@@ -36,6 +36,9 @@ public interface SyncReachable {
     /** Makes sure the host's connection (and so its forwards) is up, for example after a reboot. */
     void reconnect(Duration deadline);
 
+    /** From now on every command of the class on this host has {@code name=value} in its environment (its own values win). */
+    void exportToCommands(String name, String value);
+
     /** Runs a command while the class's owner closes (the sync's clean-up), bounded by the command's deadline. */
     ExecResult execToCleanUp(Command command);
 }
