@@ -3,6 +3,7 @@ package io.junitmultihost.engine.internal.hosts;
 import io.junitmultihost.api.Cluster;
 import io.junitmultihost.api.CommandTimeoutException;
 import io.junitmultihost.api.ConfigurationException;
+import io.junitmultihost.api.Faults;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.MultiHostException;
 import io.junitmultihost.api.Quorum;
@@ -219,6 +220,11 @@ final class HostCluster implements Cluster {
             vms = opened;
         }
         return vms;
+    }
+
+    @Override
+    public Faults faults() {
+        throw new UnsupportedOperationException("Faults are not implemented yet.");
     }
 
     private <T> Map<String, T> fanOut(List<Host> targets, Function<Host, T> call, Duration deadline) {
