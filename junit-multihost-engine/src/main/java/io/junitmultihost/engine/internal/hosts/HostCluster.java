@@ -14,6 +14,7 @@ import io.junitmultihost.api.StateWait;
 import io.junitmultihost.api.Sync;
 import io.junitmultihost.api.Vms;
 import io.junitmultihost.engine.internal.events.EventStateWait;
+import io.junitmultihost.engine.internal.faults.ClassFaults;
 import io.junitmultihost.engine.internal.events.HostEvents;
 import io.junitmultihost.engine.internal.events.VmEvents;
 import io.junitmultihost.engine.internal.owner.Owned;
@@ -24,6 +25,7 @@ import io.junitmultihost.engine.internal.report.RunRecord;
 import io.junitmultihost.engine.internal.sync.CaseSync;
 import io.junitmultihost.engine.internal.sync.ClassSync;
 import io.junitmultihost.engine.internal.vm.VmMaster;
+import io.junitmultihost.spi.HostControl;
 import io.junitmultihost.spi.HumanDuration;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +36,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -68,6 +71,7 @@ final class HostCluster implements Cluster {
     private ClassSync sync;
     private final Function<HostCluster, VmMaster> openVms;
     private VmMaster vms;
+    private ClassFaults faults;
     private final VmEvents vmEvents = new VmEvents();
 
     HostCluster(Map<String, List<Host>> byRole, int parallelism, HostEvents events,
@@ -222,9 +226,19 @@ final class HostCluster implements Cluster {
         return vms;
     }
 
+    /** The class's faults, made on first use; each fault is registered with the class's owner. */
     @Override
-    public Faults faults() {
-        throw new UnsupportedOperationException("Faults are not implemented yet.");
+    public synchronized Faults faults() {
+        if (faults == null) {
+            faults = new ClassFaults(hosts(), owner, events.record(), HostCluster::networkFaultRefusal);
+        }
+        return faults;
+    }
+
+    /** Why the host's provider cannot take network faults, empty where it can. */
+    private static Optional<String> networkFaultRefusal(Host host) {
+        return host instanceof RemoteHost remote
+                ? remote.spec().control().flatMap(HostControl::networkFaultRefusal) : Optional.empty();
     }
 
     private <T> Map<String, T> fanOut(List<Host> targets, Function<Host, T> call, Duration deadline) {

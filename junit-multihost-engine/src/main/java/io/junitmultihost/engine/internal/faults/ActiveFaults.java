@@ -1,0 +1,62 @@
+package io.junitmultihost.engine.internal.faults;
+
+import io.junitmultihost.api.Fault;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The faults in force in this JVM, by host, so that a command, sync or reboot that fails names them:
+ * "... while host-2 was partitioned from host-1 since 12:01:03.120". Host names are unique within a
+ * run, and a fault leaves this registry when it is lifted. Thread-safe.
+ */
+public final class ActiveFaults {
+
+    private static final Set<Fault> ACTIVE = ConcurrentHashMap.newKeySet();
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+
+    private ActiveFaults() {
+    }
+
+    static void add(Fault fault) {
+        ACTIVE.add(fault);
+    }
+
+    static void remove(Fault fault) {
+        ACTIVE.remove(fault);
+    }
+
+    /**
+     * What to append to a failure on {@code hosts}: {@code " while A since T; and while B since U"},
+     * oldest first, or an empty string when no fault acts on any of them.
+     */
+    public static String during(Collection<String> hosts) {
+        List<Fault> hits = new ArrayList<>();
+        for (Fault fault : ACTIVE) {
+            if (fault.isActive() && fault.hosts().stream().anyMatch(hosts::contains)) {
+                hits.add(fault);
+            }
+        }
+        if (hits.isEmpty()) {
+            return "";
+        }
+        hits.sort((a, b) -> a.since().compareTo(b.since()));
+        StringBuilder text = new StringBuilder();
+        for (Fault fault : hits) {
+            text.append(text.length() == 0 ? " while " : "; and while ").append(fault.description()).append(" since ")
+                    .append(TIME.format(LocalTime.ofInstant(fault.since(), ZoneId.systemDefault())))
+                    .append(" (").append(fault.id()).append(')');
+        }
+        return text.toString();
+    }
+
+    /** {@link #during(Collection)} for one host. */
+    public static String during(String host) {
+        return during(List.of(host));
+    }
+}
