@@ -55,6 +55,13 @@ public final class ActiveFaults {
         return text.toString();
     }
 
+    /** {@link #during(Collection)} for every host: what a failure among many hosts (a sync) appends. */
+    public static String duringAny() {
+        List<String> all = new ArrayList<>();
+        ACTIVE.forEach(f -> all.addAll(f.hosts()));
+        return during(all);
+    }
+
     /** {@link #during(Collection)} for one host. */
     public static String during(String host) {
         return during(List.of(host));

@@ -52,6 +52,8 @@ public final class ClassFaults implements Faults {
     private static final Duration CUT_OFF_TRY = Duration.ofSeconds(5);
     /** How long after its end a fault that cut the test JVM's link is checked: its host lifted it already. */
     private static final Duration AFTER_END = Duration.ofSeconds(2);
+    /** How long after its script returned a fault that cuts the test JVM's link is in force: its timer waits 0.5 s. */
+    private static final Duration DEFERRED_APPLY = Duration.ofMillis(800);
     private static final AtomicInteger NUMBERS = new AtomicInteger();
     private static final ExecutorService WORKERS = Executors.newCachedThreadPool(daemon("multihost-faults"));
     private static final ScheduledExecutorService ENDS = Executors.newSingleThreadScheduledExecutor(daemon("multihost-fault-ends"));
@@ -210,7 +212,7 @@ public final class ClassFaults implements Faults {
             Duration duration, boolean cutsController) {
         refuseNetwork(on, what);
         FaultName name = FaultName.of(NUMBERS.incrementAndGet());
-        String script = HostScripts.imposeNetwork(name, rules, seconds(duration));
+        String script = HostScripts.imposeNetwork(name, rules, seconds(duration), cutsController);
         List<FaultPart> parts = new ArrayList<>();
         for (Host host : on) {
             parts.add(new ScriptPart(host, name, what, script, null));
@@ -235,6 +237,9 @@ public final class ClassFaults implements Faults {
                     + " it lifts itself in {}", id, part.host().name(), e.getMessage(), HumanDuration.of(duration)));
             owned.done();
             throw failed("Could not impose " + id + " (" + description + ")", failures);
+        }
+        if (cutsController) {
+            sleep(DEFERRED_APPLY); // the host's timer applies the rules once the script's answer is back
         }
         Future<?> end = ENDS.schedule(() -> WORKERS.submit(() -> liftQuietly(fault, "its end")),
                 duration.plus(cutsController ? AFTER_END : Duration.ZERO).toMillis(), TimeUnit.MILLISECONDS);
@@ -392,6 +397,15 @@ public final class ClassFaults implements Faults {
                     + duration + "].");
         }
         return (duration.toMillis() + 999) / 1000;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MultiHostException("Interrupted while a fault was being imposed.", e);
+        }
     }
 
     private static List<Host> concat(List<Host> a, List<Host> b) {

@@ -23,20 +23,33 @@ final class HostScripts {
      * prints which it used ({@code nft} or {@code iptables}).
      */
     static String imposeNetwork(FaultName name, List<FilterRule> rules, long seconds) {
+        return imposeNetwork(name, rules, seconds, false);
+    }
+
+    /**
+     * As {@link #imposeNetwork(FaultName, List, long)}; with {@code deferred} (for a fault that cuts
+     * the test JVM's own link) the rules are checked ({@code nft -c}) but applied by the host's timer
+     * half a second after this script returned, so that its answer still reaches the test JVM.
+     */
+    static String imposeNetwork(FaultName name, List<FilterRule> rules, long seconds, boolean deferred) {
         StringBuilder s = new StringBuilder(prelude(name));
         String table = "inet " + name.table();
         s.append("NE=$($S nft list tables 2>&1 >/dev/null | head -n 1)\n");
         s.append("if command -v nft >/dev/null 2>&1 && $S nft list tables >/dev/null 2>&1; then\n");
         s.append("  if $S nft list table ").append(table).append(" >/dev/null 2>&1; then refuse \"nftables table ")
                 .append(name.table()).append(" exists already\"; fi\n");
-        s.append("  $S nft -f - <<RULES || refuse \"nft refused the rules\"\n");
+        s.append("  cat > \"$D/$T.nft\" <<RULES\n");
         s.append("table ").append(table).append(" {\n");
         s.append(nftChain("input", "input", rules.stream().filter(FilterRule::incoming).toList()));
         s.append(nftChain("output", "output", rules.stream().filter(r -> !r.incoming()).toList()));
         s.append("}\nRULES\n");
+        s.append("  E=$($S nft ").append(deferred ? "-c " : "").append("-f \"$D/$T.nft\" 2>&1) || { rm -f \"$D/$T.\"*; refuse \"nft refused the rules: $E\"; }\n");
+        if (deferred) {
+            s.append("  echo \"$S nft -f $D/$T.nft\" > \"$D/$T.apply\"\n");
+        }
         s.append("  echo \"$S nft delete table ").append(table).append(" 2>/dev/null\" > \"$D/$T.lift\"\n");
         s.append("  B=nft\n");
-        boolean iptables = rules.stream().allMatch(FilterRule::fitsIptables);
+        boolean iptables = !deferred && rules.stream().allMatch(FilterRule::fitsIptables);
         if (iptables) {
             String in = name.chain() + "I";
             String out = name.chain() + "O";
@@ -64,7 +77,8 @@ final class HostScripts {
         }
         s.append("else\n");
         s.append("  refuse \"neither nftables nor iptables is usable here (nft: ${NE:-not installed}")
-                .append(iptables ? "; iptables: $($S iptables -S INPUT 2>&1 >/dev/null | head -n 1)" : "; iptables cannot filter IPv6 peers")
+                .append(iptables ? "; iptables: $($S iptables -S INPUT 2>&1 >/dev/null | head -n 1)"
+                        : deferred ? "; a cut of the test JVM's own link needs nftables" : "; iptables cannot filter IPv6 peers")
                 .append(")\"\n");
         s.append("fi\n");
         s.append(timer(seconds));
@@ -127,7 +141,7 @@ final class HostScripts {
         return prelude(name)
                 + "if [ -s \"$D/$T.pid\" ]; then P=$(cat \"$D/$T.pid\"); kill -TERM -\"$P\" 2>/dev/null || kill -TERM \"$P\" 2>/dev/null; fi\n"
                 + liftCommands + "\n"
-                + "rm -f \"$D/$T.lift\" \"$D/$T.pid\"\n";
+                + "rm -f \"$D/$T.\"*\n";
     }
 
     /** What lifts a fault imposed with backend {@code backend} ({@code nft}, {@code iptables}, ...). */
@@ -170,7 +184,8 @@ final class HostScripts {
      * stops it. Waits until it wrote its pid, so that a lift right after finds it.
      */
     private static String timer(long seconds) {
-        String body = "'echo $$ > \"$1/$2.pid\"; sleep \"$3\"; . \"$1/$2.lift\"; rm -f \"$1/$2.lift\" \"$1/$2.pid\"' timer \"$D\" \"$T\" "
+        String body = "'echo $$ > \"$1/$2.pid\"; if [ -f \"$1/$2.apply\" ]; then sleep 0.5; . \"$1/$2.apply\"; fi;"
+                + " sleep \"$3\"; . \"$1/$2.lift\"; rm -f \"$1/$2.\"*' timer \"$D\" \"$T\" "
                 + seconds + " </dev/null >/dev/null 2>&1 &";
         return "if command -v setsid >/dev/null 2>&1; then setsid sh -c " + body + "\n"
                 + "else (trap '' HUP; sh -c " + body + ")\nfi\n"

@@ -7,6 +7,7 @@ import io.junitmultihost.api.Reboot;
 import io.junitmultihost.api.RebootException;
 import io.junitmultihost.api.RebootOptions;
 import io.junitmultihost.api.RebootOutcome;
+import io.junitmultihost.engine.internal.faults.ActiveFaults;
 import io.junitmultihost.spi.HumanDuration;
 import java.time.Duration;
 import java.util.List;
@@ -66,7 +67,7 @@ final class MachineReboot implements Reboot {
             return outcome.bootId();
         }
         if (state == HostState.FAILED || state == HostState.CANCELLED) {
-            throw new RebootException(outcome.lastSeen());
+            throw new RebootException(outcome.lastSeen() + ActiveFaults.during(host.name()));
         }
         String seen = progress.lastSeen();
         String context = progress.attemptContext();
@@ -76,7 +77,7 @@ final class MachineReboot implements Reboot {
                     + HumanDuration.of(deadline) + "]: phase [" + describe(state) + "], " + lastSeen
                     + "; the old boot id was [" + outcome.oldBootId() + "]."
                     + (state == HostState.REQUESTED ? " " + machine.notSeenDown() : "")
-                    + " Its reboot goes on; cancel() stops it.");
+                    + " Its reboot goes on; cancel() stops it." + ActiveFaults.during(host.name()));
         }
         // A retry: the host did go down and come back before, so say which attempt this is and why.
         throw new RebootException("Host [" + host.name() + "] was not back as asked within [" + HumanDuration.of(deadline)
@@ -85,7 +86,7 @@ final class MachineReboot implements Reboot {
                 + "] (before the first attempt: [" + outcome.oldBootId() + "])."
                 + (state == HostState.REQUESTED ? " It was not seen going down since this attempt's reboot was asked for:"
                         + " that request may have failed." : "")
-                + " Its reboot goes on; cancel() stops it.");
+                + " Its reboot goes on; cancel() stops it." + ActiveFaults.during(host.name()));
     }
 
     @Override
