@@ -159,7 +159,7 @@ public final class ClassFaults implements Faults {
         if (!process.isAlive()) {
             throw new MultiHostException("Cannot pause process [" + process.id() + "] on host [" + h.name() + "]: it has ended.");
         }
-        return pause(h, "-" + process.pid(), "process " + process.pid() + " on " + h.name() + " was paused", duration);
+        return pause(h, "-" + process.pid(), process.pid(), "process " + process.pid() + " on " + h.name() + " was paused", duration);
     }
 
     @Override
@@ -169,12 +169,14 @@ public final class ClassFaults implements Faults {
         if (!vm.isRunning() || pid <= 0) {
             throw new MultiHostException("Cannot pause JVM [" + vm.id() + "] on host [" + h.name() + "]: it is not running.");
         }
-        return pause(h, Long.toString(pid), "JVM " + vm.id() + " (pid " + pid + ") on " + h.name() + " was paused", duration);
+        return pause(h, Long.toString(pid), pid, "JVM " + vm.id() + " (pid " + pid + ") on " + h.name() + " was paused", duration);
     }
 
-    private Fault pause(Host h, String target, String description, Duration duration) {
+    private Fault pause(Host h, String target, long pid, String description, Duration duration) {
         FaultName name = FaultName.of(NUMBERS.incrementAndGet());
-        FaultPart part = new ScriptPart(h, name, "a pause", HostScripts.imposePause(name, target, seconds(duration)), target);
+        // A host that is no machine of its own cannot keep the end: its pids are its own, not the kernel's.
+        FaultPart part = networkRefusal.apply(h).isPresent() ? new SignalPart(h, pid)
+                : new ScriptPart(h, name, "a pause", HostScripts.imposePause(name, target, seconds(duration)), target);
         return impose(name, description, List.of(part), List.of(h), duration, false);
     }
 

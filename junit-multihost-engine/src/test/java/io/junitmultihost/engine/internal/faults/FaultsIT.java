@@ -9,6 +9,9 @@ import io.junitmultihost.api.Faults;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.HostProcess;
 import io.junitmultihost.api.MultiHostException;
+import io.junitmultihost.api.Vm;
+import io.junitmultihost.api.VmInvocationException;
+import io.junitmultihost.api.VmOptions;
 import io.junitmultihost.engine.internal.hosts.VmTestHosts;
 import java.time.Duration;
 import java.util.List;
@@ -210,6 +213,28 @@ class FaultsIT {
         } finally {
             ticker.kill();
         }
+    }
+
+    @Test
+    void aPausedJvmAnswersNothingUntilItResumes() {
+        Vm vm = lab.vms().launch(d, 1, VmOptions.named("paused")).get(0);
+        assertThat(vm.invoke(() -> "before", Duration.ofSeconds(30))).isEqualTo("before");
+        try (Fault pause = faults.pause(vm, LONG)) {
+            assertThat(pause.description()).isEqualTo("JVM " + vm.id() + " (pid " + vm.pid() + ") on " + d.name() + " was paused");
+            assertThatThrownBy(() -> vm.invoke(() -> "while paused", Duration.ofSeconds(2)))
+                    .isInstanceOf(VmInvocationException.class);
+        }
+        assertThat(vm.invoke(() -> "after", Duration.ofSeconds(30))).isEqualTo("after");
+    }
+
+    @Test
+    void aPowerCutTurnsTheHostOffUntilItIsLifted() {
+        String bootBefore = b.bootId();
+        try (Fault cut = faults.powerCut(b, LONG)) {
+            assertThat(reaches(a, b)).isFalse();
+        }
+        assertThat(b.bootId()).isNotEqualTo(bootBefore);
+        assertThat(reaches(a, b)).isTrue();
     }
 
     @Test
