@@ -63,13 +63,17 @@ public final class ClassFaults implements Faults {
     private final RunRecord record;
     private final String recordOwner;
     private final Function<Host, Optional<String>> networkRefusal;
+    private final FaultExec exec;
     private final Set<ImposedFault> active = new LinkedHashSet<>();
 
     /**
      * @param networkRefusal why a host's provider cannot take network faults (an embedded host shares
      *     this machine's network), empty where it can
+     * @param exec how faults' commands run on a host (not as the class's: they run while it ends too)
      */
-    public ClassFaults(List<Host> hosts, Owner owner, RunRecord record, Function<Host, Optional<String>> networkRefusal) {
+    public ClassFaults(List<Host> hosts, Owner owner, RunRecord record, Function<Host, Optional<String>> networkRefusal,
+            FaultExec exec) {
+        this.exec = exec;
         this.hosts = List.copyOf(hosts);
         this.owner = owner;
         this.record = record;
@@ -140,7 +144,7 @@ public final class ClassFaults implements Faults {
         refuseNetwork(List.of(h), "a bandwidth limit");
         FaultName name = FaultName.of(NUMBERS.incrementAndGet());
         long seconds = seconds(duration);
-        FaultPart part = new ScriptPart(h, name, "a bandwidth limit", HostScripts.imposeBandwidth(name, bitsPerSecond, seconds), null);
+        FaultPart part = new ScriptPart(exec, h, name, "a bandwidth limit", HostScripts.imposeBandwidth(name, bitsPerSecond, seconds), null);
         return impose(name, h.name() + " was limited to " + bitsPerSecond + " bit/s", List.of(part), List.of(h), duration, false);
     }
 
@@ -175,8 +179,8 @@ public final class ClassFaults implements Faults {
     private Fault pause(Host h, String target, long pid, String description, Duration duration) {
         FaultName name = FaultName.of(NUMBERS.incrementAndGet());
         // A host that is no machine of its own cannot keep the end: its pids are its own, not the kernel's.
-        FaultPart part = networkRefusal.apply(h).isPresent() ? new SignalPart(h, pid)
-                : new ScriptPart(h, name, "a pause", HostScripts.imposePause(name, target, seconds(duration)), target);
+        FaultPart part = networkRefusal.apply(h).isPresent() ? new SignalPart(exec, h, pid)
+                : new ScriptPart(exec, h, name, "a pause", HostScripts.imposePause(name, target, seconds(duration)), target);
         return impose(name, description, List.of(part), List.of(h), duration, false);
     }
 
@@ -217,7 +221,7 @@ public final class ClassFaults implements Faults {
         String script = HostScripts.imposeNetwork(name, rules, seconds(duration), cutsController);
         List<FaultPart> parts = new ArrayList<>();
         for (Host host : on) {
-            parts.add(new ScriptPart(host, name, what, script, null));
+            parts.add(new ScriptPart(exec, host, name, what, script, null));
         }
         return impose(name, description, parts, involved, duration, cutsController);
     }

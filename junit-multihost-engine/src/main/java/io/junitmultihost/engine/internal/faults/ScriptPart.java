@@ -4,7 +4,6 @@ import io.junitmultihost.api.Command;
 import io.junitmultihost.api.ExecResult;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.MultiHostException;
-import io.junitmultihost.engine.internal.vm.CleanUpExec;
 import java.time.Duration;
 import java.util.List;
 
@@ -15,6 +14,7 @@ import java.util.List;
  */
 final class ScriptPart implements FaultPart {
 
+    private final FaultExec exec;
     private final Host host;
     private final FaultName name;
     private final String what;
@@ -26,7 +26,8 @@ final class ScriptPart implements FaultPart {
      * @param what the fault, for messages ("a partition")
      * @param pauseTarget what a pause stopped, resumed again on lift; null for other faults
      */
-    ScriptPart(Host host, FaultName name, String what, String imposeScript, String pauseTarget) {
+    ScriptPart(FaultExec exec, Host host, FaultName name, String what, String imposeScript, String pauseTarget) {
+        this.exec = exec;
         this.host = host;
         this.name = name;
         this.what = what;
@@ -41,7 +42,7 @@ final class ScriptPart implements FaultPart {
 
     @Override
     public void impose(Duration deadline) {
-        ExecResult result = run(host, imposeScript, deadline);
+        ExecResult result = run(exec, host, imposeScript, deadline);
         if (result.exitCode() != 0) {
             String why = result.stderr().strip();
             throw new MultiHostException("Cannot impose " + what + " on host [" + host.name() + "]: "
@@ -58,7 +59,7 @@ final class ScriptPart implements FaultPart {
         if (used == null) {
             return;
         }
-        ExecResult result = run(host, HostScripts.lift(name, HostScripts.liftCommands(name, used, pauseTarget)), deadline);
+        ExecResult result = run(exec, host, HostScripts.lift(name, HostScripts.liftCommands(name, used, pauseTarget)), deadline);
         if (result.exitCode() != 0) {
             throw new MultiHostException("Cannot lift " + what + " on host [" + host.name() + "]: "
                     + result.stderr().strip() + " (exit code " + result.exitCode() + ").");
@@ -71,8 +72,8 @@ final class ScriptPart implements FaultPart {
         return backend;
     }
 
-    static ExecResult run(Host host, String script, Duration deadline) {
+    static ExecResult run(FaultExec exec, Host host, String script, Duration deadline) {
         Command command = Command.of("sh", "-c", script).withDeadline(deadline);
-        return host instanceof CleanUpExec cleanUp ? cleanUp.execToCleanUp(command) : host.exec(command);
+        return exec.run(host, command);
     }
 }

@@ -4,7 +4,6 @@ import io.junitmultihost.api.Command;
 import io.junitmultihost.api.ExecResult;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.MultiHostException;
-import io.junitmultihost.engine.internal.vm.CleanUpExec;
 import java.time.Duration;
 
 /**
@@ -19,11 +18,13 @@ final class SignalPart implements FaultPart {
     private static final String TREE = "tree() { echo \"$1\"; for c in $(ps -eo pid=,ppid= | awk -v p=\"$1\" '$2 == p {print $1}');"
             + " do tree \"$c\"; done; }; kill -s \"$2\" $(tree \"$1\")";
 
+    private final FaultExec exec;
     private final Host host;
     private final long pid;
     private volatile boolean stopped;
 
-    SignalPart(Host host, long pid) {
+    SignalPart(FaultExec exec, Host host, long pid) {
+        this.exec = exec;
         this.host = host;
         this.pid = pid;
     }
@@ -53,6 +54,6 @@ final class SignalPart implements FaultPart {
 
     private ExecResult send(String signal, Duration deadline) {
         Command command = Command.of("sh", "-c", TREE, "pause", Long.toString(pid), signal).withDeadline(deadline);
-        return host instanceof CleanUpExec cleanUp ? cleanUp.execToCleanUp(command) : host.exec(command);
+        return exec.run(host, command);
     }
 }

@@ -230,7 +230,8 @@ final class HostCluster implements Cluster {
     @Override
     public synchronized Faults faults() {
         if (faults == null) {
-            faults = new ClassFaults(hosts(), owner, events.record(), HostCluster::networkFaultRefusal);
+            faults = new ClassFaults(hosts(), owner, events.record(), HostCluster::networkFaultRefusal,
+                    (host, command) -> host instanceof RemoteHost remote ? remote.execToCleanUp(command) : host.exec(command));
         }
         return faults;
     }
