@@ -37,6 +37,23 @@ class FaultsOwnedByTheClassIT {
     }
 
     @Test
+    void aLabHostHandedToTheNextClassHasNoFaultTableLeftEvenOneWhoseTimerARebootEnded() {
+        try (VmTestHosts lab = VmTestHosts.lab(FaultsOwnedByTheClassIT.class, 1)) {
+            Host a = lab.hosts().get(0);
+            String before = a.execShell("nft list ruleset").assertSuccess().stdout();
+            // What a fault leaves when a reboot of the lab host ended its timer and the test JVM died: its table.
+            a.execShell("nft add table inet junit_multihost_fault_left_1 && tc qdisc replace dev eth0 root handle 4a4d: tbf"
+                    + " rate 1mbit burst 3200 latency 200ms").assertSuccess();
+
+            lab.endClass();
+
+            Host again = lab.leaseAgain("a later class");
+            assertThat(again.execShell("nft list ruleset").assertSuccess().stdout()).isEqualTo(before);
+            assertThat(again.execShell("tc qdisc show dev eth0 root").stdout()).doesNotContain("tbf");
+        }
+    }
+
+    @Test
     void anEmbeddedHostRefusesNetworkFaultsSayingWhyButPausesItsProcesses() throws Exception {
         try (VmTestHosts embedded = VmTestHosts.lease(FaultsOwnedByTheClassIT.class, 2, Map.of("multihost.provider", "embedded"))) {
             Host a = embedded.hosts().get(0);
