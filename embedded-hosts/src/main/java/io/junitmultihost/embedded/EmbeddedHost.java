@@ -99,13 +99,12 @@ final class EmbeddedHost implements HostControl {
 
     /**
      * Refused: an embedded host's commands run in this machine's own network namespace, so a rule
-     * imposed "on the host" would cut this machine (pauses of processes work, being signals).
+     * imposed "on the host" would cut this machine.
      */
     @Override
     public Optional<String> networkFaultRefusal() {
         return Optional.of("an embedded host's commands run in this machine's own network, so its rules would cut this"
-                + " machine; use the lab provider (multihost.provider=lab) for network faults (pauses of processes"
-                + " work on embedded hosts)");
+                + " machine; use the lab provider (multihost.provider=lab) for network faults");
     }
 
     /** The first boot, on an ephemeral port that later boots keep. */

@@ -163,7 +163,7 @@ public final class ClassFaults implements Faults {
         if (!process.isAlive()) {
             throw new MultiHostException("Cannot pause process [" + process.id() + "] on host [" + h.name() + "]: it has ended.");
         }
-        return pause(h, "-" + process.pid(), process.pid(), "process " + process.pid() + " on " + h.name() + " was paused", duration);
+        return pause(h, "-" + process.pid(), "process " + process.pid() + " on " + h.name() + " was paused", duration);
     }
 
     @Override
@@ -173,14 +173,19 @@ public final class ClassFaults implements Faults {
         if (!vm.isRunning() || pid <= 0) {
             throw new MultiHostException("Cannot pause JVM [" + vm.id() + "] on host [" + h.name() + "]: it is not running.");
         }
-        return pause(h, Long.toString(pid), pid, "JVM " + vm.id() + " (pid " + pid + ") on " + h.name() + " was paused", duration);
+        return pause(h, Long.toString(pid), "JVM " + vm.id() + " (pid " + pid + ") on " + h.name() + " was paused", duration);
     }
 
-    private Fault pause(Host h, String target, long pid, String description, Duration duration) {
+    private Fault pause(Host h, String target, String description, Duration duration) {
         FaultName name = FaultName.of(NUMBERS.incrementAndGet());
-        // A host that is no machine of its own cannot keep the end: its pids are its own, not the kernel's.
-        FaultPart part = networkRefusal.apply(h).isPresent() ? new SignalPart(exec, h, pid)
-                : new ScriptPart(exec, h, name, "a pause", HostScripts.imposePause(name, target, seconds(duration)), target);
+        if (networkRefusal.apply(h).isPresent()) {
+            // Its commands run under nsenter in this machine, which stops itself when its child stops
+            // and is resumed by nobody: a paused process could never end.
+            throw new UnsupportedOperationException("Cannot impose a pause on host [" + h.name() + "]: an embedded host's"
+                    + " processes run under nsenter on this machine, which stops itself with them and is not resumed from"
+                    + " inside the host; pause processes on lab hosts (multihost.provider=lab)");
+        }
+        FaultPart part = new ScriptPart(exec, h, name, "a pause", HostScripts.imposePause(name, target, seconds(duration)), target);
         return impose(name, description, List.of(part), List.of(h), duration, false);
     }
 
@@ -250,6 +255,14 @@ public final class ClassFaults implements Faults {
         Future<?> end = ENDS.schedule(() -> WORKERS.submit(() -> liftQuietly(fault, "its end")),
                 duration.plus(cutsController ? AFTER_END : Duration.ZERO).toMillis(), TimeUnit.MILLISECONDS);
         fault.held(owned, end);
+        if (!fault.isActive()) {
+            // The class ended while it was being imposed: its lift found nothing yet, so lift it now.
+            end.cancel(false);
+            fault.markActiveAgain();
+            liftQuietly(fault, "the class's end");
+            throw new MultiHostException("Fault " + id + " (" + description + ") was lifted as it was imposed: "
+                    + owner.name() + " ended meanwhile.");
+        }
         synchronized (this) {
             active.add(fault);
         }
