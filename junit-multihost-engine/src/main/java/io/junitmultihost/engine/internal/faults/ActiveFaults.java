@@ -62,6 +62,26 @@ public final class ActiveFaults {
         return during(all);
     }
 
+    /**
+     * {@code message} naming the faults in force on {@code host}: {@code "X did not answer within
+     * [2 s] while lab-4 was cut off ... (fault-7)."}; {@code message} itself when there are none.
+     */
+    public static String named(String message, String host) {
+        return join(message, during(host));
+    }
+
+    /** {@code message} naming every fault in force (for failures among many hosts: syncs). */
+    public static String namedAny(String message) {
+        return join(message, duringAny());
+    }
+
+    private static String join(String message, String during) {
+        if (during.isEmpty() || message == null) {
+            return message;
+        }
+        return message.endsWith(".") ? message.substring(0, message.length() - 1) + during + "." : message + during;
+    }
+
     /** {@link #during(Collection)} for one host. */
     public static String during(String host) {
         return during(List.of(host));

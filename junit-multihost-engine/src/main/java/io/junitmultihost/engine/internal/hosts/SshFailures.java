@@ -29,17 +29,17 @@ final class SshFailures {
         try {
             return call.get();
         } catch (SshException e) {
-            throw translate(e, ActiveFaults.during(host));
+            throw translate(e, host);
         }
     }
 
     static MultiHostException translate(SshException e) {
-        return translate(e, "");
+        return translate(e, null);
     }
 
-    /** The API's exception for {@code e}, its message followed by {@code faults} (what was in force). */
-    static MultiHostException translate(SshException e, String faults) {
-        String message = e.getMessage() + faults;
+    /** The API's exception for {@code e}, its message naming the faults in force on {@code host} (null: none named). */
+    static MultiHostException translate(SshException e, String host) {
+        String message = host == null ? e.getMessage() : ActiveFaults.named(e.getMessage(), host);
         if (e instanceof SshTimeoutException) {
             return new CommandTimeoutException(message, e);
         }

@@ -41,16 +41,16 @@ final class SyncFailures {
             return e;
         }
         if (t instanceof io.junitmultihost.sync.SyncAbortedException e) {
-            return new SyncAbortedException(e.getMessage() + ActiveFaults.duringAny(), e.result() == null ? null : SyncValues.toApi(e.result()), e);
+            return new SyncAbortedException(ActiveFaults.namedAny(e.getMessage()), e.result() == null ? null : SyncValues.toApi(e.result()), e);
         }
         if (t instanceof io.junitmultihost.sync.SyncFailedException e) {
-            return new SyncFailedException(e.getMessage() + ActiveFaults.duringAny(), e.result() == null ? null : SyncValues.toApi(e.result()), e);
+            return new SyncFailedException(ActiveFaults.namedAny(e.getMessage()), e.result() == null ? null : SyncValues.toApi(e.result()), e);
         }
         if (t instanceof SyncRejectedException e && e.status() == 400) {
             return new ConfigurationException(e.getMessage(), e);
         }
         if (t instanceof SyncException e) {
-            return new SyncFailedException(e.getMessage() + ActiveFaults.duringAny(), null, e);
+            return new SyncFailedException(ActiveFaults.namedAny(e.getMessage()), null, e);
         }
         return t instanceof RuntimeException e ? e : new CompletionException(t);
     }

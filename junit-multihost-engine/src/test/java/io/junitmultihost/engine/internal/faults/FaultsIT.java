@@ -9,6 +9,9 @@ import io.junitmultihost.api.Faults;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.HostProcess;
 import io.junitmultihost.api.MultiHostException;
+import io.junitmultihost.api.Reboot;
+import io.junitmultihost.api.RebootException;
+import io.junitmultihost.api.RebootOptions;
 import io.junitmultihost.api.Vm;
 import io.junitmultihost.api.VmInvocationException;
 import io.junitmultihost.api.VmOptions;
@@ -156,6 +159,22 @@ class FaultsIT {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(d.exec(List.of("true"), Duration.ofSeconds(5))
                 .exitCode()).isZero());
         await().atMost(Duration.ofSeconds(10)).until(() -> !cut.isActive());
+    }
+
+    @Test
+    void aRebootAwaitedInVainWhileAFaultIsInForceNamesTheFault() {
+        try (Fault partition = faults.partition(List.of(b), List.of(c), LONG)) {
+            Reboot reboot = b.reboot(RebootOptions.defaults().withoutCommand());
+            try {
+                assertThatThrownBy(() -> reboot.awaitUp(Duration.ofSeconds(2))).isInstanceOf(RebootException.class)
+                        .hasMessageEndingWith(" while " + b.name() + " was partitioned from " + c.name() + " since "
+                                + java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS").format(
+                                        java.time.LocalTime.ofInstant(partition.since(), java.time.ZoneId.systemDefault()))
+                                + " (" + partition.id() + ").");
+            } finally {
+                reboot.cancel();
+            }
+        }
     }
 
     @Test
