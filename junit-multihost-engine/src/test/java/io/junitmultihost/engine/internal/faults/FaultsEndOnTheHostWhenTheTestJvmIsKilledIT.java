@@ -22,13 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
  * A test JVM killed with SIGKILL while its fault is in force: the host lifts the fault by itself
  * at its end (its own timer), leaving its ruleset as it was and nothing running.
  */
-class FaultOutlivesKilledTestJvmIT {
+class FaultsEndOnTheHostWhenTheTestJvmIsKilledIT {
 
     private static final Duration LONG = Duration.ofMinutes(2);
 
     @Test
     void aHostLiftsTheFaultOfAKilledTestJvmByItselfAtItsEnd(@TempDir Path dir) throws Exception {
-        try (VmTestHosts lab = VmTestHosts.lab(FaultOutlivesKilledTestJvmIT.class, 2)) {
+        try (VmTestHosts lab = VmTestHosts.lab(FaultsEndOnTheHostWhenTheTestJvmIsKilledIT.class, 2)) {
             Host cut = lab.hosts().get(0);
             Host other = lab.hosts().get(1);
             String rulesBefore = cut.execShell("nft list ruleset").assertSuccess().stdout();
