@@ -11,7 +11,13 @@ import java.util.HexFormat;
  */
 record FaultName(String token, int number) {
 
-    private static final String TOKEN = HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
+    private static final String TOKEN = newToken();
+
+    private static String newToken() {
+        byte[] bytes = new byte[3];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
 
     static FaultName of(int number) {
         return new FaultName(TOKEN, number);
