@@ -62,4 +62,10 @@ public interface Cluster {
      * Hydra way; the same handle as an injected {@link Vms}. Every JVM launched ends with the class.
      */
     Vms vms();
+
+    /**
+     * Faults imposed on these hosts and between them, each lifting itself after its duration and
+     * lifted when the class ends at the latest; the same handle as an injected {@link Faults}.
+     */
+    Faults faults();
 }

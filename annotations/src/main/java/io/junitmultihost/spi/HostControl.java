@@ -1,6 +1,7 @@
 package io.junitmultihost.spi;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Out-of-band control of a host, for power actions and fault tests: what a person could do with
@@ -30,6 +31,15 @@ public interface HostControl {
      */
     default void powerOn(Duration deadline) {
         powerOn();
+    }
+
+    /**
+     * Why network faults ({@code io.junitmultihost.api.Faults}: partitions, loss, bandwidth limits)
+     * cannot be imposed on this host by rules on the host itself, for example because its commands
+     * run in this machine's own network; empty (the default) where they can.
+     */
+    default Optional<String> networkFaultRefusal() {
+        return Optional.empty();
     }
 
     /** Cuts the host's network link; connections time out rather than being refused. */

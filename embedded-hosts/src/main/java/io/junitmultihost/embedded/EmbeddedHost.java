@@ -97,6 +97,16 @@ final class EmbeddedHost implements HostControl {
                 .build();
     }
 
+    /**
+     * Refused: an embedded host's commands run in this machine's own network namespace, so a rule
+     * imposed "on the host" would cut this machine.
+     */
+    @Override
+    public Optional<String> networkFaultRefusal() {
+        return Optional.of("an embedded host's commands run in this machine's own network, so its rules would cut this"
+                + " machine; use the lab provider (multihost.provider=lab) for network faults");
+    }
+
     /** The first boot, on an ephemeral port that later boots keep. */
     synchronized void start() {
         bootUp();

@@ -64,7 +64,9 @@ class ReadmeSnippetsTest {
     private static final Map<String, String> COMPILE_ONLY = Map.of(
             "RollingTest", "it needs 100 app hosts (85 at least) and the embedded hosts are 32 at most",
             "ChaosTest", "its lambdas run in remote JVMs, which get the test's classpath, not the directory this test"
-                    + " compiles the snippets into; RemoteJvmsTest makes the same calls");
+                    + " compiles the snippets into; RemoteJvmsTest makes the same calls",
+            "PartitionTest", "network faults need hosts of their own network (lab, inventory, QEMU), and embedded hosts"
+                    + " refuse them; FaultsIT makes the same calls on lab hosts");
     /** The artifact of the README's dependency list that brings each imported package. */
     private static final Map<String, String> ARTIFACT_OF_PACKAGE = Map.of(
             "io.junitmultihost.", "junit-multihost-engine",

@@ -35,6 +35,11 @@ class InjectionTest {
     }
 
     @Test
+    void faultsAreInjectedAsTheClustersOwnHandle() {
+        results.testEvents().assertThatEvents().haveExactly(1, event(test("faults"), finishedSuccessfully()));
+    }
+
+    @Test
     void aHostOfARoleWithTwoHostsIsAnErrorThatSaysToUseAList() {
         results.testEvents().assertThatEvents().haveExactly(1, event(test("oneHostOfARoleOfTwo"),
                 finishedWithFailure(instanceOf(ConfigurationException.class), message(
@@ -72,7 +77,7 @@ class InjectionTest {
 
     @Test
     void brokenParametersFailOnlyTheirOwnTest() {
-        results.testEvents().assertStatistics(s -> s.started(6).succeeded(1).failed(5));
+        results.testEvents().assertStatistics(s -> s.started(7).succeeded(2).failed(5));
         results.containerEvents().assertStatistics(s -> s.failed(0));
     }
 }

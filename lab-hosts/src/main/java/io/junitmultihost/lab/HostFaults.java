@@ -80,12 +80,16 @@ final class HostFaults {
         }
     }
 
-    /** Lifts every fault a test applied; whether the host is down stays as it is. */
+    /**
+     * Lifts every fault a test applied, the engine's too (docs/FAULTS.md); whether the host is down
+     * stays as it is.
+     */
     synchronized void clear() {
         if (!rules.cleared().equals(rules)) {
             apply(rules.cleared());
         }
         removeBandwidthLimit();
+        LabNetwork.clearEngineFaults(namespace);
     }
 
     /** The host went down: nothing reaches it until it boots. */

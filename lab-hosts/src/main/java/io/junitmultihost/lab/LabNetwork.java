@@ -167,6 +167,23 @@ final class LabNetwork {
                 .orThrow("Applying the fault rules of namespace [" + namespace + "]");
     }
 
+    /**
+     * Removes what the engine's faults (docs/FAULTS.md) may have left in the namespace: their
+     * nftables tables and their tc limit. Normally nothing: each fault ends by itself on the host,
+     * but a reboot of a lab host ends the host's timers while its namespace keeps its rules.
+     */
+    static void clearEngineFaults(String namespace) {
+        Exec.run(STEP, List.of("nsenter", "--net=/run/netns/" + namespace, "sh", "-c",
+                "nft list tables 2>/dev/null | while read -r _ family name; do case \"$name\" in " + ENGINE_FAULT_TABLES
+                        + "*) nft delete table \"$family\" \"$name\";; esac; done;"
+                        + " if tc qdisc show dev eth0 root | grep -q 'tbf " + ENGINE_FAULT_TBF + " '; then tc qdisc del dev eth0 root; fi"))
+                .orThrow("Clearing the engine's faults of namespace [" + namespace + "]");
+    }
+
+    /** The prefix of the engine's fault tables, and the handle of its bandwidth limits (see the engine's HostScripts). */
+    static final String ENGINE_FAULT_TABLES = "junit_multihost_fault_";
+    static final String ENGINE_FAULT_TBF = "4a4d:";
+
     /** Limits {@code bitsPerSecond} on the host's eth0 (what it sends) and on its link's machine end (what it gets). */
     static void limitBandwidth(String namespace, String veth, long bitsPerSecond) {
         List<String> tbf = tbf(bitsPerSecond);

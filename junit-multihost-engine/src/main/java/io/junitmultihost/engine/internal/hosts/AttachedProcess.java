@@ -9,6 +9,7 @@ import io.junitmultihost.api.HostUnavailableException;
 import io.junitmultihost.api.MultiHostException;
 import io.junitmultihost.api.ProcessEnd;
 import io.junitmultihost.api.ProcessLostException;
+import io.junitmultihost.engine.internal.faults.ActiveFaults;
 import io.junitmultihost.ssh.ProcessGroups;
 import io.junitmultihost.ssh.RemoteCommand;
 import io.junitmultihost.ssh.RemoteProcess;
@@ -126,17 +127,18 @@ final class AttachedProcess implements HostProcess {
             result = remote.await(deadline);
         } catch (io.junitmultihost.ssh.SshSessionLostException | io.junitmultihost.ssh.SshConnectException e) {
             ProcessEnd lost = lostEnd();
-            throw new ProcessLostException("Process [" + id + "] ([" + command + "]) on host [" + host.name() + "] "
-                    + lost + ".", lost);
+            throw new ProcessLostException(ActiveFaults.named("Process [" + id + "] ([" + command + "]) on host ["
+                    + host.name() + "] " + lost + ".", host.name()), lost);
         } catch (io.junitmultihost.ssh.SshException e) {
-            throw SshFailures.translate(e);
+            throw SshFailures.translate(e, host.name());
         } catch (java.util.concurrent.CancellationException e) {
             throw new MultiHostException("Process [" + id + "] ([" + command + "]) on host [" + host.name()
                     + "] was cancelled.", e);
         }
         if (result.isEmpty()) {
-            throw new CommandTimeoutException("Process [" + id + "] ([" + command + "]) on host [" + host.name()
-                    + "] still runs after [" + deadline.toMillis() + " ms]; it was left running (kill() ends it).");
+            throw new CommandTimeoutException(ActiveFaults.named("Process [" + id + "] ([" + command + "]) on host ["
+                    + host.name() + "] still runs after [" + deadline.toMillis() + " ms]; it was left running (kill() ends it).",
+                    host.name()));
         }
         RemoteResult r = result.get();
         if (end == null) {

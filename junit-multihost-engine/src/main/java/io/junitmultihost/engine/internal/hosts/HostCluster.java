@@ -3,6 +3,7 @@ package io.junitmultihost.engine.internal.hosts;
 import io.junitmultihost.api.Cluster;
 import io.junitmultihost.api.CommandTimeoutException;
 import io.junitmultihost.api.ConfigurationException;
+import io.junitmultihost.api.Faults;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.MultiHostException;
 import io.junitmultihost.api.Quorum;
@@ -13,6 +14,7 @@ import io.junitmultihost.api.StateWait;
 import io.junitmultihost.api.Sync;
 import io.junitmultihost.api.Vms;
 import io.junitmultihost.engine.internal.events.EventStateWait;
+import io.junitmultihost.engine.internal.faults.ClassFaults;
 import io.junitmultihost.engine.internal.events.HostEvents;
 import io.junitmultihost.engine.internal.events.VmEvents;
 import io.junitmultihost.engine.internal.owner.Owned;
@@ -23,6 +25,7 @@ import io.junitmultihost.engine.internal.report.RunRecord;
 import io.junitmultihost.engine.internal.sync.CaseSync;
 import io.junitmultihost.engine.internal.sync.ClassSync;
 import io.junitmultihost.engine.internal.vm.VmMaster;
+import io.junitmultihost.spi.HostControl;
 import io.junitmultihost.spi.HumanDuration;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +36,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -67,6 +71,7 @@ final class HostCluster implements Cluster {
     private ClassSync sync;
     private final Function<HostCluster, VmMaster> openVms;
     private VmMaster vms;
+    private ClassFaults faults;
     private final VmEvents vmEvents = new VmEvents();
 
     HostCluster(Map<String, List<Host>> byRole, int parallelism, HostEvents events,
@@ -219,6 +224,22 @@ final class HostCluster implements Cluster {
             vms = opened;
         }
         return vms;
+    }
+
+    /** The class's faults, made on first use; each fault is registered with the class's owner. */
+    @Override
+    public synchronized Faults faults() {
+        if (faults == null) {
+            faults = new ClassFaults(hosts(), owner, events.record(), HostCluster::networkFaultRefusal,
+                    (host, command) -> host instanceof RemoteHost remote ? remote.execToCleanUp(command) : host.exec(command));
+        }
+        return faults;
+    }
+
+    /** Why the host's provider cannot take network faults, empty where it can. */
+    private static Optional<String> networkFaultRefusal(Host host) {
+        return host instanceof RemoteHost remote
+                ? remote.spec().control().flatMap(HostControl::networkFaultRefusal) : Optional.empty();
     }
 
     private <T> Map<String, T> fanOut(List<Host> targets, Function<Host, T> call, Duration deadline) {

@@ -126,7 +126,7 @@ final class RemoteHost implements Host, SyncReachable, io.junitmultihost.engine.
                 "deadline_ms", deadline.toMillis());
         RemoteResult result;
         try {
-            result = SshFailures.translated(() -> run(command, deadline));
+            result = SshFailures.translated(name(), () -> run(command, deadline));
         } catch (RuntimeException e) {
             record.add("command.failed", name(), owned, "id", id, "error", e.getClass().getSimpleName(),
                     "message", RunRecord.cut(e.getMessage(), 300));
@@ -268,14 +268,14 @@ final class RemoteHost implements Host, SyncReachable, io.junitmultihost.engine.
     public ExecResult execToCleanUp(Command command) {
         Duration deadline = command.deadline().orElse(settings.execTimeout());
         RemoteCommand remote = toRemote(command);
-        RemoteResult result = SshFailures.translated(() -> ssh.exec(remote, deadline));
+        RemoteResult result = SshFailures.translated(name(), () -> ssh.exec(remote, deadline));
         return new ExecResult(name(), remote.display(), result.exitCode(), result.stdout(), result.stderr(),
                 result.duration());
     }
 
     @Override
     public void upload(Path local, String remotePath, Duration deadline) {
-        SshFailures.translated(() -> {
+        SshFailures.translated(name(), () -> {
             ssh.upload(local, remotePath, deadline);
             return null;
         });
@@ -283,7 +283,7 @@ final class RemoteHost implements Host, SyncReachable, io.junitmultihost.engine.
 
     @Override
     public void download(String remotePath, Path local, Duration deadline) {
-        SshFailures.translated(() -> {
+        SshFailures.translated(name(), () -> {
             ssh.download(remotePath, local, deadline);
             return null;
         });
@@ -367,7 +367,7 @@ final class RemoteHost implements Host, SyncReachable, io.junitmultihost.engine.
 
     @Override
     public int forwardToTestJvm(int localPort, Duration deadline, ForwardWatcher watcher) {
-        PortForward forward = SshFailures.translated(() -> ssh.forwardRemote(0, "127.0.0.1", localPort, deadline));
+        PortForward forward = SshFailures.translated(name(), () -> ssh.forwardRemote(0, "127.0.0.1", localPort, deadline));
         if (watcher != null) {
             forward.onChange(new PortForward.Listener() {
                 @Override
@@ -392,6 +392,6 @@ final class RemoteHost implements Host, SyncReachable, io.junitmultihost.engine.
 
     @Override
     public void reconnect(Duration deadline) {
-        SshFailures.translated(() -> ssh.exec(RemoteCommand.argv("true"), deadline));
+        SshFailures.translated(name(), () -> ssh.exec(RemoteCommand.argv("true"), deadline));
     }
 }

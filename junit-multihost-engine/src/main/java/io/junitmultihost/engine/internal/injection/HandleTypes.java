@@ -1,6 +1,7 @@
 package io.junitmultihost.engine.internal.injection;
 
 import io.junitmultihost.api.Cluster;
+import io.junitmultihost.api.Faults;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.StateWait;
 import io.junitmultihost.api.Sync;
@@ -16,11 +17,11 @@ final class HandleTypes {
     private HandleTypes() {
     }
 
-    /** Whether the parameter is exactly {@code Host}, {@code Cluster}, {@code StateWait}, {@code Sync}, {@code Vms} or {@code List<Host>}. */
+    /** Whether the parameter is exactly {@code Host}, {@code Cluster}, {@code StateWait}, {@code Sync}, {@code Vms}, {@code Faults} or {@code List<Host>}. */
     static boolean isHandle(Parameter parameter) {
         return parameter.getType() == Host.class || parameter.getType() == Cluster.class
                 || parameter.getType() == StateWait.class || parameter.getType() == Sync.class
-                || parameter.getType() == Vms.class
+                || parameter.getType() == Vms.class || parameter.getType() == Faults.class
                 || isHostList(parameter);
     }
 

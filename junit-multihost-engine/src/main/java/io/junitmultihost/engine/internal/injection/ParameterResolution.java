@@ -20,10 +20,10 @@ public final class ParameterResolution {
 
     private static final List<HandleResolver> RESOLVERS = List.of(
             new RoleHostResolver(), new RoleHostListResolver(), new ClusterResolver(), new StateWaitResolver(), new SyncResolver(), new VmsResolver(),
-            new OnlyHostResolver());
+            new FaultsResolver(),            new OnlyHostResolver());
 
     private static final String KINDS = " Parameters can be @Role(\"name\") Host, @Role(\"name\") List<Host>,"
-            + " Cluster, StateWait, Sync, or Host alone when the class has exactly one host.";
+            + " Cluster, StateWait, Sync, Vms, Faults, or Host alone when the class has exactly one host.";
 
     private ParameterResolution() {
     }

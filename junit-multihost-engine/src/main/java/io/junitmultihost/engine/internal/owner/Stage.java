@@ -2,7 +2,7 @@ package io.junitmultihost.engine.internal.owner;
 
 /**
  * The order in which an {@link Owner} stops what it holds: what acts on hosts first (so that it
- * starts nothing new), then its remote JVMs (whose close tasks may still need the hosts), then the
+ * starts nothing new), then the faults it imposed, then its remote JVMs (whose close tasks may still need the hosts), then the
  * commands and processes it may have started, then sync, then the forwards the commands, JVMs and
  * sync ran over. Internal.
  */
@@ -10,6 +10,8 @@ public enum Stage {
 
     /** Reboot state machines, prepare steps, fan-out calls, power actions: work in flight, cancelled. */
     ACTIONS(true),
+    /** Faults imposed on hosts (partitions, paused JVMs): lifted before anything else ends. */
+    FAULTS(false),
     /** Remote JVMs, held for the class's life: their close tasks run, then they exit or are killed. */
     VMS(false),
     /** Commands still running on hosts (plain ones, and processes from {@code Host.start}): cancelled. */

@@ -7,6 +7,7 @@ import io.junitmultihost.api.Reboot;
 import io.junitmultihost.api.RebootException;
 import io.junitmultihost.api.RebootOptions;
 import io.junitmultihost.api.RebootOutcome;
+import io.junitmultihost.engine.internal.faults.ActiveFaults;
 import io.junitmultihost.spi.HumanDuration;
 import java.time.Duration;
 import java.util.List;
@@ -66,26 +67,26 @@ final class MachineReboot implements Reboot {
             return outcome.bootId();
         }
         if (state == HostState.FAILED || state == HostState.CANCELLED) {
-            throw new RebootException(outcome.lastSeen());
+            throw new RebootException(ActiveFaults.named(outcome.lastSeen(), host.name()));
         }
         String seen = progress.lastSeen();
         String context = progress.attemptContext();
         String lastSeen = "last seen [" + (seen.isEmpty() ? "nothing yet" : seen) + "]";
         if (context.isEmpty()) {
-            throw new RebootException("Host [" + host.name() + "] did not come back with a new boot id within ["
+            throw new RebootException(ActiveFaults.named("Host [" + host.name() + "] did not come back with a new boot id within ["
                     + HumanDuration.of(deadline) + "]: phase [" + describe(state) + "], " + lastSeen
                     + "; the old boot id was [" + outcome.oldBootId() + "]."
                     + (state == HostState.REQUESTED ? " " + machine.notSeenDown() : "")
-                    + " Its reboot goes on; cancel() stops it.");
+                    + " Its reboot goes on; cancel() stops it.", host.name()));
         }
         // A retry: the host did go down and come back before, so say which attempt this is and why.
-        throw new RebootException("Host [" + host.name() + "] was not back as asked within [" + HumanDuration.of(deadline)
+        throw new RebootException(ActiveFaults.named("Host [" + host.name() + "] was not back as asked within [" + HumanDuration.of(deadline)
                 + "]: " + context + "; now phase [" + describe(state) + "], " + lastSeen + "; the boot it "
                 + (state == HostState.REQUESTED ? "waits to leave" : "left") + " is [" + progress.bootId()
                 + "] (before the first attempt: [" + outcome.oldBootId() + "])."
                 + (state == HostState.REQUESTED ? " It was not seen going down since this attempt's reboot was asked for:"
                         + " that request may have failed." : "")
-                + " Its reboot goes on; cancel() stops it.");
+                + " Its reboot goes on; cancel() stops it.", host.name()));
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.api.MultiHostException;
 import io.junitmultihost.api.SyncAbortedException;
 import io.junitmultihost.api.SyncFailedException;
+import io.junitmultihost.engine.internal.faults.ActiveFaults;
 import io.junitmultihost.sync.SyncException;
 import io.junitmultihost.sync.SyncRejectedException;
 import java.util.concurrent.CompletionException;
@@ -11,7 +12,7 @@ import java.util.function.Supplier;
 
 /**
  * Translates the barrier server's failures into the API's exceptions with the same sentence, the
- * original kept as the cause: every sync failure a test sees is a {@link MultiHostException}.
+ * original kept as the cause, and the faults in force then named: every sync failure a test sees is a {@link MultiHostException}.
  * Internal.
  */
 final class SyncFailures {
@@ -40,16 +41,16 @@ final class SyncFailures {
             return e;
         }
         if (t instanceof io.junitmultihost.sync.SyncAbortedException e) {
-            return new SyncAbortedException(e.getMessage(), e.result() == null ? null : SyncValues.toApi(e.result()), e);
+            return new SyncAbortedException(ActiveFaults.namedAny(e.getMessage()), e.result() == null ? null : SyncValues.toApi(e.result()), e);
         }
         if (t instanceof io.junitmultihost.sync.SyncFailedException e) {
-            return new SyncFailedException(e.getMessage(), e.result() == null ? null : SyncValues.toApi(e.result()), e);
+            return new SyncFailedException(ActiveFaults.namedAny(e.getMessage()), e.result() == null ? null : SyncValues.toApi(e.result()), e);
         }
         if (t instanceof SyncRejectedException e && e.status() == 400) {
             return new ConfigurationException(e.getMessage(), e);
         }
         if (t instanceof SyncException e) {
-            return new SyncFailedException(e.getMessage(), null, e);
+            return new SyncFailedException(ActiveFaults.namedAny(e.getMessage()), null, e);
         }
         return t instanceof RuntimeException e ? e : new CompletionException(t);
     }

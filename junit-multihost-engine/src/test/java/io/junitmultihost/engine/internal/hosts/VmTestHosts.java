@@ -62,6 +62,15 @@ public final class VmTestHosts implements AutoCloseable {
         return lease.cluster().vms();
     }
 
+    public io.junitmultihost.api.Faults faults() {
+        return lease.cluster().faults();
+    }
+
+    /** The run's record of events, as the report writes it. */
+    public java.util.List<java.util.Map<String, Object>> events() {
+        return ((HostCluster) lease.cluster()).events().record().events();
+    }
+
     /** Ends the class's lease (its VMs, processes and syncs) but keeps the pool, so hosts can still be asked. */
     public void endClass() {
         lease.close();
