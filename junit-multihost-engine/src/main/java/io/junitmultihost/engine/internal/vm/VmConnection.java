@@ -100,6 +100,12 @@ final class VmConnection implements AutoCloseable {
                 .findFirst().orElse(-1);
     }
 
+    /** Takes over the calls still waiting on {@code lost}, a connection of the same JVM that dropped. */
+    void adoptWaiting(VmConnection lost) {
+        waiting.putAll(lost.waiting);
+        lost.waiting.keySet().removeAll(waiting.keySet());
+    }
+
     /** Fails every waiting call with {@code failure}. */
     void failWaiting(RuntimeException failure) {
         waiting.values().forEach(call -> call.completeExceptionally(failure));

@@ -84,6 +84,7 @@ public final class VmMaster implements Vms, AutoCloseable {
     private final String token = hex(24);
     private final String runDir = ".junit-multihost/vms/" + hex(6);
     private final Map<Host, HostSetup> setups = new LinkedHashMap<>();
+    private final Map<Host, String> noDirect = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<RemoteVm> vms = new ArrayList<>();
     private final Map<String, String> waitsFor = new LinkedHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -420,22 +421,42 @@ public final class VmMaster implements Vms, AutoCloseable {
     }
 
     /**
-     * With multihost.vm.direct, opens the JVM's second connection, straight to its host's address,
-     * for invocations; where it cannot be had, invocations stay on the SSH forward.
+     * With multihost.vm.direct (the default), opens the JVM's second connection, straight to its
+     * host's address, for invocations. Where it cannot be had (a host behind a NAT port forward or a
+     * jump host, a firewall), invocations go through the SSH forward: said once per host, and the
+     * host's later JVMs do not try again.
      */
     private void connectDirect(RemoteVm vm) {
         vm.fast = null;
-        if (!direct || vm.directPort <= 0) {
+        if (!direct || noDirect.containsKey(vm.host)) {
             return;
         }
-        DirectCalls calls = new DirectCalls(vm.host.address(), vm.directPort, token, vm.id);
-        try {
-            calls.open();
-            vm.fast = calls;
-        } catch (IOException e) {
-            LOG.warn("VM [{}] on host [{}] cannot be reached directly at [{}:{}] ({}); its invocations go through SSH.",
-                    vm.id, vm.host.name(), vm.host.address(), vm.directPort, e.getMessage());
+        String why;
+        if (vm.directPort <= 0) {
+            why = "the JVM could not listen on [" + vm.host.address() + "] there: it is not an address of the host"
+                    + " itself (a NAT port forward, or a name that resolves elsewhere there)";
+        } else {
+            DirectCalls calls = new DirectCalls(vm.host.address(), vm.directPort, token, vm.id);
+            long start = System.nanoTime();
+            try {
+                calls.open();
+                vm.fast = calls;
+                return;
+            } catch (IOException e) {
+                why = "[" + vm.host.address() + ":" + vm.directPort + "] " + (e instanceof java.net.SocketTimeoutException
+                        ? "did not answer within [" + millis(start, System.nanoTime()) + " ms] (a firewall, or a host"
+                        + " reached through a jump host?)" : "refused: " + e.getMessage());
+            }
         }
+        if (noDirect.putIfAbsent(vm.host, why) == null) {
+            LOG.warn("Remote JVMs on host [{}] cannot be reached directly ({}); their invocations go through SSH, which"
+                    + " is slower. multihost.vm.direct=false stops trying.", vm.host.name(), why);
+        }
+    }
+
+    /** Why invocations on {@code host}'s JVMs go through SSH, when they do though multihost.vm.direct is on. */
+    Optional<String> whyNotDirect(Host host) {
+        return Optional.ofNullable(noDirect.get(host));
     }
 
     private String lastLog(RemoteVm vm) {
@@ -571,6 +592,15 @@ public final class VmMaster implements Vms, AutoCloseable {
             VmConnection connection = vm.connection;
             if (connection != null && connection.isOpen()) {
                 connection.send(new Frame(Frame.Type.PING, 0, new byte[0]));
+            } else if (vm.fast != null && vm.fast.isOpen() && vm.state == RemoteVm.State.RUNNING) {
+                DirectCalls fast = vm.fast;
+                ASYNC.execute(() -> {
+                    try {
+                        fast.ping(PING_EVERY);
+                    } catch (IOException e) {
+                        LOG.debug("VM [{}] did not answer a ping on its direct connection: {}", vm.id, e.toString());
+                    }
+                });
             }
             SpareJvm spare = vm.spare;
             VmConnection waiting = spare == null ? null : spare.connection;
@@ -585,16 +615,20 @@ public final class VmMaster implements Vms, AutoCloseable {
         if (vm.connection != connection) {
             return;
         }
-        DirectCalls fast = vm.fast;
-        if (fast != null) {
-            fast.close();
-        }
-        String reason = vm.stopping != null ? "it was stopped (" + vm.stopping + ")" : "its connection ended (" + why + ")";
-        connection.failWaiting(new DynamicActionException("VM " + vm.info() + " ended: " + reason + "."));
         if (vm.stopping != null || closing) {
+            DirectCalls fast = vm.fast;
+            if (fast != null) {
+                fast.close();
+            }
+            String reason = vm.stopping != null ? "it was stopped (" + vm.stopping + ")" : "its connection ended ("
+                    + why + ")";
+            connection.failWaiting(new DynamicActionException("VM " + vm.info() + " ended: " + reason + "."));
             return;
         }
-        ASYNC.execute(() -> endedByItself(vm, connection));
+        // its direct connections and the calls waiting on this one go on until it is known whether it reconnects
+        LOG.info("VM [{}] ({} on {}): its connection through SSH ended ({}); waiting for it to connect again.", vm.id,
+                vm.name, vm.host.name(), why);
+        ASYNC.execute(() -> endedByItself(vm, connection, why));
     }
 
     /**
@@ -602,12 +636,13 @@ public final class VmMaster implements Vms, AutoCloseable {
      * a reconnected SSH session), or its process ended (a crash, a reboot), which its host tells once
      * it answers again; then it is restarted as its restart mode says.
      */
-    private void endedByItself(RemoteVm vm, VmConnection lost) {
+    private void endedByItself(RemoteVm vm, VmConnection lost, String why) {
         long until = System.nanoTime() + actionDeadline.toNanos();
         Optional<ProcessEnd> end = Optional.empty();
         while (System.nanoTime() - until < 0 && !closing) {
             VmConnection current = vm.connection;
             if (current != lost && current != null && current.isOpen()) {
+                current.adoptWaiting(lost);
                 LOG.info("VM [{}] ({} on {}) reconnected after its connection ended.", vm.id, vm.name, vm.host.name());
                 return;
             }
@@ -621,6 +656,13 @@ public final class VmMaster implements Vms, AutoCloseable {
             }
             sleep(250);
         }
+        String gone = "VM " + vm.info() + " ended: its connection ended (" + why + ")"
+                + end.map(e -> " and its process ended (" + e + ")").orElse(" and it did not connect again") + ".";
+        DirectCalls fast = vm.fast;
+        if (fast != null && vm.connection == lost) {
+            fast.abort(gone);
+        }
+        lost.failWaiting(new DynamicActionException(gone));
         synchronized (this) {
             if (vm.state != RemoteVm.State.RUNNING || vm.stopping != null || vm.connection != lost) {
                 return;
