@@ -563,6 +563,11 @@ public final class VmMaster implements Vms, AutoCloseable {
             }
             vm.pid = Long.parseLong(lines[3]);
             vm.directPort = Integer.parseInt(lines[4]);
+            VmConnection previous = vm.connection;
+            if (vm.hello.isDone() && previous != null) {
+                // it connects again: the calls waiting on the lost connection are answered on this one
+                connection.adoptWaiting(previous);
+            }
             connection.startReading(vm.id, (c, frame) -> ASYNC.execute(() -> act(vm, c, frame)),
                     why -> ended(vm, connection, why));
             if (!vm.hello.complete(connection)) {

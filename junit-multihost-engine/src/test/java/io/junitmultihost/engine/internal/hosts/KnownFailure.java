@@ -36,15 +36,7 @@ enum KnownFailure {
     PROCESS_LOSS_100(MatrixOperation.PROCESS, MatrixFault.LOSS_100, List.of("failed after"), Duration.ofSeconds(13), false,
             "waitFor fails about 10 s past its deadline: it connects anew with a connect timeout of its own"),
     PROCESS_LOSS_30(MatrixOperation.PROCESS, MatrixFault.LOSS_30, List.of("failed after"), Duration.ofSeconds(22), true,
-            "in some runs waitFor fails about 14 s past its deadline: under loss its own new connection is slow or refused"),
-    VM_SSHD_KILLED(MatrixOperation.VM, MatrixFault.SSHD_KILLED, List.of("expected to succeed, FAILED"), Duration.ZERO, false,
-            "the invocation fails at once and the JVM is taken for ended, though docs/VMS.md says a reconnected session loses nothing"),
-    VM_LINK_CUT(MatrixOperation.VM, MatrixFault.LINK_CUT, List.of("failed after"), Duration.ofSeconds(6), false,
-            "the invocation fails 5 s past its deadline: it waits that long for a thread dump from the JVM"),
-    VM_LOSS_100(MatrixOperation.VM, MatrixFault.LOSS_100, List.of("failed after"), Duration.ofSeconds(6), false,
-            "the invocation fails 5 s past its deadline: it waits that long for a thread dump from the JVM"),
-    VM_POWERED_OFF(MatrixOperation.VM, MatrixFault.HOST_POWERED_OFF, List.of("failed after"), Duration.ofSeconds(6), true,
-            "in some runs the invocation fails 5 s past its deadline, waiting for a thread dump, before the JVM is seen gone");
+            "in some runs waitFor fails about 14 s past its deadline: under loss its own new connection is slow or refused");
 
     private final MatrixOperation operation;
     private final MatrixFault fault;
