@@ -110,6 +110,7 @@ public final class VmAgent {
                     VmAgent.class.getClassLoader());
             Serial.bytes(back.get(0).call());
             Serial.describe(new IllegalStateException("warm-up"));
+            DirectLine.warmUp();
         } catch (Exception e) {
             System.err.println("multihost-vm warm-up failed (harmless): " + e);
         }

@@ -270,7 +270,9 @@ public final class VmMaster implements Vms, AutoCloseable {
             connection = awaitHello(vm);
         }
         vm.connection = connection;
-        connectDirect(vm);
+        if (!fromSpare || vm.fast == null) {
+            vm.fast = direct(vm, vm.directPort);
+        }
         long connected = System.nanoTime();
         vm.logFile = vm.setup.runDir() + "/" + vm.id + "-" + vm.pid + ".log";
         runInit(vm, dynamic);
@@ -330,6 +332,7 @@ public final class VmMaster implements Vms, AutoCloseable {
             try {
                 spare.process = vm.host.startDetached(Command.shell(startScript(vm, spare.nonce, true)));
                 spare.hello.get(actionDeadline.toMillis(), TimeUnit.MILLISECONDS);
+                spare.fast = direct(vm, spare.directPort);
                 LOG.debug("VM [{}] ({} on {}) has a spare JVM ready, pid [{}].", vm.id, vm.name, vm.host.name(),
                         spare.pid);
             } catch (Exception e) {
@@ -380,6 +383,8 @@ public final class VmMaster implements Vms, AutoCloseable {
             if (done.type() != Frame.Type.DONE) {
                 throw new IOException("it answered " + done.type());
             }
+            vm.fast = spare.fast;
+            spare.fast = null;
             return connection;
         } catch (Exception e) {
             LOG.info("The spare JVM of VM [{}] ({} on {}) cannot be used ({}); starting a new one.", vm.id, vm.name,
@@ -421,29 +426,27 @@ public final class VmMaster implements Vms, AutoCloseable {
     }
 
     /**
-     * With multihost.vm.direct (the default), opens the JVM's second connection, straight to its
-     * host's address, for invocations. Where it cannot be had (a host behind a NAT port forward or a
-     * jump host, a firewall), invocations go through the SSH forward: said once per host, and the
-     * host's later JVMs do not try again.
+     * With multihost.vm.direct (the default), opens a JVM's second connection, straight to its
+     * host's address at {@code port}, for invocations. Null where it cannot be had (a host behind a
+     * NAT port forward or a jump host, a firewall): invocations then go through the SSH forward,
+     * said once per host, and the host's later JVMs do not try again.
      */
-    private void connectDirect(RemoteVm vm) {
-        vm.fast = null;
+    private DirectCalls direct(RemoteVm vm, int port) {
         if (!direct || noDirect.containsKey(vm.host)) {
-            return;
+            return null;
         }
         String why;
-        if (vm.directPort <= 0) {
+        if (port <= 0) {
             why = "the JVM could not listen on [" + vm.host.address() + "] there: it is not an address of the host"
                     + " itself (a NAT port forward, or a name that resolves elsewhere there)";
         } else {
-            DirectCalls calls = new DirectCalls(vm.host.address(), vm.directPort, token, vm.id);
+            DirectCalls calls = new DirectCalls(vm.host.address(), port, token, vm.id);
             long start = System.nanoTime();
             try {
                 calls.open();
-                vm.fast = calls;
-                return;
+                return calls;
             } catch (IOException e) {
-                why = "[" + vm.host.address() + ":" + vm.directPort + "] " + (e instanceof java.net.SocketTimeoutException
+                why = "[" + vm.host.address() + ":" + port + "] " + (e instanceof java.net.SocketTimeoutException
                         ? "did not answer within [" + millis(start, System.nanoTime()) + " ms] (a firewall, or a host"
                         + " reached through a jump host?)" : "refused: " + e.getMessage());
             }
@@ -452,6 +455,7 @@ public final class VmMaster implements Vms, AutoCloseable {
             LOG.warn("Remote JVMs on host [{}] cannot be reached directly ({}); their invocations go through SSH, which"
                     + " is slower. multihost.vm.direct=false stops trying.", vm.host.name(), why);
         }
+        return null;
     }
 
     /** Why invocations on {@code host}'s JVMs go through SSH, when they do though multihost.vm.direct is on. */
