@@ -159,6 +159,15 @@ final class RemoteVm implements Vm {
             throw new VmInvocationException("The invocation in VM " + info() + " did not finish within ["
                     + deadline.toMillis() + " ms]; it was left running there.\n" + dumpText(dump.get(), margin));
         } catch (java.io.IOException e) {
+            String stop = stopping;
+            if (stop != null) {
+                // a stop ended it: say which, as the SSH path does
+                DynamicActionException ended = new DynamicActionException("VM " + info() + " ended: it was stopped ("
+                        + stop + ").");
+                ended.addSuppressed(e);
+                throw new VmInvocationException("VM " + info() + " ended while running the invocation: "
+                        + ended.getMessage(), ended);
+            }
             throw new VmInvocationException("VM " + info() + " ended while running the invocation, or its direct"
                     + " connection broke: " + e.getMessage(), e);
         }
