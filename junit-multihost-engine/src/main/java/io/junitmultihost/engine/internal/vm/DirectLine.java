@@ -49,6 +49,9 @@ final class DirectLine implements AutoCloseable {
     private Mac receiving;
     private long sent;
     private long received;
+    /** What each frame's HMAC covers before its payload (sequence number, type, call, length), each way. */
+    private final ByteBuffer sendingHeader = ByteBuffer.allocate(21);
+    private final ByteBuffer receivingHeader = ByteBuffer.allocate(21);
 
     /** What refused a peer during the handshake: it did not prove it holds the token, or said something else. */
     static final class Refused extends IOException {
@@ -119,7 +122,7 @@ final class DirectLine implements AutoCloseable {
     /** Sends {@code frame} with its HMAC. */
     void write(Frame frame) throws IOException {
         frame.writeUnflushed(out);
-        out.write(tag(sending, sent++, frame));
+        out.write(tag(sending, sendingHeader, sent++, frame));
         out.flush();
     }
 
@@ -130,7 +133,7 @@ final class DirectLine implements AutoCloseable {
         if (tag.length < MAC) {
             throw new EOFException("closed inside a frame");
         }
-        if (!MessageDigest.isEqual(tag, tag(receiving, received++, frame))) {
+        if (!MessageDigest.isEqual(tag, tag(receiving, receivingHeader, received++, frame))) {
             throw new Refused("a frame with a wrong HMAC: forged, replayed or out of order");
         }
         return frame;
@@ -153,9 +156,10 @@ final class DirectLine implements AutoCloseable {
         frame.writeTo(out);
     }
 
-    private static byte[] tag(Mac mac, long sequence, Frame frame) {
-        mac.update(ByteBuffer.allocate(21).putLong(sequence).put((byte) frame.type().ordinal()).putLong(frame.call())
-                .putInt(frame.payload().length).array());
+    private static byte[] tag(Mac mac, ByteBuffer header, long sequence, Frame frame) {
+        header.clear();
+        header.putLong(sequence).put((byte) frame.type().ordinal()).putLong(frame.call()).putInt(frame.payload().length);
+        mac.update(header.array());
         return mac.doFinal(frame.payload());
     }
 

@@ -33,6 +33,14 @@ import java.util.concurrent.Phaser;
  */
 public final class VmAgent {
 
+    /** Ends direct connections whose greeting takes longer than 5 s. */
+    private static final java.util.concurrent.ScheduledExecutorService HANDSHAKES =
+            Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "multihost-vm-direct-greetings");
+                thread.setDaemon(true);
+                return thread;
+            });
+
     private final VmInfo self;
     private final int port;
     private final String hello;
@@ -186,16 +194,26 @@ public final class VmAgent {
     private void serveDirect(Socket socket, byte[] token, String id) {
         try (socket) {
             socket.setTcpNoDelay(true);
-            socket.setSoTimeout(5000);
+            // a watchdog, not a read timeout: a socket with one reads through poll(2) for good, slower
+            java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.ScheduledFuture<?> watchdog = HANDSHAKES.schedule(() -> {
+                late.set(true);
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // closing it is the point
+                }
+            }, 5, java.util.concurrent.TimeUnit.SECONDS);
             DirectLine line;
             try {
                 line = DirectLine.accept(socket, token, id);
             } catch (IOException e) {
                 log("a direct connection from [" + socket.getInetAddress().getHostAddress() + "] was closed unread: "
-                        + e.getMessage());
+                        + (late.get() ? "it did not finish its greeting within 5 s" : e.getMessage()));
                 return;
+            } finally {
+                watchdog.cancel(false);
             }
-            socket.setSoTimeout(0);
             java.util.function.Consumer<Frame> replies = frame -> {
                 synchronized (line) {
                     try {
