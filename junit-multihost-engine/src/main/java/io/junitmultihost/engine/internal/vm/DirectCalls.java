@@ -23,7 +23,7 @@ final class DirectCalls implements AutoCloseable {
     /** How long a direct connection may take to be made: past it, the host is taken for unreachable directly. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     /** How long the VM may take to answer the greeting. */
-    private static final int HANDSHAKE_MILLIS = 3000;
+    private static final Duration HANDSHAKE = Duration.ofSeconds(3);
     private static final AtomicLong CALLS = new AtomicLong(Long.MAX_VALUE / 2);
 
     private final String address;
@@ -61,16 +61,26 @@ final class DirectCalls implements AutoCloseable {
 
     private DirectLine connect() throws IOException {
         Socket socket = new Socket();
+        // bounded by watches, not timeouts: a socket given one reads more slowly for good (see SocketWatch)
+        SocketWatch connecting = SocketWatch.start(socket, CONNECT_TIMEOUT);
         try {
-            socket.connect(new InetSocketAddress(address, port), (int) CONNECT_TIMEOUT.toMillis());
-            socket.setTcpNoDelay(true);
-            socket.setSoTimeout(HANDSHAKE_MILLIS);
-            DirectLine line = DirectLine.open(socket, token, vmId);
-            socket.setSoTimeout(0);
-            return line;
+            socket.connect(new InetSocketAddress(address, port));
         } catch (IOException e) {
             socket.close();
-            throw e;
+            throw connecting.expired() ? new SocketTimeoutException("connect timed out") : e;
+        } finally {
+            connecting.close();
+        }
+        SocketWatch greeting = SocketWatch.start(socket, HANDSHAKE);
+        try {
+            socket.setTcpNoDelay(true);
+            return DirectLine.open(socket, token, vmId);
+        } catch (IOException e) {
+            socket.close();
+            throw greeting.expired() ? new SocketTimeoutException("no greeting within [" + HANDSHAKE.toMillis()
+                    + " ms]") : e;
+        } finally {
+            greeting.close();
         }
     }
 
@@ -94,19 +104,19 @@ final class DirectCalls implements AutoCloseable {
         }
         busy.add(line);
         long call = CALLS.incrementAndGet();
+        SocketWatch watch = SocketWatch.start(line.socket(), deadline, margin, () -> nearlyLate.accept(call));
         try {
             line.write(new Frame(Frame.Type.INVOKE, call, payload));
             Frame answer;
             try {
-                line.socket().setSoTimeout(millis(deadline.minus(margin)));
                 answer = line.read();
-            } catch (SocketTimeoutException nearly) {
-                if (margin.isZero()) {
-                    throw nearly;
+            } catch (IOException e) {
+                if (watch.expired()) {
+                    throw new SocketTimeoutException("no answer within the deadline");
                 }
-                nearlyLate.accept(call);
-                line.socket().setSoTimeout(millis(margin));
-                answer = line.read();
+                throw e;
+            } finally {
+                watch.close();
             }
             if (answer.call() != call) {
                 throw new IOException("answer to call [" + answer.call() + "] where [" + call + "] was expected");
@@ -137,9 +147,8 @@ final class DirectCalls implements AutoCloseable {
         if (line == null || closed) {
             return; // every connection is in a call: the JVM hears from the controller anyway
         }
-        try {
+        try (SocketWatch watch = SocketWatch.start(line.socket(), deadline)) {
             line.write(new Frame(Frame.Type.PING, 0, new byte[0]));
-            line.socket().setSoTimeout(millis(deadline));
             line.read();
             idle.push(line);
         } catch (IOException | RuntimeException e) {
@@ -151,10 +160,6 @@ final class DirectCalls implements AutoCloseable {
     private void drop(DirectLine line) {
         busy.remove(line);
         line.close();
-    }
-
-    private static int millis(Duration duration) {
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, duration.toMillis()));
     }
 
     boolean isOpen() {

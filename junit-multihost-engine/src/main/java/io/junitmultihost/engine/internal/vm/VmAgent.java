@@ -171,12 +171,12 @@ public final class VmAgent {
                 try {
                     Socket socket = direct.accept();
                     if (controller != null && !controller.equals(socket.getInetAddress())) {
-                        socket.close();
                         if (++refused[0] <= 5 || refused[0] % 1000 == 0) {
                             log("refused a direct connection from [" + socket.getInetAddress().getHostAddress()
                                     + "] (" + refused[0] + " so far): only the controller's address ["
                                     + controller.getHostAddress() + "], whence its SSH session came, may connect");
                         }
+                        socket.close();
                         continue;
                     }
                     Thread reader = new Thread(() -> serveDirect(socket, key, id), "multihost-vm-direct");

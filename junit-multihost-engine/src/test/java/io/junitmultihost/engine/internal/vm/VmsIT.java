@@ -169,8 +169,9 @@ class VmsIT {
         host.exec(List.of("bash", "-c", "exec 3<>/dev/tcp/" + host.address() + "/" + vm.directPort
                 + " && printf x >&3 && timeout 5 cat <&3; true"), Duration.ofSeconds(20)).assertSuccess();
 
-        String log = host.exec(List.of("cat", vm.logFile()), Duration.ofSeconds(10)).stdout();
-        assertThat(log).contains("refused a direct connection from [" + host.address() + "]");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                host.exec(List.of("cat", vm.logFile()), Duration.ofSeconds(10)).stdout())
+                .contains("refused a direct connection from [" + host.address() + "]"));
         assertThat(vm.invoke(() -> "still fine")).isEqualTo("still fine");
     }
 
