@@ -27,8 +27,8 @@ import java.util.concurrent.Phaser;
 
 /**
  * The main class of a remote JVM: connects to the controller (through the host's SSH forward to the
- * test JVM), runs the invocations it is sent on threads of its own, and its init tasks, close tasks
- * and disconnect hook when told. It exits by itself when it has not heard from the controller for
+ * test JVM), takes the controller's direct connections ({@link DirectLine}), runs the invocations it
+ * is sent, and its init tasks, close tasks and disconnect hook when told. It exits by itself when it has not heard from the controller for
  * its lease ({@code multihost.vm.lease-ms}, 10 s), so no JVM outlives a test JVM that died.
  */
 public final class VmAgent {

@@ -55,7 +55,9 @@ import org.slf4j.LoggerFactory;
  * that would wait on each other, restarts per start mode, and ends them all with the class.
  *
  * <p>Each JVM connects back to this class's loopback server through its host's SSH remote forward,
- * presenting the class's random token, which only the host's user can read.
+ * presenting the class's random token, which only the host's user can read. Invocations go straight
+ * to the JVM where its host can be reached so ({@link DirectCalls}, multihost.vm.direct), else
+ * through that connection.
  */
 public final class VmMaster implements Vms, AutoCloseable {
 
