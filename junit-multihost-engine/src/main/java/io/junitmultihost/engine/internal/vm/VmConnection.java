@@ -34,8 +34,9 @@ final class VmConnection implements AutoCloseable {
         this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
     }
 
+    /** The peer's first frame, before it is known to hold the token: a small one only. */
     Frame readHello() throws IOException {
-        return Frame.readFrom(in);
+        return Frame.readFrom(in, 4096);
     }
 
     /**

@@ -549,7 +549,9 @@ public final class VmMaster implements Vms, AutoCloseable {
             Frame hello = connection.readHello();
             socket.setSoTimeout(0);
             String[] lines = hello.type() == Frame.Type.HELLO ? hello.text().split("\n") : new String[0];
-            RemoteVm vm = lines.length == 5 && lines[0].equals(token) ? find(lines[1]) : null;
+            RemoteVm vm = lines.length == 5 && java.security.MessageDigest.isEqual(lines[0].getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8), token.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    ? find(lines[1]) : null;
             SpareJvm spare = vm == null ? null : vm.spare;
             if (spare != null && spare.nonce.equals(lines[2])) {
                 connection.startReading(vm.id, (c, frame) -> ASYNC.execute(() -> act(vm, c, frame)), why -> {
