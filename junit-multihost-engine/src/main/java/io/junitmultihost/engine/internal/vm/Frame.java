@@ -41,18 +41,32 @@ record Frame(Type type, long call, byte[] payload) {
         /** controller -> VM: the test class ended: run close tasks of run mode ONCE and ALWAYS, then exit. */
         END,
         /** controller -> spare VM: you are now the VM's current start; answered with DONE. */
-        PROMOTE
+        PROMOTE,
+        /** VM -> controller on a direct connection: the VM's nonce and its proof (see {@link DirectLine}). */
+        CHALLENGE,
+        /** controller -> VM on a direct connection: the controller's proof (see {@link DirectLine}). */
+        PROOF
     }
 
     void writeTo(DataOutputStream out) throws IOException {
+        writeUnflushed(out);
+        out.flush();
+    }
+
+    /** Writes the frame and leaves it in {@code out}'s buffer, for a trailer to follow in the same packet. */
+    void writeUnflushed(DataOutputStream out) throws IOException {
         out.writeByte(type.ordinal());
         out.writeLong(call);
         out.writeInt(payload.length);
         out.write(payload);
-        out.flush();
     }
 
     static Frame readFrom(DataInputStream in) throws IOException {
+        return readFrom(in, MAX_PAYLOAD);
+    }
+
+    /** Reads one frame of at most {@code maxPayload} bytes: a peer not yet authenticated gets a small one. */
+    static Frame readFrom(DataInputStream in, int maxPayload) throws IOException {
         int kind = in.read();
         if (kind < 0) {
             throw new EOFException("closed");
@@ -62,8 +76,8 @@ record Frame(Type type, long call, byte[] payload) {
         }
         long call = in.readLong();
         int length = in.readInt();
-        if (length < 0 || length > MAX_PAYLOAD) {
-            throw new IOException("Frame of [" + length + "] bytes refused (at most [" + MAX_PAYLOAD + "]).");
+        if (length < 0 || length > maxPayload) {
+            throw new IOException("Frame of [" + length + "] bytes refused (at most [" + maxPayload + "]).");
         }
         byte[] payload = in.readNBytes(length);
         if (payload.length < length) {

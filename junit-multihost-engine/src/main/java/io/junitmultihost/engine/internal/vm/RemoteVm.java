@@ -125,12 +125,19 @@ final class RemoteVm implements Vm {
             return callDirect(direct, current, payload, deadline, loader);
         }
         CompletableFuture<Frame> answer = current.call(Frame.Type.INVOKE, payload);
+        Duration margin = dumpMargin(deadline);
         Frame frame;
+        CompletableFuture<String> dump = null;
         try {
-            frame = answer.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+            try {
+                frame = answer.get(deadline.minus(margin).toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException nearlyLate) {
+                dump = askDump(current, current.lastCallOf(answer));
+                frame = answer.get(margin.toNanos(), TimeUnit.NANOSECONDS);
+            }
         } catch (TimeoutException e) {
             throw new VmInvocationException("The invocation in VM " + info() + " did not finish within ["
-                    + deadline.toMillis() + " ms]; it was left running there.\n" + dump(current, answer));
+                    + deadline.toMillis() + " ms]; it was left running there.\n" + dumpText(dump, margin));
         } catch (ExecutionException | CompletionException e) {
             throw new VmInvocationException("VM " + info() + " ended while running the invocation: "
                     + e.getCause().getMessage(), e.getCause());
@@ -143,12 +150,24 @@ final class RemoteVm implements Vm {
 
     private Object callDirect(DirectCalls direct, VmConnection control, byte[] payload, Duration deadline,
             ClassLoader loader) {
+        Duration margin = dumpMargin(deadline);
+        java.util.concurrent.atomic.AtomicReference<CompletableFuture<String>> dump =
+                new java.util.concurrent.atomic.AtomicReference<>();
         try {
-            return decode(direct.call(payload, deadline), loader);
+            return decode(direct.call(payload, deadline, margin, call -> dump.set(askDump(connection, call))), loader);
         } catch (DirectCalls.TimedOut e) {
             throw new VmInvocationException("The invocation in VM " + info() + " did not finish within ["
-                    + deadline.toMillis() + " ms]; it was left running there.\n" + dump(control, e.call));
+                    + deadline.toMillis() + " ms]; it was left running there.\n" + dumpText(dump.get(), margin));
         } catch (java.io.IOException e) {
+            String stop = stopping;
+            if (stop != null) {
+                // a stop ended it: say which, as the SSH path does
+                DynamicActionException ended = new DynamicActionException("VM " + info() + " ended: it was stopped ("
+                        + stop + ").");
+                ended.addSuppressed(e);
+                throw new VmInvocationException("VM " + info() + " ended while running the invocation: "
+                        + ended.getMessage(), ended);
+            }
             throw new VmInvocationException("VM " + info() + " ended while running the invocation, or its direct"
                     + " connection broke: " + e.getMessage(), e);
         }
@@ -163,8 +182,34 @@ final class RemoteVm implements Vm {
         return dump(current, -1);
     }
 
-    private String dump(VmConnection current, CompletableFuture<Frame> answer) {
-        return dump(current, current.lastCallOf(answer));
+    /**
+     * How long before an invocation's deadline its thread dump is asked for, so that the dump comes
+     * within the deadline: a fifth of it, at most a second.
+     */
+    static Duration dumpMargin(Duration deadline) {
+        Duration fifth = deadline.dividedBy(5);
+        return fifth.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : fifth;
+    }
+
+    /** Asks {@code current} (the JVM's connection now, maybe made again) for the dump of call {@code call}. */
+    private static CompletableFuture<String> askDump(VmConnection current, long call) {
+        if (current == null || !current.isOpen()) {
+            return CompletableFuture.completedFuture("(no thread dump: the VM's connection is down)");
+        }
+        return current.call(Frame.Type.DUMP, Long.toString(call).getBytes(StandardCharsets.UTF_8)).thenApply(Frame::text);
+    }
+
+    /** The dump asked for, when it came in time. */
+    private static String dumpText(CompletableFuture<String> dump, Duration margin) {
+        if (dump == null) {
+            return "(no thread dump: none was asked for)";
+        }
+        try {
+            return dump.getNow("(no thread dump: the VM did not answer within the last [" + margin.toMillis()
+                    + " ms] of the deadline)");
+        } catch (CompletionException e) {
+            return "(no thread dump: " + e.getCause() + ")";
+        }
     }
 
     private String dump(VmConnection current, long call) {

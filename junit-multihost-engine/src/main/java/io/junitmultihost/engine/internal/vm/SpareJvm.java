@@ -16,6 +16,8 @@ final class SpareJvm {
     volatile VmConnection connection;
     volatile long pid = -1;
     volatile int directPort;
+    /** Its direct connection, opened while it waits, so that a promotion does not pay for it; or null. */
+    volatile DirectCalls fast;
 
     SpareJvm(String nonce) {
         this.nonce = nonce;
@@ -47,6 +49,10 @@ final class SpareJvm {
         VmConnection open = connection;
         if (open != null) {
             open.close();
+        }
+        DirectCalls direct = fast;
+        if (direct != null) {
+            direct.close();
         }
     }
 }

@@ -27,11 +27,19 @@ import java.util.concurrent.Phaser;
 
 /**
  * The main class of a remote JVM: connects to the controller (through the host's SSH forward to the
- * test JVM), runs the invocations it is sent on threads of its own, and its init tasks, close tasks
- * and disconnect hook when told. It exits by itself when it has not heard from the controller for
+ * test JVM), takes the controller's direct connections ({@link DirectLine}), runs the invocations it
+ * is sent, and its init tasks, close tasks and disconnect hook when told. It exits by itself when it has not heard from the controller for
  * its lease ({@code multihost.vm.lease-ms}, 10 s), so no JVM outlives a test JVM that died.
  */
 public final class VmAgent {
+
+    /** Ends direct connections whose greeting takes longer than 5 s. */
+    private static final java.util.concurrent.ScheduledExecutorService HANDSHAKES =
+            Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "multihost-vm-direct-greetings");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     private final VmInfo self;
     private final int port;
@@ -46,6 +54,8 @@ public final class VmAgent {
     private final Phaser invocations = new Phaser(1);
     private final AgentVms vms;
     private volatile DataOutputStream out;
+    /** Answers to invocations that came over a connection to the controller that dropped before they were sent. */
+    private final java.util.Queue<Frame> unsent = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile long lastHeard = System.nanoTime();
 
     private VmAgent(VmInfo self, int port, String hello, long leaseMillis) {
@@ -78,10 +88,14 @@ public final class VmAgent {
         }
         String hello = token + "\n" + id + "\n" + required("multihost.vm.nonce") + "\n" + pid + "\n"
                 + (direct == null ? 0 : direct.getLocalPort());
+        // the address the controller's SSH session came from: the only one a direct connection is taken from
+        String sshClient = System.getenv("SSH_CONNECTION");
+        java.net.InetAddress controller = sshClient == null || sshClient.isBlank() ? null
+                : java.net.InetAddress.getByName(sshClient.strip().split(" ")[0]);
         VmAgent agent = new VmAgent(self, Integer.parseInt(required("multihost.vm.port")), hello,
                 Long.parseLong(System.getProperty("multihost.vm.lease-ms", "10000")));
         if (direct != null) {
-            agent.acceptDirect(direct, token, id);
+            agent.acceptDirect(direct, token, id, controller);
         }
         String syncEnv = System.getProperty("multihost.vm.sync-env");
         VmContext.install(self, agent.vms, syncEnv == null ? null
@@ -104,6 +118,7 @@ public final class VmAgent {
                     VmAgent.class.getClassLoader());
             Serial.bytes(back.get(0).call());
             Serial.describe(new IllegalStateException("warm-up"));
+            DirectLine.warmUp();
         } catch (Exception e) {
             System.err.println("multihost-vm warm-up failed (harmless): " + e);
         }
@@ -130,6 +145,7 @@ public final class VmAgent {
                 out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
                 send(Frame.text(Frame.Type.HELLO, 0, hello));
                 lastHeard = System.nanoTime();
+                flushUnsent();
                 while (true) {
                     handle(Frame.readFrom(in));
                 }
@@ -143,15 +159,27 @@ public final class VmAgent {
 
     /**
      * With {@code multihost.vm.direct}: the controller also connects straight to this JVM, for
-     * invocations only, one call at a time per connection; it must first present the class's token
-     * and this JVM's id.
+     * invocations only, one call at a time per connection. A connection from another address than
+     * {@code controller} (when known) is closed unread; the others must prove they hold the class's
+     * token before anything of theirs is read ({@link DirectLine}).
      */
-    private void acceptDirect(ServerSocket direct, String token, String id) {
+    private void acceptDirect(ServerSocket direct, String token, String id, java.net.InetAddress controller) {
+        byte[] key = token.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        long[] refused = {0};
         Thread acceptor = new Thread(() -> {
             while (true) {
                 try {
                     Socket socket = direct.accept();
-                    Thread reader = new Thread(() -> serveDirect(socket, token + "\n" + id), "multihost-vm-direct");
+                    if (controller != null && !controller.equals(socket.getInetAddress())) {
+                        if (++refused[0] <= 5 || refused[0] % 1000 == 0) {
+                            log("refused a direct connection from [" + socket.getInetAddress().getHostAddress()
+                                    + "] (" + refused[0] + " so far): only the controller's address ["
+                                    + controller.getHostAddress() + "], whence its SSH session came, may connect");
+                        }
+                        socket.close();
+                        continue;
+                    }
+                    Thread reader = new Thread(() -> serveDirect(socket, key, id), "multihost-vm-direct");
                     reader.setDaemon(true);
                     reader.start();
                 } catch (IOException e) {
@@ -163,28 +191,49 @@ public final class VmAgent {
         acceptor.start();
     }
 
-    private void serveDirect(Socket socket, String expected) {
+    private void serveDirect(Socket socket, byte[] token, String id) {
         try (socket) {
             socket.setTcpNoDelay(true);
-            socket.setSoTimeout(5000);
-            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
-            DataOutputStream replies = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
-            Frame hello = Frame.readFrom(in);
-            if (hello.type() != Frame.Type.HELLO || !java.security.MessageDigest.isEqual(
-                    hello.payload(), expected.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
-                log("a direct connection did not present the token; closed");
+            // a watchdog, not a read timeout: a socket with one reads through poll(2) for good, slower
+            java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.ScheduledFuture<?> watchdog = HANDSHAKES.schedule(() -> {
+                late.set(true);
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // closing it is the point
+                }
+            }, 5, java.util.concurrent.TimeUnit.SECONDS);
+            DirectLine line;
+            try {
+                line = DirectLine.accept(socket, token, id);
+            } catch (IOException e) {
+                log("a direct connection from [" + socket.getInetAddress().getHostAddress() + "] was closed unread: "
+                        + (late.get() ? "it did not finish its greeting within 5 s" : e.getMessage()));
                 return;
+            } finally {
+                watchdog.cancel(false);
             }
-            socket.setSoTimeout(0);
+            java.util.function.Consumer<Frame> replies = frame -> {
+                synchronized (line) {
+                    try {
+                        line.write(frame);
+                    } catch (IOException e) {
+                        log("could not send " + frame.type() + " on a direct connection: " + e.getMessage());
+                    }
+                }
+            };
             while (true) {
-                Frame frame = Frame.readFrom(in);
+                Frame frame = line.read();
+                lastHeard = System.nanoTime(); // while its SSH connection is down, the controller is heard here
                 switch (frame.type()) {
                     case INVOKE -> {
                         // one call at a time per direct connection, run here as RMI does: no hand-over
                         invocations.register();
                         runInvocation(frame, replies);
                     }
-                    case DUMP -> send(Frame.text(Frame.Type.DUMPED, frame.call(), dump(frame.text())), replies);
+                    case DUMP -> replies.accept(Frame.text(Frame.Type.DUMPED, frame.call(), dump(frame.text())));
+                    case PING -> replies.accept(new Frame(Frame.Type.PING, frame.call(), new byte[0]));
                     default -> log("unexpected frame " + frame.type() + " on the direct connection ignored");
                 }
             }
@@ -213,7 +262,7 @@ public final class VmAgent {
         lastHeard = System.nanoTime();
         switch (frame.type()) {
             case PING -> send(new Frame(Frame.Type.PING, frame.call(), new byte[0]));
-            case INVOKE -> invoke(frame, out);
+            case INVOKE -> invoke(frame);
             case DUMP -> send(Frame.text(Frame.Type.DUMPED, frame.call(), dump(frame.text())));
             case INIT -> workers.execute(() -> runTasks(frame));
             case STOP, END -> {
@@ -230,18 +279,54 @@ public final class VmAgent {
         }
     }
 
-    private void invoke(Frame frame, DataOutputStream replies) {
+    private void invoke(Frame frame) {
         invocations.register();
-        workers.execute(() -> runInvocation(frame, replies));
+        workers.execute(() -> runInvocation(frame, this::answer));
+    }
+
+    /**
+     * Sends the answer of an invocation that came over the controller's SSH connection on the
+     * current one: when that connection dropped meanwhile, the answer waits for the next.
+     */
+    private void answer(Frame frame) {
+        unsent.add(frame);
+        flushUnsent();
+    }
+
+    /** Sends the answers not sent yet on the current connection; when it broke, they wait for the next one. */
+    private void flushUnsent() {
+        while (true) {
+            DataOutputStream target = out;
+            if (target == null) {
+                return;
+            }
+            boolean broken = false;
+            synchronized (target) {
+                Frame next;
+                while (!broken && (next = unsent.poll()) != null) {
+                    try {
+                        next.writeTo(target);
+                    } catch (IOException e) {
+                        unsent.add(next);
+                        broken = true;
+                        log("the answer to call " + next.call() + " waits for the connection to the controller to be"
+                                + " made again (" + e.getMessage() + ")");
+                    }
+                }
+            }
+            if (!broken || out == target) {
+                return; // sent, or the next connection sends them once made
+            }
+        }
     }
 
     /** Runs one invocation on the calling thread and answers it; registered with {@link #invocations} by the caller. */
-    private void runInvocation(Frame frame, DataOutputStream replies) {
+    private void runInvocation(Frame frame, java.util.function.Consumer<Frame> replies) {
         running.put(frame.call(), Thread.currentThread());
         try {
             Object code = Serial.value(frame.payload(), VmAgent.class.getClassLoader());
             Object result = code instanceof SerializableCallable<?> callable ? callable.call() : runnable(code);
-            send(new Frame(Frame.Type.RESULT, frame.call(), Serial.bytes(result)), replies);
+            replies.accept(new Frame(Frame.Type.RESULT, frame.call(), Serial.bytes(result)));
         } catch (Throwable failure) {
             fail(frame.call(), failure, replies);
         } finally {
@@ -295,14 +380,14 @@ public final class VmAgent {
     }
 
     private void fail(long call, Throwable failure) {
-        fail(call, failure, out);
+        fail(call, failure, this::send);
     }
 
-    private void fail(long call, Throwable failure, DataOutputStream replies) {
+    private void fail(long call, Throwable failure, java.util.function.Consumer<Frame> replies) {
         try {
-            send(new Frame(Frame.Type.FAILURE, call, Serial.bytes(failure)), replies);
+            replies.accept(new Frame(Frame.Type.FAILURE, call, Serial.bytes(failure)));
         } catch (NotSerializableException notSerializable) {
-            send(Frame.text(Frame.Type.FAILURE, call, Serial.describe(failure)), replies);
+            replies.accept(Frame.text(Frame.Type.FAILURE, call, Serial.describe(failure)));
         }
     }
 

@@ -34,8 +34,9 @@ final class VmConnection implements AutoCloseable {
         this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
     }
 
+    /** The peer's first frame, before it is known to hold the token: a small one only. */
     Frame readHello() throws IOException {
-        return Frame.readFrom(in);
+        return Frame.readFrom(in, 4096);
     }
 
     /**
@@ -98,6 +99,12 @@ final class VmConnection implements AutoCloseable {
     long lastCallOf(CompletableFuture<Frame> answer) {
         return waiting.entrySet().stream().filter(e -> e.getValue() == answer).mapToLong(Map.Entry::getKey)
                 .findFirst().orElse(-1);
+    }
+
+    /** Takes over the calls still waiting on {@code lost}, a connection of the same JVM that dropped. */
+    void adoptWaiting(VmConnection lost) {
+        waiting.putAll(lost.waiting);
+        lost.waiting.keySet().removeAll(waiting.keySet());
     }
 
     /** Fails every waiting call with {@code failure}. */

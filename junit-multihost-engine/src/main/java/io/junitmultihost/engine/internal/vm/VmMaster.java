@@ -55,7 +55,9 @@ import org.slf4j.LoggerFactory;
  * that would wait on each other, restarts per start mode, and ends them all with the class.
  *
  * <p>Each JVM connects back to this class's loopback server through its host's SSH remote forward,
- * presenting the class's random token, which only the host's user can read.
+ * presenting the class's random token, which only the host's user can read. Invocations go straight
+ * to the JVM where its host can be reached so ({@link DirectCalls}, multihost.vm.direct), else
+ * through that connection.
  */
 public final class VmMaster implements Vms, AutoCloseable {
 
@@ -84,6 +86,7 @@ public final class VmMaster implements Vms, AutoCloseable {
     private final String token = hex(24);
     private final String runDir = ".junit-multihost/vms/" + hex(6);
     private final Map<Host, HostSetup> setups = new LinkedHashMap<>();
+    private final Map<Host, String> noDirect = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<RemoteVm> vms = new ArrayList<>();
     private final Map<String, String> waitsFor = new LinkedHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -269,7 +272,9 @@ public final class VmMaster implements Vms, AutoCloseable {
             connection = awaitHello(vm);
         }
         vm.connection = connection;
-        connectDirect(vm);
+        if (!fromSpare || vm.fast == null) {
+            vm.fast = direct(vm, vm.directPort);
+        }
         long connected = System.nanoTime();
         vm.logFile = vm.setup.runDir() + "/" + vm.id + "-" + vm.pid + ".log";
         runInit(vm, dynamic);
@@ -329,6 +334,7 @@ public final class VmMaster implements Vms, AutoCloseable {
             try {
                 spare.process = vm.host.startDetached(Command.shell(startScript(vm, spare.nonce, true)));
                 spare.hello.get(actionDeadline.toMillis(), TimeUnit.MILLISECONDS);
+                spare.fast = direct(vm, spare.directPort);
                 LOG.debug("VM [{}] ({} on {}) has a spare JVM ready, pid [{}].", vm.id, vm.name, vm.host.name(),
                         spare.pid);
             } catch (Exception e) {
@@ -379,6 +385,8 @@ public final class VmMaster implements Vms, AutoCloseable {
             if (done.type() != Frame.Type.DONE) {
                 throw new IOException("it answered " + done.type());
             }
+            vm.fast = spare.fast;
+            spare.fast = null;
             return connection;
         } catch (Exception e) {
             LOG.info("The spare JVM of VM [{}] ({} on {}) cannot be used ({}); starting a new one.", vm.id, vm.name,
@@ -420,22 +428,41 @@ public final class VmMaster implements Vms, AutoCloseable {
     }
 
     /**
-     * With multihost.vm.direct, opens the JVM's second connection, straight to its host's address,
-     * for invocations; where it cannot be had, invocations stay on the SSH forward.
+     * With multihost.vm.direct (the default), opens a JVM's second connection, straight to its
+     * host's address at {@code port}, for invocations. Null where it cannot be had (a host behind a
+     * NAT port forward or a jump host, a firewall): invocations then go through the SSH forward,
+     * said once per host, and the host's later JVMs do not try again.
      */
-    private void connectDirect(RemoteVm vm) {
-        vm.fast = null;
-        if (!direct || vm.directPort <= 0) {
-            return;
+    private DirectCalls direct(RemoteVm vm, int port) {
+        if (!direct || noDirect.containsKey(vm.host)) {
+            return null;
         }
-        DirectCalls calls = new DirectCalls(vm.host.address(), vm.directPort, token, vm.id);
-        try {
-            calls.open();
-            vm.fast = calls;
-        } catch (IOException e) {
-            LOG.warn("VM [{}] on host [{}] cannot be reached directly at [{}:{}] ({}); its invocations go through SSH.",
-                    vm.id, vm.host.name(), vm.host.address(), vm.directPort, e.getMessage());
+        String why;
+        if (port <= 0) {
+            why = "the JVM could not listen on [" + vm.host.address() + "] there: it is not an address of the host"
+                    + " itself (a NAT port forward, or a name that resolves elsewhere there)";
+        } else {
+            DirectCalls calls = new DirectCalls(vm.host.address(), port, token, vm.id);
+            long start = System.nanoTime();
+            try {
+                calls.open();
+                return calls;
+            } catch (IOException e) {
+                why = "[" + vm.host.address() + ":" + port + "] " + (e instanceof java.net.SocketTimeoutException
+                        ? "did not answer within [" + millis(start, System.nanoTime()) + " ms] (a firewall, or a host"
+                        + " reached through a jump host?)" : "refused: " + e.getMessage());
+            }
         }
+        if (noDirect.putIfAbsent(vm.host, why) == null) {
+            LOG.warn("Remote JVMs on host [{}] cannot be reached directly ({}); their invocations go through SSH, which"
+                    + " is slower. multihost.vm.direct=false stops trying.", vm.host.name(), why);
+        }
+        return null;
+    }
+
+    /** Why invocations on {@code host}'s JVMs go through SSH, when they do though multihost.vm.direct is on. */
+    Optional<String> whyNotDirect(Host host) {
+        return Optional.ofNullable(noDirect.get(host));
     }
 
     private String lastLog(RemoteVm vm) {
@@ -522,7 +549,9 @@ public final class VmMaster implements Vms, AutoCloseable {
             Frame hello = connection.readHello();
             socket.setSoTimeout(0);
             String[] lines = hello.type() == Frame.Type.HELLO ? hello.text().split("\n") : new String[0];
-            RemoteVm vm = lines.length == 5 && lines[0].equals(token) ? find(lines[1]) : null;
+            RemoteVm vm = lines.length == 5 && java.security.MessageDigest.isEqual(lines[0].getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8), token.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    ? find(lines[1]) : null;
             SpareJvm spare = vm == null ? null : vm.spare;
             if (spare != null && spare.nonce.equals(lines[2])) {
                 connection.startReading(vm.id, (c, frame) -> ASYNC.execute(() -> act(vm, c, frame)), why -> {
@@ -542,6 +571,11 @@ public final class VmMaster implements Vms, AutoCloseable {
             }
             vm.pid = Long.parseLong(lines[3]);
             vm.directPort = Integer.parseInt(lines[4]);
+            VmConnection previous = vm.connection;
+            if (vm.hello.isDone() && previous != null) {
+                // it connects again: the calls waiting on the lost connection are answered on this one
+                connection.adoptWaiting(previous);
+            }
             connection.startReading(vm.id, (c, frame) -> ASYNC.execute(() -> act(vm, c, frame)),
                     why -> ended(vm, connection, why));
             if (!vm.hello.complete(connection)) {
@@ -571,6 +605,15 @@ public final class VmMaster implements Vms, AutoCloseable {
             VmConnection connection = vm.connection;
             if (connection != null && connection.isOpen()) {
                 connection.send(new Frame(Frame.Type.PING, 0, new byte[0]));
+            } else if (vm.fast != null && vm.fast.isOpen() && vm.state == RemoteVm.State.RUNNING) {
+                DirectCalls fast = vm.fast;
+                ASYNC.execute(() -> {
+                    try {
+                        fast.ping(PING_EVERY);
+                    } catch (IOException e) {
+                        LOG.debug("VM [{}] did not answer a ping on its direct connection: {}", vm.id, e.toString());
+                    }
+                });
             }
             SpareJvm spare = vm.spare;
             VmConnection waiting = spare == null ? null : spare.connection;
@@ -585,16 +628,20 @@ public final class VmMaster implements Vms, AutoCloseable {
         if (vm.connection != connection) {
             return;
         }
-        DirectCalls fast = vm.fast;
-        if (fast != null) {
-            fast.close();
-        }
-        String reason = vm.stopping != null ? "it was stopped (" + vm.stopping + ")" : "its connection ended (" + why + ")";
-        connection.failWaiting(new DynamicActionException("VM " + vm.info() + " ended: " + reason + "."));
         if (vm.stopping != null || closing) {
+            DirectCalls fast = vm.fast;
+            if (fast != null) {
+                fast.close();
+            }
+            String reason = vm.stopping != null ? "it was stopped (" + vm.stopping + ")" : "its connection ended ("
+                    + why + ")";
+            connection.failWaiting(new DynamicActionException("VM " + vm.info() + " ended: " + reason + "."));
             return;
         }
-        ASYNC.execute(() -> endedByItself(vm, connection));
+        // its direct connections and the calls waiting on this one go on until it is known whether it reconnects
+        LOG.info("VM [{}] ({} on {}): its connection through SSH ended ({}); waiting for it to connect again.", vm.id,
+                vm.name, vm.host.name(), why);
+        ASYNC.execute(() -> endedByItself(vm, connection, why));
     }
 
     /**
@@ -602,12 +649,13 @@ public final class VmMaster implements Vms, AutoCloseable {
      * a reconnected SSH session), or its process ended (a crash, a reboot), which its host tells once
      * it answers again; then it is restarted as its restart mode says.
      */
-    private void endedByItself(RemoteVm vm, VmConnection lost) {
+    private void endedByItself(RemoteVm vm, VmConnection lost, String why) {
         long until = System.nanoTime() + actionDeadline.toNanos();
         Optional<ProcessEnd> end = Optional.empty();
         while (System.nanoTime() - until < 0 && !closing) {
             VmConnection current = vm.connection;
             if (current != lost && current != null && current.isOpen()) {
+                current.adoptWaiting(lost);
                 LOG.info("VM [{}] ({} on {}) reconnected after its connection ended.", vm.id, vm.name, vm.host.name());
                 return;
             }
@@ -621,6 +669,13 @@ public final class VmMaster implements Vms, AutoCloseable {
             }
             sleep(250);
         }
+        String gone = "VM " + vm.info() + " ended: its connection ended (" + why + ")"
+                + end.map(e -> " and its process ended (" + e + ")").orElse(" and it did not connect again") + ".";
+        DirectCalls fast = vm.fast;
+        if (fast != null && vm.connection == lost) {
+            fast.abort(gone);
+        }
+        lost.failWaiting(new DynamicActionException(gone));
         synchronized (this) {
             if (vm.state != RemoteVm.State.RUNNING || vm.stopping != null || vm.connection != lost) {
                 return;

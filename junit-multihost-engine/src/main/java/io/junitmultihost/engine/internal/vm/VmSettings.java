@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param invokeDeadline the deadline of invocations that name none ({@code multihost.exec.timeout})
  * @param actionDeadline the deadline of launches, stops and starts ({@code multihost.vm.timeout})
  * @param lease how long a JVM goes on without hearing from the test JVM ({@code multihost.vm.lease})
- * @param direct whether invocations go straight to the JVMs over plain TCP ({@code multihost.vm.direct})
+ * @param direct whether invocations go straight to the JVMs over authenticated TCP where their hosts can be
+ *     reached so, else through SSH ({@code multihost.vm.direct}, on by default)
  * @param spares whether a JVM that was started again keeps a spare JVM ready for its next start
  *     ({@code multihost.vm.spares})
  */
@@ -19,7 +20,7 @@ public record VmSettings(String java, Duration invokeDeadline, Duration actionDe
 
     /** The defaults, with {@code invokeDeadline} for invocations. */
     public static VmSettings defaults(Duration invokeDeadline) {
-        return new VmSettings("java", invokeDeadline, Duration.ofMinutes(2), Duration.ofSeconds(10), false, true);
+        return new VmSettings("java", invokeDeadline, Duration.ofMinutes(2), Duration.ofSeconds(10), true, true);
     }
 
     /** From the configuration, with {@code invokeDeadline} for invocations. */
@@ -31,7 +32,7 @@ public record VmSettings(String java, Duration invokeDeadline, Duration actionDe
         }
         return new VmSettings(config.get("multihost.vm.java", "java"), invokeDeadline,
                 config.getDuration("multihost.vm.timeout", Duration.ofMinutes(2)), lease,
-                config.getBoolean("multihost.vm.direct", false), config.getBoolean("multihost.vm.spares", true));
+                config.getBoolean("multihost.vm.direct", true), config.getBoolean("multihost.vm.spares", true));
     }
 
     /** With direct connections on or off. */

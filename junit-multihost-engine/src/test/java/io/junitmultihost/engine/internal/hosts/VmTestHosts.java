@@ -71,6 +71,11 @@ public final class VmTestHosts implements AutoCloseable {
         return ((HostCluster) lease.cluster()).events().record().events();
     }
 
+    /** Kills every sshd process of {@code host} (listener and sessions) with SIGKILL; its init starts sshd again. */
+    public static void killSshd(Host host) {
+        LabControl.of(host).killSshd();
+    }
+
     /** Ends the class's lease (its VMs, processes and syncs) but keeps the pool, so hosts can still be asked. */
     public void endClass() {
         lease.close();

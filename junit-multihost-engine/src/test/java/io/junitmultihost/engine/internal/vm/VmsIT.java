@@ -73,16 +73,31 @@ class VmsIT {
         assertThatThrownBy(() -> vm.invoke(() -> {
             Thread.sleep(60_000);
             return 1;
-        }, Duration.ofMillis(500))).isInstanceOf(VmInvocationException.class)
-                .hasMessageContaining("did not finish within [500 ms]")
+        }, Duration.ofSeconds(2))).isInstanceOf(VmInvocationException.class)
+                .hasMessageContaining("did not finish within [2000 ms]")
                 .hasMessageContaining("java.lang.Thread.sleep")
                 .hasMessageContaining("Thread dump of the VM");
     }
 
     @Test
-    void withDirectConnectionsInvocationsGoStraightToTheJvmAndStillCarryFailures() {
-        try (VmTestHosts direct = VmTestHosts.lab(VmsIT.class, 1, java.util.Map.of("multihost.vm.direct", "true"))) {
-            Vm vm = direct.vms().launch(direct.hosts().get(0), 1, VmOptions.named("direct")).get(0);
+    void anInvocationPastItsDeadlineFailsWithinItEvenWhenTheThreadDumpCannotCome() {
+        RemoteVm vm = (RemoteVm) vms.launch(host, 1, VmOptions.named("dumpless")).get(0);
+        // the JVM stops answering anything: its threads are frozen (SIGSTOP), as behind a cut link
+        host.exec(List.of("kill", "-STOP", Long.toString(vm.pid())), Duration.ofSeconds(10)).assertSuccess();
+        try {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> vm.invoke(() -> 1, Duration.ofSeconds(3))).isInstanceOf(VmInvocationException.class)
+                    .hasMessageContaining("did not finish within [3000 ms]").hasMessageContaining("no thread dump");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(3500));
+        } finally {
+            host.exec(List.of("kill", "-CONT", Long.toString(vm.pid())), Duration.ofSeconds(10)).assertSuccess();
+        }
+    }
+
+    @Test
+    void byDefaultInvocationsGoStraightToTheJvmAndStillCarryFailures() {
+        {
+            Vm vm = vms.launch(host, 1, VmOptions.named("direct")).get(0);
 
             assertThat(((RemoteVm) vm).fast).as("a direct connection").isNotNull();
             assertThat(vm.invoke(() -> 6 * 7)).isEqualTo(42);
@@ -93,38 +108,164 @@ class VmsIT {
             assertThatThrownBy(() -> vm.invoke(() -> {
                 Thread.sleep(60_000);
                 return 1;
-            }, Duration.ofMillis(500))).isInstanceOf(VmInvocationException.class)
-                    .hasMessageContaining("did not finish within [500 ms]").hasMessageContaining("java.lang.Thread.sleep");
+            }, Duration.ofSeconds(2))).isInstanceOf(VmInvocationException.class)
+                    .hasMessageContaining("did not finish within [2000 ms]").hasMessageContaining("java.lang.Thread.sleep");
             List<Integer> together = List.of(1, 2, 3, 4).parallelStream().map(i -> vm.invoke(() -> i * 10)).toList();
             assertThat(together).as("calls at once, each on a connection of its own").containsExactly(10, 20, 30, 40);
         }
     }
 
     @Test
-    void aDirectConnectionWithoutTheTokenIsClosedUnanswered() throws Exception {
-        try (VmTestHosts direct = VmTestHosts.lab(VmsIT.class, 1, java.util.Map.of("multihost.vm.direct", "true"))) {
-            Host target = direct.hosts().get(0);
-            RemoteVm vm = (RemoteVm) direct.vms().launch(target, 1, VmOptions.named("guarded")).get(0);
+    void anUnauthenticatedPeerSendingASerializedPayloadGetsNothingDeserializedAndIsDropped() throws Exception {
+        RemoteVm vm = (RemoteVm) vms.launch(host, 1, VmOptions.named("guarded")).get(0);
+        String wire = "/tmp/tripwire-" + System.nanoTime();
+        byte[] payload = Serial.bytes(new Tripwire(wire));
 
-            try (java.net.Socket intruder = new java.net.Socket(target.address(), vm.directPort)) {
-                java.io.DataOutputStream out = new java.io.DataOutputStream(intruder.getOutputStream());
-                Frame.text(Frame.Type.HELLO, 0, "wrong-token\n" + vm.id).writeTo(out);
-                try {
-                    new Frame(Frame.Type.INVOKE, 1, Serial.bytes((io.junitmultihost.api.SerializableCallable<Integer>) () -> 1))
-                            .writeTo(out);
-                } catch (java.io.IOException closedAlready) {
-                    // the JVM may have closed the connection before this write: that is what is checked below
-                }
-                intruder.setSoTimeout(5000);
-                int first;
-                try {
-                    first = intruder.getInputStream().read();
-                } catch (java.net.SocketException reset) {
-                    first = -1; // closed with our write unread: a reset, and still no answer
-                }
-                assertThat(first).as("closed without an answer").isEqualTo(-1);
+        assertThat(answersTo(vm, bytes(new Frame(Frame.Type.INVOKE, 1, payload)))).as("code sent first thing")
+                .isEqualTo("closed after []");
+        assertThat(answersTo(vm, bytes(Frame.text(Frame.Type.HELLO, 0, "wrong-token\n" + vm.id),
+                new Frame(Frame.Type.INVOKE, 1, payload)))).as("code after a greeting with a wrong token")
+                .isEqualTo("closed after []");
+        assertThat(host.exec(List.of("test", "-e", wire), Duration.ofSeconds(10)).exitCode())
+                .as("the tripwire was never deserialized").isEqualTo(1);
+        assertThat(vm.invoke(() -> "still fine")).isEqualTo("still fine");
+    }
+
+    @Test
+    void aRecordedDirectConversationReplayedGetsNothingDeserializedAndIsDropped() throws Exception {
+        RemoteVm vm = (RemoteVm) vms.launch(host, 1, VmOptions.named("replayed")).get(0);
+        String token = host.exec(io.junitmultihost.api.Command.shell("cat " + io.junitmultihost.ssh.ShellQuote.quote(
+                vm.setup.tokenFile())).withDeadline(Duration.ofSeconds(10))).assertSuccess().stdout().strip();
+        byte[] recorded;
+        try (RecordingRelay sniffer = new RecordingRelay(host.address(), vm.directPort);
+                DirectCalls controller = new DirectCalls("127.0.0.1", sniffer.port(), token, vm.id)) {
+            Frame answer = controller.call(Serial.bytes((io.junitmultihost.api.SerializableCallable<Integer>) () -> 42),
+                    Duration.ofSeconds(10));
+            assertThat(answer.type()).isEqualTo(Frame.Type.RESULT);
+            recorded = sniffer.sent();
+        }
+        assertThat(new String(recorded, java.nio.charset.StandardCharsets.ISO_8859_1)).as("the token on the wire")
+                .doesNotContain(token);
+        String wire = "/tmp/tripwire-" + System.nanoTime();
+
+        assertThat(answersTo(vm, recorded)).as("the whole conversation again").doesNotContain("RESULT", "FAILURE")
+                .startsWith("closed after");
+        java.io.ByteArrayOutputStream greetingAndTripwire = new java.io.ByteArrayOutputStream();
+        greetingAndTripwire.write(greetingOf(recorded));
+        greetingAndTripwire.write(bytes(new Frame(Frame.Type.INVOKE, 7, Serial.bytes(new Tripwire(wire)))));
+        greetingAndTripwire.write(new byte[32]);
+        assertThat(answersTo(vm, greetingAndTripwire.toByteArray())).as("its greeting, then code of the sniffer's")
+                .doesNotContain("RESULT", "FAILURE").startsWith("closed after");
+        assertThat(host.exec(List.of("test", "-e", wire), Duration.ofSeconds(10)).exitCode())
+                .as("the tripwire was never deserialized").isEqualTo(1);
+        assertThat(vm.invoke(() -> "still fine")).isEqualTo("still fine");
+    }
+
+    @Test
+    void aDirectConnectionFromAnotherAddressThanTheControllersIsRefusedUnread() {
+        RemoteVm vm = (RemoteVm) vms.launch(host, 1, VmOptions.named("fenced")).get(0);
+
+        // the host itself connects: its own address is not the one the controller's SSH session came from
+        host.exec(List.of("bash", "-c", "exec 3<>/dev/tcp/" + host.address() + "/" + vm.directPort
+                + " && printf x >&3 && timeout 5 cat <&3; true"), Duration.ofSeconds(20)).assertSuccess();
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                host.exec(List.of("cat", vm.logFile()), Duration.ofSeconds(10)).stdout())
+                .contains("refused a direct connection from [" + host.address() + "]"));
+        assertThat(vm.invoke(() -> "still fine")).isEqualTo("still fine");
+    }
+
+    @Test
+    void whereAHostCannotBeReachedDirectlyInvocationsGoThroughSshAfterOneShortTry() {
+        // a firewall on the host lets in nothing but SSH
+        host.exec(io.junitmultihost.api.Command.shell("nft add table inet mhfirewall && nft add chain inet mhfirewall in"
+                + " '{ type filter hook input priority 0; }' && nft add rule inet mhfirewall in iifname != lo tcp dport != 22"
+                + " drop").withDeadline(Duration.ofSeconds(10))).assertSuccess();
+        try (VmMaster master = new VmMaster("firewalled", VmSettings.defaults(Duration.ofSeconds(30)),
+                (h, port) -> ((io.junitmultihost.engine.internal.sync.SyncReachable) h).forwardToTestJvm(port,
+                        Duration.ofSeconds(10)), null, new io.junitmultihost.engine.internal.events.VmEvents())) {
+            RemoteVm first = (RemoteVm) master.launch(host, 1, VmOptions.named("firewalled")).get(0);
+
+            assertThat(first.fast).as("a direct connection").isNull();
+            assertThat(master.whyNotDirect(host)).hasValueSatisfying(why -> assertThat(why).contains("did not answer within"));
+            assertThat(first.invoke(() -> 6 * 7)).isEqualTo(42);
+            long start = System.nanoTime();
+            RemoteVm second = (RemoteVm) master.launch(host, 1, VmOptions.named("firewalled-too")).get(0);
+            assertThat(second.fast).isNull();
+            assertThat(second.invoke(() -> 7 * 6)).isEqualTo(42);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("a second JVM on the host does not try again")
+                    .isLessThan(Duration.ofSeconds(10));
+        } finally {
+            host.exec(List.of("nft", "delete", "table", "inet", "mhfirewall"), Duration.ofSeconds(10)).assertSuccess();
+        }
+    }
+
+    @Test
+    void withDirectConnectionsTurnedOffTheJvmListensOnNothingAndInvocationsGoThroughSsh() {
+        try (VmMaster master = new VmMaster("ssh only", VmSettings.defaults(Duration.ofSeconds(30)).withDirect(false),
+                (h, port) -> ((io.junitmultihost.engine.internal.sync.SyncReachable) h).forwardToTestJvm(port,
+                        Duration.ofSeconds(10)), null, new io.junitmultihost.engine.internal.events.VmEvents())) {
+            RemoteVm vm = (RemoteVm) master.launch(host, 1, VmOptions.named("ssh-only")).get(0);
+
+            assertThat(vm.directPort).as("the JVM's direct port").isZero();
+            assertThat(vm.fast).isNull();
+            assertThat(vm.invoke(() -> 6 * 7)).isEqualTo(42);
+            assertThat(master.whyNotDirect(host)).isEmpty();
+        }
+    }
+
+    private static byte[] bytes(Frame... frames) throws java.io.IOException {
+        java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(buffer);
+        for (Frame frame : frames) {
+            frame.writeTo(out);
+        }
+        return buffer.toByteArray();
+    }
+
+    /** The frames a client sent before its first invocation: its half of the greeting. */
+    private static byte[] greetingOf(byte[] recorded) throws java.io.IOException {
+        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(recorded));
+        int used = 0;
+        while (true) {
+            Frame frame = Frame.readFrom(in);
+            if (frame.type() == Frame.Type.INVOKE) {
+                return java.util.Arrays.copyOf(recorded, used);
             }
-            assertThat(vm.invoke(() -> "still fine")).isEqualTo("still fine");
+            used += 1 + 8 + 4 + frame.payload().length;
+        }
+    }
+
+    /** Sends {@code bytes} to the VM's direct port as a stranger would; the frame types it answered, and whether it closed. */
+    private String answersTo(RemoteVm vm, byte[] bytes) throws java.io.IOException {
+        try (java.net.Socket stranger = new java.net.Socket(host.address(), vm.directPort)) {
+            stranger.setSoTimeout(5000);
+            try {
+                stranger.getOutputStream().write(bytes);
+                stranger.getOutputStream().flush();
+            } catch (java.io.IOException closedAlready) {
+                // the JVM may have closed the connection before this write: what it answered is checked below
+            }
+            java.io.ByteArrayOutputStream answered = new java.io.ByteArrayOutputStream();
+            String end;
+            try {
+                stranger.getInputStream().transferTo(answered);
+                end = "closed";
+            } catch (java.net.SocketTimeoutException e) {
+                end = "still open after 5 s";
+            } catch (java.net.SocketException reset) {
+                end = "closed"; // with our write unread: a reset
+            }
+            List<Frame.Type> types = new java.util.ArrayList<>();
+            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(answered.toByteArray()));
+            try {
+                while (true) {
+                    types.add(Frame.readFrom(in).type());
+                }
+            } catch (java.io.IOException endOfAnswers) {
+                // all read
+            }
+            return end + " after " + types;
         }
     }
 
