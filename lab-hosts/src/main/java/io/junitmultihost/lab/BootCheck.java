@@ -18,6 +18,7 @@ final class BootCheck {
 
     /** How long one safety check over SSH may take. */
     private static final Duration CHECK = Duration.ofSeconds(15);
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
 
     private final LabHost host;
     private final HostPower power;
@@ -62,7 +63,19 @@ final class BootCheck {
     /** Runs the safety check again now (before the host is handed out); a {@link LabException} when it does not pass. */
     void recheck(Duration deadline) {
         String expected = power.upBootId("be handed out");
+        long end = System.nanoTime() + deadline.toNanos();
         SafetyCheck.Outcome outcome = SafetyCheck.run(host, expected, deadline.compareTo(CHECK) < 0 ? deadline : CHECK);
+        // A host just powered on may reset the first connections while its sshd starts: ask again, within the deadline.
+        while (!outcome.passed() && !outcome.reachable() && end - System.nanoTime() > RETRY_PAUSE.toNanos()) {
+            try {
+                Thread.sleep(RETRY_PAUSE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            Duration left = Duration.ofNanos(end - System.nanoTime());
+            outcome = SafetyCheck.run(host, expected, left.compareTo(CHECK) < 0 ? left : CHECK);
+        }
         if (!outcome.passed()) {
             if (outcome.reachable()) {
                 power.refuse(outcome.problems());
