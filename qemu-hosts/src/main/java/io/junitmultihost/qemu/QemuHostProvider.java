@@ -46,6 +46,7 @@ final class QemuHostProvider implements HostProvider {
     private GuestImage image;
     private Accel accel;
     private Path clientKey;
+    private Path javaDisk;
     private String defaultKernel;
     private Map<String, String> kernelLabels;
     private boolean closed;
@@ -148,6 +149,13 @@ final class QemuHostProvider implements HostProvider {
             image.initrd(defaultKernel);
             accel = Accel.choose(options.accel(), image.vmlinuz(defaultKernel), dir);
             LOG.info("QEMU hosts boot kernel [{}] under {}", defaultKernel, accel.why());
+            if (options.shareJava()) {
+                long started = System.nanoTime();
+                Path home = Path.of(System.getProperty("java.home"));
+                javaDisk = JavaDisk.create(home, dir.resolve("java-staging"), dir.resolve("java.img"));
+                LOG.info("QEMU hosts run this Java, [{}], from a read-only disk made in [{}] ({})", home,
+                        HumanDuration.of(Duration.ofNanos(System.nanoTime() - started)), QemuHostProviderFactory.SHARE_JAVA);
+            }
             clientKey = dir.resolve("client_ed25519");
             Exec.run(STEP, List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "junit-multihost-qemu", "-f", clientKey.toString()))
                     .orThrow("Making the client key");
@@ -198,7 +206,7 @@ final class QemuHostProvider implements HostProvider {
             GuestImage.write(loader.resolve("default-cmdline"), options.cmdline() + "\n", false);
             BootDisk disk = BootDisk.create(dir.resolve("boot.img"), content);
             Kernels.delete(content);
-            QemuVm vm = new QemuVm(name, dir, freePort(), disk, options, accel);
+            QemuVm vm = new QemuVm(name, dir, freePort(), disk, options, accel, javaDisk);
             LOG.info("QEMU host [{}] made in [{}], SSH on 127.0.0.1:{}", name, dir, vm.port());
             Map<String, String> labels = new LinkedHashMap<>(kernelLabels);
             labels.put("qemu.console", dir.resolve("console.log").toString());
