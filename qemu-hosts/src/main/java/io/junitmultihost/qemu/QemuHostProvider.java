@@ -47,6 +47,7 @@ final class QemuHostProvider implements HostProvider {
     private Accel accel;
     private Path clientKey;
     private Path javaDisk;
+    private GuestLan lan;
     private String defaultKernel;
     private Map<String, String> kernelLabels;
     private boolean closed;
@@ -156,6 +157,7 @@ final class QemuHostProvider implements HostProvider {
                 LOG.info("QEMU hosts run this Java, [{}], from a read-only disk made in [{}] ({})", home,
                         HumanDuration.of(Duration.ofNanos(System.nanoTime() - started)), QemuHostProviderFactory.SHARE_JAVA);
             }
+            lan = GuestLan.create();
             clientKey = dir.resolve("client_ed25519");
             Exec.run(STEP, List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "junit-multihost-qemu", "-f", clientKey.toString()))
                     .orThrow("Making the client key");
@@ -195,6 +197,8 @@ final class QemuHostProvider implements HostProvider {
             Files.copy(image.vmlinuz(defaultKernel), content.resolve("vmlinuz-" + defaultKernel));
             Files.copy(image.initrd(defaultKernel), content.resolve("initrd.img-" + defaultKernel));
             GuestImage.write(etc.resolve("hostname"), name + "\n", false);
+            GuestLan.Plug plug = lan.plug(hosts.size() + 1);
+            GuestImage.write(etc.resolve("lan-address"), plug.address() + "/" + GuestLan.PREFIX + "\n", false);
             Files.copy(clientKey.resolveSibling(clientKey.getFileName() + ".pub"), etc.resolve("authorized_keys"));
             String out = Exec.run(STEP, List.of("dropbearkey", "-t", "ed25519", "-f", etc.resolve("dropbear_ed25519_host_key").toString()))
                     .orThrow("Making the host key of [" + name + "]").output();
@@ -206,7 +210,7 @@ final class QemuHostProvider implements HostProvider {
             GuestImage.write(loader.resolve("default-cmdline"), options.cmdline() + "\n", false);
             BootDisk disk = BootDisk.create(dir.resolve("boot.img"), content);
             Kernels.delete(content);
-            QemuVm vm = new QemuVm(name, dir, freePort(), disk, options, accel, javaDisk);
+            QemuVm vm = new QemuVm(name, dir, freePort(), disk, options, accel, javaDisk, plug);
             LOG.info("QEMU host [{}] made in [{}], SSH on 127.0.0.1:{}", name, dir, vm.port());
             Map<String, String> labels = new LinkedHashMap<>(kernelLabels);
             labels.put("qemu.console", dir.resolve("console.log").toString());

@@ -78,6 +78,13 @@ class QemuHostProviderIT {
     }
 
     @Test
+    void theHostsNetworkAddressIsItsGuestsOwnOnTheMachinesNetwork() {
+        assertThat(host.address()).isEqualTo("127.0.0.1");
+        assertThat(host.networkAddress()).isEqualTo("10.0.3.11");
+        assertThat(ssh("ip -4 addr show eth1")).contains("inet 10.0.3.11/24");
+    }
+
+    @Test
     void theGuestRunsTheControllersJavaAtTheSamePath() {
         long started = System.nanoTime();
         QemuTestSupport.Result r = QemuTestSupport.sshResult(host, scratch,
