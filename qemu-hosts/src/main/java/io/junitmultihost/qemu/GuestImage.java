@@ -23,9 +23,8 @@ import java.util.stream.Stream;
 
 /**
  * The guests' root filesystem, an initramfs built from this machine's Debian packages: busybox
- * (static) as init and shell, dropbear as sshd, OpenSSH's sftp-server, curl (for the sync script
- * {@code mh-sync}), the shared libraries they
- * need, the guest scripts, and the virtio drivers of one kernel (as update-initramfs would add
+ * (static) as init and shell, dropbear as sshd, curl (for the sync script {@code mh-sync}), the
+ * shared libraries they need, the guest scripts, and the virtio drivers of one kernel (as update-initramfs would add
  * them). One image per kernel version and provider session; nothing of a host's own is in it
  * (its keys and name are on its boot disk).
  */
@@ -38,7 +37,11 @@ final class GuestImage {
 
     static final Path BUSYBOX = Path.of("/bin/busybox");
     static final Path DROPBEAR = Path.of("/usr/sbin/dropbear");
-    static final Path SFTP_SERVER = Path.of("/usr/lib/openssh/sftp-server");
+    /*
+     * No sftp-server: Debian 12's dropbear (2022.83) dies on a failed assertion (`!channel->sent_close`,
+     * mkj/dropbear#321, fixed upstream by #326 in October 2024) when a channel opens as the SFTP server of the last one
+     * exits, taking the whole connection with it; without one the engine transfers files over exec.
+     */
     /** For the engine's sync script on hosts (mh-sync), which talks HTTP through curl. */
     static final Path CURL = Path.of("/usr/bin/curl");
 
@@ -97,9 +100,8 @@ final class GuestImage {
             }
         }
         Files.copy(DROPBEAR, root.resolve("bin/dropbear"));
-        Files.copy(SFTP_SERVER, root.resolve("usr/lib/sftp-server"));
         Files.copy(CURL, root.resolve("bin/curl"), StandardCopyOption.REPLACE_EXISTING);
-        for (Path library : libraries(List.of(DROPBEAR, SFTP_SERVER, CURL))) {
+        for (Path library : libraries(List.of(DROPBEAR, CURL))) {
             Path target = root.resolve(library.toString().substring(1));
             Files.createDirectories(target.getParent());
             Files.copy(library.toRealPath(), target, StandardCopyOption.REPLACE_EXISTING);
