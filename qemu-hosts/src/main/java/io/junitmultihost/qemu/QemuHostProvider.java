@@ -200,11 +200,13 @@ final class QemuHostProvider implements HostProvider {
             GuestLan.Plug plug = lan.plug(hosts.size() + 1);
             GuestImage.write(etc.resolve("lan-address"), plug.address() + "/" + GuestLan.PREFIX + "\n", false);
             Files.copy(clientKey.resolveSibling(clientKey.getFileName() + ".pub"), etc.resolve("authorized_keys"));
-            String out = Exec.run(STEP, List.of("dropbearkey", "-t", "ed25519", "-f", etc.resolve("dropbear_ed25519_host_key").toString()))
-                    .orThrow("Making the host key of [" + name + "]").output();
+            Path hostKey = etc.resolve("ssh_host_ed25519_key");
+            Exec.run(STEP, List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", hostKey.toString()))
+                    .orThrow("Making the host key of [" + name + "]");
+            String out = Files.readString(etc.resolve("ssh_host_ed25519_key.pub"));
             Matcher key = PUBLIC_KEY.matcher(out);
             if (!key.find()) {
-                throw new QemuException("dropbearkey printed no ssh-ed25519 public key for [" + name + "]: [" + Exec.shorten(out) + "].");
+                throw new QemuException("ssh-keygen wrote no ssh-ed25519 public key for [" + name + "]: [" + Exec.shorten(out) + "].");
             }
             GuestImage.write(loader.resolve("default-kernel"), defaultKernel + "\n", false);
             GuestImage.write(loader.resolve("default-cmdline"), options.cmdline() + "\n", false);

@@ -7,7 +7,7 @@ import io.junitmultihost.spi.ProviderConfig;
 /**
  * Creates the qemu host provider ({@code multihost.provider=qemu}; Linux): each host is a Linux
  * virtual machine booted by QEMU from a Debian kernel package ({@code linux-image-*-cloud-amd64}),
- * with busybox and dropbear in an initramfs, named {@code qemu-1}, {@code qemu-2}, ..., started on
+ * with busybox and OpenSSH's sshd in an initramfs, named {@code qemu-1}, {@code qemu-2}, ..., started on
  * demand. KVM when it can boot a kernel here, software emulation otherwise (the log says which).
  * Found by {@link java.util.ServiceLoader}; users do not call it. See docs/QEMU.md.
  */
