@@ -19,7 +19,7 @@ record QemuOptions(int hosts, int maxHosts, int memoryMib, String accel, Optiona
     static final String DEFAULT_CMDLINE = "console=ttyS0 panic=1 quiet";
     static final int DEFAULT_MAX_HOSTS = 3;
     static final int DEFAULT_MEMORY_MIB = 256;
-    /** With the controller's Java shared: a JVM compiling a source file (javac in it) needs about 200 MiB more. */
+    /** With the controller's Java shared: room for remote JVMs with the test's classpath (a bare one peaks at about 66 MiB). */
     static final int DEFAULT_MEMORY_MIB_WITH_JAVA = 512;
 
     static QemuOptions fromConfig(ProviderConfig config) {
