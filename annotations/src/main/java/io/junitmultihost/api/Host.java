@@ -22,7 +22,11 @@ public interface Host {
     /** The host's name, unique within a run (for example {@code host-1} or an inventory name). */
     String name();
 
-    /** The address the test JVM reaches the host at (an IP address or a DNS name). */
+    /**
+     * The host's address on the test network (an IP address or a DNS name): what programs on other
+     * hosts connect to. The test JVM usually reaches it there too; hosts reached through a port
+     * forward (the qemu provider's) are reached by SSH elsewhere.
+     */
     String address();
 
     /** The roles this host has in the current test, in declaration order. */

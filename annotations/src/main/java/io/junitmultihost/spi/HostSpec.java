@@ -17,6 +17,7 @@ public final class HostSpec {
 
     private final String name;
     private final String address;
+    private final String networkAddress;
     private final int port;
     private final String user;
     private final Path identityFile;
@@ -34,6 +35,7 @@ public final class HostSpec {
     private HostSpec(Builder b) {
         this.name = requireText(b.name, "name");
         this.address = requireText(b.address, "address of host [" + b.name + "]");
+        this.networkAddress = b.networkAddress == null ? address : requireText(b.networkAddress, "network address of host [" + b.name + "]");
         if (b.port < 1 || b.port > 65535) {
             throw new IllegalArgumentException("Port of host [" + b.name + "] must be 1..65535, was [" + b.port + "].");
         }
@@ -68,6 +70,14 @@ public final class HostSpec {
     /** The address to connect to. */
     public String address() {
         return address;
+    }
+
+    /**
+     * The address programs on other hosts reach this host at ({@code Host.address()}): {@link #address()}
+     * unless the provider reaches the host some other way (QEMU's port forward on 127.0.0.1).
+     */
+    public String networkAddress() {
+        return networkAddress;
     }
 
     /** The SSH port. */
@@ -154,6 +164,7 @@ public final class HostSpec {
                 .proxyJump(proxyJump).roles(roles).labels(labels).control(control)
                 .knownHostsOrigin(knownHostsFile, knownHostsSetting).rebootCommand(rebootCommand);
         b.identityFile = identityFile;
+        b.networkAddress = networkAddress.equals(address) ? null : networkAddress;
         return b;
     }
 
@@ -188,6 +199,7 @@ public final class HostSpec {
     public static final class Builder {
         private final String name;
         private final String address;
+        private String networkAddress;
         private int port = 22;
         private String user = "root";
         private Path identityFile;
@@ -205,6 +217,12 @@ public final class HostSpec {
         private Builder(String name, String address) {
             this.name = name;
             this.address = address;
+        }
+
+        /** The address other hosts reach this one at, when it is not the address SSH connects to; null for that one. */
+        public Builder networkAddress(String networkAddress) {
+            this.networkAddress = networkAddress;
+            return this;
         }
 
         /** The SSH port, 22 unless set. */

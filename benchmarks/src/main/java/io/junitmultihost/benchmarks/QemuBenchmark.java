@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>{@code detect_after_listen_p50_ms}: how long after the guest's sshd starts the engine sees UP,
  * through the port forward. "sshd listens" is read without connecting: the guest polls its
- * {@code /proc/net/tcp} every 5 ms after starting dropbear and prints a line on its serial console
+ * {@code /proc/net/tcp} every 5 ms after starting sshd and prints a line on its serial console
  * once port 22 is in LISTEN; the console file is polled every 2 ms.
  *
  * <p>Arguments: {@code runs=N} (rounds, 3).

@@ -30,11 +30,12 @@ class ClientServerTest {
         install(server, "EchoServer.java");
         install(client, "EchoClient.java");
 
-        // The server runs in the background and writes "pid port" to a file once it listens.
+        // The server runs in the background and writes "pid port" to a file once it listens (a JVM compiling
+        // its source takes about 20 s in an emulated qemu guest, more on a loaded machine).
         server.execShell("rm -f echo.pid; nohup " + JAVA + " EchoServer.java echo.pid > echo.log 2>&1 &")
                 .assertSuccess();
         String port = await("server on " + server.name() + " listening")
-                .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
                 .until(() -> server.execShell("cat echo.pid 2>/dev/null").stdout().strip(), p -> !p.isEmpty())
                 .split(" ")[1];
 

@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one of the machine's programs (apt-get, dpkg-deb, mkfs.ext4, debugfs, dropbearkey, ...)
+ * Runs one of the machine's programs (apt-get, dpkg-deb, mkfs.ext4, debugfs, ssh-keygen, ...)
  * with a deadline: arguments as a list (never through a shell), output and errors captured together.
  */
 final class Exec {

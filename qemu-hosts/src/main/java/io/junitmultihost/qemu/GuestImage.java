@@ -23,9 +23,8 @@ import java.util.stream.Stream;
 
 /**
  * The guests' root filesystem, an initramfs built from this machine's Debian packages: busybox
- * (static) as init and shell, dropbear as sshd, OpenSSH's sftp-server, curl (for the sync script
- * {@code mh-sync}), the shared libraries they
- * need, the guest scripts, and the virtio drivers of one kernel (as update-initramfs would add
+ * (static) as init and shell, OpenSSH's sshd, curl (for the sync script {@code mh-sync}), the
+ * shared libraries they need, the guest scripts, and the virtio drivers of one kernel (as update-initramfs would add
  * them). One image per kernel version and provider session; nothing of a host's own is in it
  * (its keys and name are on its boot disk).
  */
@@ -37,8 +36,13 @@ final class GuestImage {
     private static final Duration STEP = Duration.ofMinutes(1);
 
     static final Path BUSYBOX = Path.of("/bin/busybox");
-    static final Path DROPBEAR = Path.of("/usr/sbin/dropbear");
-    static final Path SFTP_SERVER = Path.of("/usr/lib/openssh/sftp-server");
+    /*
+     * OpenSSH's sshd, not dropbear: Debian 12's dropbear (2022.83) dies on a failed assertion
+     * (`!channel->sent_close`, mkj/dropbear#321, fixed upstream by #326 in October 2024) when a
+     * channel opens as a child of another exits, taking the whole connection with it: uploads and
+     * remote JVMs failed on it under emulation.
+     */
+    static final Path SSHD = Path.of("/usr/sbin/sshd");
     /** For the engine's sync script on hosts (mh-sync), which talks HTTP through curl. */
     static final Path CURL = Path.of("/usr/bin/curl");
 
@@ -96,17 +100,18 @@ final class GuestImage {
                 Files.createSymbolicLink(link, Path.of("busybox"));
             }
         }
-        Files.copy(DROPBEAR, root.resolve("bin/dropbear"));
-        Files.copy(SFTP_SERVER, root.resolve("usr/lib/sftp-server"));
+        Files.copy(SSHD, root.resolve("bin/sshd"));
         Files.copy(CURL, root.resolve("bin/curl"), StandardCopyOption.REPLACE_EXISTING);
-        for (Path library : libraries(List.of(DROPBEAR, SFTP_SERVER, CURL))) {
+        for (Path library : libraries(List.of(SSHD, CURL))) {
             Path target = root.resolve(library.toString().substring(1));
             Files.createDirectories(target.getParent());
             Files.copy(library.toRealPath(), target, StandardCopyOption.REPLACE_EXISTING);
         }
-        write(root.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n", false);
-        write(root.resolve("etc/shadow"), "root:*:0:0:99999:7:::\n", false);
-        write(root.resolve("etc/group"), "root:x:0:\n", false);
+        write(root.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nsshd:x:100:65534::/run/sshd:/bin/false\n", false);
+        write(root.resolve("etc/shadow"), "root:*:0:0:99999:7:::\nsshd:*:0:0:99999:7:::\n", false);
+        write(root.resolve("etc/group"), "root:x:0:\nnogroup:x:65534:\n", false);
+        Files.createDirectories(root.resolve("etc/ssh"));
+        write(root.resolve("etc/ssh/sshd_config"), resource("guest-sshd_config"), false);
         write(root.resolve("etc/resolv.conf"), "nameserver 10.0.2.3\n", false);
         write(root.resolve("etc/inittab"), resource("guest-inittab"), false);
         write(root.resolve("etc/rc"), resource("guest-rc"), true);

@@ -11,9 +11,9 @@ import java.util.Optional;
 final class QemuEnvironment {
 
     /** The Debian packages the provider needs (scripts/install-prerequisites installs them as root). */
-    static final String PACKAGES = "qemu-system-x86 busybox-static dropbear-bin openssh-sftp-server openssh-client e2fsprogs curl";
+    static final String PACKAGES = "qemu-system-x86 busybox-static openssh-server openssh-client e2fsprogs curl";
 
-    private static final List<String> PROGRAMS = List.of(QemuVm.QEMU, "dropbearkey", "mkfs.ext4", "debugfs", "e2fsck", "dpkg-deb",
+    private static final List<String> PROGRAMS = List.of(QemuVm.QEMU, "mkfs.ext4", "debugfs", "e2fsck", "dpkg-deb",
             "apt-get", "apt-cache", "ssh-keygen", "ldd");
 
     private QemuEnvironment() {
@@ -31,7 +31,7 @@ final class QemuEnvironment {
                 missing.add(program);
             }
         }
-        for (Path file : List.of(GuestImage.BUSYBOX, GuestImage.DROPBEAR, GuestImage.SFTP_SERVER, GuestImage.CURL)) {
+        for (Path file : List.of(GuestImage.BUSYBOX, GuestImage.SSHD, GuestImage.CURL)) {
             if (!Files.isExecutable(file)) {
                 missing.add(file.toString());
             }

@@ -44,6 +44,7 @@ final class QemuHost implements HostControl {
     HostSpec spec() {
         return HostSpec.builder(vm.name(), "127.0.0.1")
                 .port(vm.port())
+                .networkAddress(vm.lanAddress())
                 .user("root")
                 .identityFile(clientKey)
                 .knownHosts(List.of(knownHostsLine()))

@@ -46,6 +46,8 @@ final class QemuHostProvider implements HostProvider {
     private GuestImage image;
     private Accel accel;
     private Path clientKey;
+    private Path javaDisk;
+    private GuestLan lan;
     private String defaultKernel;
     private Map<String, String> kernelLabels;
     private boolean closed;
@@ -148,6 +150,14 @@ final class QemuHostProvider implements HostProvider {
             image.initrd(defaultKernel);
             accel = Accel.choose(options.accel(), image.vmlinuz(defaultKernel), dir);
             LOG.info("QEMU hosts boot kernel [{}] under {}", defaultKernel, accel.why());
+            if (options.shareJava()) {
+                long started = System.nanoTime();
+                Path home = Path.of(System.getProperty("java.home"));
+                javaDisk = JavaDisk.create(home, dir.resolve("java-staging"), dir.resolve("java.img"));
+                LOG.info("QEMU hosts run this Java, [{}], from a read-only disk made in [{}] ({})", home,
+                        HumanDuration.of(Duration.ofNanos(System.nanoTime() - started)), QemuHostProviderFactory.SHARE_JAVA);
+            }
+            lan = GuestLan.create();
             clientKey = dir.resolve("client_ed25519");
             Exec.run(STEP, List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "junit-multihost-qemu", "-f", clientKey.toString()))
                     .orThrow("Making the client key");
@@ -187,18 +197,22 @@ final class QemuHostProvider implements HostProvider {
             Files.copy(image.vmlinuz(defaultKernel), content.resolve("vmlinuz-" + defaultKernel));
             Files.copy(image.initrd(defaultKernel), content.resolve("initrd.img-" + defaultKernel));
             GuestImage.write(etc.resolve("hostname"), name + "\n", false);
+            GuestLan.Plug plug = lan.plug(hosts.size() + 1);
+            GuestImage.write(etc.resolve("lan-address"), plug.address() + "/" + GuestLan.PREFIX + "\n", false);
             Files.copy(clientKey.resolveSibling(clientKey.getFileName() + ".pub"), etc.resolve("authorized_keys"));
-            String out = Exec.run(STEP, List.of("dropbearkey", "-t", "ed25519", "-f", etc.resolve("dropbear_ed25519_host_key").toString()))
-                    .orThrow("Making the host key of [" + name + "]").output();
+            Path hostKey = etc.resolve("ssh_host_ed25519_key");
+            Exec.run(STEP, List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", hostKey.toString()))
+                    .orThrow("Making the host key of [" + name + "]");
+            String out = Files.readString(etc.resolve("ssh_host_ed25519_key.pub"));
             Matcher key = PUBLIC_KEY.matcher(out);
             if (!key.find()) {
-                throw new QemuException("dropbearkey printed no ssh-ed25519 public key for [" + name + "]: [" + Exec.shorten(out) + "].");
+                throw new QemuException("ssh-keygen wrote no ssh-ed25519 public key for [" + name + "]: [" + Exec.shorten(out) + "].");
             }
             GuestImage.write(loader.resolve("default-kernel"), defaultKernel + "\n", false);
             GuestImage.write(loader.resolve("default-cmdline"), options.cmdline() + "\n", false);
             BootDisk disk = BootDisk.create(dir.resolve("boot.img"), content);
             Kernels.delete(content);
-            QemuVm vm = new QemuVm(name, dir, freePort(), disk, options, accel);
+            QemuVm vm = new QemuVm(name, dir, freePort(), disk, options, accel, javaDisk, plug);
             LOG.info("QEMU host [{}] made in [{}], SSH on 127.0.0.1:{}", name, dir, vm.port());
             Map<String, String> labels = new LinkedHashMap<>(kernelLabels);
             labels.put("qemu.console", dir.resolve("console.log").toString());

@@ -7,7 +7,7 @@ import io.junitmultihost.spi.ProviderConfig;
 /**
  * Creates the qemu host provider ({@code multihost.provider=qemu}; Linux): each host is a Linux
  * virtual machine booted by QEMU from a Debian kernel package ({@code linux-image-*-cloud-amd64}),
- * with busybox and dropbear in an initramfs, named {@code qemu-1}, {@code qemu-2}, ..., started on
+ * with busybox and OpenSSH's sshd in an initramfs, named {@code qemu-1}, {@code qemu-2}, ..., started on
  * demand. KVM when it can boot a kernel here, software emulation otherwise (the log says which).
  * Found by {@link java.util.ServiceLoader}; users do not call it. See docs/QEMU.md.
  */
@@ -22,7 +22,7 @@ public final class QemuHostProviderFactory implements HostProviderFactory {
     /** How many machines run at most: {@value}; default 3. */
     public static final String MAX_HOSTS = "multihost.qemu.max-hosts";
 
-    /** Each machine's memory in MiB: {@value}; default 256. */
+    /** Each machine's memory in MiB: {@value}; default 512 with {@link #SHARE_JAVA}, else 256. */
     public static final String MEMORY = "multihost.qemu.memory";
 
     /** The accelerator: {@value}; {@code auto} (KVM when it boots a kernel here, else TCG; the default), {@code kvm} or {@code tcg}. */
@@ -50,6 +50,13 @@ public final class QemuHostProviderFactory implements HostProviderFactory {
 
     /** Where fetched kernel packages are kept between runs: {@value}; default {@code ~/.cache/junit-multihost/qemu}. */
     public static final String CACHE_DIR = "multihost.qemu.cache-dir";
+
+    /**
+     * Whether the guests run the controller's Java: {@value}; default {@code true}. Its
+     * {@code java.home} is at the same path in each guest (on a read-only disk), and {@code java}
+     * on the guests' PATH.
+     */
+    public static final String SHARE_JAVA = "multihost.qemu.share-java";
 
     @Override
     public String name() {

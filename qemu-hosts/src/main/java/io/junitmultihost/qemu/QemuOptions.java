@@ -14,11 +14,13 @@ import java.util.stream.Collectors;
  * {@link QemuHostProviderFactory} for each key).
  */
 record QemuOptions(int hosts, int maxHosts, int memoryMib, String accel, Optional<String> kernel, List<String> kernels,
-        String cmdline, Duration bootTimeout, Path cacheDir) {
+        String cmdline, Duration bootTimeout, Path cacheDir, boolean shareJava) {
 
     static final String DEFAULT_CMDLINE = "console=ttyS0 panic=1 quiet";
     static final int DEFAULT_MAX_HOSTS = 3;
     static final int DEFAULT_MEMORY_MIB = 256;
+    /** With the controller's Java shared: room for remote JVMs with the test's classpath (a bare one peaks at about 66 MiB). */
+    static final int DEFAULT_MEMORY_MIB_WITH_JAVA = 512;
 
     static QemuOptions fromConfig(ProviderConfig config) {
         int max = config.getInt(QemuHostProviderFactory.MAX_HOSTS, DEFAULT_MAX_HOSTS);
@@ -31,7 +33,8 @@ record QemuOptions(int hosts, int maxHosts, int memoryMib, String accel, Optiona
             throw new ConfigurationException("Configuration parameter [" + QemuHostProviderFactory.HOSTS + "] must be 0.." + max
                     + " (" + QemuHostProviderFactory.MAX_HOSTS + "), was [" + hosts + "].");
         }
-        int memory = config.getInt(QemuHostProviderFactory.MEMORY, DEFAULT_MEMORY_MIB);
+        boolean shareJava = config.getBoolean(QemuHostProviderFactory.SHARE_JAVA, true);
+        int memory = config.getInt(QemuHostProviderFactory.MEMORY, shareJava ? DEFAULT_MEMORY_MIB_WITH_JAVA : DEFAULT_MEMORY_MIB);
         if (memory < 128) {
             throw new ConfigurationException("Configuration parameter [" + QemuHostProviderFactory.MEMORY + "] must be at least 128 (MiB), was ["
                     + memory + "].");
@@ -47,6 +50,6 @@ record QemuOptions(int hosts, int maxHosts, int memoryMib, String accel, Optiona
                 .orElse(Path.of(System.getProperty("user.home"), ".cache", "junit-multihost", "qemu"));
         return new QemuOptions(hosts, max, memory, accel, config.get(QemuHostProviderFactory.KERNEL), kernels,
                 config.get(QemuHostProviderFactory.CMDLINE, DEFAULT_CMDLINE),
-                config.getDuration(QemuHostProviderFactory.BOOT_TIMEOUT, Duration.ofMinutes(2)), cache);
+                config.getDuration(QemuHostProviderFactory.BOOT_TIMEOUT, Duration.ofMinutes(2)), cache, shareJava);
     }
 }

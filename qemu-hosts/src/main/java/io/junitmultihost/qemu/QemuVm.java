@@ -50,6 +50,9 @@ final class QemuVm {
     private final BootDisk disk;
     private final QemuOptions options;
     private final Accel accel;
+    /** The controller's Java on a read-only disk, or null (multihost.qemu.share-java=false). */
+    private final Path javaDisk;
+    private final GuestLan.Plug lan;
 
     private State state = State.OFF;
     private long generation;
@@ -60,7 +63,9 @@ final class QemuVm {
     private BootDisk.Entry entry;
     private long bootStartedNanos;
 
-    QemuVm(String name, Path dir, int port, BootDisk disk, QemuOptions options, Accel accel) {
+    QemuVm(String name, Path dir, int port, BootDisk disk, QemuOptions options, Accel accel, Path javaDisk, GuestLan.Plug lan) {
+        this.javaDisk = javaDisk;
+        this.lan = lan;
         this.name = name;
         this.dir = dir;
         this.port = port;
@@ -75,6 +80,11 @@ final class QemuVm {
 
     int port() {
         return port;
+    }
+
+    /** The guest's address on the machines' own network, which other guests reach it at. */
+    String lanAddress() {
+        return lan.address();
     }
 
     synchronized State state() {
@@ -229,6 +239,11 @@ final class QemuVm {
                 "-kernel", boot.vmlinuz().toString(), "-initrd", boot.initrd().toString(), "-append", boot.cmdline(),
                 "-drive", "file=" + disk.image() + ",if=virtio,format=raw",
                 "-netdev", "user,id=net0,hostfwd=tcp:127.0.0.1:" + port + "-:22", "-device", "virtio-net-pci,netdev=net0"));
+        command.addAll(lan.qemuArguments());
+        if (javaDisk != null) {
+            // The second disk (vdb), shared by every machine: read-only, so QEMU takes no write lock on it.
+            command.addAll(List.of("-drive", "file=" + javaDisk + ",if=virtio,format=raw,readonly=on"));
+        }
         return command;
     }
 

@@ -78,6 +78,26 @@ class QemuHostProviderIT {
     }
 
     @Test
+    void theHostsNetworkAddressIsItsGuestsOwnOnTheMachinesNetwork() {
+        assertThat(host.address()).isEqualTo("127.0.0.1");
+        assertThat(host.networkAddress()).isEqualTo("10.0.3.11");
+        assertThat(ssh("ip -4 addr show eth1")).contains("inet 10.0.3.11/24");
+    }
+
+    @Test
+    void theGuestRunsTheControllersJavaAtTheSamePath() {
+        long started = System.nanoTime();
+        QemuTestSupport.Result r = QemuTestSupport.sshResult(host, scratch,
+                "java -version 2>&1 && " + System.getProperty("java.home") + "/bin/java -XshowSettings:properties -version 2>&1 | grep java.home",
+                Duration.ofMinutes(2));
+        System.out.println("java -version twice in the guest took " + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+        assertThat(r.code()).as(r.output()).isZero();
+        assertThat(r.output()).contains("version \"" + System.getProperty("java.version") + "\"")
+                .contains(System.getProperty("java.vm.name"))
+                .contains("java.home = " + System.getProperty("java.home"));
+    }
+
+    @Test
     void theOneTimeCommandLineIsBootedOnceThenTheDefaultReturns() {
         String before = ssh("cat /proc/sys/kernel/random/boot_id");
         ssh("echo 'console=ttyS0 panic=1 quiet once=1' > \"$MULTIHOST_NEXT_CMDLINE\"; reboot");

@@ -92,7 +92,7 @@ final class RemoteHost implements Host, SyncReachable, io.junitmultihost.engine.
 
     @Override
     public String address() {
-        return spec.address();
+        return spec.networkAddress();
     }
 
     @Override

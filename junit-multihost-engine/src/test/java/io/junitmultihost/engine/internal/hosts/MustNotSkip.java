@@ -41,7 +41,7 @@ public final class MustNotSkip {
      */
     public static void requireQemu() {
         String problem = null;
-        for (String tool : List.of("/usr/bin/qemu-system-x86_64", "/bin/busybox", "/usr/sbin/dropbear", "/usr/lib/openssh/sftp-server",
+        for (String tool : List.of("/usr/bin/qemu-system-x86_64", "/bin/busybox", "/usr/sbin/sshd",
                 "/usr/sbin/debugfs")) {
             if (!Files.isExecutable(Path.of(tool))) {
                 problem = "[" + tool + "] is missing; run scripts/install-prerequisites";

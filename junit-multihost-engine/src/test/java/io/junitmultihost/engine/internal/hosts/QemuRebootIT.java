@@ -177,8 +177,8 @@ class QemuRebootIT {
     /**
      * Installs a kernel and its initramfs in the guest's /boot, as a package from a mirror would:
      * the guest fetches them over HTTP from this JVM (QEMU's user network reaches the machine's
-     * loopback as 10.0.2.2). Not over SFTP: an exec right after a large SFTP upload to dropbear
-     * stalled for over a minute (see the qemu work's report).
+     * loopback as 10.0.2.2). (Guests once ran dropbear, whose
+     * connection died on an exec right after an SFTP upload, mkj/dropbear#321; they run OpenSSH now.)
      */
     private void install(String version) {
         Path dir = Path.of(host.labels().get("qemu.kernel-dir"));
