@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.NotSerializableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -22,6 +23,9 @@ import java.util.concurrent.TimeoutException;
 
 /** One logical remote JVM: its id, name and options for good, and what its current start has. */
 final class RemoteVm implements Vm {
+
+    /** How many of its log's last lines a late invocation's message shows. */
+    private static final int LOG_LINES = 10;
 
     enum State { NEW, STARTING, RUNNING, STOPPING, STOPPED, DISCONNECTED }
 
@@ -137,7 +141,7 @@ final class RemoteVm implements Vm {
             }
         } catch (TimeoutException e) {
             throw new VmInvocationException("The invocation in VM " + info() + " did not finish within ["
-                    + deadline.toMillis() + " ms]; it was left running there.\n" + dumpText(dump, margin));
+                    + deadline.toMillis() + " ms]; it was left running there.\n" + dumpText(dump, margin) + lastLogLines());
         } catch (ExecutionException | CompletionException e) {
             throw new VmInvocationException("VM " + info() + " ended while running the invocation: "
                     + e.getCause().getMessage(), e.getCause());
@@ -157,7 +161,8 @@ final class RemoteVm implements Vm {
             return decode(direct.call(payload, deadline, margin, call -> dump.set(askDump(connection, call))), loader);
         } catch (DirectCalls.TimedOut e) {
             throw new VmInvocationException("The invocation in VM " + info() + " did not finish within ["
-                    + deadline.toMillis() + " ms]; it was left running there.\n" + dumpText(dump.get(), margin));
+                    + deadline.toMillis() + " ms]; it was left running there.\n" + dumpText(dump.get(), margin)
+                    + lastLogLines());
         } catch (java.io.IOException e) {
             String stop = stopping;
             if (stop != null) {
@@ -200,6 +205,28 @@ final class RemoteVm implements Vm {
     }
 
     /** The dump asked for, when it came in time. */
+    /**
+     * The last lines of this start's log as they arrived here (its log is followed as it grows), so
+     * that a late invocation's message needs no further round trip to a host that may not answer.
+     */
+    private String lastLogLines() {
+        HostProcess tail = logTail;
+        if (tail == null) {
+            return "";
+        }
+        List<HostProcess.Line> lines = tail.output();
+        List<HostProcess.Line> last = lines.subList(Math.max(0, lines.size() - LOG_LINES), lines.size());
+        if (last.isEmpty()) {
+            return "\nIts log [" + logFile + "] is empty so far.";
+        }
+        StringBuilder text = new StringBuilder("\nLast lines of its log [" + logFile + "]:");
+        for (HostProcess.Line line : last) {
+            String shown = line.text();
+            text.append("\n  ").append(shown.length() > 300 ? shown.substring(0, 300) + " ..." : shown);
+        }
+        return text.toString();
+    }
+
     private static String dumpText(CompletableFuture<String> dump, Duration margin) {
         if (dump == null) {
             return "(no thread dump: none was asked for)";

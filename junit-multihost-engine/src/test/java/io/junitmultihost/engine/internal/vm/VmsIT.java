@@ -71,12 +71,15 @@ class VmsIT {
         Vm vm = vms.launch(host, 1, VmOptions.named("sleeper")).get(0);
 
         assertThatThrownBy(() -> vm.invoke(() -> {
+            System.out.println("about to sleep for a minute");
             Thread.sleep(60_000);
             return 1;
         }, Duration.ofSeconds(2))).isInstanceOf(VmInvocationException.class)
                 .hasMessageContaining("did not finish within [2000 ms]")
                 .hasMessageContaining("java.lang.Thread.sleep")
-                .hasMessageContaining("Thread dump of the VM");
+                .hasMessageContaining("Thread dump of the VM")
+                .hasMessageContaining("Last lines of its log")
+                .hasMessageContaining("about to sleep for a minute");
     }
 
     @Test
