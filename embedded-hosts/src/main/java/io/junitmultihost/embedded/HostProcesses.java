@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * The processes one boot of a host started, so that a closed channel ends its command's process
  * tree and a reboot ends them all.
  *
- * <p>Each command runs in its own session and process group ({@code setsid}) and carries a tag
+ * <p>Each command runs in its own session and process group ({@code setsid}; in a PID namespace
+ * again inside it, {@link PidNamespace#enter}, which is the group signals go to) and carries a tag
  * in its environment, {@code MULTIHOST_EMBEDDED_TAG=<boot tag>:<command number>}, which its
  * descendants inherit. Where Linux's {@code /proc} is readable, ending a command kills its
  * process group while its leader lives (so the group id is surely ours) plus every process with
