@@ -7,6 +7,9 @@ import static org.awaitility.Awaitility.await;
 import io.junitmultihost.api.Fault;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.HostProcess;
+import io.junitmultihost.api.Vm;
+import io.junitmultihost.api.VmInvocationException;
+import io.junitmultihost.api.VmOptions;
 import io.junitmultihost.engine.internal.hosts.VmTestHosts;
 import java.time.Duration;
 import java.util.List;
@@ -87,6 +90,19 @@ class FaultsOwnedByTheClassIT {
 
             assertThat(again.isActive()).isFalse();
             assertThat(ticker.isAlive()).isFalse();
+        }
+    }
+
+    @Test
+    void aJvmOnAnEmbeddedHostAnswersNothingWhilePausedAndAgainOnceItResumes() {
+        try (VmTestHosts embedded = VmTestHosts.lease(FaultsOwnedByTheClassIT.class, 1, Map.of("multihost.provider", "embedded"))) {
+            Vm vm = embedded.vms().launch(embedded.hosts().get(0), 1, VmOptions.named("paused")).get(0);
+            assertThat(vm.invoke(() -> "before", Duration.ofSeconds(30))).isEqualTo("before");
+            try (Fault pause = embedded.faults().pause(vm, LONG)) {
+                assertThatThrownBy(() -> vm.invoke(() -> "while paused", Duration.ofSeconds(2)))
+                        .isInstanceOf(VmInvocationException.class);
+            }
+            assertThat(vm.invoke(() -> "after", Duration.ofSeconds(30))).isEqualTo("after");
         }
     }
 }
