@@ -52,6 +52,7 @@ final class EmbeddedHostProvider implements HostProvider {
             Platform.withoutReboot();
             Platform.require("unshare");
             Platform.require("nsenter");
+            Platform.require("setsid");
         }
         try {
             this.root = Files.createTempDirectory("junit-multihost-embedded-");

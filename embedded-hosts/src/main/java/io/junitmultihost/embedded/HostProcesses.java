@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * The processes one boot of a host started, so that a closed channel ends its command's process
  * tree and a reboot ends them all.
  *
- * <p>Each command runs in its own session and process group ({@code setsid}) and carries a tag
+ * <p>Each command runs in its own session and process group ({@code setsid}; in a PID namespace
+ * again inside it, {@link PidNamespace#enter}, which is the group signals go to) and carries a tag
  * in its environment, {@code MULTIHOST_EMBEDDED_TAG=<boot tag>:<command number>}, which its
  * descendants inherit. Where Linux's {@code /proc} is readable, ending a command kills its
  * process group while its leader lives (so the group id is surely ours) plus every process with
@@ -99,7 +100,7 @@ final class HostProcesses {
         if (!leader.isAlive() || !signal.matches("[A-Z0-9]+")) {
             return;
         }
-        String target = Platform.commandsGetOwnGroup() ? "-" + leader.pid() : Long.toString(leader.pid());
+        String target = Platform.commandsGetOwnGroup() ? "-" + commandGroup(leader) : Long.toString(leader.pid());
         try {
             Process kill = new ProcessBuilder("/bin/sh", "-c", "kill -s " + signal + " -- " + target)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -111,6 +112,19 @@ final class HostProcesses {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * The process group of the command {@code leader} started: its own, or in a PID namespace the
+     * one its shell leads there, two processes below ({@link PidNamespace#enter}); the leader's own
+     * while that shell is not started yet.
+     */
+    private long commandGroup(Process leader) {
+        if (namespace == null) {
+            return leader.pid();
+        }
+        return leader.children().flatMap(ProcessHandle::children).map(ProcessHandle::pid)
+                .filter(pid -> ProcTable.group(pid) == pid).findFirst().orElse(leader.pid());
     }
 
     /** Ends this boot: kills every process it started and refuses new ones; waits a little for them to die. */

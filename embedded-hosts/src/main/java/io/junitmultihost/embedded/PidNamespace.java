@@ -33,6 +33,16 @@ final class PidNamespace implements AutoCloseable {
             + " && mount -o remount,bind,ro $p; } || exit 20; done; echo ready; "
             + "exec 3<&0 0</dev/null >/dev/null; while :; do cat <&3 > /dev/null & wait $!; [ $? -ge 128 ] || exit 0; done";
 
+    /**
+     * Runs its arguments and exits with their status (128 + the signal's number when a signal ended
+     * them). A group made outside the namespace has id 0 inside, so the command needs a {@code setsid}
+     * of its own there, and then {@code nsenter} must not be its parent: it waits with WUNTRACED,
+     * stops itself when its child stops and is never resumed by a CONT sent to the command's group
+     * (nor could it be: it is outside). A non-interactive shell waits without seeing stops, and
+     * runs a foreground command with its stdin and signals as they are.
+     */
+    static final String WAITER = "\"$@\"; exit $?";
+
     private static final Duration START = Duration.ofSeconds(10);
     private static final Duration STOP = Duration.ofSeconds(3);
 
@@ -40,6 +50,7 @@ final class PidNamespace implements AutoCloseable {
     private final Process unshare;
     private final long init;
     private final String nsenter = Platform.require("nsenter");
+    private final String setsid = Platform.require("setsid");
 
     private PidNamespace(String host, Process unshare, long init) {
         this.host = host;
@@ -85,9 +96,14 @@ final class PidNamespace implements AutoCloseable {
                 + "). Embedded hosts run as root need util-linux's unshare and nsenter, and a kernel with PID namespaces.");
     }
 
-    /** What to put before a command so that it runs inside: {@code nsenter} into both namespaces, in {@code dir}. */
+    /**
+     * What to put before a command so that it runs inside, in {@code dir}, leading a session and
+     * process group of its own as the host sees it: {@code nsenter} into both namespaces, a shell
+     * that waits for the command ({@link #WAITER}), then {@code setsid}.
+     */
     List<String> enter(Path dir) {
-        return List.of(nsenter, "--target", Long.toString(init), "--pid", "--mount", "--wd=" + dir, "--");
+        return List.of(nsenter, "--target", Long.toString(init), "--pid", "--mount", "--wd=" + dir, "--",
+                "/bin/sh", "-c", WAITER, "sh", setsid);
     }
 
     /** Ends the namespaces: every process left in them dies. Waits a little for that; never throws. */

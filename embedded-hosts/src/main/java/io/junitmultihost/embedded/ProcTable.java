@@ -56,6 +56,16 @@ final class ProcTable {
         return found;
     }
 
+    /** The process group of process {@code pid}, or -1 when it is gone or cannot be read. */
+    static long group(long pid) {
+        String stat = read(PROC.resolve(Long.toString(pid)).resolve("stat"));
+        if (stat == null) {
+            return -1;
+        }
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return fields.length < 3 ? -1 : Long.parseLong(fields[2]);
+    }
+
     private static boolean tagMatches(Path environ, byte[] prefix, Predicate<String> tag) {
         byte[] bytes;
         try {

@@ -156,6 +156,24 @@ class EmbeddedHostIT {
     }
 
     @Test
+    void aCommandLeadsItsOwnProcessGroupAsTheHostSeesItAndGoesOnToItsEndAfterItsGroupIsStoppedAndContinued() throws Exception {
+        try (JschClient client = JschClient.connect(one)) {
+            ChannelExec channel = client.channel("read -r s < /proc/$$/stat; set -- ${s##*) }; echo $$ $3; sleep 1; exit 5");
+            java.io.InputStream out = channel.getInputStream();
+            channel.connect((int) JschClient.TIMEOUT.toMillis());
+            String[] shellAndGroup = new java.io.BufferedReader(new java.io.InputStreamReader(out, StandardCharsets.UTF_8))
+                    .readLine().split(" ");
+            assertThat(shellAndGroup[1]).as("its process group as the host sees it").isEqualTo(shellAndGroup[0]);
+
+            assertThat(client.exec("kill -STOP -" + shellAndGroup[0] + " && sleep 0.3 && kill -CONT -" + shellAndGroup[0]).exitCode())
+                    .isZero();
+
+            await().atMost(Duration.ofSeconds(10)).until(channel::isClosed);
+            assertThat(channel.getExitStatus()).isEqualTo(5);
+        }
+    }
+
+    @Test
     void aCommandThatDetachesItsOutputOutlivesItsChannelAsOnARealHost() throws Exception {
         try (JschClient client = JschClient.connect(two)) {
             JschClient.Result result = client.exec("nohup sleep 1000 > /dev/null 2>&1 & echo $!" + Processes.NAMESPACE);

@@ -132,7 +132,8 @@ final class RemoteScript {
 
     /**
      * Ends process {@code pid}, its descendants and the members of process group {@code pid}: TERM,
-     * then KILL after {@code graceTenths} tenths of a second. Through sudo when we are not root.
+     * then KILL after {@code graceTenths} tenths of a second. When we are not root, processes of other
+     * users (a command run as another user) are signalled through {@code sudo -n}, ours without it.
      * The processes are found in /proc, ignoring zombies: where PID 1 does not reap orphans
      * (containers), {@code kill -0} would see them alive forever. Without /proc, only the group and
      * the process itself are signalled. Exits {@value #SHELL_GONE} when process {@code pid} itself
@@ -144,10 +145,10 @@ final class RemoteScript {
 
     /** {@link #killTree} of the process whose pid {@code p} gives (a number or a variable), sparing process {@code $me}. */
     private static String killTreeOf(String p, int graceTenths) {
-        return "K=kill; [ \"$(id -u)\" = 0 ] || K='sudo -n kill'\n"
+        return "K() { kill \"$@\" 2>/dev/null || { [ \"$(id -u)\" != 0 ] && sudo -n kill \"$@\" 2>/dev/null; }; }\n"
                 + "tree() {\n"
-                + "  if [ ! -r /proc/self/stat ]; then $K -0 -" + p + " 2>/dev/null && echo -" + p
-                + "; $K -0 " + p + " 2>/dev/null && echo " + p + "; return; fi\n"
+                + "  if [ ! -r /proc/self/stat ]; then K -0 -" + p + " 2>/dev/null && echo -" + p
+                + "; K -0 " + p + " 2>/dev/null && echo " + p + "; return; fi\n"
                 + "  all=\n"
                 + "  for f in /proc/[0-9]*/stat; do\n"
                 + "    { read -r l < \"$f\"; } 2>/dev/null || continue\n"
@@ -169,11 +170,11 @@ final class RemoteScript {
                 + "}\n"
                 + "t=$(tree); r=0\n"
                 + "case \" $t \" in *\" " + p + " \"*) ;; *) [ -n \"$t\" ] && r=" + SHELL_GONE + " ;; esac\n"
-                + "[ -n \"$t\" ] && $K -TERM $t 2>/dev/null\n"
+                + "[ -n \"$t\" ] && K -TERM $t 2>/dev/null\n"
                 + "i=0\n"
                 + "while t=$(tree); [ -n \"$t\" ]; do\n"
                 + "  i=$((i+1))\n"
-                + "  if [ $i -gt " + graceTenths + " ]; then $K -KILL $t 2>/dev/null; exit $r; fi\n"
+                + "  if [ $i -gt " + graceTenths + " ]; then K -KILL $t 2>/dev/null; exit $r; fi\n"
                 + "  sleep 0.1 2>/dev/null || sleep 1\n"
                 + "done\n"
                 + "exit $r\n";

@@ -178,13 +178,6 @@ public final class ClassFaults implements Faults {
 
     private Fault pause(Host h, String target, String description, Duration duration) {
         FaultName name = FaultName.of(NUMBERS.incrementAndGet());
-        if (networkRefusal.apply(h).isPresent()) {
-            // Its commands run under nsenter in this machine, which stops itself when its child stops
-            // and is resumed by nobody: a paused process could never end.
-            throw new UnsupportedOperationException("Cannot impose a pause on host [" + h.name() + "]: an embedded host's"
-                    + " processes run under nsenter on this machine, which stops itself with them and is not resumed from"
-                    + " inside the host; pause processes on lab hosts (multihost.provider=lab)");
-        }
         FaultPart part = new ScriptPart(exec, h, name, "a pause", HostScripts.imposePause(name, target, seconds(duration)), target);
         return impose(name, description, List.of(part), List.of(h), duration, false);
     }

@@ -2,10 +2,14 @@ package io.junitmultihost.engine.internal.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.junitmultihost.api.Fault;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.HostProcess;
+import io.junitmultihost.api.Vm;
+import io.junitmultihost.api.VmInvocationException;
+import io.junitmultihost.api.VmOptions;
 import io.junitmultihost.engine.internal.hosts.VmTestHosts;
 import java.time.Duration;
 import java.util.List;
@@ -54,7 +58,7 @@ class FaultsOwnedByTheClassIT {
     }
 
     @Test
-    void anEmbeddedHostRefusesNetworkFaultsAndPausesSayingWhy() throws Exception {
+    void anEmbeddedHostRefusesNetworkFaultsSayingWhy() {
         try (VmTestHosts embedded = VmTestHosts.lease(FaultsOwnedByTheClassIT.class, 2, Map.of("multihost.provider", "embedded"))) {
             Host a = embedded.hosts().get(0);
             Host b = embedded.hosts().get(1);
@@ -63,13 +67,42 @@ class FaultsOwnedByTheClassIT {
                     .hasMessageStartingWith("Cannot impose a partition on host [" + a.name() + "]: an embedded host's commands"
                             + " run in this machine's own network");
             assertThat(embedded.faults().active()).isEmpty();
+        }
+    }
 
-            HostProcess sleeper = a.start("sleep", "5");
-            assertThatThrownBy(() -> embedded.faults().pause(sleeper, LONG))
-                    .isInstanceOf(UnsupportedOperationException.class)
-                    .hasMessageStartingWith("Cannot impose a pause on host [" + a.name() + "]: an embedded host's processes"
-                            + " run under nsenter");
-            assertThat(sleeper.waitFor(Duration.ofSeconds(30)).exitCode()).as("it was never stopped").isZero();
+    @Test
+    void aProcessOnAnEmbeddedHostPrintsNothingWhilePausedAndTheClassEndLiftsThePauseAndEndsIt() throws Exception {
+        try (VmTestHosts embedded = VmTestHosts.lease(FaultsOwnedByTheClassIT.class, 1, Map.of("multihost.provider", "embedded"))) {
+            Host a = embedded.hosts().get(0);
+            HostProcess ticker = a.start("sh", "-c", "while :; do echo tick; sleep 0.1; done");
+            await().atMost(Duration.ofSeconds(10)).until(() -> ticker.output().size() > 3);
+            try (Fault pause = embedded.faults().pause(ticker, LONG)) {
+                Thread.sleep(300);
+                int paused = ticker.output().size();
+                Thread.sleep(1000);
+                assertThat(ticker.output().size()).as("lines printed while paused").isLessThanOrEqualTo(paused + 1);
+            }
+            int resumed = ticker.output().size();
+            await().atMost(Duration.ofSeconds(5)).until(() -> ticker.output().size() > resumed + 3);
+            Fault again = embedded.faults().pause(ticker, LONG);
+
+            embedded.endClass();
+
+            assertThat(again.isActive()).isFalse();
+            assertThat(ticker.isAlive()).isFalse();
+        }
+    }
+
+    @Test
+    void aJvmOnAnEmbeddedHostAnswersNothingWhilePausedAndAgainOnceItResumes() {
+        try (VmTestHosts embedded = VmTestHosts.lease(FaultsOwnedByTheClassIT.class, 1, Map.of("multihost.provider", "embedded"))) {
+            Vm vm = embedded.vms().launch(embedded.hosts().get(0), 1, VmOptions.named("paused")).get(0);
+            assertThat(vm.invoke(() -> "before", Duration.ofSeconds(30))).isEqualTo("before");
+            try (Fault pause = embedded.faults().pause(vm, LONG)) {
+                assertThatThrownBy(() -> vm.invoke(() -> "while paused", Duration.ofSeconds(2)))
+                        .isInstanceOf(VmInvocationException.class);
+            }
+            assertThat(vm.invoke(() -> "after", Duration.ofSeconds(30))).isEqualTo("after");
         }
     }
 }
