@@ -20,16 +20,22 @@ import java.util.function.Function;
  * and then closed without a banner or stayed silent for {@link #SLOW_BANNER} (a forwarder, such as
  * QEMU's user network, that accepts for a host not up yet and holds the connection until its own
  * retry to the guest): a new connection every {@link #SPACING} then, so that sshd starting is seen
- * within that, not after a silent connection's whole banner wait. The connection the banner arrives on is handed on for the
+ * within that, not after a silent connection's whole banner wait (or a gap while every waiting
+ * connection still had time left). The connection the banner arrives on is handed on for the
  * handshake. Used by the machine's thread only.
  */
 final class BannerProbes implements AutoCloseable {
 
-    /** Between overlapping connections; at most {@link #MAX_OPEN} wait at once (sshd limits unauthenticated ones). */
+    /**
+     * Between overlapping connections; at most {@link #MAX_OPEN} wait at once, the oldest closed to
+     * make room, so each waits {@code MAX_OPEN * SPACING} for its banner then. Connections held by a
+     * forwarder never reach sshd; the few opened after it listens are within its limits on
+     * unauthenticated connections (dropbear: 5 per address, OpenSSH: MaxStartups 10).
+     */
     static final Duration SPACING = Duration.ofMillis(100);
-    static final int MAX_OPEN = 4;
+    static final int MAX_OPEN = 8;
     /** An accepted connection without a banner for this long is joined by others. */
-    static final Duration SLOW_BANNER = Duration.ofMillis(300);
+    static final Duration SLOW_BANNER = Duration.ofMillis(500);
     private static final int MAX_BANNER_BYTES = 8192;
 
     private final InetSocketAddress address;
@@ -68,8 +74,11 @@ final class BannerProbes implements AutoCloseable {
                 return new BootProbe.Banner(expired, null);
             }
             boolean overlapNow = overlaps(now);
-            if (open.isEmpty() || (overlapNow && open.size() < MAX_OPEN
-                    && now - open.get(open.size() - 1).started >= SPACING.toNanos())) {
+            boolean due = !open.isEmpty() && now - open.get(open.size() - 1).started >= SPACING.toNanos();
+            if (overlapNow && due && open.size() >= MAX_OPEN) {
+                end(open.get(0)); // a rolling window: the oldest silent connection makes room for a new one
+            }
+            if (open.isEmpty() || (overlapNow && due && open.size() < MAX_OPEN)) {
                 BootProbe.Tcp failed = start(now);
                 if (failed != null) {
                     return new BootProbe.Banner(failed, null);
@@ -79,9 +88,9 @@ final class BannerProbes implements AutoCloseable {
             for (Attempt a : open) {
                 wake = Math.min(wake, a.expires());
             }
-            if (overlapNow && open.size() < MAX_OPEN) {
+            if (overlapNow) {
                 wake = Math.min(wake, open.get(open.size() - 1).started + SPACING.toNanos());
-            } else if (!overlapNow && open.size() < MAX_OPEN) {
+            } else if (open.size() < MAX_OPEN) {
                 for (Attempt a : open) {
                     if (a.connected != 0) {
                         wake = Math.min(wake, a.connected + SLOW_BANNER.toNanos());
