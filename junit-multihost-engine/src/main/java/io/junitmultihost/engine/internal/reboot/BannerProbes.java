@@ -28,12 +28,13 @@ final class BannerProbes implements AutoCloseable {
 
     /**
      * Between overlapping connections; at most {@link #MAX_OPEN} wait at once, the oldest closed to
-     * make room, so each waits {@code MAX_OPEN * SPACING} for its banner then. Connections held by a
-     * forwarder never reach sshd; the few opened after it listens are within its limits on
-     * unauthenticated connections (dropbear: 5 per address, OpenSSH: MaxStartups 10).
+     * make room, so each waits {@code MAX_OPEN * SPACING} for its banner then. Few: QEMU's user
+     * network keeps trying a closed connection's SYN towards the guest, and each that reaches the
+     * guest's sshd once it listens costs it a process (measured: 10 a second made the handshake
+     * that followed up to 1.4 s on an emulated guest, 4 a second kept it at 0.3-0.4 s).
      */
-    static final Duration SPACING = Duration.ofMillis(100);
-    static final int MAX_OPEN = 8;
+    static final Duration SPACING = Duration.ofMillis(250);
+    static final int MAX_OPEN = 4;
     /** An accepted connection without a banner for this long is joined by others. */
     static final Duration SLOW_BANNER = Duration.ofMillis(500);
     private static final int MAX_BANNER_BYTES = 8192;
