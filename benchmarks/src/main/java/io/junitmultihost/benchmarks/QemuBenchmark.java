@@ -50,6 +50,8 @@ public final class QemuBenchmark {
     private static final Duration WAIT = Duration.ofMinutes(5);
     private static final String ASK = "nohup sh -c 'sleep 0.2; reboot' >/dev/null 2>&1 &";
     private static final String SSHD_STARTS = "junit-multihost: sshd listens";
+    /** The new boot's own line before it: a line of the old boot (its sshd respawned while going down) does not count. */
+    private static final String BOOTED = "junit-multihost: booted";
 
     private QemuBenchmark() {
     }
@@ -202,7 +204,8 @@ public final class QemuBenchmark {
                         offset += n;
                         text.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
                     }
-                    if (text.indexOf(SSHD_STARTS) >= 0) {
+                    int booted = text.indexOf(BOOTED);
+                    if (booted >= 0 && text.indexOf(SSHD_STARTS, booted) >= 0) {
                         seenAt.set(System.nanoTime());
                         return;
                     }

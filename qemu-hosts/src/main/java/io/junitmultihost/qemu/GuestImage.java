@@ -30,8 +30,8 @@ import java.util.stream.Stream;
  */
 final class GuestImage {
 
-    /** The drivers a guest needs, in load order after their dependencies. */
-    private static final List<String> MODULES = List.of("virtio_pci", "virtio_net", "virtio_blk");
+    /** The drivers a guest needs (network, disk, entropy), in load order after their dependencies. */
+    private static final List<String> MODULES = List.of("virtio_pci", "virtio_net", "virtio_blk", "virtio-rng");
     private static final Pattern MODULE_DEPENDS = Pattern.compile("\0depends=([^\0]*)\0");
     private static final Duration STEP = Duration.ofMinutes(1);
 

@@ -238,7 +238,10 @@ final class QemuVm {
                 "-qmp", "unix:" + dir.resolve("qmp.sock") + ",server=on,wait=off",
                 "-kernel", boot.vmlinuz().toString(), "-initrd", boot.initrd().toString(), "-append", boot.cmdline(),
                 "-drive", "file=" + disk.image() + ",if=virtio,format=raw",
-                "-netdev", "user,id=net0,hostfwd=tcp:127.0.0.1:" + port + "-:22", "-device", "virtio-net-pci,netdev=net0"));
+                "-netdev", "user,id=net0,hostfwd=tcp:127.0.0.1:" + port + "-:22", "-device", "virtio-net-pci,netdev=net0",
+                // An entropy source, as clouds give their machines: without one the emulated kernel's
+                // random pool takes about a second after sshd listens, and sshd serves no one until then.
+                "-device", "virtio-rng-pci"));
         command.addAll(lan.qemuArguments());
         if (javaDisk != null) {
             // The second disk (vdb), shared by every machine: read-only, so QEMU takes no write lock on it.

@@ -144,10 +144,19 @@ final class Connector {
      */
     Session connect(SshTarget target, JSch jsch, HostKeyRepository known, String knownSource, Deadline deadline,
             boolean probing) {
+        return connect(target, jsch, known, knownSource, deadline, probing, null);
+    }
+
+    /**
+     * As {@link #connect(SshTarget, JSch, HostKeyRepository, String, Deadline, boolean)}; the first
+     * attempt goes over {@code banner} when one is given (a retry connects anew).
+     */
+    Session connect(SshTarget target, JSch jsch, HostKeyRepository known, String knownSource, Deadline deadline,
+            boolean probing, BannerConnection banner) {
         int attempt = 1;
         while (true) {
             try {
-                return connectOnce(target, jsch, known, knownSource, deadline);
+                return connectOnce(target, jsch, known, knownSource, deadline, banner);
             } catch (TransientConnectFailure e) {
                 Duration backoff = Duration.ofMillis(100L << Math.min(attempt - 1, 5));
                 if (attempt >= settings.attempts() || deadline.remainingNanos() < backoff.toNanos()) {
@@ -166,7 +175,7 @@ final class Connector {
     }
 
     private Session connectOnce(SshTarget target, JSch jsch, HostKeyRepository known, String knownSource,
-            Deadline deadline) throws TransientConnectFailure {
+            Deadline deadline, BannerConnection banner) throws TransientConnectFailure {
         long started = System.nanoTime();
         CheckedHostKeys hostKeys = new CheckedHostKeys(known, target.strictHostKeyChecking(), knownSource);
         Session session;
@@ -179,6 +188,12 @@ final class Connector {
         session.setHostKeyRepository(hostKeys);
         session.setConfig("StrictHostKeyChecking", "yes"); // non-strict targets are accepted by CheckedHostKeys
         session.setConfig("HashKnownHosts", "no");
+        CheckedAlgorithms.apply(session, openSshConfig != null);
+        if (target.identityFile() != null && !(jsch.getIdentityRepository() instanceof CombinedIdentities)) {
+            // One key to offer: sign at once instead of first asking whether the server would take it,
+            // one round trip and one authorized_keys lookup on the host fewer per connection.
+            session.setConfig("enable_pubkey_auth_query", "no");
+        }
         session.setConfig("PreferredAuthentications",
                 target.password() != null ? "publickey,keyboard-interactive,password" : "publickey");
         if (target.password() != null) {
@@ -195,7 +210,19 @@ final class Connector {
             }
         }
         if (proxyJump != null) {
+            if (banner != null) {
+                banner.close(); // read from the jump host's side of things: not this connection's
+            }
             session.setProxy(new JumpProxy(jumps.session(jumpTarget(target, proxyJump, openSshConfig), deadline)));
+        } else if (banner != null) {
+            try {
+                BannerConnection.Streams streams = banner.take();
+                if (streams != null) {
+                    session.setProxy(new BannerProxy(streams));
+                }
+            } catch (IOException e) {
+                banner.close(); // a socket that broke since its banner: connect anew
+            }
         }
         Deadline connectDeadline = deadline.min(target.connectTimeout());
         if (proxyJump == null) {

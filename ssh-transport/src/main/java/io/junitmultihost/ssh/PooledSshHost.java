@@ -165,11 +165,24 @@ final class PooledSshHost implements SshHost {
 
     @Override
     public RemoteResult execFresh(RemoteCommand command, Duration deadline, java.util.function.Predicate<RemoteResult> keep) {
+        return execFresh(command, deadline, keep, null);
+    }
+
+    @Override
+    public RemoteResult execFresh(RemoteCommand command, Duration deadline, java.util.function.Predicate<RemoteResult> keep,
+            BannerConnection connection) {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(keep, "keep");
         Deadline d = Deadline.after(deadline);
         ExecRun run = new ExecRun(target, command, pool.settings(), null, pool.workers(), pool.timer(), kills);
-        Session fresh = newSession(d, true);
+        Session fresh;
+        try {
+            fresh = newSession(d, true, connection);
+        } finally {
+            if (connection != null) {
+                connection.close(); // unless the handshake took it
+            }
+        }
         boolean kept = false;
         try {
             try {
@@ -263,6 +276,10 @@ final class PooledSshHost implements SshHost {
 
     /** {@code probing}: a poll that expects a host in the middle of a reboot, whose dropped handshakes are no news. */
     private Session newSession(Deadline deadline, boolean probing) {
+        return newSession(deadline, probing, null);
+    }
+
+    private Session newSession(Deadline deadline, boolean probing, BannerConnection banner) {
         synchronized (this) {
             if (jsch == null) {
                 StringBuilder source = new StringBuilder();
@@ -271,7 +288,7 @@ final class PooledSshHost implements SshHost {
                 jsch = pool.connector().newJsch(target);
             }
         }
-        return pool.connector().connect(target, jsch, knownHosts, knownHostsSource, deadline, probing);
+        return pool.connector().connect(target, jsch, knownHosts, knownHostsSource, deadline, probing, banner);
     }
 
     /** Drops {@code stale} if it is still the pooled session. */

@@ -99,6 +99,14 @@ public interface SshHost {
      */
     RemoteResult execFresh(RemoteCommand command, Duration deadline, java.util.function.Predicate<RemoteResult> keep);
 
+    /**
+     * As {@link #execFresh(RemoteCommand, Duration, java.util.function.Predicate)}, with the handshake
+     * over {@code connection}, whose banner a probe already read (null: connect anew). The connection
+     * is used up: closed here unless it became the session.
+     */
+    RemoteResult execFresh(RemoteCommand command, Duration deadline, java.util.function.Predicate<RemoteResult> keep,
+            BannerConnection connection);
+
     /** Drops the pooled session now (the next call reconnects). Never throws. */
     void disconnect();
 }

@@ -7,6 +7,7 @@ import io.junitmultihost.ssh.fixtures.LocalSshd;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -259,6 +260,26 @@ class ConnectIT {
         assertThat(host.exec(RemoteCommand.shell("echo \"$SSH_CLIENT\""), DEADLINE).stdoutText()).isEqualTo(kept);
         assertThat(host.agent(DEADLINE).exec(RemoteCommand.shell("echo \"$SSH_CLIENT\""), DEADLINE).stdoutText())
                 .isEqualTo(kept);
+    }
+
+    @Test
+    void aFreshSessionGoesOverTheConnectionWhoseBannerAProbeReadAndBecomesThePooledOneWhenKept() throws IOException {
+        SshHost host = pool.host(sshd.target("banner"));
+        Socket probe = new Socket();
+        probe.connect(new InetSocketAddress(sshd.target("banner").host(), sshd.target("banner").port()), 5000);
+        probe.setSoTimeout(5000);
+        java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+        while (!read.toString(java.nio.charset.StandardCharsets.ISO_8859_1).startsWith("SSH-") || read.size() < 6) {
+            int b = probe.getInputStream().read();
+            assertThat(b).as("sshd's banner").isNotNegative();
+            read.write(b);
+        }
+
+        String seen = host.execFresh(RemoteCommand.shell("echo \"$SSH_CLIENT\""), DEADLINE, r -> r.exitCode() == 0,
+                new BannerConnection(probe, read.toByteArray())).stdoutText();
+
+        assertThat(seen.split(" ")[1]).isEqualTo(Integer.toString(probe.getLocalPort()));
+        assertThat(host.exec(RemoteCommand.shell("echo \"$SSH_CLIENT\""), DEADLINE).stdoutText()).isEqualTo(seen);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.junitmultihost.engine.internal.reboot;
 
+import io.junitmultihost.ssh.BannerConnection;
 import io.junitmultihost.ssh.RemoteCommand;
 import io.junitmultihost.ssh.RemoteResult;
 import io.junitmultihost.ssh.SshException;
@@ -28,9 +29,10 @@ final class BootProbe {
     /**
      * How a probe of the SSH port ended: {@code ACCEPTING} sshd sent its banner; {@code CLOSED} the
      * connection was accepted, then closed or reset without a banner; {@code SILENT} accepted, but no
-     * banner in time (both: a forwarder in front of a host that is down, or an sshd refusing work).
+     * banner in time (both: a forwarder in front of a host that is down, or an sshd refusing work);
+     * {@code PENDING} connections still wait for a banner ({@link BannerProbes}).
      */
-    enum Tcp { ACCEPTING, REFUSED, TIMED_OUT, UNREACHABLE, CLOSED, SILENT, NOT_PROBED }
+    enum Tcp { ACCEPTING, REFUSED, TIMED_OUT, UNREACHABLE, CLOSED, SILENT, NOT_PROBED, PENDING }
 
     private final SshHost ssh;
     private volatile boolean tcpProbing;
@@ -55,14 +57,16 @@ final class BootProbe {
     }
 
     /**
-     * Reads the boot over a new connection of its own; when it reads a well-formed boot id that is
-     * not in {@code seen} (a new boot), that connection becomes the pooled one, so that the commands
-     * after the reboot need no handshake of their own.
+     * Reads the boot over a new connection of its own ({@code connection}, whose banner a probe read,
+     * or else a new one); when it reads a well-formed boot id that is not in {@code seen} (a new
+     * boot), that connection becomes the pooled one, so that the commands after the reboot need no
+     * handshake of their own.
      */
-    Read readFreshKeepingNewBoot(Duration deadline, Set<String> seen) {
+    Read readFreshKeepingNewBoot(Duration deadline, Set<String> seen, BannerConnection connection) {
         try {
             return Read.of(ssh.execFresh(RemoteCommand.shell(BootReading.SCRIPT), deadline, result ->
-                    BootReading.parse(result.exitCode(), result.stdout()).filter(r -> !seen.contains(r.bootId())).isPresent()));
+                    BootReading.parse(result.exitCode(), result.stdout()).filter(r -> !seen.contains(r.bootId())).isPresent(),
+                    connection));
         } catch (SshException e) {
             return Read.failed(e.getMessage());
         }
@@ -96,23 +100,56 @@ final class BootProbe {
             socket.connect(new InetSocketAddress(ssh.target().host(), ssh.target().port()), millis(connect));
             socket.setSoTimeout(millis(banner));
             return readsBanner(socket.getInputStream(), System.nanoTime() + banner.toNanos()) ? Tcp.ACCEPTING : Tcp.CLOSED;
-        } catch (SocketTimeoutException e) {
-            return e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("connect")
-                    ? Tcp.TIMED_OUT : Tcp.SILENT;
-        } catch (ConnectException e) {
-            String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+        } catch (IOException | IllegalArgumentException e) {
+            return classify(e);
+        }
+    }
+
+    /**
+     * Overlapping banner probes for a host that is down ({@link BannerProbes}), each connect within
+     * {@code connect} and its banner within {@code banner}; null when the port is not probed (then
+     * SSH itself is polled).
+     */
+    BannerProbes bannerProbes(Duration connect, Duration banner) {
+        if (!tcpProbing) {
+            return null;
+        }
+        InetSocketAddress address = new InetSocketAddress(ssh.target().host(), ssh.target().port());
+        if (address.isUnresolved()) {
+            tcpProbing = false; // a name only the SSH configuration knows: poll over SSH instead
+            return null;
+        }
+        try {
+            return new BannerProbes(address, connect, banner, this::classify);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    Tcp classify(Exception failure) {
+        String message = String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT);
+        if (failure instanceof SocketTimeoutException) {
+            return message.contains("connect") ? Tcp.TIMED_OUT : Tcp.SILENT;
+        }
+        if (failure instanceof ConnectException) {
             return message.contains("refused") ? Tcp.REFUSED : message.contains("timed out") ? Tcp.TIMED_OUT
                     : Tcp.UNREACHABLE;
-        } catch (NoRouteToHostException e) {
-            return Tcp.UNREACHABLE;
-        } catch (UnknownHostException e) {
-            tcpProbing = false; // a name only the SSH configuration knows: poll over SSH instead
-            return Tcp.NOT_PROBED;
-        } catch (SocketException e) {
-            return Tcp.CLOSED; // reset after the connect: a forwarder whose host refused
-        } catch (IOException | IllegalArgumentException e) {
+        }
+        if (failure instanceof NoRouteToHostException) {
             return Tcp.UNREACHABLE;
         }
+        if (failure instanceof UnknownHostException) {
+            tcpProbing = false; // a name only the SSH configuration knows: poll over SSH instead
+            return Tcp.NOT_PROBED;
+        }
+        if (failure instanceof SocketException) {
+            return Tcp.CLOSED; // reset after the connect: a forwarder whose host refused
+        }
+        return Tcp.UNREACHABLE;
+    }
+
+    /** What a banner probe saw, and the connection the banner came on ({@link BannerProbes}). */
+    record Banner(Tcp tcp, BannerConnection connection) {
     }
 
     /**

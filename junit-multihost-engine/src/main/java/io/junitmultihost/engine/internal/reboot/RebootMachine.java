@@ -58,6 +58,8 @@ final class RebootMachine implements Runnable {
     private static final long MAX_PAUSE_NANOS = Duration.ofMillis(100).toNanos();
     /** Backoff while the old boot still answers: handshakes cost CPU, and the old boot is not going to turn new. */
     private static final long OLD_BOOT_PAUSE_NANOS = Duration.ofSeconds(1).toNanos();
+    /** How long one call of the banner probes may wait before the machine looks for a cancel. */
+    private static final long PROBE_SLICE_NANOS = Duration.ofMillis(200).toNanos();
     /** Less time than this left is not worth another try of the test command. */
     private static final long MIN_ATTEMPT_NANOS = Duration.ofMillis(50).toNanos();
     /** How many extra boots during stability periods are borne before the host counts as flapping. */
@@ -376,8 +378,9 @@ final class RebootMachine implements Runnable {
     // ---- DOWN ----------------------------------------------------------------------------
 
     /**
-     * Polls until a boot id never seen before is read over a fresh connection: a cheap TCP connect
-     * first, retried with a backoff capped at 200 ms, then SSH once sshd accepts.
+     * Polls until a boot id never seen before is read over a fresh connection: sshd's banner first
+     * ({@link BannerProbes}: refused connections retried with a backoff capped at 100 ms, overlapping
+     * ones behind a forwarder), then the SSH handshake over the connection the banner came on.
      */
     private BootReading awaitUp(Optional<BootReading> early) {
         if (early.isPresent()) {
@@ -385,38 +388,47 @@ final class RebootMachine implements Runnable {
         }
         long end = System.nanoTime() + options.upTimeout().toNanos();
         long pause = FIRST_PAUSE_NANOS;
-        while (true) {
-            checkCancelled();
-            long left = end - System.nanoTime();
-            if (left <= 0) {
-                throw new MachineFailure("Host [" + host.name() + "] did not come back with a new boot id within ["
-                        + HumanDuration.of(options.upTimeout()) + "]: " + attemptNote()
-                        + "phase [DOWN: waiting for a new boot id], last seen ["
-                        + lastSeen() + "]; the old boot id was [" + progress.oldBootId() + "].");
+        try (BannerProbes probes = probe.bannerProbes(TCP_ATTEMPT, BANNER_ATTEMPT)) {
+            while (true) {
+                checkCancelled();
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    throw new MachineFailure("Host [" + host.name() + "] did not come back with a new boot id within ["
+                            + HumanDuration.of(options.upTimeout()) + "]: " + attemptNote()
+                            + "phase [DOWN: waiting for a new boot id], last seen ["
+                            + lastSeen() + "]; the old boot id was [" + progress.oldBootId() + "].");
+                }
+                BootProbe.Banner banner = probes == null ? new BootProbe.Banner(BootProbe.Tcp.NOT_PROBED, null)
+                        : probes.next(System.nanoTime() + Math.min(left, PROBE_SLICE_NANOS));
+                BootProbe.Tcp tcp = banner.tcp();
+                if (tcp == BootProbe.Tcp.PENDING) {
+                    continue; // connections still wait for a banner; look for a cancel, then go on waiting
+                }
+                if (tcp == BootProbe.Tcp.ACCEPTING || tcp == BootProbe.Tcp.NOT_PROBED) {
+                    long accepted = System.nanoTime();
+                    // The handshake goes on over the probe's connection: sshd answered there already.
+                    BootProbe.Read read = probe.readFreshKeepingNewBoot(min(Duration.ofNanos(left),
+                            defaults.connectTimeout().plusSeconds(5)), Set.copyOf(seenBoots), banner.connection());
+                    if (read.reading().isPresent() && !seenBoots.contains(read.reading().get().bootId())) {
+                        // That connection, on the new boot, is now the pooled one: no second handshake.
+                        return up(read.reading().get(), "read over a fresh connection in ["
+                                + (System.nanoTime() - accepted) / 1_000_000 + " ms] once sshd sent its banner", true);
+                    }
+                    boolean old = read.reading().isPresent();
+                    progress.seen(old ? "the old boot [" + read.reading().get().bootId() + "] still answers" : read.seen());
+                    if (old) {
+                        upOnTheOldBoot();
+                    }
+                    sleep(Math.min(old ? OLD_BOOT_PAUSE_NANOS : pause, end - System.nanoTime()));
+                } else {
+                    progress.seen(describe(tcp));
+                    if (tcp != BootProbe.Tcp.TIMED_OUT && tcp != BootProbe.Tcp.SILENT
+                            && !(probes != null && probes.waiting())) {
+                        sleep(Math.min(pause, end - System.nanoTime()));
+                    }
+                }
+                pause = Math.min(pause * 3 / 2, MAX_PAUSE_NANOS);
             }
-            BootProbe.Tcp tcp = probe.banner(min(TCP_ATTEMPT, Duration.ofNanos(left)), min(BANNER_ATTEMPT, Duration.ofNanos(left)));
-            if (tcp == BootProbe.Tcp.ACCEPTING || tcp == BootProbe.Tcp.NOT_PROBED) {
-                long accepted = System.nanoTime();
-                BootProbe.Read read = probe.readFreshKeepingNewBoot(min(Duration.ofNanos(left),
-                        defaults.connectTimeout().plusSeconds(5)), Set.copyOf(seenBoots));
-                if (read.reading().isPresent() && !seenBoots.contains(read.reading().get().bootId())) {
-                    // That connection, on the new boot, is now the pooled one: no second handshake.
-                    return up(read.reading().get(), "read over a fresh connection in ["
-                            + (System.nanoTime() - accepted) / 1_000_000 + " ms] once sshd sent its banner", true);
-                }
-                boolean old = read.reading().isPresent();
-                progress.seen(old ? "the old boot [" + read.reading().get().bootId() + "] still answers" : read.seen());
-                if (old) {
-                    upOnTheOldBoot();
-                }
-                sleep(Math.min(old ? OLD_BOOT_PAUSE_NANOS : pause, end - System.nanoTime()));
-            } else {
-                progress.seen(describe(tcp));
-                if (tcp != BootProbe.Tcp.TIMED_OUT && tcp != BootProbe.Tcp.SILENT) {
-                    sleep(Math.min(pause, end - System.nanoTime()));
-                }
-            }
-            pause = Math.min(pause * 3 / 2, MAX_PAUSE_NANOS);
         }
     }
 
@@ -623,6 +635,7 @@ final class RebootMachine implements Runnable {
             case SILENT -> "connection accepted, but no SSH banner within [" + HumanDuration.of(BANNER_ATTEMPT)
                     + "] (a forwarder whose host does not answer?)";
             case ACCEPTING, NOT_PROBED -> "sshd answers";
+            case PENDING -> "connections accepted, waiting for an SSH banner";
             default -> "host unreachable";
         };
     }

@@ -1,0 +1,267 @@
+package io.junitmultihost.engine.internal.reboot;
+
+import io.junitmultihost.ssh.BannerConnection;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The banner probes of a host that is down, waiting for its sshd: one connection at a time while
+ * connections are refused (a host reached directly), several overlapping once one was accepted
+ * and then closed without a banner or stayed silent for {@link #SLOW_BANNER} (a forwarder, such as
+ * QEMU's user network, that accepts for a host not up yet and holds the connection until its own
+ * retry to the guest): a new connection every {@link #SPACING} then, so that sshd starting is seen
+ * within that, not after a silent connection's whole banner wait (or a gap while every waiting
+ * connection still had time left). The connection the banner arrives on is handed on for the
+ * handshake. Used by the machine's thread only.
+ */
+final class BannerProbes implements AutoCloseable {
+
+    /**
+     * Between overlapping connections; at most {@link #MAX_OPEN} wait at once, the oldest closed to
+     * make room, so each waits {@code MAX_OPEN * SPACING} for its banner then. Few: QEMU's user
+     * network keeps trying a closed connection's SYN towards the guest, and each that reaches the
+     * guest's sshd once it listens costs it a process (measured: 10 a second made the handshake
+     * that followed up to 1.4 s on an emulated guest, 4 a second kept it at 0.3-0.4 s).
+     */
+    static final Duration SPACING = Duration.ofMillis(250);
+    static final int MAX_OPEN = 4;
+    /** An accepted connection without a banner for this long is joined by others. */
+    static final Duration SLOW_BANNER = Duration.ofMillis(500);
+    private static final int MAX_BANNER_BYTES = 8192;
+
+    private final InetSocketAddress address;
+    private final long connectNanos;
+    private final long bannerNanos;
+    private final Function<Exception, BootProbe.Tcp> classify;
+    private final Selector selector;
+    private final List<Attempt> open = new ArrayList<>();
+    private boolean overlap;
+
+    BannerProbes(InetSocketAddress address, Duration connect, Duration banner, Function<Exception, BootProbe.Tcp> classify)
+            throws IOException {
+        this.address = address;
+        this.connectNanos = connect.toNanos();
+        this.bannerNanos = banner.toNanos();
+        this.classify = classify;
+        this.selector = Selector.open();
+    }
+
+    /** Whether connections still wait for a banner. */
+    boolean waiting() {
+        return !open.isEmpty();
+    }
+
+    /**
+     * Probes until {@code until} (System.nanoTime()) at most: {@code ACCEPTING} with the connection
+     * once a banner came; {@code REFUSED}, {@code CLOSED}, ... as soon as a connection ended so;
+     * {@code SILENT} or {@code TIMED_OUT} when the last waiting connection gave up; {@code PENDING}
+     * when connections still wait at {@code until}.
+     */
+    BootProbe.Banner next(long until) {
+        while (true) {
+            long now = System.nanoTime();
+            BootProbe.Tcp expired = expire(now);
+            if (expired != null && open.isEmpty()) {
+                return new BootProbe.Banner(expired, null);
+            }
+            boolean overlapNow = overlaps(now);
+            boolean due = !open.isEmpty() && now - open.get(open.size() - 1).started >= SPACING.toNanos();
+            if (overlapNow && due && open.size() >= MAX_OPEN) {
+                end(open.get(0)); // a rolling window: the oldest silent connection makes room for a new one
+            }
+            if (open.isEmpty() || (overlapNow && due && open.size() < MAX_OPEN)) {
+                BootProbe.Tcp failed = start(now);
+                if (failed != null) {
+                    return new BootProbe.Banner(failed, null);
+                }
+            }
+            long wake = until;
+            for (Attempt a : open) {
+                wake = Math.min(wake, a.expires());
+            }
+            if (overlapNow) {
+                wake = Math.min(wake, open.get(open.size() - 1).started + SPACING.toNanos());
+            } else if (open.size() < MAX_OPEN) {
+                for (Attempt a : open) {
+                    if (a.connected != 0) {
+                        wake = Math.min(wake, a.connected + SLOW_BANNER.toNanos());
+                    }
+                }
+            }
+            long millis = Math.max(1, (wake - System.nanoTime() + 999_999) / 1_000_000);
+            try {
+                selector.select(millis);
+            } catch (IOException e) {
+                return new BootProbe.Banner(classify.apply(e), null);
+            }
+            for (SelectionKey key : selector.selectedKeys()) {
+                BootProbe.Banner result = ready((Attempt) key.attachment());
+                if (result != null) {
+                    selector.selectedKeys().clear();
+                    return result;
+                }
+            }
+            selector.selectedKeys().clear();
+            if (System.nanoTime() - until >= 0) {
+                return new BootProbe.Banner(BootProbe.Tcp.PENDING, null);
+            }
+        }
+    }
+
+    /**
+     * Whether to open connections beside the waiting ones: a forwarder was seen, or a connection was
+     * accepted and has shown no banner for {@link #SLOW_BANNER} (sshd sends it at once).
+     */
+    private boolean overlaps(long now) {
+        if (overlap) {
+            return true;
+        }
+        for (Attempt a : open) {
+            if (a.connected != 0 && now - a.connected >= SLOW_BANNER.toNanos()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private BootProbe.Tcp start(long now) {
+        SocketChannel channel = null;
+        try {
+            channel = SocketChannel.open();
+            channel.configureBlocking(false);
+            Attempt attempt = new Attempt(channel, now);
+            if (channel.connect(address)) {
+                attempt.connected = now;
+                channel.register(selector, SelectionKey.OP_READ, attempt);
+            } else {
+                channel.register(selector, SelectionKey.OP_CONNECT, attempt);
+            }
+            open.add(attempt);
+            return null;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            return classify.apply(e instanceof Exception ? e : new IOException(e));
+        }
+    }
+
+    /** What a ready connection shows: null while it still waits. */
+    private BootProbe.Banner ready(Attempt attempt) {
+        try {
+            if (attempt.connected == 0) {
+                attempt.channel.finishConnect();
+                attempt.connected = System.nanoTime();
+                attempt.channel.register(selector, SelectionKey.OP_READ, attempt);
+                return null;
+            }
+            ByteBuffer buffer = ByteBuffer.allocate(512);
+            int n = attempt.channel.read(buffer);
+            if (n < 0) {
+                end(attempt);
+                overlap = true; // accepted, then closed without a banner: something forwards for the host
+                return new BootProbe.Banner(BootProbe.Tcp.CLOSED, null);
+            }
+            attempt.read.write(buffer.array(), 0, n);
+            if (hasBannerLine(attempt.read.toByteArray())) {
+                return handOn(attempt);
+            }
+            if (attempt.read.size() > MAX_BANNER_BYTES) {
+                end(attempt);
+                return new BootProbe.Banner(BootProbe.Tcp.CLOSED, null);
+            }
+            return null;
+        } catch (IOException e) {
+            end(attempt);
+            BootProbe.Tcp tcp = classify.apply(e);
+            if (tcp == BootProbe.Tcp.CLOSED) {
+                overlap = true;
+            }
+            return new BootProbe.Banner(tcp, null);
+        }
+    }
+
+    private BootProbe.Banner handOn(Attempt attempt) throws IOException {
+        open.remove(attempt);
+        for (Attempt other : List.copyOf(open)) {
+            end(other); // else sshd serves it too, beside the handshake that matters
+        }
+        attempt.channel.keyFor(selector).cancel();
+        selector.selectNow(); // deregisters, so that the channel can block again
+        attempt.channel.configureBlocking(true);
+        return new BootProbe.Banner(BootProbe.Tcp.ACCEPTING,
+                new BannerConnection(attempt.channel.socket(), attempt.read.toByteArray()));
+    }
+
+    /** Ends connections that outwaited their connect or banner time; what the last of them saw, or null. */
+    private BootProbe.Tcp expire(long now) {
+        BootProbe.Tcp seen = null;
+        for (Attempt a : List.copyOf(open)) {
+            if (now - a.expires() >= 0) {
+                end(a);
+                seen = a.connected == 0 ? BootProbe.Tcp.TIMED_OUT : BootProbe.Tcp.SILENT;
+                if (seen == BootProbe.Tcp.SILENT) {
+                    overlap = true; // accepted, and no banner in the whole wait
+                }
+            }
+        }
+        return seen;
+    }
+
+    private void end(Attempt attempt) {
+        open.remove(attempt);
+        closeQuietly(attempt.channel);
+    }
+
+    /** Whether a line starting with {@code SSH-} arrived (RFC 4253 lets a server send other lines first). */
+    static boolean hasBannerLine(byte[] read) {
+        String text = new String(read, StandardCharsets.ISO_8859_1);
+        return text.startsWith("SSH-") || text.contains("\nSSH-");
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // a probe's connection
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Attempt a : List.copyOf(open)) {
+            end(a);
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            // nothing more to release
+        }
+    }
+
+    private final class Attempt {
+        final SocketChannel channel;
+        final long started;
+        final ByteArrayOutputStream read = new ByteArrayOutputStream(64);
+        long connected;
+
+        Attempt(SocketChannel channel, long started) {
+            this.channel = channel;
+            this.started = started;
+        }
+
+        long expires() {
+            return connected == 0 ? started + connectNanos : connected + bannerNanos;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.junitmultihost.engine.internal.reboot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.junitmultihost.ssh.SshPool;
+import io.junitmultihost.ssh.SshTarget;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Banner probes against real loopback sockets: a forwarder that holds connections silent, and a closed port. */
+class BannerProbesTest {
+
+    private static final Duration CONNECT = Duration.ofMillis(250);
+    private static final Duration BANNER = Duration.ofSeconds(1);
+
+    private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+    private final SshPool pool = SshPool.builder().useAgent(false).build();
+    private ServerSocket server;
+
+    @AfterEach
+    void close() throws IOException {
+        pool.close();
+        for (Socket s : accepted) {
+            s.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void behindAForwarderThatHoldsConnectionsSilentSshdStartingIsSeenWithoutWaitingOutTheSilentOnes() throws Exception {
+        long sshdStarts = System.nanoTime() + Duration.ofMillis(400).toNanos();
+        forwarder(sshdStarts);
+        BootProbe probe = new BootProbe(pool.host(target()));
+
+        BootProbe.Banner banner;
+        try (BannerProbes probes = probe.bannerProbes(CONNECT, BANNER)) {
+            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            do {
+                banner = probes.next(System.nanoTime() + Duration.ofMillis(200).toNanos());
+            } while (banner.tcp() != BootProbe.Tcp.ACCEPTING && System.nanoTime() < end);
+        }
+        long late = System.nanoTime() - sshdStarts;
+
+        assertThat(banner.tcp()).isEqualTo(BootProbe.Tcp.ACCEPTING);
+        // one probe at a time would wait out the silent connection's whole second first
+        assertThat(Duration.ofNanos(late)).isLessThan(Duration.ofMillis(450));
+        banner.connection().close();
+    }
+
+    @Test
+    void aClosedPortIsRefusedAtOnce() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        BootProbe probe = new BootProbe(pool.host(SshTarget.builder("closed", "127.0.0.1").port(port).build()));
+
+        try (BannerProbes probes = probe.bannerProbes(CONNECT, BANNER)) {
+            BootProbe.Banner banner = probes.next(System.nanoTime() + Duration.ofSeconds(2).toNanos());
+
+            assertThat(banner.tcp()).isEqualTo(BootProbe.Tcp.REFUSED);
+            assertThat(probes.waiting()).isFalse();
+        }
+    }
+
+    /** Accepts every connection; those accepted before {@code sshdStarts} stay silent, later ones get a banner. */
+    private void forwarder(long sshdStarts) throws IOException {
+        server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Thread thread = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    accepted.add(s);
+                    if (System.nanoTime() - sshdStarts >= 0) {
+                        OutputStream out = s.getOutputStream();
+                        out.write("SSH-2.0-Test\r\n".getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                    }
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "silent-forwarder");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private SshTarget target() {
+        return SshTarget.builder("forwarded", "127.0.0.1").port(server.getLocalPort()).build();
+    }
+}
