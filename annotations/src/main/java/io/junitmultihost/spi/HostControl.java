@@ -1,6 +1,7 @@
 package io.junitmultihost.spi;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -40,6 +41,15 @@ public interface HostControl {
      */
     default Optional<String> networkFaultRefusal() {
         return Optional.empty();
+    }
+
+    /**
+     * The last {@code lines} lines of the host's console (its boot and init output), where its
+     * provider keeps one on this machine: read without reaching the host, so that a host that did not
+     * come back from a reboot still tells what it last printed. Empty where there is none.
+     */
+    default List<String> consoleTail(int lines) {
+        return List.of();
     }
 
     /** Cuts the host's network link; connections time out rather than being refused. */

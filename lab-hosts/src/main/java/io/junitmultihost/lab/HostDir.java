@@ -160,12 +160,21 @@ final class HostDir {
         return "console: " + lastLines(console(), lines) + " sshd: " + lastLines(sshdLog(), lines);
     }
 
+    /** The last {@code count} lines of the host's console, oldest first; none when it has none yet. */
+    List<String> consoleLines(int count) {
+        return lines(console(), count);
+    }
+
     private static String lastLines(Path file, int count) {
+        return "[" + String.join(" | ", lines(file, count)) + "]";
+    }
+
+    private static List<String> lines(Path file, int count) {
         try {
             List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return "[" + String.join(" | ", all.subList(Math.max(0, all.size() - count), all.size())) + "]";
+            return List.copyOf(all.subList(Math.max(0, all.size() - count), all.size()));
         } catch (IOException e) {
-            return "[]";
+            return List.of();
         }
     }
 

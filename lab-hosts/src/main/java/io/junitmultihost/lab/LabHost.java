@@ -154,6 +154,11 @@ public final class LabHost implements HostControl {
 
     /** Cuts the host's power: every process dies at once, nothing answers (connections time out) until {@link #powerOn()}. */
     @Override
+    public List<String> consoleTail(int lines) {
+        return dir.consoleLines(lines);
+    }
+
+    @Override
     public void powerOff() {
         power.powerOff();
     }

@@ -55,6 +55,11 @@ final class QemuHost implements HostControl {
     }
 
     @Override
+    public List<String> consoleTail(int lines) {
+        return vm.consoleLines(lines);
+    }
+
+    @Override
     public void powerOff() {
         vm.powerOff(POWER);
     }

@@ -369,16 +369,30 @@ final class QemuVm {
         return "[" + tail(dir.resolve("qemu.log"), 3) + "] (" + dir.resolve("qemu.log") + ")";
     }
 
+    /** The last {@code count} lines of the guest's serial console, oldest first (control characters left out). */
+    List<String> consoleLines(int count) {
+        try {
+            return lines(dir.resolve("console.log"), count).stream().map(l -> l.replaceAll("\\p{Cntrl}", "").strip())
+                    .filter(l -> !l.isEmpty()).toList();
+        } catch (IOException e) {
+            return List.of("(console unreadable: " + e.getMessage() + ")");
+        }
+    }
+
     private static String tail(Path file, int lines) {
         try {
-            if (!Files.exists(file)) {
-                return "";
-            }
-            List<String> all = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
-            return String.join(" | ", all.subList(Math.max(0, all.size() - lines), all.size())).strip();
+            return String.join(" | ", lines(file, lines)).strip();
         } catch (IOException e) {
             return "(unreadable: " + e.getMessage() + ")";
         }
+    }
+
+    private static List<String> lines(Path file, int count) throws IOException {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        List<String> all = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
+        return List.copyOf(all.subList(Math.max(0, all.size() - count), all.size()));
     }
 
     private void appendConsole(String line) throws IOException {

@@ -47,6 +47,8 @@ import java.util.function.Supplier;
 final class RemoteHost implements Host, SyncReachable, io.junitmultihost.engine.internal.vm.CleanUpExec {
 
     private static final AtomicLong ATTACHED_IDS = new AtomicLong();
+    /** How many of its console's last lines a failed reboot quotes. */
+    private static final int CONSOLE_LINES = 8;
     private static final SecureRandom IDS = new SecureRandom();
 
     private final HostSpec spec;
@@ -328,7 +330,7 @@ final class RemoteHost implements Host, SyncReachable, io.junitmultihost.engine.
 
     private RebootDefaults rebootDefaults() {
         return new RebootDefaults(spec.rebootCommand().orElse(settings.rebootCommand()), settings.rebootTimeout(),
-                settings.connectTimeout());
+                settings.connectTimeout(), () -> control().map(c -> c.consoleTail(CONSOLE_LINES)).orElse(List.of()));
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.junitmultihost.ssh.SshSessionLostException;
 import io.junitmultihost.ssh.SshTimeoutException;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -180,7 +181,7 @@ final class RebootMachine implements Runnable {
                 LOG.warn("Host [{}] {}.", host.name(), back);
             }
         } catch (MachineFailure e) {
-            end(HostState.FAILED, e.getMessage());
+            end(HostState.FAILED, e.getMessage() + console());
         } catch (Cancelled e) {
             end(HostState.CANCELLED, "Host [" + host.name() + "]: the reboot was " + cancelReason + ".");
         } catch (RuntimeException e) {
@@ -190,6 +191,22 @@ final class RebootMachine implements Runnable {
             progress.oldBootIdIfUnknown();
             watch.stop();
         }
+    }
+
+    /** What the host's console last printed, where its provider keeps one: a host that failed may not be askable. */
+    private String console() {
+        List<String> lines;
+        try {
+            lines = defaults.console().get();
+        } catch (RuntimeException e) {
+            return "";
+        }
+        if (lines.isEmpty()) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder(" Last lines of its console:");
+        lines.forEach(line -> text.append("\n  ").append(line.length() > 200 ? line.substring(0, 200) + " ..." : line));
+        return text.toString();
     }
 
     private void end(HostState how, String detail) {

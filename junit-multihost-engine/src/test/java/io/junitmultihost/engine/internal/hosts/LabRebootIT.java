@@ -168,7 +168,8 @@ class LabRebootIT {
             assertThat(results.ready()).containsExactly(three.get(0), three.get(2));
             assertThat(results.outcome(dead.name()).state()).isEqualTo(HostState.FAILED);
             assertThat(results.outcome(dead.name()).lastSeen()).startsWith("Host [" + dead.name() + "] did not come back"
-                    + " with a new boot id within [5 s]: phase [DOWN: waiting for a new boot id], last seen [connection timed out");
+                    + " with a new boot id within [5 s]: phase [DOWN: waiting for a new boot id], last seen [connection timed out")
+                    .as("what the host's console last printed, read on this machine").contains(" Last lines of its console:\n  ");
         }
     }
 
