@@ -34,7 +34,7 @@ class SyncTimeoutIT {
 
         results.testEvents().failed().stream().forEach(e -> e.getPayload(TestExecutionResult.class)
                 .flatMap(TestExecutionResult::getThrowable).ifPresent(Throwable::printStackTrace));
-        results.testEvents().assertStatistics(s -> s.succeeded(2));
+        results.testEvents().assertStatistics(s -> s.succeeded(3));
         String sync = Recorder.events().stream().filter(e -> e.startsWith("sync: ")).findFirst().orElseThrow();
         assertThat(sync).startsWith("sync: Syncpoint [meet]").contains("[" + second + "]")
                 .contains("\n\nWho waits where in [" + SyncTimeoutFixture.class.getName() + "]:\n")
@@ -47,6 +47,9 @@ class SyncTimeoutIT {
         assertThat(cluster).contains("were not ready within [2 s]")
                 .contains("cluster states: {controller=ready, " + first + "=started}")
                 .contains(" " + first + " state started role node address ");
-        System.out.println(sync + "\n" + cluster);
+        String plain = Recorder.events().stream().filter(e -> e.startsWith("plain: ")).findFirst().orElseThrow();
+        assertThat(plain).as("a plain sync's result, thrown").contains("\n\nWho waits where in [")
+                .contains("\nLast lines of the involved hosts' logs:\n  [" + first + "] ~/.multihost/mh-sync.log:");
+        System.out.println(sync + "\n" + cluster + "\n" + plain);
     }
 }

@@ -62,13 +62,8 @@ public final class ParticipantSync implements Sync {
 
     @Override
     public SyncResult remsync(String syncpoint, Collection<String> participants, Duration timeout) {
-        SyncResult result = sync(SyncRequest.to(syncpoint).with(participants).timeout(timeout));
-        if (!result.success() && (result.outcome() == SyncOutcome.TIMED_OUT || result.outcome() == SyncOutcome.FAILED)) {
-            // one message: the server's sentence, who waits where, and the involved hosts' last log lines
-            throw new SyncFailedException(new SyncFailedException(result).getMessage()
-                    + notes.about(result.states().keySet()), result, null);
-        }
-        return result.orThrow();
+        // a failure's reason already holds who waits where and the hosts' last log lines (see sync)
+        return sync(SyncRequest.to(syncpoint).with(participants).timeout(timeout)).orThrow();
     }
 
     /**
@@ -79,7 +74,7 @@ public final class ParticipantSync implements Sync {
     public SyncResult sync(SyncRequest request) {
         CompletableFuture<SyncResult> answer = syncAsync(request);
         try {
-            return answer.get();
+            return withNotes(answer.get());
         } catch (InterruptedException e) {
             answer.cancel(true);
             Thread.currentThread().interrupt();
@@ -92,6 +87,23 @@ public final class ParticipantSync implements Sync {
             }
             throw new io.junitmultihost.api.MultiHostException(String.valueOf(e.getCause()), e.getCause());
         }
+    }
+
+    /**
+     * A sync that timed out or failed, its reason made one message: the server's sentence, who waits
+     * where, and the involved hosts' last log lines (asked within a second); others unchanged.
+     */
+    private SyncResult withNotes(SyncResult result) {
+        if (result.success() || (result.outcome() != SyncOutcome.TIMED_OUT && result.outcome() != SyncOutcome.FAILED)) {
+            return result;
+        }
+        String about = notes.about(result.states().keySet());
+        if (about.isEmpty()) {
+            return result;
+        }
+        String reason = new SyncFailedException(result).getMessage() + about;
+        return new SyncResult(result.syncpoint(), result.outcome(), false, result::states, result.removed(),
+                result.message().orElse(null), reason);
     }
 
     @Override
