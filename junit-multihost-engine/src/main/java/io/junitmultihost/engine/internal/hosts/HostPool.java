@@ -220,14 +220,19 @@ public final class HostPool implements AutoCloseable {
                 checkCancelled(owner, cancelled);
                 long[] before = freedSoFar(owner, claim);
                 claim.raced = false;
+                long gatherStart = System.nanoTime();
                 Gathered gathered = gather(claim, roles, end, clocks, silentByRole);
                 lock.lock();
                 try {
                     if (closed) {
                         throw new ConfigurationException("The host pool is closed; class [" + owner + "] came too late.");
                     }
-                    long left = end - System.nanoTime();
                     Shortfall shortfall = gathered.shortfall();
+                    if (shortfall != null && queuedBehindOthers(claim)) {
+                        // Asking again while queued behind other classes is queueing too, not the provider being short.
+                        end += System.nanoTime() - gatherStart;
+                    }
+                    long left = end - System.nanoTime();
                     boolean freedMeanwhile = freed - before[0] != claim.frees - before[1];
                     if (shortfall == null && left > 0 && freedMeanwhile && gathered.shortOfCount(roles)) {
                         // hosts came back while this class asked and probed: ask again before settling for fewer
