@@ -1,6 +1,7 @@
 package io.junitmultihost.ssh;
 
 import java.io.ByteArrayInputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -38,8 +39,14 @@ public final class BannerConnection implements AutoCloseable {
         }
         taken = true;
         socket.setTcpNoDelay(true);
+        if (socket.getChannel() != null) {
+            // a probe's channel: streams that an interrupted caller does not close, as a plain socket's
+            SteadyChannelStreams steady = new SteadyChannelStreams(socket.getChannel());
+            return new Streams(socket, new SequenceInputStream(new ByteArrayInputStream(read), steady.in()), steady.out(),
+                    steady::close);
+        }
         InputStream in = new SequenceInputStream(new ByteArrayInputStream(read), socket.getInputStream());
-        return new Streams(socket, in, socket.getOutputStream());
+        return new Streams(socket, in, socket.getOutputStream(), socket::close);
     }
 
     /** Closes the socket unless a handshake took it (the session closes it then). */
@@ -56,6 +63,6 @@ public final class BannerConnection implements AutoCloseable {
         }
     }
 
-    record Streams(Socket socket, InputStream in, OutputStream out) {
+    record Streams(Socket socket, InputStream in, OutputStream out, Closeable closer) {
     }
 }

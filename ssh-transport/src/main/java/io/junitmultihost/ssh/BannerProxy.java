@@ -38,7 +38,7 @@ final class BannerProxy implements Proxy {
     @Override
     public void close() {
         try {
-            streams.socket().close();
+            streams.closer().close();
         } catch (java.io.IOException e) {
             // the session is being torn down anyway
         }

@@ -283,6 +283,36 @@ class ConnectIT {
     }
 
     @Test
+    void aSessionOverAProbesChannelOutlivesACallerInterruptedWhileItWrites() throws Exception {
+        SshHost host = pool.host(sshd.target("steady"));
+        // as the reboot's banner probes make it: a socket channel, its banner read, then blocking again
+        java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open(
+                new InetSocketAddress(sshd.target("steady").host(), sshd.target("steady").port()));
+        java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+        java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+        while (!read.toString(java.nio.charset.StandardCharsets.ISO_8859_1).startsWith("SSH-") || read.size() < 6) {
+            one.clear();
+            assertThat(probe.read(one)).as("sshd's banner").isPositive();
+            read.write(one.array()[0]);
+        }
+        String seen = host.execFresh(RemoteCommand.shell("echo \"$SSH_CLIENT\""), DEADLINE, r -> r.exitCode() == 0,
+                new BannerConnection(probe.socket(), read.toByteArray())).stdoutText();
+
+        Thread.currentThread().interrupt();
+        try {
+            host.exec(RemoteCommand.shell("true"), DEADLINE);
+        } catch (RuntimeException interruptedCall) {
+            // how the call itself ends is not the point: the session under it must live on
+        } finally {
+            Thread.interrupted();
+        }
+
+        assertThat(probe.isOpen()).as("the probe's channel, not closed by the interrupt").isTrue();
+        assertThat(host.exec(RemoteCommand.shell("echo \"$SSH_CLIENT\""), DEADLINE).stdoutText())
+                .as("the same connection").isEqualTo(seen);
+    }
+
+    @Test
     void disconnectDropsThePooledSessionAndTheNextCallReconnects() {
         SshHost host = pool.host(sshd.target("dropped"));
         String first = host.exec(RemoteCommand.shell("echo \"$SSH_CLIENT\""), DEADLINE).stdoutText();
