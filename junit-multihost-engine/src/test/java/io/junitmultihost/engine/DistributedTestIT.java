@@ -12,11 +12,13 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.me
 import io.junitmultihost.api.TestDeadlineException;
 import io.junitmultihost.engine.fixtures.PartsFixture;
 import io.junitmultihost.engine.fixtures.Recorder;
+import java.nio.file.Path;
 import java.util.List;
 import org.assertj.core.api.Condition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.Event;
 
@@ -30,25 +32,16 @@ class DistributedTestIT {
 
     private EngineExecutionResults results;
 
-    private java.nio.file.Path report;
+    private Path report;
 
     @BeforeAll
-    void run() throws java.io.IOException {
+    void run(@TempDir Path report) {
+        this.report = report;
         Recorder.clear();
-        report = java.nio.file.Files.createTempDirectory("distributed-test-report");
         results = Kit.engine().configurationParameter("multihost.provider", provider())
                 .configurationParameter("multihost.report.dir", report.toString())
                 .configurationParameter("multihost.hosts.timeout", "2m")
                 .selectors(org.junit.platform.engine.discovery.DiscoverySelectors.selectClass(PartsFixture.class)).execute();
-    }
-
-    @org.junit.jupiter.api.AfterAll
-    void removeTheReport() throws java.io.IOException {
-        try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(report)) {
-            for (java.nio.file.Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.delete(p);
-            }
-        }
     }
 
     /** Where the hosts come from; {@link DistributedTestOnLabIT} runs the same on the lab. */

@@ -10,9 +10,9 @@ class DistributedTestOnLabIT extends DistributedTestIT {
 
     @Override
     @org.junit.jupiter.api.BeforeAll
-    void run() throws java.io.IOException {
+    void run(@org.junit.jupiter.api.io.TempDir java.nio.file.Path report) {
         MustNotSkip.requireLab();
-        super.run();
+        super.run(report);
     }
 
     @Override
