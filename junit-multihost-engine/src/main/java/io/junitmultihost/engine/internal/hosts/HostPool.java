@@ -81,6 +81,8 @@ public final class HostPool implements AutoCloseable {
     private static final Duration RECHECK_ELSEWHERE = Duration.ofMillis(500);
     /** How often a class waiting for hosts looks whether its run was cancelled. */
     private static final Duration CANCEL_POLL = Duration.ofMillis(100);
+    /** The longest random pause before a class that lost a race for hosts asks again. */
+    private static final Duration RACE_PAUSE = Duration.ofMillis(20);
 
     private final HostSettings settings;
     private final HostProvider provider;
@@ -243,6 +245,13 @@ public final class HostPool implements AutoCloseable {
                         // Another class asking at the same time won what the provider offered both: ask again, so
                         // that the provider offers (or starts) other hosts rather than this class waiting for those.
                         release(claim);
+                        // After a short random pause, so that two classes that keep colliding stop doing so.
+                        long pause = ThreadLocalRandom.current().nextLong(RACE_PAUSE.toNanos());
+                        long pauseStart = System.nanoTime();
+                        returned.awaitNanos(pause);
+                        if (queuedBehindOthers(claim)) {
+                            end += System.nanoTime() - pauseStart;
+                        }
                         continue;
                     }
                     if (shortfall == null && (!gathered.waitForMore() || left <= 0)) {
@@ -593,7 +602,6 @@ public final class HostPool implements AutoCloseable {
 
     /** Keeps {@code claim}'s hosts in {@code chosen} (they are leased now) and frees the rest; lock held. */
     private void keepOnly(Claim claim, Map<String, List<HostSpec>> chosen) {
-        claim.leased = true;
         Set<String> keep = new HashSet<>();
         chosen.values().forEach(specs -> specs.forEach(spec -> keep.add(spec.name())));
         List<String> extra = held.entrySet().stream().filter(e -> e.getValue() == claim && !keep.contains(e.getKey()))
@@ -648,23 +656,24 @@ public final class HostPool implements AutoCloseable {
     }
 
     /**
-     * Whether {@code claim}'s class queues behind other classes: they hold leased hosts (not merely
-     * claimed while they gather) on other threads, and this thread holds none. A class whose own
-     * thread holds hosts (a nested class inside its enclosing one) may be waiting for itself: its
-     * clock runs, so that it is aborted rather than deadlocked. Lock held.
+     * Whether {@code claim}'s class queues behind other classes: they hold hosts on other threads,
+     * leased or claimed while they gather (starting hosts can take seconds on a loaded machine), and
+     * this thread holds none. A class whose own thread holds hosts (a nested class inside its
+     * enclosing one) may be waiting for itself: its clock runs, so that it is aborted rather than
+     * deadlocked. Lock held.
      */
     private boolean queuedBehindOthers(Claim claim) {
         Thread self = Thread.currentThread();
-        boolean othersLeased = false;
+        boolean others = false;
         for (Claim c : held.values()) {
-            if (c != claim && c.leased) {
+            if (c != claim) {
                 if (c.thread == self) {
                     return false;
                 }
-                othersLeased = true;
+                others = true;
             }
         }
-        return othersLeased;
+        return others;
     }
 
     private void checkCancelled(String owner, BooleanSupplier cancelled) {
@@ -797,8 +806,6 @@ public final class HostPool implements AutoCloseable {
         private volatile HostLease lease;
         /** Why the lease store may have lost this claim's hosts, if it did. */
         private volatile String lost;
-        /** Whether its hosts were leased (the class runs on them); guarded by the pool's lock. */
-        private boolean leased;
         /** Whether another class took hosts offered to this one since it last asked; only its own class touches it. */
         private boolean raced;
 
