@@ -1,6 +1,5 @@
 package io.junitmultihost.engine.internal.descriptor;
 
-import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.Cluster;
 import io.junitmultihost.api.MultiHostPart;
@@ -30,7 +29,6 @@ import org.junit.platform.engine.reporting.FileEntry;
 import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.engine.support.hierarchical.Node;
-import org.opentest4j.TestAbortedException;
 
 /**
  * A distributed test (TETware's distributed test case): its {@code @MultiHostPart} methods, each
@@ -78,19 +76,7 @@ public final class DistributedTestDescriptor extends AbstractTestDescriptor impl
 
     @Override
     public MultiHostExecutionContext before(MultiHostExecutionContext context) {
-        if (context.pool() != null) {
-            TestRecords.started(context.pool().events().record(), getUniqueId().toString(), getDisplayName(),
-                    model.testClass().getName());
-        }
-        if (!problems.isEmpty()) {
-            throw new ConfigurationException(String.join(" ", problems));
-        }
-        ClassState state = context.classState();
-        if (state.abort() != null) {
-            throw new TestAbortedException(state.abort().getMessage(), state.abort());
-        }
-        state.lease().checkHeld();
-        EachMethods.before(model, state);
+        EachMethods.start(context, getUniqueId().toString(), getDisplayName(), model, problems);
         return context;
     }
 

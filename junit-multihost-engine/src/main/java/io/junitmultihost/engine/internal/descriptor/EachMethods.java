@@ -1,13 +1,40 @@
 package io.junitmultihost.engine.internal.descriptor;
 
+import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.engine.internal.injection.Invoker;
 import io.junitmultihost.engine.internal.model.TestClassModel;
+import io.junitmultihost.engine.internal.report.TestRecords;
 import java.lang.reflect.Method;
+import java.util.List;
+import org.opentest4j.TestAbortedException;
 
-/** The class's {@code @MultiHostBeforeEach} and {@code @MultiHostAfterEach} methods, around a test or a distributed test. */
+/**
+ * The start of a test or a distributed test, and the class's {@code @MultiHostBeforeEach} and
+ * {@code @MultiHostAfterEach} methods around it.
+ */
 final class EachMethods {
 
     private EachMethods() {
+    }
+
+    /**
+     * Starts a test or a distributed test: records its start, refuses it for the class's problems
+     * with its declaration or an abort of its class, checks that the class still holds its hosts,
+     * then runs the before-each methods.
+     */
+    static void start(MultiHostExecutionContext context, String id, String name, TestClassModel model, List<String> problems) {
+        if (context.pool() != null) {
+            TestRecords.started(context.pool().events().record(), id, name, model.testClass().getName());
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(String.join(" ", problems));
+        }
+        ClassState state = context.classState();
+        if (state.abort() != null) {
+            throw new TestAbortedException(state.abort().getMessage(), state.abort());
+        }
+        state.lease().checkHeld();
+        before(model, state);
     }
 
     /** Runs the before-each methods; the first that throws ends it. */

@@ -1,6 +1,5 @@
 package io.junitmultihost.engine.internal.descriptor;
 
-import io.junitmultihost.api.ConfigurationException;
 import io.junitmultihost.api.MultiHostTest;
 import io.junitmultihost.engine.internal.diagnostics.Artifacts;
 import io.junitmultihost.engine.internal.diagnostics.TestDeadline;
@@ -84,19 +83,7 @@ public final class TestMethodDescriptor extends AbstractTestDescriptor implement
 
     @Override
     public MultiHostExecutionContext before(MultiHostExecutionContext context) {
-        if (context.pool() != null) {
-            TestRecords.started(context.pool().events().record(), getUniqueId().toString(), getDisplayName(),
-                    model.testClass().getName());
-        }
-        if (!problems.isEmpty()) {
-            throw new ConfigurationException(String.join(" ", problems));
-        }
-        ClassState state = context.classState();
-        if (state.abort() != null) {
-            throw new TestAbortedException(state.abort().getMessage(), state.abort());
-        }
-        state.lease().checkHeld();
-        EachMethods.before(model, state);
+        EachMethods.start(context, getUniqueId().toString(), getDisplayName(), model, problems);
         return context;
     }
 
