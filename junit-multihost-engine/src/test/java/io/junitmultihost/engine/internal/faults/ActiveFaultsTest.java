@@ -33,40 +33,7 @@ class ActiveFaultsTest {
     }
 
     private static Fault fault(String id, String description, List<String> hosts, Instant since) {
-        return new Fault() {
-            @Override
-            public String id() {
-                return id;
-            }
-
-            @Override
-            public String description() {
-                return description;
-            }
-
-            @Override
-            public List<String> hosts() {
-                return hosts;
-            }
-
-            @Override
-            public Instant since() {
-                return since;
-            }
-
-            @Override
-            public Instant endsAt() {
-                return since.plusSeconds(60);
-            }
-
-            @Override
-            public boolean isActive() {
-                return true;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        // Imposed on nothing: the registry only reads what a fault says of itself.
+        return new ImposedFault(null, id, description, List.of(), hosts, since, since.plusSeconds(60), false);
     }
 }
