@@ -21,8 +21,11 @@ import java.util.function.Function;
  * QEMU's user network, that accepts for a host not up yet and holds the connection until its own
  * retry to the guest): a new connection every {@link #SPACING} then, so that sshd starting is seen
  * within that, not after a silent connection's whole banner wait (or a gap while every waiting
- * connection still had time left). The connection the banner arrives on is handed on for the
- * handshake. Used by the machine's thread only.
+ * connection still had time left). One accepted connection is kept beside them for longer, the
+ * patient one: on a machine starved of CPU (an emulated guest on a loaded host) sshd may take more
+ * than a probe's wait to send its banner, and probes that all gave up before it would never see
+ * the host come up. The connection the banner arrives on is handed on for the handshake. Used by
+ * the machine's thread only.
  */
 final class BannerProbes implements AutoCloseable {
 
@@ -42,16 +45,18 @@ final class BannerProbes implements AutoCloseable {
     private final InetSocketAddress address;
     private final long connectNanos;
     private final long bannerNanos;
+    private final long patientNanos;
     private final Function<Exception, BootProbe.Tcp> classify;
     private final Selector selector;
     private final List<Attempt> open = new ArrayList<>();
     private boolean overlap;
 
-    BannerProbes(InetSocketAddress address, Duration connect, Duration banner, Function<Exception, BootProbe.Tcp> classify)
-            throws IOException {
+    BannerProbes(InetSocketAddress address, Duration connect, Duration banner, Duration patient,
+            Function<Exception, BootProbe.Tcp> classify) throws IOException {
         this.address = address;
         this.connectNanos = connect.toNanos();
         this.bannerNanos = banner.toNanos();
+        this.patientNanos = patient.toNanos();
         this.classify = classify;
         this.selector = Selector.open();
     }
@@ -76,10 +81,14 @@ final class BannerProbes implements AutoCloseable {
             }
             boolean overlapNow = overlaps(now);
             boolean due = !open.isEmpty() && now - open.get(open.size() - 1).started >= SPACING.toNanos();
-            if (overlapNow && due && open.size() >= MAX_OPEN) {
-                end(open.get(0)); // a rolling window: the oldest silent connection makes room for a new one
+            if (overlapNow && due && rolling() >= MAX_OPEN) {
+                // a rolling window: the oldest silent connection makes room for a new one
+                Attempt oldest = open.stream().filter(a -> !a.patient).findFirst().orElseThrow();
+                if (!keptAsPatient(oldest)) {
+                    end(oldest);
+                }
             }
-            if (open.isEmpty() || (overlapNow && due && open.size() < MAX_OPEN)) {
+            if (open.isEmpty() || (overlapNow && due && rolling() < MAX_OPEN)) {
                 BootProbe.Tcp failed = start(now);
                 if (failed != null) {
                     return new BootProbe.Banner(failed, null);
@@ -91,7 +100,7 @@ final class BannerProbes implements AutoCloseable {
             }
             if (overlapNow) {
                 wake = Math.min(wake, open.get(open.size() - 1).started + SPACING.toNanos());
-            } else if (open.size() < MAX_OPEN) {
+            } else if (rolling() < MAX_OPEN) {
                 for (Attempt a : open) {
                     if (a.connected != 0) {
                         wake = Math.min(wake, a.connected + SLOW_BANNER.toNanos());
@@ -116,6 +125,24 @@ final class BannerProbes implements AutoCloseable {
                 return new BootProbe.Banner(BootProbe.Tcp.PENDING, null);
             }
         }
+    }
+
+    /** The connections waiting in the rolling window: all but the patient one. */
+    private int rolling() {
+        return (int) open.stream().filter(a -> !a.patient).count();
+    }
+
+    /**
+     * Keeps {@code attempt}, accepted and silent, as the patient connection (waiting for its banner
+     * up to the patient time) when there is none yet; whether it did.
+     */
+    private boolean keptAsPatient(Attempt attempt) {
+        if (attempt.connected == 0 || attempt.patient || patientNanos <= bannerNanos
+                || open.stream().anyMatch(a -> a.patient)) {
+            return false;
+        }
+        attempt.patient = true;
+        return true;
     }
 
     /**
@@ -205,7 +232,7 @@ final class BannerProbes implements AutoCloseable {
     private BootProbe.Tcp expire(long now) {
         BootProbe.Tcp seen = null;
         for (Attempt a : List.copyOf(open)) {
-            if (now - a.expires() >= 0) {
+            if (now - a.expires() >= 0 && !keptAsPatient(a)) {
                 end(a);
                 seen = a.connected == 0 ? BootProbe.Tcp.TIMED_OUT : BootProbe.Tcp.SILENT;
                 if (seen == BootProbe.Tcp.SILENT) {
@@ -254,6 +281,8 @@ final class BannerProbes implements AutoCloseable {
         final long started;
         final ByteArrayOutputStream read = new ByteArrayOutputStream(64);
         long connected;
+        /** Waits for its banner up to the patient time rather than the banner time. */
+        boolean patient;
 
         Attempt(SocketChannel channel, long started) {
             this.channel = channel;
@@ -261,7 +290,7 @@ final class BannerProbes implements AutoCloseable {
         }
 
         long expires() {
-            return connected == 0 ? started + connectNanos : connected + bannerNanos;
+            return connected == 0 ? started + connectNanos : connected + (patient ? patientNanos : bannerNanos);
         }
     }
 }

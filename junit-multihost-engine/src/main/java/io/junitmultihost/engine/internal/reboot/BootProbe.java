@@ -107,10 +107,10 @@ final class BootProbe {
 
     /**
      * Overlapping banner probes for a host that is down ({@link BannerProbes}), each connect within
-     * {@code connect} and its banner within {@code banner}; null when the port is not probed (then
-     * SSH itself is polled).
+     * {@code connect} and its banner within {@code banner} (one of them within {@code patient});
+     * null when the port is not probed (then SSH itself is polled).
      */
-    BannerProbes bannerProbes(Duration connect, Duration banner) {
+    BannerProbes bannerProbes(Duration connect, Duration banner, Duration patient) {
         if (!tcpProbing) {
             return null;
         }
@@ -120,7 +120,7 @@ final class BootProbe {
             return null;
         }
         try {
-            return new BannerProbes(address, connect, banner, this::classify);
+            return new BannerProbes(address, connect, banner, patient, this::classify);
         } catch (IOException e) {
             return null;
         }

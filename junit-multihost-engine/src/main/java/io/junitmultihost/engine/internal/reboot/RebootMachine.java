@@ -405,7 +405,7 @@ final class RebootMachine implements Runnable {
         }
         long end = System.nanoTime() + options.upTimeout().toNanos();
         long pause = FIRST_PAUSE_NANOS;
-        try (BannerProbes probes = probe.bannerProbes(TCP_ATTEMPT, BANNER_ATTEMPT)) {
+        try (BannerProbes probes = probe.bannerProbes(TCP_ATTEMPT, BANNER_ATTEMPT, defaults.connectTimeout())) {
             while (true) {
                 checkCancelled();
                 long left = end - System.nanoTime();

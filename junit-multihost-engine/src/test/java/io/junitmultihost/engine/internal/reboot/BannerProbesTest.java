@@ -20,6 +20,7 @@ class BannerProbesTest {
 
     private static final Duration CONNECT = Duration.ofMillis(250);
     private static final Duration BANNER = Duration.ofSeconds(1);
+    private static final Duration PATIENT = Duration.ofSeconds(4);
 
     private final List<Socket> accepted = new CopyOnWriteArrayList<>();
     private final SshPool pool = SshPool.builder().useAgent(false).build();
@@ -43,7 +44,7 @@ class BannerProbesTest {
         BootProbe probe = new BootProbe(pool.host(target()));
 
         BootProbe.Banner banner;
-        try (BannerProbes probes = probe.bannerProbes(CONNECT, BANNER)) {
+        try (BannerProbes probes = probe.bannerProbes(CONNECT, BANNER, PATIENT)) {
             long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             do {
                 banner = probes.next(System.nanoTime() + Duration.ofMillis(200).toNanos());
@@ -58,6 +59,26 @@ class BannerProbesTest {
     }
 
     @Test
+    void anSshdSlowerToSendItsBannerThanEachProbeWaitsIsStillSeen() throws Exception {
+        // A guest starved of CPU: sshd sends its banner 1.6 s after it accepts, more than a probe's 1 s.
+        slowSshd(Duration.ofMillis(1600));
+        BootProbe probe = new BootProbe(pool.host(target()));
+        long start = System.nanoTime();
+
+        BootProbe.Banner banner;
+        try (BannerProbes probes = probe.bannerProbes(CONNECT, BANNER, PATIENT)) {
+            long end = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+            do {
+                banner = probes.next(System.nanoTime() + Duration.ofMillis(200).toNanos());
+            } while (banner.tcp() != BootProbe.Tcp.ACCEPTING && System.nanoTime() < end);
+        }
+
+        assertThat(banner.tcp()).isEqualTo(BootProbe.Tcp.ACCEPTING);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(PATIENT);
+        banner.connection().close();
+    }
+
+    @Test
     void aClosedPortIsRefusedAtOnce() throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -65,7 +86,7 @@ class BannerProbesTest {
         }
         BootProbe probe = new BootProbe(pool.host(SshTarget.builder("closed", "127.0.0.1").port(port).build()));
 
-        try (BannerProbes probes = probe.bannerProbes(CONNECT, BANNER)) {
+        try (BannerProbes probes = probe.bannerProbes(CONNECT, BANNER, PATIENT)) {
             BootProbe.Banner banner = probes.next(System.nanoTime() + Duration.ofSeconds(2).toNanos());
 
             assertThat(banner.tcp()).isEqualTo(BootProbe.Tcp.REFUSED);
@@ -91,6 +112,35 @@ class BannerProbesTest {
                 }
             }
         }, "silent-forwarder");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Accepts every connection and sends the banner {@code late} after accepting it. */
+    private void slowSshd(Duration late) throws IOException {
+        server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Thread thread = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    accepted.add(s);
+                    Thread banner = new Thread(() -> {
+                        try {
+                            Thread.sleep(late.toMillis());
+                            OutputStream out = s.getOutputStream();
+                            out.write("SSH-2.0-Slow\r\n".getBytes(StandardCharsets.US_ASCII));
+                            out.flush();
+                        } catch (IOException | InterruptedException e) {
+                            // the probe closed it first
+                        }
+                    }, "slow-banner");
+                    banner.setDaemon(true);
+                    banner.start();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "slow-sshd");
         thread.setDaemon(true);
         thread.start();
     }
