@@ -5,7 +5,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,17 +21,17 @@ final class AsyncExec implements RemoteProcess {
     private final Deadline deadline;
     private final ScheduledFuture<?> deadlineTimer;
 
-    AsyncExec(SshHost host, ExecRun run, Deadline deadline, ScheduledExecutorService timer, Executor workers) {
+    AsyncExec(SshHost host, ExecRun run, Deadline deadline, ScheduledExecutorService timer) {
         this.host = host;
         this.run = run;
         this.deadline = deadline;
-        // the kill script blocks, so it runs on a worker, not on the timer thread
-        this.deadlineTimer = timer.schedule(() -> workers.execute(() -> {
+        // the kill script blocks: the pool's timer runs it on a worker (HandOffTimer)
+        this.deadlineTimer = timer.schedule(() -> {
             if (!run.future().isDone()) {
                 run.timedOut(deadline);
                 run.disconnect();
             }
-        }), Math.max(1, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
+        }, Math.max(1, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
         run.future().whenComplete((result, failure) -> {
             deadlineTimer.cancel(false);
             run.disconnect();

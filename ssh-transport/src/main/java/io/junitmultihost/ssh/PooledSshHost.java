@@ -81,7 +81,7 @@ final class PooledSshHost implements SshHost {
     public RemoteProcess start(RemoteCommand command, Duration deadline, Consumer<OutputLine> lines) {
         Objects.requireNonNull(command, "command");
         Deadline d = Deadline.after(deadline);
-        return new AsyncExec(this, startRun(command, d, lines), d, pool.timer(), pool.workers());
+        return new AsyncExec(this, startRun(command, d, lines), d, pool.timer());
     }
 
     @Override

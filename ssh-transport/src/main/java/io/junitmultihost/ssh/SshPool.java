@@ -16,7 +16,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -48,15 +47,8 @@ public final class SshPool implements AutoCloseable {
 
     private SshPool(PoolSettings settings) {
         this.settings = settings;
-        AtomicInteger threads = new AtomicInteger();
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "ssh-pool-timer-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        this.timer = Executors.unconfigurableScheduledExecutorService(executor);
         this.workers = Executors.newCachedThreadPool(daemon("ssh-pool-worker-"));
+        this.timer = Executors.unconfigurableScheduledExecutorService(new HandOffTimer(workers));
         ThreadPoolExecutor bounded = new ThreadPoolExecutor(settings.fanOutThreads(), settings.fanOutThreads(), 30,
                 TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemon("ssh-fan-out-"));
         bounded.allowCoreThreadTimeOut(true);

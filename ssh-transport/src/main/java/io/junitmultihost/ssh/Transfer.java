@@ -140,21 +140,19 @@ final class Transfer {
     }
 
     /**
-     * Ends a transfer past its deadline without blocking the timer: closing the channel blocks when
-     * the transfer's write is stuck on a dead link (it holds the channel while the socket's buffers
-     * are full), so that runs on a thread of its own; a transfer still not out after
-     * {@link #STUCK} gets its session's socket closed, which fails the stuck write at once. The
-     * session is lost then; the host's next call connects anew.
+     * Ends a transfer past its deadline (on a worker of the pool: closing the channel blocks when
+     * the transfer's write is stuck on a dead link, as it holds the session's lock while the
+     * socket's buffers are full); a transfer still not out after {@link #STUCK} gets its session's
+     * socket closed, which fails the stuck write at once. The session is lost then; the host's
+     * next call connects anew.
      */
     private void endStuck(Session session, ChannelSftp sftp, AtomicBoolean over, String what) {
-        Thread closer = new Thread(sftp::disconnect, "multihost-sftp-close");
-        closer.setDaemon(true);
-        closer.start();
         timer.schedule(() -> {
             if (!over.get() && SessionSockets.abort(session)) {
                 LOG.warn("{} was stuck past its deadline (a dead link?): its connection was closed.", what);
             }
         }, STUCK.toMillis(), TimeUnit.MILLISECONDS);
+        sftp.disconnect();
     }
 
     private void overExec(Session session, Deadline deadline, String what, ExecWork work) {

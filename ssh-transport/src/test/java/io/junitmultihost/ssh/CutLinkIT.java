@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,7 +45,7 @@ class CutLinkIT {
     @BeforeAll
     static void startLab() {
         try {
-            lab = Lab.start(LabOptions.builder().hosts(5).build());
+            lab = Lab.start(LabOptions.builder().hosts(7).build());
         } catch (ConfigurationException e) {
             MustNotSkip.reason().ifPresent(reason -> {
                 throw new AssertionError(reason + " and the lab cannot run here: " + e.getMessage(), e);
@@ -75,8 +76,23 @@ class CutLinkIT {
 
     private SshHost host(int index) {
         labHost = lab.hosts().get(index);
-        return pool.host(SshTarget.builder(labHost.name(), labHost.address()).port(22).user("root")
-                .identityFile(lab.clientKey()).knownHosts(List.of(labHost.knownHostsLine())).build());
+        return pool.host(target(labHost));
+    }
+
+    private static SshTarget target(LabHost host) {
+        return SshTarget.builder(host.name(), host.address()).port(22).user("root").identityFile(lab.clientKey())
+                .knownHosts(List.of(host.knownHostsLine())).build();
+    }
+
+    private static Path randomFile(Path file, int mebibytes) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            byte[] block = new byte[1 << 20];
+            new java.util.Random(1).nextBytes(block);
+            for (int i = 0; i < mebibytes; i++) {
+                out.write(block);
+            }
+        }
+        return file;
     }
 
     @Test
@@ -136,6 +152,61 @@ class CutLinkIT {
         labHost.removeBandwidthLimit();
         assertThat(host.exec(RemoteCommand.argv("true"), DEADLINE).exitCode()).as("the host, once the link is back").isZero();
         host.exec(RemoteCommand.argv("rm", "-f", "/root/cut-upload.bin"), DEADLINE);
+    }
+
+    /**
+     * The pool's deadlines share one timer: a transfer stuck in a write on one host's dead link
+     * must not hold up another host's deadline (a download here) while its cleanup waits.
+     */
+    @Test
+    void aDownloadOnACutLinkFailsByItsDeadlineWhileAnUploadOfTheSamePoolIsStuckOnAnotherCutLink(@TempDir Path dir)
+            throws Exception {
+        try (SshPool defaults = SshPool.builder().useAgent(false).build()) { // keep-alive as by default: 5 s, 3 times
+            LabHost uploading = lab.hosts().get(5);
+            LabHost downloading = lab.hosts().get(6);
+            SshHost up = defaults.host(target(uploading));
+            SshHost down = defaults.host(target(downloading));
+            Path file = randomFile(dir.resolve("up.bin"), 64);
+            down.exec(RemoteCommand.shell("head -c 33554432 /dev/urandom > /root/cut-download.bin"), DEADLINE);
+            uploading.limitBandwidth(8_000_000);
+            downloading.limitBandwidth(8_000_000);
+            Path target = Files.createDirectories(dir.resolve("down")).resolve("data.bin");
+            Duration uploadDeadline = Duration.ofSeconds(3);
+            Duration downloadDeadline = Duration.ofSeconds(5);
+            long start = System.nanoTime();
+            AtomicLong uploadEnded = new AtomicLong();
+            CompletableFuture<Throwable> upload = CompletableFuture.supplyAsync(() -> catchThrowable(() -> {
+                try {
+                    up.upload(file, "/root/cut-upload.bin", uploadDeadline);
+                } finally {
+                    uploadEnded.set(System.nanoTime());
+                }
+            }));
+            CompletableFuture<Throwable> download = CompletableFuture.supplyAsync(() -> catchThrowable(() ->
+                    down.download("/root/cut-download.bin", target, downloadDeadline)));
+            Thread.sleep(1500);
+            uploading.cutLink();
+            downloading.cutLink();
+            try {
+                Throwable downloadFailure = download.get(90, TimeUnit.SECONDS);
+                Duration downloadTook = Duration.ofNanos(System.nanoTime() - start);
+                Throwable uploadFailure = upload.get(90, TimeUnit.SECONDS);
+                Duration uploadTook = Duration.ofNanos(uploadEnded.get() - start);
+                LOG.info("A [5 s] download on a cut link, beside a [3 s] upload on another, failed after [{} ms]"
+                        + " (the upload after [{} ms]).", downloadTook.toMillis(), uploadTook.toMillis());
+
+                assertThat(downloadFailure).isInstanceOf(SshTimeoutException.class);
+                assertThat(downloadFailure.getMessage()).contains(downloading.name(), "[5 s]");
+                assertThat(downloadTook).as("time to the download's failure").isLessThan(downloadDeadline.plusMillis(1500));
+                assertThat(uploadFailure).isInstanceOf(SshTimeoutException.class);
+                assertThat(uploadTook).as("time to the upload's failure").isLessThan(uploadDeadline.plusMillis(1500));
+            } finally {
+                uploading.clearFaults();
+                downloading.clearFaults();
+            }
+            up.exec(RemoteCommand.argv("rm", "-f", "/root/cut-upload.bin"), DEADLINE);
+            down.exec(RemoteCommand.argv("rm", "-f", "/root/cut-download.bin"), DEADLINE);
+        }
     }
 
     @Test

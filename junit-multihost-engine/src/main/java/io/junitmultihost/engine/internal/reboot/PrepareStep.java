@@ -59,13 +59,13 @@ final class PrepareStep {
                     + "] on its next kernel command line failed: " + e.getMessage());
         }
         if (result.exitCode() == 3) {
-            throw new MachineFailure("Host [" + host + "] names no next-boot command line file in"
+            throw MachineFailure.refusedByHost("Host [" + host + "] names no next-boot command line file in"
                     + " [$MULTIHOST_NEXT_CMDLINE], so the engine cannot put the magic [" + magic + "] on its kernel"
                     + " command line. Give RebootOptions a prepare step that puts attempt.magic() in the boot"
                     + " loader's entry.");
         }
         if (result.exitCode() != 0) {
-            throw new MachineFailure("Host [" + host + "] could not write the magic [" + magic + "] to its next"
+            throw MachineFailure.refusedByHost("Host [" + host + "] could not write the magic [" + magic + "] to its next"
                     + " kernel command line: exit [" + result.exitCode() + "], stderr ["
                     + BootReading.shorten(result.stderrText()) + "].");
         }

@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * @param askTimeout how long asking for a reboot may take ({@code multihost.reboot.timeout})
  * @param connectTimeout how long one connection to a host may take ({@code multihost.connect.timeout})
  * @param console the last lines of the host's console, read on this machine (none where its
- *     provider keeps no console): what a failed reboot quotes of a host that cannot be asked
+ *     provider keeps no console): what a failed reboot quotes of a host that cannot be asked; not
+ *     when the host answered and refused (a reboot command that failed at once took nothing down)
  */
 public record RebootDefaults(String command, Duration askTimeout, Duration connectTimeout, Supplier<List<String>> console) {
 

@@ -181,7 +181,8 @@ final class RebootMachine implements Runnable {
                 LOG.warn("Host [{}] {}.", host.name(), back);
             }
         } catch (MachineFailure e) {
-            end(HostState.FAILED, e.getMessage() + console());
+            // a host that answered and refused took nothing down: its console tells of the boot before
+            end(HostState.FAILED, e.getMessage() + (e.refusedByHost() ? "" : console()));
         } catch (Cancelled e) {
             end(HostState.CANCELLED, "Host [" + host.name() + "]: the reboot was " + cancelReason + ".");
         } catch (RuntimeException e) {
@@ -297,13 +298,13 @@ final class RebootMachine implements Runnable {
             askAnswered = true;
             Optional<String> failed = RebootRequest.failure(asked);
             if (failed.isPresent()) {
-                throw new MachineFailure("Host [" + host.name() + "]: the reboot command [" + command + "] failed at once: "
+                throw MachineFailure.refusedByHost("Host [" + host.name() + "]: the reboot command [" + command + "] failed at once: "
                         + failed.get() + ". Nothing was rebooted; give the host a reboot command it has and may run"
                         + " (RebootOptions.withCommand, multihost.reboot.command, or reboot_command in the inventory).");
             }
             // Above 128 the asking shell was killed by a signal: the host going down does that while it watches.
             if (asked.exitCode() != 0 && asked.exitCode() <= 128) {
-                throw new MachineFailure("Host [" + host.name() + "] refused to start the reboot command [" + command
+                throw MachineFailure.refusedByHost("Host [" + host.name() + "] refused to start the reboot command [" + command
                         + "]: exit [" + asked.exitCode() + "], stderr [" + BootReading.shorten(asked.stderrText())
                         + "]. Check that the user may reboot the host.");
             }

@@ -33,14 +33,6 @@ import java.util.concurrent.Phaser;
  */
 public final class VmAgent {
 
-    /** Ends direct connections whose greeting takes longer than 5 s. */
-    private static final java.util.concurrent.ScheduledExecutorService HANDSHAKES =
-            Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread thread = new Thread(r, "multihost-vm-direct-greetings");
-                thread.setDaemon(true);
-                return thread;
-            });
-
     private final VmInfo self;
     private final int port;
     private final String hello;
@@ -161,11 +153,13 @@ public final class VmAgent {
      * With {@code multihost.vm.direct}: the controller also connects straight to this JVM, for
      * invocations only, one call at a time per connection. A connection from another address than
      * {@code controller} (when known) is closed unread; the others must prove they hold the class's
-     * token before anything of theirs is read ({@link DirectLine}).
+     * token before anything of theirs is read ({@link DirectLine}), within the bounds of a
+     * {@link GreetingGate}.
      */
     private void acceptDirect(ServerSocket direct, String token, String id, java.net.InetAddress controller) {
         byte[] key = token.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         long[] refused = {0};
+        GreetingGate greetings = new GreetingGate(this::log);
         Thread acceptor = new Thread(() -> {
             while (true) {
                 try {
@@ -179,7 +173,8 @@ public final class VmAgent {
                         socket.close();
                         continue;
                     }
-                    Thread reader = new Thread(() -> serveDirect(socket, key, id), "multihost-vm-direct");
+                    greetings.admit(socket);
+                    Thread reader = new Thread(() -> serveDirect(socket, key, id, greetings), "multihost-vm-direct");
                     reader.setDaemon(true);
                     reader.start();
                 } catch (IOException e) {
@@ -191,28 +186,21 @@ public final class VmAgent {
         acceptor.start();
     }
 
-    private void serveDirect(Socket socket, byte[] token, String id) {
+    private void serveDirect(Socket socket, byte[] token, String id, GreetingGate greetings) {
         try (socket) {
-            socket.setTcpNoDelay(true);
-            // a watchdog, not a read timeout: a socket with one reads through poll(2) for good, slower
-            java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
-            java.util.concurrent.ScheduledFuture<?> watchdog = HANDSHAKES.schedule(() -> {
-                late.set(true);
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // closing it is the point
-                }
-            }, 5, java.util.concurrent.TimeUnit.SECONDS);
             DirectLine line;
             try {
+                socket.setTcpNoDelay(true);
                 line = DirectLine.accept(socket, token, id);
             } catch (IOException e) {
-                log("a direct connection from [" + socket.getInetAddress().getHostAddress() + "] was closed unread: "
-                        + (late.get() ? "it did not finish its greeting within 5 s" : e.getMessage()));
+                if (greetings.done(socket)) { // else the gate closed it, and logged why
+                    log("a direct connection from [" + socket.getInetAddress().getHostAddress() + "] was closed unread: "
+                            + e.getMessage());
+                }
                 return;
-            } finally {
-                watchdog.cancel(false);
+            }
+            if (!greetings.done(socket)) {
+                return; // proved itself just as the gate closed it
             }
             java.util.function.Consumer<Frame> replies = frame -> {
                 synchronized (line) {

@@ -11,9 +11,7 @@ import java.util.Optional;
  * again fails until its entry is removed. docs/RELIABILITY.md lists them under "Known failures".
  */
 enum KnownFailure {
-
-    DOWNLOAD_LINK_CUT(MatrixOperation.DOWNLOAD, MatrixFault.LINK_CUT, List.of("failed after"), Duration.ofSeconds(10), true,
-            "in some runs the download fails 7 s past its deadline");
+    ;
 
     private final MatrixOperation operation;
     private final MatrixFault fault;

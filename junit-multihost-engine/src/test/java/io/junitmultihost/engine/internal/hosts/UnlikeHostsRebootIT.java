@@ -38,9 +38,9 @@ class UnlikeHostsRebootIT {
     @BeforeAll
     void startLab() {
         MustNotSkip.requireLab();
-        pool = HostPool.create(HostSettings.from(Map.of("multihost.provider", "lab", "multihost.lab.hosts", "4",
-                "multihost.lab.max-hosts", "4", "multihost.lab.down-time", "1s")));
-        lease = pool.lease(UnlikeHostsRebootIT.class.getName(), List.of(new RoleDeclaration("node", 4, 4)));
+        pool = HostPool.create(HostSettings.from(Map.of("multihost.provider", "lab", "multihost.lab.hosts", "5",
+                "multihost.lab.max-hosts", "5", "multihost.lab.down-time", "1s")));
+        lease = pool.lease(UnlikeHostsRebootIT.class.getName(), List.of(new RoleDeclaration("node", 5, 5)));
         Cluster cluster = lease.cluster();
         hosts = cluster.hosts();
     }
@@ -78,7 +78,8 @@ class UnlikeHostsRebootIT {
                 .hasMessageContaining("Host [" + host.name() + "]")
                 .hasMessageContaining("[no-such-reboot-command --now]")
                 .hasMessageContaining("exit [127]")
-                .hasMessageContaining("not found");
+                .hasMessageContaining("not found")
+                .as("the console: the host did not go down, so it tells nothing of this").hasMessageNotContaining("console");
         assertThat(Duration.between(start, Instant.now())).as("named at once, not at the 60 s down timeout")
                 .isLessThan(Duration.ofSeconds(20));
         assertThat(reboot.awaitOutcome(Duration.ZERO).state()).isEqualTo(HostState.FAILED);
@@ -92,7 +93,19 @@ class UnlikeHostsRebootIT {
 
         assertThatThrownBy(() -> reboot.awaitUp(Duration.ofSeconds(20))).isInstanceOf(RebootException.class)
                 .hasMessageContaining("exit [1]")
-                .hasMessageContaining("reboot: Operation not permitted");
+                .hasMessageContaining("reboot: Operation not permitted")
+                .as("the console: the host did not go down, so it tells nothing of this").hasMessageNotContaining("console");
+    }
+
+    @Test
+    void aRebootCommandThatDoesNothingFailsAtTheDownTimeoutQuotingTheConsole() {
+        Host host = hosts.get(4);
+
+        Reboot reboot = host.reboot(QUICK.withCommand("true").withDownTimeout(Duration.ofSeconds(3)));
+
+        assertThatThrownBy(() -> reboot.awaitUp(Duration.ofSeconds(30))).isInstanceOf(RebootException.class)
+                .hasMessageContaining("Host [" + host.name() + "] did not go down within [3 s]")
+                .as("waited for, the host's console may say why").hasMessageContaining(" Last lines of its console:\n  ");
     }
 
     @Test

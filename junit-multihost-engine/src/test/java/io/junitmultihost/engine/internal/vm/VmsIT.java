@@ -179,6 +179,49 @@ class VmsIT {
     }
 
     @Test
+    void manyIdleConnectionsThatNeverGreetAreClosedWithinTheGreetingDeadlineWhileInvocationsGoOn() throws Exception {
+        RemoteVm vm = (RemoteVm) vms.launch(host, 1, VmOptions.named("crowded")).get(0);
+        int strangers = 3 * GreetingGate.MAX_GREETINGS;
+        List<java.net.Socket> idle = new java.util.ArrayList<>();
+        long start = System.nanoTime();
+        try {
+            // from this machine, as the controller's own connections come: the address check lets them in
+            for (int i = 0; i < strangers; i++) {
+                idle.add(new java.net.Socket(host.address(), vm.directPort));
+            }
+
+            assertThat(vm.invoke(() -> "still fine")).as("on the connection the controller holds").isEqualTo("still fine");
+            List<Integer> together = List.of(1, 2, 3, 4).parallelStream().map(i -> vm.invoke(() -> i * 10)).toList();
+            assertThat(together).as("calls at once, on new connections").containsExactly(10, 20, 30, 40);
+            Thread.sleep(500);
+            long closedEarly = idle.stream().filter(VmsIT::closedByPeer).count();
+            assertThat(closedEarly).as("connections over the cap of [" + GreetingGate.MAX_GREETINGS + "], closed at once")
+                    .isGreaterThanOrEqualTo(strangers - GreetingGate.MAX_GREETINGS);
+            Duration latest = GreetingGate.DEADLINE.plusSeconds(2);
+            org.awaitility.Awaitility.await().atMost(latest.minusNanos(System.nanoTime() - start)).pollInterval(
+                    Duration.ofMillis(100)).until(() -> idle.stream().allMatch(VmsIT::closedByPeer));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("all closed").isLessThan(latest);
+        } finally {
+            for (java.net.Socket socket : idle) {
+                socket.close();
+            }
+        }
+        assertThat(vm.invoke(() -> "still fine")).isEqualTo("still fine");
+    }
+
+    /** Whether the peer closed {@code socket} (end of stream or reset), looking for at most a millisecond. */
+    private static boolean closedByPeer(java.net.Socket socket) {
+        try {
+            socket.setSoTimeout(1);
+            return socket.getInputStream().read() < 0;
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            return false;
+        } catch (java.io.IOException reset) {
+            return true;
+        }
+    }
+
+    @Test
     void whereAHostCannotBeReachedDirectlyInvocationsGoThroughSshAfterOneShortTry() {
         // a firewall on the host lets in nothing but SSH
         host.exec(io.junitmultihost.api.Command.shell("nft add table inet mhfirewall && nft add chain inet mhfirewall in"
