@@ -100,7 +100,14 @@ final class DirectCalls implements AutoCloseable {
         }
         DirectLine line = idle.poll();
         if (line == null) {
-            line = connect();
+            try {
+                line = connect();
+            } catch (SocketTimeoutException e) {
+                throw e;
+            } catch (IOException e) {
+                // The VM closes the oldest greetings when many arrive at once (its GreetingGate): once more.
+                line = connect();
+            }
         }
         busy.add(line);
         long call = CALLS.incrementAndGet();
