@@ -23,15 +23,20 @@ import java.util.stream.Stream;
 
 /**
  * The guests' root filesystem, an initramfs built from this machine's Debian packages: busybox
- * (static) as init and shell, OpenSSH's sshd, curl (for the sync script {@code mh-sync}), the
- * shared libraries they need, the guest scripts, and the virtio drivers of one kernel (as update-initramfs would add
+ * (static) as init and shell, OpenSSH's sshd, curl (for the sync script {@code mh-sync}), nft, tc
+ * and ip (for the engine's network faults), the shared libraries they need, the guest scripts, and the virtio drivers of one kernel (as update-initramfs would add
  * them). One image per kernel version and provider session; nothing of a host's own is in it
  * (its keys and name are on its boot disk).
  */
 final class GuestImage {
 
-    /** The drivers a guest needs (network, disk, entropy), in load order after their dependencies. */
-    private static final List<String> MODULES = List.of("virtio_pci", "virtio_net", "virtio_blk", "virtio-rng");
+    /**
+     * The drivers a guest needs (network, disk, entropy) and what the engine's faults use (nftables
+     * with random drops and TCP resets, tc's token bucket), in load order after their dependencies.
+     * Loaded at boot: the guest has no modprobe database for the kernel to load them on demand.
+     */
+    private static final List<String> MODULES = List.of("virtio_pci", "virtio_net", "virtio_blk", "virtio-rng",
+            "nf_tables", "nft_numgen", "nft_reject_inet", "sch_tbf");
     private static final Pattern MODULE_DEPENDS = Pattern.compile("\0depends=([^\0]*)\0");
     private static final Duration STEP = Duration.ofMinutes(1);
 
@@ -45,6 +50,8 @@ final class GuestImage {
     static final Path SSHD = Path.of("/usr/sbin/sshd");
     /** For the engine's sync script on hosts (mh-sync), which talks HTTP through curl. */
     static final Path CURL = Path.of("/usr/bin/curl");
+    /** For the engine's network faults: nftables (partitions, loss, resets) and iproute2 (tc for bandwidth limits, ip). */
+    static final List<Path> FAULT_TOOLS = List.of(Path.of("/usr/sbin/nft"), Path.of("/usr/sbin/tc"), Path.of("/usr/sbin/ip"));
 
     private final Path dir;
     private final Kernels kernels;
@@ -102,7 +109,13 @@ final class GuestImage {
         }
         Files.copy(SSHD, root.resolve("bin/sshd"));
         Files.copy(CURL, root.resolve("bin/curl"), StandardCopyOption.REPLACE_EXISTING);
-        for (Path library : libraries(List.of(SSHD, CURL))) {
+        List<Path> programs = new ArrayList<>(List.of(SSHD, CURL));
+        for (Path tool : FAULT_TOOLS) {
+            // In place of busybox's applets of the same name, which know too little of nftables' kernel and of tc.
+            Files.copy(tool, root.resolve("bin").resolve(tool.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            programs.add(tool);
+        }
+        for (Path library : libraries(programs)) {
             Path target = root.resolve(library.toString().substring(1));
             Files.createDirectories(target.getParent());
             Files.copy(library.toRealPath(), target, StandardCopyOption.REPLACE_EXISTING);

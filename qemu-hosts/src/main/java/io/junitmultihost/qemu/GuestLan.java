@@ -21,8 +21,8 @@ final class GuestLan {
     record Plug(String address, String mac, String group, int port) {
 
         List<String> qemuArguments() {
-            return List.of("-netdev", "socket,id=lan,mcast=" + group + ":" + port + ",localaddr=127.0.0.1",
-                    "-device", "virtio-net-pci,netdev=lan,mac=" + mac);
+            return List.of("-netdev", "socket,id=" + QemuVm.LAN + ",mcast=" + group + ":" + port + ",localaddr=127.0.0.1",
+                    "-device", "virtio-net-pci,netdev=" + QemuVm.LAN + ",mac=" + mac);
         }
     }
 
