@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 
 /**
  * The guests' root filesystem, an initramfs built from this machine's Debian packages: busybox
- * (static) as init and shell, OpenSSH's sshd, curl (for the sync script {@code mh-sync}), nft, tc
+ * (static) as init and tools, bash (root's shell) and dash ({@code /bin/sh}), OpenSSH's sshd, curl (for the sync script {@code mh-sync}), nft, tc
  * and ip (for the engine's network faults), the shared libraries they need, the guest scripts, and the virtio drivers of one kernel (as update-initramfs would add
  * them). One image per kernel version and provider session; nothing of a host's own is in it
  * (its keys and name are on its boot disk).
@@ -50,6 +50,13 @@ final class GuestImage {
     static final Path SSHD = Path.of("/usr/sbin/sshd");
     /** For the engine's sync script on hosts (mh-sync), which talks HTTP through curl. */
     static final Path CURL = Path.of("/usr/bin/curl");
+    /*
+     * Debian's shells: bash for root's logins (as on a Debian host), dash as /bin/sh. Not busybox's
+     * ash: Debian's busybox-static prefers its own applets to any program on the PATH, so a script's
+     * `tc` or `ip` ran busybox's, which know too little for the engine's faults.
+     */
+    static final Path BASH = Path.of("/bin/bash");
+    static final Path DASH = Path.of("/bin/dash");
     /** For the engine's network faults: nftables (partitions, loss, resets) and iproute2 (tc for bandwidth limits, ip). */
     static final List<Path> FAULT_TOOLS = List.of(Path.of("/usr/sbin/nft"), Path.of("/usr/sbin/tc"), Path.of("/usr/sbin/ip"));
 
@@ -109,7 +116,9 @@ final class GuestImage {
         }
         Files.copy(SSHD, root.resolve("bin/sshd"));
         Files.copy(CURL, root.resolve("bin/curl"), StandardCopyOption.REPLACE_EXISTING);
-        List<Path> programs = new ArrayList<>(List.of(SSHD, CURL));
+        Files.copy(BASH, root.resolve("bin/bash"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(DASH, root.resolve("bin/sh"), StandardCopyOption.REPLACE_EXISTING);
+        List<Path> programs = new ArrayList<>(List.of(SSHD, CURL, BASH, DASH));
         for (Path tool : FAULT_TOOLS) {
             // In place of busybox's applets of the same name, which know too little of nftables' kernel and of tc.
             Files.copy(tool, root.resolve("bin").resolve(tool.getFileName()), StandardCopyOption.REPLACE_EXISTING);
@@ -120,7 +129,7 @@ final class GuestImage {
             Files.createDirectories(target.getParent());
             Files.copy(library.toRealPath(), target, StandardCopyOption.REPLACE_EXISTING);
         }
-        write(root.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nsshd:x:100:65534::/run/sshd:/bin/false\n", false);
+        write(root.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/bash\nsshd:x:100:65534::/run/sshd:/bin/false\n", false);
         write(root.resolve("etc/shadow"), "root:*:0:0:99999:7:::\nsshd:*:0:0:99999:7:::\n", false);
         write(root.resolve("etc/group"), "root:x:0:\nnogroup:x:65534:\n", false);
         Files.createDirectories(root.resolve("etc/ssh"));

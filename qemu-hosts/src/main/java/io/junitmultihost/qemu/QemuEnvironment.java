@@ -31,7 +31,7 @@ final class QemuEnvironment {
                 missing.add(program);
             }
         }
-        List<Path> files = new ArrayList<>(List.of(GuestImage.BUSYBOX, GuestImage.SSHD, GuestImage.CURL));
+        List<Path> files = new ArrayList<>(List.of(GuestImage.BUSYBOX, GuestImage.SSHD, GuestImage.CURL, GuestImage.BASH, GuestImage.DASH));
         files.addAll(GuestImage.FAULT_TOOLS);
         for (Path file : files) {
             if (!Files.isExecutable(file)) {
