@@ -59,6 +59,7 @@ final class QemuHostProvider implements HostProvider {
             throw new ConfigurationException(problem);
         });
         this.kernels = new Kernels(options.cacheDir());
+        StaleSessions.removeIn(Path.of(System.getProperty("java.io.tmpdir")));
         if (options.hosts() > 0) {
             hosts("any", options.hosts(), Set.of(), options.bootTimeout().multipliedBy(2));
         }
@@ -128,6 +129,11 @@ final class QemuHostProvider implements HostProvider {
         return accel;
     }
 
+    /** For tests: the session's directory, null before the first host was asked for. */
+    synchronized Path session() {
+        return session;
+    }
+
     /** For tests: the machines made so far. */
     synchronized List<QemuHost> started() {
         return new ArrayList<>(hosts);
@@ -142,9 +148,10 @@ final class QemuHostProvider implements HostProvider {
             return;
         }
         try {
-            Path dir = Files.createTempDirectory("junit-multihost-qemu-");
+            Path dir = Files.createTempDirectory(StaleSessions.PREFIX);
             Runtime.getRuntime().addShutdownHook(cleanup);
             session = dir;
+            StaleSessions.own(dir);
             defaultKernel = options.kernel().orElseGet(kernels::current);
             image = new GuestImage(Files.createDirectories(dir.resolve("image")), kernels);
             image.initrd(defaultKernel);
