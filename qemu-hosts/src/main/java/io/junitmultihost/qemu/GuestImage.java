@@ -57,6 +57,15 @@ final class GuestImage {
      */
     static final Path BASH = Path.of("/bin/bash");
     static final Path DASH = Path.of("/bin/dash");
+    /**
+     * For tests of what a host without root does: sudo (set-user-ID) with its sudoers plugin, and
+     * PAM's pam_permit as its only module; left out where this machine has no sudo.
+     */
+    static final Path SUDO = Path.of("/usr/bin/sudo");
+    private static final Path SUDOERS_PLUGIN = Path.of("/usr/libexec/sudo/sudoers.so");
+    /** The guests' users other than root: one with passwordless sudo, one without any. Both log in with the run's key. */
+    static final String SUDO_USER = "multihost-sudo";
+    static final String PLAIN_USER = "multihost";
     /** For the engine's network faults: nftables (partitions, loss, resets) and iproute2 (tc for bandwidth limits, ip). */
     static final List<Path> FAULT_TOOLS = List.of(Path.of("/usr/sbin/nft"), Path.of("/usr/sbin/tc"), Path.of("/usr/sbin/ip"));
 
@@ -124,14 +133,37 @@ final class GuestImage {
             Files.copy(tool, root.resolve("bin").resolve(tool.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             programs.add(tool);
         }
+        boolean sudo = Files.isExecutable(SUDO) && Files.isRegularFile(SUDOERS_PLUGIN) && pamPermit().isPresent();
+        if (sudo) {
+            Files.copy(SUDO, root.resolve("bin/sudo"), StandardCopyOption.REPLACE_EXISTING);
+            Exec.run(STEP, List.of("chmod", "4755", root.resolve("bin/sudo").toString())).orThrow("Making the guests' sudo set-user-ID");
+            Path plugin = root.resolve(SUDOERS_PLUGIN.toString().substring(1));
+            Files.createDirectories(plugin.getParent());
+            Files.copy(SUDOERS_PLUGIN, plugin, StandardCopyOption.REPLACE_EXISTING);
+            Path permit = pamPermit().get();
+            Path module = root.resolve(permit.toString().substring(1));
+            Files.createDirectories(module.getParent());
+            Files.copy(permit, module, StandardCopyOption.REPLACE_EXISTING);
+            Files.createDirectories(root.resolve("etc/pam.d"));
+            write(root.resolve("etc/pam.d/sudo"), "auth sufficient pam_permit.so\naccount required pam_permit.so\n"
+                    + "session required pam_permit.so\n", false);
+            // No syslog and no mail here: sudo would only fail to reach them.
+            write(root.resolve("etc/sudoers"), "Defaults !syslog, !mail_badpass, !mail_no_user, !mail_no_host, !mail_no_perms, !lecture\n"
+                    + SUDO_USER + " ALL=(ALL:ALL) NOPASSWD: ALL\n", false);
+            programs.add(SUDO);
+            programs.add(SUDOERS_PLUGIN);
+        }
         for (Path library : libraries(programs)) {
             Path target = root.resolve(library.toString().substring(1));
             Files.createDirectories(target.getParent());
             Files.copy(library.toRealPath(), target, StandardCopyOption.REPLACE_EXISTING);
         }
-        write(root.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/bash\nsshd:x:100:65534::/run/sshd:/bin/false\n", false);
-        write(root.resolve("etc/shadow"), "root:*:0:0:99999:7:::\nsshd:*:0:0:99999:7:::\n", false);
-        write(root.resolve("etc/group"), "root:x:0:\nnogroup:x:65534:\n", false);
+        write(root.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/bash\nsshd:x:100:65534::/run/sshd:/bin/false\n"
+                + SUDO_USER + ":x:1000:1000::/home/" + SUDO_USER + ":/bin/bash\n"
+                + PLAIN_USER + ":x:1001:1001::/home/" + PLAIN_USER + ":/bin/bash\n", false);
+        write(root.resolve("etc/shadow"), "root:*:0:0:99999:7:::\nsshd:*:0:0:99999:7:::\n" + SUDO_USER + ":*:0:0:99999:7:::\n"
+                + PLAIN_USER + ":*:0:0:99999:7:::\n", false);
+        write(root.resolve("etc/group"), "root:x:0:\nnogroup:x:65534:\n" + SUDO_USER + ":x:1000:\n" + PLAIN_USER + ":x:1001:\n", false);
         Files.createDirectories(root.resolve("etc/ssh"));
         write(root.resolve("etc/ssh/sshd_config"), resource("guest-sshd_config"), false);
         write(root.resolve("etc/resolv.conf"), "nameserver 10.0.2.3\n", false);
@@ -141,6 +173,18 @@ final class GuestImage {
         write(root.resolve("bin/nohup"), resource("guest-nohup"), true);
         common = root;
         return root;
+    }
+
+    /** PAM's pam_permit.so of this machine, where there is one. */
+    private static java.util.Optional<Path> pamPermit() {
+        for (String dir : List.of("/lib/x86_64-linux-gnu/security", "/usr/lib/x86_64-linux-gnu/security", "/lib/security",
+                "/usr/lib/security")) {
+            Path module = Path.of(dir, "pam_permit.so");
+            if (Files.isRegularFile(module)) {
+                return java.util.Optional.of(module);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** The shared libraries {@code programs} load, as ldd lists them. */

@@ -11,6 +11,8 @@ import io.junitmultihost.api.Host;
 import io.junitmultihost.api.MultiHostException;
 import io.junitmultihost.engine.internal.hosts.MustNotSkip;
 import io.junitmultihost.engine.internal.hosts.VmTestHosts;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Faults on two real QEMU guests (qemu provider), each observed from the guests' side over their
@@ -200,6 +203,50 @@ class QemuFaultsIT {
         } finally {
             a.execShell("nft delete table inet users_own");
         }
+    }
+
+    @Test
+    void aUserWithPasswordlessSudoImposesAndLiftsAPartitionAndACut(@TempDir Path dir) throws IOException {
+        String rules = ruleset(a);
+        // The same guests, reached as a user other than root (an inventory of them): the scripts use sudo -n.
+        try (VmTestHosts asUser = VmTestHosts.lease(QemuFaultsIT.class, 2,
+                VmTestHosts.inventoryOf(List.of(a, b), "multihost-sudo", dir))) {
+            Host userA = byName(asUser.hosts(), a.name());
+            Host userB = byName(asUser.hosts(), b.name());
+            assertThat(userA.execShell("id -un; sudo -n true && echo sudo").assertSuccess().stdout()).isEqualTo("multihost-sudo\nsudo\n");
+            try (Fault partition = asUser.faults().partition(List.of(userA), List.of(userB), LONG)) {
+                // Its peers' address is the forward on 127.0.0.1 here, which its loopback lets through: the rules are what is seen.
+                assertThat(ruleset(a)).contains("junit_multihost_fault_").contains("ip daddr 127.0.0.1 drop");
+                assertThat(userA.execShell("ls ~/.junit-multihost/faults").stdout()).as("its files, in its home").contains(".pid");
+            }
+            assertThat(ruleset(a)).isEqualTo(rules);
+            try (Fault cut = asUser.faults().isolate(userA, LONG)) {
+                assertThat(reaches(b, a)).as("b reaches a").isFalse();
+                assertThat(userA.exec("true").exitCode()).as("the test JVM reaches a").isZero();
+            }
+            assertThat(ruleset(a)).isEqualTo(rules);
+            await().atMost(Duration.ofSeconds(10)).until(() -> reaches(b, a));
+            assertThat(userA.execShell("ls -A ~/.junit-multihost/faults").stdout().strip()).as("files left").isEmpty();
+        }
+    }
+
+    @Test
+    void aUserWithoutSudoIsToldWhyNoFaultCanBeImposed(@TempDir Path dir) throws IOException {
+        String rules = ruleset(a);
+        try (VmTestHosts asUser = VmTestHosts.lease(QemuFaultsIT.class, 2, VmTestHosts.inventoryOf(List.of(a, b), "multihost", dir))) {
+            Host userA = byName(asUser.hosts(), a.name());
+            Host userB = byName(asUser.hosts(), b.name());
+            assertThatThrownBy(() -> asUser.faults().partition(List.of(userA), List.of(userB), LONG))
+                    .isInstanceOf(MultiHostException.class)
+                    .hasMessageContaining("Cannot impose a partition on host [" + a.name() + "]: neither nftables nor iptables is usable"
+                            + " here (nft: sudo: a password is required");
+            assertThat(asUser.faults().active()).isEmpty();
+        }
+        assertThat(ruleset(a)).isEqualTo(rules);
+    }
+
+    private static Host byName(List<Host> hosts, String name) {
+        return hosts.stream().filter(h -> h.name().equals(name)).findFirst().orElseThrow();
     }
 
     /** Whether {@code from} gets an answer to a ping of {@code to}'s address on the guests' LAN within a second or two. */
