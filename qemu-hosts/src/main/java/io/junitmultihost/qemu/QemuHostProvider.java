@@ -113,6 +113,9 @@ final class QemuHostProvider implements HostProvider {
         }
         closed = true;
         hosts.parallelStream().forEach(h -> h.vm().close());
+        if (lan != null) {
+            lan.close();
+        }
         if (session != null) {
             Kernels.delete(session);
         }
@@ -164,7 +167,7 @@ final class QemuHostProvider implements HostProvider {
                 LOG.info("QEMU hosts run this Java, [{}], from a read-only disk made in [{}] ({})", home,
                         HumanDuration.of(Duration.ofNanos(System.nanoTime() - started)), QemuHostProviderFactory.SHARE_JAVA);
             }
-            lan = GuestLan.create();
+            lan = GuestLan.create(dir);
             clientKey = dir.resolve("client_ed25519");
             Exec.run(STEP, List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "junit-multihost-qemu", "-f", clientKey.toString()))
                     .orThrow("Making the client key");
