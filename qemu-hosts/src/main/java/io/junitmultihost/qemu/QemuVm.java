@@ -285,15 +285,22 @@ final class QemuVm {
         notifyAll();
     }
 
-    /**
-     * Starts QEMU from {@link QemuThreads#LAUNCHER}, under {@code setpriv --pdeathsig KILL}: a QEMU
-     * whose JVM died (even by SIGKILL, when no shutdown hook runs) is killed by the kernel at once,
-     * rather than running on with its guest, its ports and its links as the dead JVM left them.
-     */
     private Process launch(List<String> command) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        return startDyingWithThisJvm(new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("qemu.log").toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))));
+    }
+
+    /**
+     * Starts {@code builder}'s QEMU under {@code setpriv --pdeathsig KILL}, from
+     * {@link QemuThreads#LAUNCHER}: a QEMU whose JVM died (even by SIGKILL, when no shutdown hook
+     * runs) is killed by the kernel at once, rather than running on with its guest, its ports and
+     * its links as the dead JVM left them.
+     */
+    static Process startDyingWithThisJvm(ProcessBuilder builder) throws IOException {
+        List<String> command = new ArrayList<>(List.of(SETPRIV, "--pdeathsig", "KILL", "--"));
+        command.addAll(builder.command());
+        builder.command(command);
         try {
             return QemuThreads.LAUNCHER.submit(builder::start).get(STOP.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
@@ -307,7 +314,7 @@ final class QemuVm {
     }
 
     private List<String> command(BootDisk.Entry boot) {
-        List<String> command = new ArrayList<>(List.of(SETPRIV, "--pdeathsig", "KILL", "--", QEMU, "-name", name,
+        List<String> command = new ArrayList<>(List.of(QEMU, "-name", name,
                 "-accel", accel.name().equals("tcg") ? "tcg,tb-size=64" : accel.name(),
                 "-m", Integer.toString(options.memoryMib()), "-smp", "1",
                 "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",

@@ -136,6 +136,20 @@ class QemuFaultsIT {
     }
 
     @Test
+    void aPulledCableStaysPulledOverAPowerCycleAsACableWould() {
+        try (Fault cut = faults.isolate(b, LONG)) {
+            String before = b.bootId();
+            b.power().off(Duration.ofSeconds(30));
+            b.power().on(Duration.ofMinutes(3));
+            assertThat(b.bootId()).isNotEqualTo(before);
+            assertThat(b.execShell("cat /sys/class/net/eth1/carrier").assertSuccess().stdout().strip())
+                    .as("the new QEMU process got the cut at its start").isEqualTo("0");
+            assertThat(reaches(a, b)).isFalse();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> reaches(a, b));
+    }
+
+    @Test
     void lossDropsAboutTheShareAskedEachWay() {
         try (Fault loss = faults.loss(a, 30, LONG)) {
             // An echo needs a's reply out after the request came in: 0.7 x 0.7 = 49% come back.
