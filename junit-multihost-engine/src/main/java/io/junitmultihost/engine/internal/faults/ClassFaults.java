@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * The faults of one test class: each imposed on its hosts at once, registered with the class's
  * {@link Owner} (lifted when the class ends), recorded in the run's report as it is imposed and
  * lifted, and named by failures while in force. Every fault also ends by itself: on the host (its
- * own timer, see {@link HostScripts}) and here (a lift at its end, which finds the host's rules gone
- * and only does the bookkeeping).
+ * own timer, see {@link HostScripts}), or in its provider for links the provider pulled
+ * ({@link LinkPart}), and here (a lift at its end, which finds the host's rules gone and only does
+ * the bookkeeping).
  */
 public final class ClassFaults implements Faults {
 
