@@ -13,7 +13,9 @@ import java.util.List;
  * the host runs), so a killed test JVM or a cut that also cut the test JVM's own link never leaves
  * a host faulted. Network faults are nftables rules in a table of their own on each host (iptables
  * chains of their own where the host has no nftables): the host's own rules are never touched, and
- * lifting removes exactly what was added. The test JVM's own SSH link to a host is never cut unless
+ * lifting removes exactly what was added. Where a host's provider can pull its links itself (a QEMU
+ * guest's NICs, through QEMU's {@code set_link}), {@link #isolate} and {@link #isolateCompletely} do
+ * that instead, and the provider keeps their end. The test JVM's own SSH link to a host is never cut unless
  * the call says so. Every fault belongs to the test class that imposed it and is lifted when the
  * class ends; each is an event of the run's report (a span on its timeline), and a command, sync or
  * reboot that fails while a fault is active names the fault in its message.
@@ -43,7 +45,8 @@ public interface Faults {
     /**
      * Cuts {@code host} from everyone, the test JVM included: its commands fail until the fault
      * lifts itself after {@code duration} (the host's own timer lifts it; {@link Fault#close()}
-     * cannot reach it before).
+     * cannot reach it before, except where the host's provider pulled its links itself: then
+     * {@code close()} puts them back at once).
      */
     Fault isolateCompletely(Host host, Duration duration);
 

@@ -52,6 +52,14 @@ public interface HostControl {
         return List.of();
     }
 
+    /**
+     * The host's links as its provider cuts them from outside the host (a virtual machine's NICs),
+     * for the engine's faults; empty (the default) where the provider has no such control.
+     */
+    default Optional<LinkControl> linkControl() {
+        return Optional.empty();
+    }
+
     /** Cuts the host's network link; connections time out rather than being refused. */
     default void cutLink() {
         throw new UnsupportedOperationException("This host cannot cut its link.");

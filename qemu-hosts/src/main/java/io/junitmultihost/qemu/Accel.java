@@ -54,10 +54,10 @@ record Accel(String name, String why) {
         Process probe;
         try {
             Files.deleteIfExists(console);
-            probe = new ProcessBuilder(List.of(QemuVm.QEMU, "-accel", "kvm", "-m", "128", "-nodefaults", "-no-user-config",
-                    "-display", "none", "-no-reboot", "-serial", "file:" + console, "-kernel", kernel.toString(),
-                    "-append", "console=ttyS0 panic=-1"))
-                    .redirectErrorStream(true).redirectOutput(errors.toFile()).start();
+            probe = QemuVm.startDyingWithThisJvm(new ProcessBuilder(List.of(QemuVm.QEMU, "-accel", "kvm", "-m", "128",
+                    "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot", "-serial", "file:" + console,
+                    "-kernel", kernel.toString(), "-append", "console=ttyS0 panic=-1"))
+                    .redirectErrorStream(true).redirectOutput(errors.toFile()));
         } catch (IOException e) {
             return "QEMU did not start: " + e.getMessage();
         }

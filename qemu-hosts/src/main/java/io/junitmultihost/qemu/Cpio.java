@@ -71,8 +71,9 @@ final class Cpio {
 
     private static int mode(Path path) throws IOException {
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
-        return perms.contains(PosixFilePermission.OWNER_EXECUTE) ? 0755
-                : perms.contains(PosixFilePermission.GROUP_READ) ? 0644 : 0600;
+        int setUid = ((Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & 04000;
+        return setUid | (perms.contains(PosixFilePermission.OWNER_EXECUTE) ? 0755
+                : perms.contains(PosixFilePermission.GROUP_READ) ? 0644 : 0600);
     }
 
     private void trailer() throws IOException {

@@ -23,15 +23,20 @@ import java.util.stream.Stream;
 
 /**
  * The guests' root filesystem, an initramfs built from this machine's Debian packages: busybox
- * (static) as init and shell, OpenSSH's sshd, curl (for the sync script {@code mh-sync}), the
- * shared libraries they need, the guest scripts, and the virtio drivers of one kernel (as update-initramfs would add
+ * (static) as init and tools, bash (root's shell) and dash ({@code /bin/sh}), OpenSSH's sshd, curl (for the sync script {@code mh-sync}), nft, tc
+ * and ip (for the engine's network faults), the shared libraries they need, the guest scripts, and the virtio drivers of one kernel (as update-initramfs would add
  * them). One image per kernel version and provider session; nothing of a host's own is in it
  * (its keys and name are on its boot disk).
  */
 final class GuestImage {
 
-    /** The drivers a guest needs (network, disk, entropy), in load order after their dependencies. */
-    private static final List<String> MODULES = List.of("virtio_pci", "virtio_net", "virtio_blk", "virtio-rng");
+    /**
+     * The drivers a guest needs (network, disk, entropy) and what the engine's faults use (nftables
+     * with random drops and TCP resets, tc's token bucket), in load order after their dependencies.
+     * Loaded at boot: the guest has no modprobe database for the kernel to load them on demand.
+     */
+    private static final List<String> MODULES = List.of("virtio_pci", "virtio_net", "virtio_blk", "virtio-rng",
+            "nf_tables", "nft_numgen", "nft_reject_inet", "sch_tbf");
     private static final Pattern MODULE_DEPENDS = Pattern.compile("\0depends=([^\0]*)\0");
     private static final Duration STEP = Duration.ofMinutes(1);
 
@@ -45,6 +50,24 @@ final class GuestImage {
     static final Path SSHD = Path.of("/usr/sbin/sshd");
     /** For the engine's sync script on hosts (mh-sync), which talks HTTP through curl. */
     static final Path CURL = Path.of("/usr/bin/curl");
+    /*
+     * Debian's shells: bash for root's logins (as on a Debian host), dash as /bin/sh. Not busybox's
+     * ash: Debian's busybox-static prefers its own applets to any program on the PATH, so a script's
+     * `tc` or `ip` ran busybox's, which know too little for the engine's faults.
+     */
+    static final Path BASH = Path.of("/bin/bash");
+    static final Path DASH = Path.of("/bin/dash");
+    /**
+     * For tests of what a host without root does: sudo (set-user-ID) with its sudoers plugin, and
+     * PAM's pam_permit as its only module; left out where this machine has no sudo.
+     */
+    static final Path SUDO = Path.of("/usr/bin/sudo");
+    private static final Path SUDOERS_PLUGIN = Path.of("/usr/libexec/sudo/sudoers.so");
+    /** The guests' users other than root: one with passwordless sudo, one without any. Both log in with the run's key. */
+    static final String SUDO_USER = "multihost-sudo";
+    static final String PLAIN_USER = "multihost";
+    /** For the engine's network faults: nftables (partitions, loss, resets) and iproute2 (tc for bandwidth limits, ip). */
+    static final List<Path> FAULT_TOOLS = List.of(Path.of("/usr/sbin/nft"), Path.of("/usr/sbin/tc"), Path.of("/usr/sbin/ip"));
 
     private final Path dir;
     private final Kernels kernels;
@@ -102,14 +125,45 @@ final class GuestImage {
         }
         Files.copy(SSHD, root.resolve("bin/sshd"));
         Files.copy(CURL, root.resolve("bin/curl"), StandardCopyOption.REPLACE_EXISTING);
-        for (Path library : libraries(List.of(SSHD, CURL))) {
+        Files.copy(BASH, root.resolve("bin/bash"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(DASH, root.resolve("bin/sh"), StandardCopyOption.REPLACE_EXISTING);
+        List<Path> programs = new ArrayList<>(List.of(SSHD, CURL, BASH, DASH));
+        for (Path tool : FAULT_TOOLS) {
+            // In place of busybox's applets of the same name, which know too little of nftables' kernel and of tc.
+            Files.copy(tool, root.resolve("bin").resolve(tool.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            programs.add(tool);
+        }
+        boolean sudo = Files.isExecutable(SUDO) && Files.isRegularFile(SUDOERS_PLUGIN) && pamPermit().isPresent();
+        if (sudo) {
+            Files.copy(SUDO, root.resolve("bin/sudo"), StandardCopyOption.REPLACE_EXISTING);
+            Exec.run(STEP, List.of("chmod", "4755", root.resolve("bin/sudo").toString())).orThrow("Making the guests' sudo set-user-ID");
+            Path plugin = root.resolve(SUDOERS_PLUGIN.toString().substring(1));
+            Files.createDirectories(plugin.getParent());
+            Files.copy(SUDOERS_PLUGIN, plugin, StandardCopyOption.REPLACE_EXISTING);
+            Path permit = pamPermit().get();
+            Path module = root.resolve(permit.toString().substring(1));
+            Files.createDirectories(module.getParent());
+            Files.copy(permit, module, StandardCopyOption.REPLACE_EXISTING);
+            Files.createDirectories(root.resolve("etc/pam.d"));
+            write(root.resolve("etc/pam.d/sudo"), "auth sufficient pam_permit.so\naccount required pam_permit.so\n"
+                    + "session required pam_permit.so\n", false);
+            // No syslog and no mail here: sudo would only fail to reach them.
+            write(root.resolve("etc/sudoers"), "Defaults !syslog, !mail_badpass, !mail_no_user, !mail_no_host, !mail_no_perms, !lecture\n"
+                    + SUDO_USER + " ALL=(ALL:ALL) NOPASSWD: ALL\n", false);
+            programs.add(SUDO);
+            programs.add(SUDOERS_PLUGIN);
+        }
+        for (Path library : libraries(programs)) {
             Path target = root.resolve(library.toString().substring(1));
             Files.createDirectories(target.getParent());
             Files.copy(library.toRealPath(), target, StandardCopyOption.REPLACE_EXISTING);
         }
-        write(root.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nsshd:x:100:65534::/run/sshd:/bin/false\n", false);
-        write(root.resolve("etc/shadow"), "root:*:0:0:99999:7:::\nsshd:*:0:0:99999:7:::\n", false);
-        write(root.resolve("etc/group"), "root:x:0:\nnogroup:x:65534:\n", false);
+        write(root.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/bash\nsshd:x:100:65534::/run/sshd:/bin/false\n"
+                + SUDO_USER + ":x:1000:1000::/home/" + SUDO_USER + ":/bin/bash\n"
+                + PLAIN_USER + ":x:1001:1001::/home/" + PLAIN_USER + ":/bin/bash\n", false);
+        write(root.resolve("etc/shadow"), "root:*:0:0:99999:7:::\nsshd:*:0:0:99999:7:::\n" + SUDO_USER + ":*:0:0:99999:7:::\n"
+                + PLAIN_USER + ":*:0:0:99999:7:::\n", false);
+        write(root.resolve("etc/group"), "root:x:0:\nnogroup:x:65534:\n" + SUDO_USER + ":x:1000:\n" + PLAIN_USER + ":x:1001:\n", false);
         Files.createDirectories(root.resolve("etc/ssh"));
         write(root.resolve("etc/ssh/sshd_config"), resource("guest-sshd_config"), false);
         write(root.resolve("etc/resolv.conf"), "nameserver 10.0.2.3\n", false);
@@ -119,6 +173,18 @@ final class GuestImage {
         write(root.resolve("bin/nohup"), resource("guest-nohup"), true);
         common = root;
         return root;
+    }
+
+    /** PAM's pam_permit.so of this machine, where there is one. */
+    private static java.util.Optional<Path> pamPermit() {
+        for (String dir : List.of("/lib/x86_64-linux-gnu/security", "/usr/lib/x86_64-linux-gnu/security", "/lib/security",
+                "/usr/lib/security")) {
+            Path module = Path.of(dir, "pam_permit.so");
+            if (Files.isRegularFile(module)) {
+                return java.util.Optional.of(module);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** The shared libraries {@code programs} load, as ldd lists them. */

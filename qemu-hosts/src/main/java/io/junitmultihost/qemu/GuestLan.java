@@ -1,43 +1,41 @@
 package io.junitmultihost.qemu;
 
-import java.security.SecureRandom;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
  * The network the machines of one provider session share, so that a program on one guest reaches
  * another (each guest's user-mode network, its SSH forward and way out, reaches no other guest).
- * Each guest's second NIC ({@code eth1}) joins a QEMU multicast socket on this machine's loopback,
- * a hub no process outside this machine can reach: {@code 10.0.3.<10 + n>/24} for machine
- * {@code qemu-<n>}, the address its host's {@code address()} gives. The group and port are chosen
- * at random per session, so that two runs on one machine do not share a network.
+ * Each guest's second NIC ({@code eth1}) is plugged into a hub of this JVM's ({@link LanHub}) on a
+ * unix socket in the session's directory, which only this user can enter: no other user of this
+ * machine, and no other run, joins it. {@code 10.0.3.<10 + n>/24} is machine {@code qemu-<n>}'s
+ * address, the one its host's {@code address()} gives.
  */
-final class GuestLan {
+final class GuestLan implements AutoCloseable {
 
     static final int PREFIX = 24;
     private static final String SUBNET = "10.0.3.";
     private static final int FIRST = 10;
 
     /** One machine's place on the network: its address and MAC, and the QEMU arguments that plug it in. */
-    record Plug(String address, String mac, String group, int port) {
+    record Plug(String address, String mac, Path hub) {
 
         List<String> qemuArguments() {
-            return List.of("-netdev", "socket,id=lan,mcast=" + group + ":" + port + ",localaddr=127.0.0.1",
-                    "-device", "virtio-net-pci,netdev=lan,mac=" + mac);
+            return List.of("-netdev", "stream,id=" + QemuVm.LAN + ",server=off,addr.type=unix,addr.path=" + hub,
+                    "-device", "virtio-net-pci,netdev=" + QemuVm.LAN + ",mac=" + mac);
         }
     }
 
-    private final String group;
-    private final int port;
+    private final LanHub hub;
 
-    private GuestLan(String group, int port) {
-        this.group = group;
-        this.port = port;
+    private GuestLan(LanHub hub) {
+        this.hub = hub;
     }
 
-    /** A network of its own: a random group in the organisation-local scope 239.255.0.0/16, a random port. */
-    static GuestLan create() {
-        SecureRandom random = new SecureRandom();
-        return new GuestLan("239.255." + random.nextInt(256) + "." + (1 + random.nextInt(254)), 20000 + random.nextInt(40000));
+    /** A network of its own, its hub listening on {@code dir}/lan.sock ({@code dir} only this user enters). */
+    static GuestLan create(Path dir) throws IOException {
+        return new GuestLan(LanHub.start(dir.resolve("lan.sock")));
     }
 
     /** The plug of machine {@code n} (1-based). */
@@ -45,6 +43,11 @@ final class GuestLan {
         if (n < 1 || n > 240) {
             throw new QemuException("The guests' network has room for 240 machines; machine [" + n + "] asked for a place.");
         }
-        return new Plug(SUBNET + (FIRST + n), String.format("52:54:00:4d:48:%02x", n), group, port);
+        return new Plug(SUBNET + (FIRST + n), String.format("52:54:00:4d:48:%02x", n), hub.socket());
+    }
+
+    @Override
+    public void close() {
+        hub.close();
     }
 }

@@ -11,9 +11,9 @@ import java.util.Optional;
 final class QemuEnvironment {
 
     /** The Debian packages the provider needs (scripts/install-prerequisites installs them as root). */
-    static final String PACKAGES = "qemu-system-x86 busybox-static openssh-server openssh-client e2fsprogs curl";
+    static final String PACKAGES = "qemu-system-x86 busybox-static openssh-server openssh-client e2fsprogs curl nftables iproute2";
 
-    private static final List<String> PROGRAMS = List.of(QemuVm.QEMU, "mkfs.ext4", "debugfs", "e2fsck", "dpkg-deb",
+    private static final List<String> PROGRAMS = List.of(QemuVm.QEMU, QemuVm.SETPRIV, "mkfs.ext4", "debugfs", "e2fsck", "dpkg-deb",
             "apt-get", "apt-cache", "ssh-keygen", "ldd");
 
     private QemuEnvironment() {
@@ -31,7 +31,9 @@ final class QemuEnvironment {
                 missing.add(program);
             }
         }
-        for (Path file : List.of(GuestImage.BUSYBOX, GuestImage.SSHD, GuestImage.CURL)) {
+        List<Path> files = new ArrayList<>(List.of(GuestImage.BUSYBOX, GuestImage.SSHD, GuestImage.CURL, GuestImage.BASH, GuestImage.DASH));
+        files.addAll(GuestImage.FAULT_TOOLS);
+        for (Path file : files) {
             if (!Files.isExecutable(file)) {
                 missing.add(file.toString());
             }

@@ -2,14 +2,16 @@ package io.junitmultihost.qemu;
 
 import io.junitmultihost.spi.HostControl;
 import io.junitmultihost.spi.HostSpec;
+import io.junitmultihost.spi.LinkControl;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One virtual machine as the engine sees it: how to reach it (the port forward on 127.0.0.1, its
- * pinned host key) and its power button.
+ * pinned host key), its power button and its NICs' cables.
  */
 final class QemuHost implements HostControl {
 
@@ -20,12 +22,14 @@ final class QemuHost implements HostControl {
     private final Path clientKey;
     private final String hostKey;
     private final Map<String, String> labels;
+    private final QemuLinks links;
 
     QemuHost(QemuVm vm, Path clientKey, String hostKey, Map<String, String> labels) {
         this.vm = vm;
         this.clientKey = clientKey;
         this.hostKey = hostKey;
         this.labels = Map.copyOf(labels);
+        this.links = new QemuLinks(vm);
     }
 
     String name() {
@@ -57,6 +61,12 @@ final class QemuHost implements HostControl {
     @Override
     public List<String> consoleTail(int lines) {
         return vm.consoleLines(lines);
+    }
+
+    /** Its NICs, pulled through QEMU's {@code set_link}. */
+    @Override
+    public Optional<LinkControl> linkControl() {
+        return Optional.of(links);
     }
 
     @Override

@@ -59,6 +59,7 @@ final class QemuHostProvider implements HostProvider {
             throw new ConfigurationException(problem);
         });
         this.kernels = new Kernels(options.cacheDir());
+        StaleSessions.removeIn(Path.of(System.getProperty("java.io.tmpdir")));
         if (options.hosts() > 0) {
             hosts("any", options.hosts(), Set.of(), options.bootTimeout().multipliedBy(2));
         }
@@ -112,6 +113,9 @@ final class QemuHostProvider implements HostProvider {
         }
         closed = true;
         hosts.parallelStream().forEach(h -> h.vm().close());
+        if (lan != null) {
+            lan.close();
+        }
         if (session != null) {
             Kernels.delete(session);
         }
@@ -128,6 +132,11 @@ final class QemuHostProvider implements HostProvider {
         return accel;
     }
 
+    /** For tests: the session's directory, null before the first host was asked for. */
+    synchronized Path session() {
+        return session;
+    }
+
     /** For tests: the machines made so far. */
     synchronized List<QemuHost> started() {
         return new ArrayList<>(hosts);
@@ -142,9 +151,10 @@ final class QemuHostProvider implements HostProvider {
             return;
         }
         try {
-            Path dir = Files.createTempDirectory("junit-multihost-qemu-");
+            Path dir = Files.createTempDirectory(StaleSessions.PREFIX);
             Runtime.getRuntime().addShutdownHook(cleanup);
             session = dir;
+            StaleSessions.own(dir);
             defaultKernel = options.kernel().orElseGet(kernels::current);
             image = new GuestImage(Files.createDirectories(dir.resolve("image")), kernels);
             image.initrd(defaultKernel);
@@ -157,7 +167,7 @@ final class QemuHostProvider implements HostProvider {
                 LOG.info("QEMU hosts run this Java, [{}], from a read-only disk made in [{}] ({})", home,
                         HumanDuration.of(Duration.ofNanos(System.nanoTime() - started)), QemuHostProviderFactory.SHARE_JAVA);
             }
-            lan = GuestLan.create();
+            lan = GuestLan.create(dir);
             clientKey = dir.resolve("client_ed25519");
             Exec.run(STEP, List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "junit-multihost-qemu", "-f", clientKey.toString()))
                     .orThrow("Making the client key");

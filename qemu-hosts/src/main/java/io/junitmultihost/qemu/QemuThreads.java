@@ -22,6 +22,17 @@ final class QemuThreads {
         return t;
     });
 
+    /**
+     * The one thread every QEMU is started from. QEMU runs with a parent-death signal
+     * ({@code setpriv --pdeathsig KILL}), which the kernel sends when the thread that started it
+     * ends, not only its process: so this thread never ends before the JVM does.
+     */
+    static final ExecutorService LAUNCHER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "multihost-qemu-launcher");
+        t.setDaemon(true);
+        return t;
+    });
+
     private QemuThreads() {
     }
 }

@@ -32,6 +32,8 @@ final class QemuVm {
     private static final Logger LOG = LoggerFactory.getLogger(QemuVm.class);
 
     static final String QEMU = "qemu-system-x86_64";
+    /** util-linux's setpriv, which gives QEMU its parent-death signal. */
+    static final String SETPRIV = "setpriv";
 
     /** SHUTDOWN reasons after which a real machine boots again. */
     private static final Set<String> RESETS = Set.of("guest-reset", "host-qmp-system-reset", "guest-panic", "subsystem-reset");
@@ -62,6 +64,13 @@ final class QemuVm {
     private String failure;
     private BootDisk.Entry entry;
     private long bootStartedNanos;
+    /** The netdevs whose link is down ({@link #USER_NET}, {@link #LAN}): set again at every boot, as a pulled cable stays pulled. */
+    private Set<String> linksDown = Set.of();
+
+    /** The netdev of the user-mode network: the test JVM's SSH forward and the way out. */
+    static final String USER_NET = "net0";
+    /** The netdev of the machines' own network ({@link GuestLan}). */
+    static final String LAN = "lan";
 
     QemuVm(String name, Path dir, int port, BootDisk disk, QemuOptions options, Accel accel, Path javaDisk, GuestLan.Plug lan) {
         this.javaDisk = javaDisk;
@@ -156,6 +165,45 @@ final class QemuVm {
                 "boot again after a reset");
     }
 
+    /**
+     * Takes the links of {@code down} down and the others up, through QMP {@code set_link} (the
+     * guest sees its NIC lose its carrier); kept over reboots and power cycles, whose new QEMU
+     * process gets them at its start. A machine that is off gets them when it is powered on.
+     */
+    synchronized void setLinksDown(Set<String> down, Duration deadline) {
+        requireOpen();
+        Set<String> before = linksDown;
+        linksDown = Set.copyOf(down);
+        if (process == null) {
+            return;
+        }
+        if (qmp == null) {
+            linksDown = before;
+            throw new QemuException("QEMU host [" + name + "] cannot set its links: it has no QMP connection (see the log).");
+        }
+        for (String netdev : List.of(USER_NET, LAN)) {
+            if (before.contains(netdev) != linksDown.contains(netdev)) {
+                try {
+                    qmp.execute("set_link", "{\"name\":\"" + netdev + "\",\"up\":" + !linksDown.contains(netdev) + "}", deadline);
+                } catch (IOException e) {
+                    throw new QemuException("QEMU host [" + name + "] could not set its link [" + netdev + "] "
+                            + (linksDown.contains(netdev) ? "down" : "up") + ": " + e.getMessage() + ".", e);
+                }
+            }
+        }
+        LOG.info("QEMU host [{}]: links down: {}", name, linksDown.isEmpty() ? "none" : linksDown);
+    }
+
+    /** The links down ({@link #USER_NET}, {@link #LAN}). */
+    synchronized Set<String> linksDown() {
+        return linksDown;
+    }
+
+    /** The pid of the running QEMU process; -1 when there is none. */
+    synchronized long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
     /** Waits until the guest's sshd answers; a {@link QemuException} saying why when it is off, failed or past the deadline. */
     synchronized void awaitUp(Duration deadline) {
         awaitState(() -> state != State.BOOTING, deadline, "answer SSH");
@@ -204,9 +252,7 @@ final class QemuVm {
         try {
             appendConsole("junit-multihost: boot [" + boot + "] of [" + name + "]: kernel [" + entry.kernel() + "] from the "
                     + entry.source() + ", command line [" + entry.cmdline() + "]");
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("qemu.log").toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            process = launch(command);
         } catch (IOException e) {
             state = State.FAILED;
             failure = "QEMU did not start: " + e.getMessage();
@@ -221,12 +267,50 @@ final class QemuVm {
             qmp = null;
             LOG.warn("QEMU host [{}]: no QMP connection ({}); a reboot and a power off look the same", name, e.getMessage());
         }
+        if (qmp != null) {
+            for (String netdev : linksDown) {
+                try {
+                    qmp.execute("set_link", "{\"name\":\"" + netdev + "\",\"up\":false}", STOP);
+                } catch (IOException e) {
+                    LOG.warn("QEMU host [{}]: its link [{}] stays up at this boot, though a cut holds it down: {}", name, netdev,
+                            e.getMessage());
+                }
+            }
+        }
         Qmp events = qmp;
         LOG.info("QEMU host [{}]: boot [{}] started ({}): kernel [{}] from the {}, command line [{}]", name, boot, accel.name(),
                 entry.kernel(), entry.source(), entry.cmdline());
         started.onExit().thenRunAsync(() -> onExit(boot, started, events), QemuThreads.IO);
         QemuThreads.IO.execute(() -> checkBoot(boot));
         notifyAll();
+    }
+
+    private Process launch(List<String> command) throws IOException {
+        return startDyingWithThisJvm(new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("qemu.log").toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))));
+    }
+
+    /**
+     * Starts {@code builder}'s QEMU under {@code setpriv --pdeathsig KILL}, from
+     * {@link QemuThreads#LAUNCHER}: a QEMU whose JVM died (even by SIGKILL, when no shutdown hook
+     * runs) is killed by the kernel at once, rather than running on with its guest, its ports and
+     * its links as the dead JVM left them.
+     */
+    static Process startDyingWithThisJvm(ProcessBuilder builder) throws IOException {
+        List<String> command = new ArrayList<>(List.of(SETPRIV, "--pdeathsig", "KILL", "--"));
+        command.addAll(builder.command());
+        builder.command(command);
+        try {
+            return QemuThreads.LAUNCHER.submit(builder::start).get(STOP.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException("the launcher did not start it within [" + HumanDuration.of(STOP) + "]");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting it", e);
+        }
     }
 
     private List<String> command(BootDisk.Entry boot) {
@@ -238,7 +322,7 @@ final class QemuVm {
                 "-qmp", "unix:" + dir.resolve("qmp.sock") + ",server=on,wait=off",
                 "-kernel", boot.vmlinuz().toString(), "-initrd", boot.initrd().toString(), "-append", boot.cmdline(),
                 "-drive", "file=" + disk.image() + ",if=virtio,format=raw",
-                "-netdev", "user,id=net0,hostfwd=tcp:127.0.0.1:" + port + "-:22", "-device", "virtio-net-pci,netdev=net0",
+                "-netdev", "user,id=" + USER_NET + ",hostfwd=tcp:127.0.0.1:" + port + "-:22", "-device", "virtio-net-pci,netdev=net0",
                 // An entropy source, as clouds give their machines: without one the emulated kernel's
                 // random pool takes about a second after sshd listens, and sshd serves no one until then.
                 "-device", "virtio-rng-pci"));

@@ -19,11 +19,17 @@ import java.util.regex.Pattern;
 /**
  * QEMU's machine protocol (QMP) on one virtual machine's unix socket: reads its events (why the
  * machine shut down) and sends commands ({@code system_reset}). Line-oriented JSON; the few
- * fields read are picked out by pattern, so no JSON library is needed.
+ * fields read are picked out by pattern, so no JSON library is needed. A command sent with
+ * {@link #execute} carries an id its answer echoes.
  */
 final class Qmp implements AutoCloseable {
 
     private static final Pattern SHUTDOWN = Pattern.compile("\"event\"\\s*:\\s*\"SHUTDOWN\".*\"reason\"\\s*:\\s*\"([a-z-]+)\"");
+    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"(c[0-9]+)\"");
+    private static final Pattern ERROR = Pattern.compile("\"error\"\\s*:.*\"desc\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    private final java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.Map<String, java.util.concurrent.CompletableFuture<String>> answers = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final SocketChannel channel;
     private volatile String shutdownReason;
@@ -84,6 +90,35 @@ final class Qmp implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code command} with {@code arguments} (a JSON object, or null) and waits for its answer
+     * within {@code deadline}; an {@link IOException} with QEMU's reason when it answered with an error.
+     */
+    String execute(String command, String arguments, Duration deadline) throws IOException {
+        String id = "c" + ids.incrementAndGet();
+        java.util.concurrent.CompletableFuture<String> answer = new java.util.concurrent.CompletableFuture<>();
+        answers.put(id, answer);
+        try {
+            send("{\"execute\":\"" + command + "\"" + (arguments == null ? "" : ",\"arguments\":" + arguments)
+                    + ",\"id\":\"" + id + "\"}");
+            String line = answer.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+            Matcher error = ERROR.matcher(line);
+            if (error.find()) {
+                throw new IOException("QEMU refused " + command + ": " + error.group(1));
+            }
+            return line;
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException("QEMU did not answer " + command + " within [" + deadline.toMillis() + " ms]");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("QEMU's QMP connection ended before it answered " + command, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for QEMU's answer to " + command, e);
+        } finally {
+            answers.remove(id);
+        }
+    }
+
     private void readEvents() {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8))) {
             String line;
@@ -92,10 +127,18 @@ final class Qmp implements AutoCloseable {
                 if (m.find()) {
                     shutdownReason = m.group(1);
                 }
+                Matcher id = ID.matcher(line);
+                if (id.find()) {
+                    java.util.concurrent.CompletableFuture<String> answer = answers.get(id.group(1));
+                    if (answer != null) {
+                        answer.complete(line);
+                    }
+                }
             }
         } catch (IOException e) {
             // QEMU exited or the socket was closed: the exit handler reads what was seen.
         } finally {
+            answers.values().forEach(a -> a.completeExceptionally(new IOException("QMP connection closed")));
             ended.countDown();
         }
     }

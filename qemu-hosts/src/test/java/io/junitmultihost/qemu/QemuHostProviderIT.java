@@ -85,6 +85,15 @@ class QemuHostProviderIT {
     }
 
     @Test
+    void theGuestHasWhatTheEnginesNetworkFaultsUse() {
+        String out = ssh("tc -V; ip -V; nft --version; nft list ruleset; echo nft=$?; tc qdisc show dev eth0 root; echo tc=$?; "
+                + "nft -f - <<'EOF'\ntable inet probe {\n  chain c {\n    type filter hook input priority -310; policy accept;\n"
+                + "    udp dport 9 numgen random mod 100 < 1 drop\n    tcp dport 9 tcp flags & rst == 0 reject with tcp reset\n  }\n}\nEOF\n"
+                + "echo probe=$?; nft delete table inet probe");
+        assertThat(out).contains("iproute2").contains("nftables v").contains("nft=0").contains("tc=0").contains("probe=0");
+    }
+
+    @Test
     void theGuestRunsTheControllersJavaAtTheSamePath() {
         long started = System.nanoTime();
         QemuTestSupport.Result r = QemuTestSupport.sshResult(host, scratch,

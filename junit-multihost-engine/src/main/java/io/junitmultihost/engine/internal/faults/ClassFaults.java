@@ -12,6 +12,7 @@ import io.junitmultihost.engine.internal.owner.Owner;
 import io.junitmultihost.engine.internal.owner.Stage;
 import io.junitmultihost.engine.internal.report.RunRecord;
 import io.junitmultihost.spi.HumanDuration;
+import io.junitmultihost.spi.LinkControl;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -40,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * The faults of one test class: each imposed on its hosts at once, registered with the class's
  * {@link Owner} (lifted when the class ends), recorded in the run's report as it is imposed and
  * lifted, and named by failures while in force. Every fault also ends by itself: on the host (its
- * own timer, see {@link HostScripts}) and here (a lift at its end, which finds the host's rules gone
- * and only does the bookkeeping).
+ * own timer, see {@link HostScripts}), or in its provider for links the provider pulled
+ * ({@link LinkPart}), and here (a lift at its end, which finds the host's rules gone and only does
+ * the bookkeeping).
  */
 public final class ClassFaults implements Faults {
 
@@ -63,17 +65,21 @@ public final class ClassFaults implements Faults {
     private final RunRecord record;
     private final String recordOwner;
     private final Function<Host, Optional<String>> networkRefusal;
+    private final Function<Host, Optional<LinkControl>> linkControl;
     private final FaultExec exec;
     private final Set<ImposedFault> active = new LinkedHashSet<>();
 
     /**
      * @param networkRefusal why a host's provider cannot take network faults (an embedded host shares
      *     this machine's network), empty where it can
+     * @param linkControl the host's links as its provider cuts them (a virtual machine's NICs), empty
+     *     where it cannot: {@code isolate} and {@code isolateCompletely} use it where there is one
      * @param exec how faults' commands run on a host (not as the class's: they run while it ends too)
      */
     public ClassFaults(List<Host> hosts, Owner owner, RunRecord record, Function<Host, Optional<String>> networkRefusal,
-            FaultExec exec) {
+            Function<Host, Optional<LinkControl>> linkControl, FaultExec exec) {
         this.exec = exec;
+        this.linkControl = linkControl;
         this.hosts = List.copyOf(hosts);
         this.owner = owner;
         this.record = record;
@@ -104,15 +110,39 @@ public final class ClassFaults implements Faults {
     @Override
     public Fault isolate(Host host, Duration duration) {
         Host h = mine(List.of(host), "cut").get(0);
-        return network("a cut", h.name() + " was cut off from every other host", List.of(h),
-                both(rule(true, List.of(), true, 100, false)), List.of(h), duration, false);
+        String description = h.name() + " was cut off from every other host";
+        Optional<LinkControl> links = links(h, Set.of(LinkControl.Link.HOSTS));
+        if (links.isPresent()) {
+            return linkCut(h, links.get(), Set.of(LinkControl.Link.HOSTS), description, duration);
+        }
+        return network("a cut", description, List.of(h), both(rule(true, List.of(), true, 100, false)), List.of(h), duration, false);
     }
 
     @Override
     public Fault isolateCompletely(Host host, Duration duration) {
         Host h = mine(List.of(host), "cut").get(0);
-        return network("a cut", h.name() + " was cut off from everyone, the test JVM included", List.of(h),
-                both(rule(true, List.of(), false, 100, false)), List.of(h), duration, true);
+        String description = h.name() + " was cut off from everyone, the test JVM included";
+        Set<LinkControl.Link> all = Set.of(LinkControl.Link.HOSTS, LinkControl.Link.TEST_JVM);
+        Optional<LinkControl> links = links(h, all);
+        if (links.isPresent()) {
+            return linkCut(h, links.get(), all, description, duration);
+        }
+        return network("a cut", description, List.of(h), both(rule(true, List.of(), false, 100, false)), List.of(h), duration, true);
+    }
+
+    /** The host's provider's control of its links, where it cuts all of {@code wanted}. */
+    private Optional<LinkControl> links(Host host, Set<LinkControl.Link> wanted) {
+        return linkControl.apply(host).filter(control -> control.links().containsAll(wanted));
+    }
+
+    /**
+     * A cut through the provider's own controls: in force when this returns (no deferred apply, as
+     * the host's own rules need for the test JVM's link), lifted at once whether or not the host answers.
+     */
+    private Fault linkCut(Host h, LinkControl control, Set<LinkControl.Link> links, String description, Duration duration) {
+        seconds(duration);
+        FaultName name = FaultName.of(NUMBERS.incrementAndGet());
+        return impose(name, description, List.of(new LinkPart(h, control, links, duration)), List.of(h), duration, false);
     }
 
     @Override
@@ -144,7 +174,8 @@ public final class ClassFaults implements Faults {
         refuseNetwork(List.of(h), "a bandwidth limit");
         FaultName name = FaultName.of(NUMBERS.incrementAndGet());
         long seconds = seconds(duration);
-        FaultPart part = new ScriptPart(exec, h, name, "a bandwidth limit", HostScripts.imposeBandwidth(name, bitsPerSecond, seconds), null);
+        FaultPart part = new ScriptPart(exec, h, name, "a bandwidth limit", HostScripts.imposeBandwidth(name, bitsPerSecond, seconds,
+                addresses(hosts.stream().filter(other -> other != h).toList())), null);
         return impose(name, h.name() + " was limited to " + bitsPerSecond + " bit/s", List.of(part), List.of(h), duration, false);
     }
 

@@ -87,26 +87,40 @@ final class HostScripts {
     }
 
     /**
-     * Limits what the host sends on its link to the test JVM to {@code bitsPerSecond} with a tc
-     * {@code tbf} of a handle of ours, where the link has the kernel's default queueing (a queueing
-     * discipline the host's owner set is never replaced).
+     * Limits what the host sends on its links to the test JVM and to {@code peers} (one link on a
+     * lab host; a QEMU guest reaches the test JVM and the other guests through two) to
+     * {@code bitsPerSecond} each, with a tc {@code tbf} of a handle of ours, where each link has the
+     * kernel's default queueing (a queueing discipline the host's owner set is never replaced).
      */
-    static String imposeBandwidth(FaultName name, long bitsPerSecond, long seconds) {
+    static String imposeBandwidth(FaultName name, long bitsPerSecond, long seconds, List<String> peers) {
         long burstBytes = Math.max(bitsPerSecond / 8 / 10, 3200);
         StringBuilder s = new StringBuilder(prelude(name));
         s.append("command -v tc >/dev/null 2>&1 || refuse \"tc is not installed (iproute2)\"\n");
-        s.append("DEV=$(ip route get \"$C\" 2>/dev/null | sed -n 's/.* dev \\([^ ]*\\).*/\\1/p' | head -n 1)\n");
-        s.append("[ -n \"$DEV\" ] || refuse \"no route to the test JVM's address $C to find the link\"\n");
-        s.append("Q=$($S tc qdisc show dev \"$DEV\" root 2>&1) || refuse \"tc cannot read the link $DEV: $Q\"\n");
-        s.append("case \"$Q\" in *noqueue*|*pfifo_fast*|*fq_codel*|*\"qdisc mq \"*|*\"qdisc fq \"*|*\"qdisc pfifo \"*|\"\") ;;\n");
-        s.append("  *) refuse \"its link $DEV has a queueing discipline of its own, which faults never replace: $Q\";; esac\n");
-        s.append("$S tc qdisc replace dev \"$DEV\" root handle ").append(TBF_HANDLE).append(" tbf rate ").append(bitsPerSecond)
-                .append("bit burst ").append(burstBytes).append(" latency 200ms 2>\"$D/$T.err\" || { E=$(cat \"$D/$T.err\"); rm -f \"$D/$T.err\";"
-                        + " refuse \"tc refused the limit: $E\"; }\n");
-        s.append("rm -f \"$D/$T.err\"\n");
+        s.append("DEVS=\n");
+        s.append("for A in \"$C\"");
+        for (String peer : peers) {
+            s.append(" ").append(peer);
+        }
+        s.append("; do\n");
+        s.append("  DEV=$(ip route get \"$A\" 2>/dev/null | sed -n 's/.* dev \\([^ ]*\\).*/\\1/p' | head -n 1)\n");
+        s.append("  [ -n \"$DEV\" ] || refuse \"no route to $A to find the link\"\n");
+        s.append("  case \" $DEVS \" in *\" $DEV \"*) ;; *) [ \"$DEV\" = lo ] || DEVS=\"$DEVS $DEV\";; esac\n");
+        s.append("done\n");
+        s.append("for DEV in $DEVS; do\n");
+        s.append("  Q=$($S tc qdisc show dev \"$DEV\" root 2>&1) || refuse \"tc cannot read the link $DEV: $Q\"\n");
+        s.append("  case \"$Q\" in *noqueue*|*pfifo_fast*|*fq_codel*|*\"qdisc mq \"*|*\"qdisc fq \"*|*\"qdisc pfifo \"*|\"\") ;;\n");
+        s.append("    *) refuse \"its link $DEV has a queueing discipline of its own, which faults never replace: $Q\";; esac\n");
+        s.append("done\n");
+        s.append(": > \"$D/$T.lift\"\n");
+        s.append("for DEV in $DEVS; do\n");
         // Only our own tbf is removed: the kernel then puts back the default the link had.
-        s.append("echo \"$S tc qdisc show dev $DEV root | grep -q 'tbf ").append(TBF_HANDLE)
-                .append(" ' && $S tc qdisc del dev $DEV root\" > \"$D/$T.lift\"\n");
+        s.append("  echo \"$S tc qdisc show dev $DEV root | grep -q 'tbf ").append(TBF_HANDLE)
+                .append(" ' && $S tc qdisc del dev $DEV root\" >> \"$D/$T.lift\"\n");
+        s.append("  $S tc qdisc replace dev \"$DEV\" root handle ").append(TBF_HANDLE).append(" tbf rate ").append(bitsPerSecond)
+                .append("bit burst ").append(burstBytes).append(" latency 200ms 2>\"$D/$T.err\" || { E=$(cat \"$D/$T.err\");"
+                        + " . \"$D/$T.lift\"; rm -f \"$D/$T.\"*; refuse \"tc refused the limit on $DEV: $E\"; }\n");
+        s.append("done\n");
+        s.append("rm -f \"$D/$T.err\"\n");
         s.append("B=tc\n");
         s.append(timer(seconds));
         s.append("echo \"$B\"\n");

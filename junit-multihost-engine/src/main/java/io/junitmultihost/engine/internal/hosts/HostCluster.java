@@ -26,6 +26,7 @@ import io.junitmultihost.engine.internal.sync.CaseSync;
 import io.junitmultihost.engine.internal.sync.ClassSync;
 import io.junitmultihost.engine.internal.vm.VmMaster;
 import io.junitmultihost.spi.HostControl;
+import io.junitmultihost.spi.LinkControl;
 import io.junitmultihost.spi.HumanDuration;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -230,7 +231,7 @@ final class HostCluster implements Cluster {
     @Override
     public synchronized Faults faults() {
         if (faults == null) {
-            faults = new ClassFaults(hosts(), owner, events.record(), HostCluster::networkFaultRefusal,
+            faults = new ClassFaults(hosts(), owner, events.record(), HostCluster::networkFaultRefusal, HostCluster::linkControl,
                     (host, command) -> host instanceof RemoteHost remote ? remote.execToCleanUp(command) : host.exec(command));
         }
         return faults;
@@ -240,6 +241,12 @@ final class HostCluster implements Cluster {
     private static Optional<String> networkFaultRefusal(Host host) {
         return host instanceof RemoteHost remote
                 ? remote.spec().control().flatMap(HostControl::networkFaultRefusal) : Optional.empty();
+    }
+
+    /** The host's links as its provider cuts them, empty where it cannot. */
+    private static Optional<LinkControl> linkControl(Host host) {
+        return host instanceof RemoteHost remote
+                ? remote.spec().control().flatMap(HostControl::linkControl) : Optional.empty();
     }
 
     private <T> Map<String, T> fanOut(List<Host> targets, Function<Host, T> call, Duration deadline) {

@@ -91,15 +91,28 @@ public final class VmTestHosts implements AutoCloseable {
      * {@code dir}, and returns the settings another JVM uses to reach it.
      */
     public static Map<String, String> inventoryOf(Host host, Path dir) throws IOException {
-        HostSpec spec = ((RemoteHost) host).spec();
-        Path knownHosts = Files.write(dir.resolve("known_hosts"), spec.knownHosts());
-        Path inventory = Files.writeString(dir.resolve("hosts.yml"), "hosts:\n"
-                + "  - name: " + spec.name() + "\n"
-                + "    address: " + spec.address() + "\n"
-                + "    port: " + spec.port() + "\n"
-                + "    user: " + spec.user() + "\n"
-                + "    identity: " + spec.identityFile().orElseThrow() + "\n"
-                + "    roles: [node]\n");
+        return inventoryOf(List.of(host), null, dir);
+    }
+
+    /**
+     * As {@link #inventoryOf(Host, Path)} for several hosts, each reached as {@code user} (null: as
+     * its own user).
+     */
+    public static Map<String, String> inventoryOf(List<Host> hosts, String user, Path dir) throws IOException {
+        List<String> known = new java.util.ArrayList<>();
+        StringBuilder yml = new StringBuilder("hosts:\n");
+        for (Host host : hosts) {
+            HostSpec spec = ((RemoteHost) host).spec();
+            known.addAll(spec.knownHosts());
+            yml.append("  - name: ").append(spec.name()).append("\n")
+                    .append("    address: ").append(spec.address()).append("\n")
+                    .append("    port: ").append(spec.port()).append("\n")
+                    .append("    user: ").append(user == null ? spec.user() : user).append("\n")
+                    .append("    identity: ").append(spec.identityFile().orElseThrow()).append("\n")
+                    .append("    roles: [node]\n");
+        }
+        Path knownHosts = Files.write(dir.resolve("known_hosts"), known);
+        Path inventory = Files.writeString(dir.resolve("hosts.yml"), yml.toString());
         return Map.of("multihost.provider", "inventory", "multihost.inventory", inventory.toString(),
                 "multihost.inventory.known-hosts", knownHosts.toString(), "multihost.inventory.ssh-config", "none");
     }
