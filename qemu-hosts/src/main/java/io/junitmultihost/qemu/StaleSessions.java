@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -15,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * with SIGKILL): their machines died with them (QEMU's parent-death signal), but their disks (a
  * shared Java disk is about 250 MiB) stayed. Each session names its JVM in a file {@value #OWNER}
  * (pid and start time, so a reused pid is no owner); a new provider removes the sessions whose
- * JVM is gone, and only directories that carry such a file.
+ * JVM is gone, and only directories of this user that carry such a file.
  */
 final class StaleSessions {
 
@@ -36,9 +38,14 @@ final class StaleSessions {
     /** Removes the sessions in {@code tmp} whose JVM is gone. */
     static void removeIn(Path tmp) {
         try (DirectoryStream<Path> sessions = Files.newDirectoryStream(tmp, PREFIX + "*")) {
+            UserPrincipal self = tmp.getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByName(System.getProperty("user.name"));
             for (Path session : sessions) {
                 Path owner = session.resolve(OWNER);
-                if (Files.isDirectory(session, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.isRegularFile(owner)
+                // Only this user's: another user's directory of that name is not ours to remove, whatever it says.
+                if (Files.isDirectory(session, LinkOption.NOFOLLOW_LINKS)
+                        && self.equals(Files.getOwner(session, LinkOption.NOFOLLOW_LINKS))
+                        && Files.isRegularFile(owner, LinkOption.NOFOLLOW_LINKS)
                         && !alive(Files.readString(owner, StandardCharsets.UTF_8).strip())) {
                     LOG.info("Removing [{}], the session of a JVM that died without closing its qemu provider", session);
                     Kernels.delete(session);
