@@ -369,12 +369,14 @@ public final class RebootBenchmark {
 
         private static final long SCAN_NANOS = Duration.ofMillis(20).toNanos();
         private static final long EMPTY_NANOS = Duration.ofSeconds(1).toNanos();
+        private static final long STALE_NANOS = Duration.ofMillis(100).toNanos();
 
         private final Lab lab;
         private final Map<String, Long> initPid = new ConcurrentHashMap<>();
         private final Map<String, Long> oldPid = new ConcurrentHashMap<>();
         private final Map<String, Long> accepted = new ConcurrentHashMap<>();
         private Set<Long> lastListing = new HashSet<>();
+        private long lastListingNanos;
         private final Set<Long> candidates = new HashSet<>();
         private final Map<Long, Long> emptySince = new java.util.HashMap<>();
         private final Set<String> waiting = ConcurrentHashMap.newKeySet();
@@ -496,13 +498,17 @@ public final class RebootBenchmark {
                 return;
             }
             Set<Long> listing = new HashSet<>();
+            // After a pause (no listing while the hosts are down) a pid in the old listing may have been
+            // reused (pid_max is 32768 here, soon wrapped by 100 boots): then every process is looked at.
+            boolean stale = System.nanoTime() - lastListingNanos > STALE_NANOS;
+            lastListingNanos = System.nanoTime();
             for (String name : names) {
                 if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
                     continue;
                 }
                 long pid = Long.parseLong(name);
                 listing.add(pid);
-                if (!lastListing.contains(pid)) {
+                if (stale || !lastListing.contains(pid)) {
                     candidates.add(pid);
                 }
             }
