@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -51,8 +52,17 @@ final class Exec {
 
     /** Runs {@code command}, writing {@code input} (when not null) to its standard input. */
     static Result run(Duration deadline, List<String> command, String input) {
+        return run(deadline, command, input, null);
+    }
+
+    /** Runs {@code command} as {@link #run(Duration, List, String)} does, with only {@code environment} (when not null) as its environment. */
+    static Result run(Duration deadline, List<String> command, String input, Map<String, String> environment) {
         LOG.debug("Running {}", command);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (environment != null) {
+            builder.environment().clear();
+            builder.environment().putAll(environment);
+        }
         Process process;
         try {
             process = builder.start();

@@ -78,7 +78,8 @@ final class HostDir {
      * Lays out a new host: directories for its overlays, its home, its lab files (with its tmpfs sizes) and sshd config,
      * its own {@code /etc/hostname}, {@code /etc/hosts} and {@code /etc/machine-id}, and a host key.
      */
-    void create(List<String> overlays, String clientPublicKey, String shim, String shimTargets, HostLimits limits, Duration deadline) {
+    void create(List<String> overlays, String clientPublicKey, String shim, String shimTargets, String sshdOptions, HostLimits limits,
+            Duration deadline) {
         try {
             Files.createDirectories(lab());
             Files.createDirectories(dir.resolve("newrun"));
@@ -93,6 +94,7 @@ final class HostDir {
             write(lab().resolve("sshd_config"), sshdConfig());
             write(lab().resolve("shim"), shim);
             write(lab().resolve("shim-targets"), shimTargets);
+            write(lab().resolve("sshd-options"), sshdOptions + "\n");
             write(lab().resolve("tmpfs-sizes"), limits.initLine());
             Files.setPosixFilePermissions(lab().resolve("shim"), PosixFilePermissions.fromString("rwxr-xr-x"));
             write(bootId(), UUID.randomUUID() + "\n");

@@ -76,6 +76,7 @@ public final class Lab implements AutoCloseable {
     private String clientPublicKey;
     private String shim;
     private String shimTargets;
+    private String sshdOptions;
     private boolean closed;
 
     private Lab(LabOptions options, String id, Subnet subnet, String bridge, HostLimits limits) {
@@ -182,7 +183,7 @@ public final class Lab implements AutoCloseable {
                 added.add(host);
             }
             List<CompletableFuture<Void>> layouts = added.stream()
-                    .map(h -> CompletableFuture.runAsync(() -> h.create(overlays, clientPublicKey, shim, shimTargets, limits), executor))
+                    .map(h -> CompletableFuture.runAsync(() -> h.create(overlays, clientPublicKey, shim, shimTargets, sshdOptions, limits), executor))
                     .collect(Collectors.toList());
             join(layouts, Duration.ofNanos(Math.max(end - System.nanoTime(), 0)), "lay out");
             LOG.debug("Lab [{}]: {} hosts laid out after [{}] ms", id, count, (System.nanoTime() - started) / 1_000_000);
@@ -313,6 +314,9 @@ public final class Lab implements AutoCloseable {
             Files.writeString(initScript(), resource(INIT), StandardCharsets.UTF_8);
             shim = resource("shim");
             shimTargets = shimTargets(overlays);
+            // Without re-executing itself for each connection (which loads the host key and starts OpenSSL
+            // again: about 6 ms of CPU per connection), where this machine's sshd still has the option.
+            sshdOptions = Exec.run(STEP, List.of("/usr/sbin/sshd", "-r", "-V")).ok() ? "-r" : "";
         } catch (IOException e) {
             throw new UncheckedIOException("Could not lay out lab [" + id + "] in [" + dir + "].", e);
         }

@@ -270,8 +270,8 @@ public final class LabHost implements HostControl {
     }
 
     /** Lays out the host's files and keys; the network is plugged by the lab. */
-    void create(List<String> overlays, String clientPublicKey, String shim, String shimTargets, HostLimits limits) {
-        dir.create(overlays, clientPublicKey, shim, shimTargets, limits, HostPower.STOP);
+    void create(List<String> overlays, String clientPublicKey, String shim, String shimTargets, String sshdOptions, HostLimits limits) {
+        dir.create(overlays, clientPublicKey, shim, shimTargets, sshdOptions, limits, HostPower.STOP);
         keys.write();
     }
 

@@ -2,6 +2,7 @@ package io.junitmultihost.lab;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,18 +27,32 @@ final class SafetyCheck {
     static final List<String> READ_ONLY = List.of("/proc/sysrq-trigger", "/sys/power/state");
     static final List<String> POWER_COMMANDS = List.of("reboot", "shutdown", "poweroff", "halt", "systemctl");
 
-    static final String SCRIPT = "echo \"hostname=$(cat /proc/sys/kernel/hostname)\"\n"
-            + "echo \"boot_id=$(cat /proc/sys/kernel/random/boot_id)\"\n"
+    /**
+     * What the check reads, as a session on the host sees it; shell builtins where they do the job
+     * (four programs in all: one boot of each of 100 hosts pays for each process it starts).
+     */
+    static final String SCRIPT = "read -r h < /proc/sys/kernel/hostname; echo \"hostname=$h\"\n"
+            + "read -r b < /proc/sys/kernel/random/boot_id; echo \"boot_id=$b\"\n"
             + "echo \"pid1=$(tr '\\0' ' ' < /proc/1/cmdline)\"\n"
             + "echo \"pidns=$(readlink /proc/self/ns/pid)\"\n"
-            // the options of the topmost mount on each, read without opening the file
+            // the options of the topmost mount on each (the last line whose mount point it is), read without opening the file
+            + "m=$(grep -F" + READ_ONLY.stream().map(p -> " -e ' " + p + " '").collect(java.util.stream.Collectors.joining())
+            + " /proc/self/mountinfo)\n"
             + "for p in " + String.join(" ", READ_ONLY) + "; do\n"
-            + "  if [ -e \"$p\" ]; then o=$(grep \" $p \" /proc/self/mountinfo | tail -n 1 | cut -d' ' -f6); else o=absent; fi\n"
+            + "  o=absent\n"
+            + "  if [ -e \"$p\" ]; then o=; while read -r _ _ _ _ at opts _; do [ \"$at\" = \"$p\" ] && o=$opts; done <<EOF\n"
+            + "$m\n"
+            + "EOF\n"
+            + "  fi\n"
             + "  echo \"$p=${o:-none}\"\n"
             + "done\n"
+            // where each power command resolves, and which of those files hold the shim's marker: one grep for all
+            + "set --\n"
+            + "for c in " + String.join(" ", POWER_COMMANDS) + "; do set -- \"$@\" \"$(command -v $c)\"; done\n"
+            + "s=$(grep -l -F -e " + SHIM_MARKER + " -- \"$@\" 2>/dev/null)\n"
             + "for c in " + String.join(" ", POWER_COMMANDS) + "; do\n"
-            + "  p=$(command -v $c)\n"
-            + "  if [ -n \"$p\" ] && grep -q " + SHIM_MARKER + " \"$p\"; then echo \"$c=shim\"; else echo \"$c=[$p]\"; fi\n"
+            + "  p=$1; shift\n"
+            + "  if [ -n \"$p\" ] && case \"\n$s\n\" in *\"\n$p\n\"*) true ;; *) false ;; esac; then echo \"$c=shim\"; else echo \"$c=[$p]\"; fi\n"
             + "done\n";
 
     /** The outcome: ready (passed), not yet reachable, or refused with reasons. */
@@ -51,23 +66,15 @@ final class SafetyCheck {
     static final String SESSION_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     /**
-     * Runs the check inside the namespaces of the boot whose {@code unshare} has {@code unsharePid}
-     * (its child is the host's init), with the environment sshd gives root's sessions: no SSH
-     * connection, so a boot costs the machine a few processes, not an ssh client and an sshd
+     * Runs the check inside the namespaces of the boot whose init is {@code initPid} (the machine's
+     * pid of the host's PID 1, see {@link #initOf}), with the environment sshd gives root's sessions:
+     * no SSH connection, so a boot costs the machine a few processes, not an ssh client and an sshd
      * session. The boot is checked over SSH again before the host is handed out ({@link #run}).
      */
-    static Outcome runInside(LabHost host, long unsharePid, String expectedBootId, Duration deadline) {
-        // The init starts sshd after all its mounts (shims, boot id): until then the boot is half made,
-        // not refused. The init is the process of the boot whose child is sshd and that is not sshd.
-        Optional<ProcessHandle> init = ProcessHandle.of(unsharePid).stream()
-                .flatMap(u -> java.util.stream.Stream.concat(java.util.stream.Stream.of(u), u.descendants()))
-                .filter(p -> !isSshd(p) && p.children().anyMatch(SafetyCheck::isSshd))
-                .findFirst();
-        if (init.isEmpty()) {
-            return new Outcome(false, false, List.of("its init has not started sshd yet"));
-        }
-        Exec.Result result = Exec.run(deadline, List.of("nsenter", "-t", Long.toString(init.get().pid()), "-m", "-u",
-                "-i", "-n", "-p", "--", "env", "-i", "PATH=" + SESSION_PATH, "HOME=/root", "/bin/sh", "-c", SCRIPT));
+    static Outcome runInside(LabHost host, long initPid, String expectedBootId, Duration deadline) {
+        // The environment sshd gives root's sessions, set here rather than by an `env -i` in between.
+        Exec.Result result = Exec.run(deadline, List.of("nsenter", "-t", Long.toString(initPid), "-m", "-u",
+                "-i", "-n", "-p", "--", "/bin/sh", "-c", SCRIPT), null, Map.of("PATH", SESSION_PATH, "HOME", "/root"));
         Map<String, String> seen = parse(result.output());
         boolean complete = seen.keySet().containsAll(List.of("hostname", "boot_id", "pid1", "pidns"))
                 && seen.keySet().containsAll(POWER_COMMANDS);
@@ -83,8 +90,38 @@ final class SafetyCheck {
         return new Outcome(problems.isEmpty(), true, problems);
     }
 
-    private static boolean isSshd(ProcessHandle process) {
-        return process.info().command().map(c -> c.endsWith("/sshd")).orElse(false);
+    /**
+     * The init of the boot whose {@code unshare} has {@code unsharePid}, once it has started sshd:
+     * the init starts sshd after all its mounts (shims, boot id), so until then the boot is half
+     * made, not refused. The init is unshare's child whose child is sshd.
+     */
+    static Optional<Long> initOf(long unsharePid) {
+        return children(unsharePid).stream().filter(p -> children(p).stream().anyMatch(SafetyCheck::isSshd)).findFirst();
+    }
+
+    private static boolean isSshd(long pid) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe")).toString().endsWith("/sshd");
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The children of process {@code pid} (a single-threaded one: its main thread's), from the
+     * kernel's list; not a walk of every process on the machine, which 100 booting hosts would
+     * each pay for many times over.
+     */
+    static List<Long> children(long pid) {
+        try {
+            String list = Files.readString(Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children"));
+            return list.isBlank() ? List.of() : java.util.Arrays.stream(list.strip().split("\\s+")).map(Long::valueOf).toList();
+        } catch (NoSuchFileException e) {
+            // gone, or a kernel without CONFIG_PROC_CHILDREN: ask the JDK, which walks /proc
+            return ProcessHandle.of(pid).stream().flatMap(ProcessHandle::children).map(ProcessHandle::pid).toList();
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
     }
 
     /** Runs the check on {@code host} over SSH, as a test's session sees it. */

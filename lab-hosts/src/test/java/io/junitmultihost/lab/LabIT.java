@@ -77,6 +77,15 @@ class LabIT {
     }
 
     @Test
+    void eachHostsSshdDoesNotReExecItselfForEachConnectionWhereThisMachinesSshdHasTheOption() {
+        assertThat(Exec.run(SSH, List.of("/usr/sbin/sshd", "-r", "-V")).ok()).as("this machine's sshd takes -r").isTrue();
+        for (LabHost host : lab.hosts()) {
+            // sshd's listener keeps its arguments in its process title
+            assertThat(host.exec("tr '\\0' ' ' < /proc/$(cat /run/sshd.pid)/cmdline", SSH)).contains(" -r ");
+        }
+    }
+
+    @Test
     void aHostWhoseKeyDoesNotMatchKnownHostsIsRefusedByStrictChecking() throws Exception {
         Path wrong = lab.directory().resolve("wrong_known_hosts");
         Files.writeString(wrong, one.address() + " " + two.knownHostsLine().split(" ", 2)[1] + "\n");

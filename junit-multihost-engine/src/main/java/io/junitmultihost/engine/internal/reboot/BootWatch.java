@@ -42,19 +42,28 @@ final class BootWatch {
 
     /**
      * Starts a session on the pooled connection that watches {@code bootId} for {@code hold},
-     * ending the one before; when it cannot start, that is noted and nothing is watched.
+     * ending the one before; when it cannot start, that is noted and nothing is watched. With
+     * {@code bootId} null it watches whatever boot it prints: the boot the host is on, read by the
+     * very session that watches it (one command fewer per reboot than a read of its own).
      */
     void start(String bootId, Duration hold) {
         stop();
         String seconds = String.format(Locale.ROOT, "%.1f", Math.max(0.1, hold.toMillis() / 1000.0));
         String script = "b=$(cat " + BootReading.BOOT_ID_PATH + ") || exit 97; echo \"boot $b\"; "
-                + "if [ \"$b\" = " + ShellQuote.quote(bootId) + " ]; then exec sleep " + seconds + "; fi";
+                + (bootId == null ? "exec sleep " + seconds
+                        : "if [ \"$b\" = " + ShellQuote.quote(bootId) + " ]; then exec sleep " + seconds + "; fi");
         try {
             session = ssh.start(RemoteCommand.shell(script), hold.plusSeconds(15));
         } catch (SshException e) {
             session = null;
             seen.accept("the watching session could not start: " + e.getMessage());
         }
+    }
+
+    /** Whether a session runs now and printed that it watches {@code bootId}. */
+    boolean watches(String bootId) {
+        RemoteProcess running = session;
+        return running != null && !running.isDone() && printedBoot(running).filter(bootId::equals).isPresent();
     }
 
     /** Whether a session runs now. */

@@ -63,6 +63,8 @@ final class RebootMachine implements Runnable {
     private static final long PROBE_SLICE_NANOS = Duration.ofMillis(200).toNanos();
     /** Less time than this left is not worth another try of the test command. */
     private static final long MIN_ATTEMPT_NANOS = Duration.ofMillis(50).toNanos();
+    /** How much longer than the down timeout a session started while preparing watches the old boot. */
+    private static final Duration WATCH_MARGIN = Duration.ofSeconds(2);
     /** How many extra boots during stability periods are borne before the host counts as flapping. */
     private static final int MAX_EXTRA_BOOTS = 5;
 
@@ -229,12 +231,17 @@ final class RebootMachine implements Runnable {
         }
         long end = System.nanoTime() + options.prepareTimeout().toNanos();
         if (attempt == 1) {
-            BootProbe.Read read = probe.readPooled(left(end, HostState.PREPARING, "read the old boot id"));
-            if (read.reading().isEmpty()) {
-                throw new MachineFailure("Host [" + host.name() + "] gave no boot id before its reboot: " + read.seen()
-                        + ". Check that the host is up and that /proc is mounted; nothing was rebooted.");
+            Optional<String> watched = steps ? Optional.empty() : watchOldBoot(end);
+            if (watched.isPresent()) {
+                current = watched.get();
+            } else {
+                BootProbe.Read read = probe.readPooled(left(end, HostState.PREPARING, "read the old boot id"));
+                if (read.reading().isEmpty()) {
+                    throw new MachineFailure("Host [" + host.name() + "] gave no boot id before its reboot: " + read.seen()
+                            + ". Check that the host is up and that /proc is mounted; nothing was rebooted.");
+                }
+                current = read.reading().get().bootId();
             }
-            current = read.reading().get().bootId();
             seenBoots.add(current);
             progress.oldBootId(current);
         }
@@ -254,6 +261,20 @@ final class RebootMachine implements Runnable {
         }
     }
 
+    /**
+     * With nothing to prepare, the session that is to watch the old boot (see {@link #request})
+     * starts now and reads it: one command on the host fewer per reboot. Empty when it gave no
+     * well-formed boot id (then the boot is read on its own, as with prepare steps).
+     */
+    private Optional<String> watchOldBoot(long end) {
+        watch.start(null, options.downTimeout().plus(WATCH_MARGIN));
+        Optional<String> watched = watch.awaitBoot(end, this::sleep).filter(BootReading::isUuid);
+        if (watched.isEmpty()) {
+            watch.stop();
+        }
+        return watched;
+    }
+
     // ---- REQUESTED -----------------------------------------------------------------------
 
     /** Asks for the reboot (or expects one), waits until the host is seen going down, then until it is up. */
@@ -268,7 +289,9 @@ final class RebootMachine implements Runnable {
         back = "";
         events.expectAbsence(host.name(), "reboot " + (options.sendsCommand() ? "requested" : "expected"));
         long end = System.nanoTime() + options.downTimeout().toNanos();
-        watch.start(current, Duration.ofNanos(end - System.nanoTime()).plusSeconds(1));
+        if (!watch.watches(current)) {
+            watch.start(current, Duration.ofNanos(end - System.nanoTime()).plusSeconds(1));
+        }
         Optional<String> watched = watch.awaitBoot(end, this::sleep);
         Optional<String> already = watched.filter(b -> !seenBoots.contains(b));
         if (watched.isPresent() && already.isEmpty()) {

@@ -78,11 +78,13 @@ class RebootCpuBudgetIT {
         labHost.reboot();
 
         long[] labOnly = new long[3];
+        long labStart = System.nanoTime();
         for (int round = 0; round < ROUNDS; round++) {
             long[] before = cpu();
             labHost.reboot();
             add(labOnly, minus(cpu(), before));
         }
+        long labEnd = System.nanoTime();
         long[] engine = new long[3];
         for (int round = 0; round < ROUNDS; round++) {
             long[] before = cpu();
@@ -91,6 +93,10 @@ class RebootCpuBudgetIT {
             add(engine, minus(cpu(), before));
         }
 
+        long engineEnd = System.nanoTime();
+        // CLOCK_MONOTONIC seconds, to match a `perf record -k CLOCK_MONOTONIC` of the run to each part
+        LOG.info("Windows (monotonic s): lab only {} {}, engine {} {}", labStart / 1e9, labEnd / 1e9, labEnd / 1e9,
+                engineEnd / 1e9);
         LOG.info("CPU per reboot (ms; this JVM, processes it reaped, the host's live processes; {} rounds): lab only {}"
                 + " = {}; engine reboot and one command {} = {}", ROUNDS, per(labOnly), sum(labOnly) / ROUNDS,
                 per(engine), sum(engine) / ROUNDS);
