@@ -43,13 +43,7 @@ class BannerProbesTest {
         forwarder(sshdStarts);
         BootProbe probe = new BootProbe(pool.host(target()));
 
-        BootProbe.Banner banner;
-        try (BannerProbes probes = probe.bannerProbes(CONNECT, BANNER, PATIENT)) {
-            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            do {
-                banner = probes.next(System.nanoTime() + Duration.ofMillis(200).toNanos());
-            } while (banner.tcp() != BootProbe.Tcp.ACCEPTING && System.nanoTime() < end);
-        }
+        BootProbe.Banner banner = awaitBanner(probe, Duration.ofSeconds(10));
         long late = System.nanoTime() - sshdStarts;
 
         assertThat(banner.tcp()).isEqualTo(BootProbe.Tcp.ACCEPTING);
@@ -65,13 +59,7 @@ class BannerProbesTest {
         BootProbe probe = new BootProbe(pool.host(target()));
         long start = System.nanoTime();
 
-        BootProbe.Banner banner;
-        try (BannerProbes probes = probe.bannerProbes(CONNECT, BANNER, PATIENT)) {
-            long end = System.nanoTime() + Duration.ofSeconds(8).toNanos();
-            do {
-                banner = probes.next(System.nanoTime() + Duration.ofMillis(200).toNanos());
-            } while (banner.tcp() != BootProbe.Tcp.ACCEPTING && System.nanoTime() < end);
-        }
+        BootProbe.Banner banner = awaitBanner(probe, Duration.ofSeconds(8));
 
         assertThat(banner.tcp()).isEqualTo(BootProbe.Tcp.ACCEPTING);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(PATIENT);
@@ -94,55 +82,69 @@ class BannerProbesTest {
         }
     }
 
+    /** Probes until a banner comes, or {@code within} passed: what the last probe saw. */
+    private static BootProbe.Banner awaitBanner(BootProbe probe, Duration within) {
+        try (BannerProbes probes = probe.bannerProbes(CONNECT, BANNER, PATIENT)) {
+            long end = System.nanoTime() + within.toNanos();
+            BootProbe.Banner banner;
+            do {
+                banner = probes.next(System.nanoTime() + Duration.ofMillis(200).toNanos());
+            } while (banner.tcp() != BootProbe.Tcp.ACCEPTING && System.nanoTime() < end);
+            return banner;
+        }
+    }
+
     /** Accepts every connection; those accepted before {@code sshdStarts} stay silent, later ones get a banner. */
     private void forwarder(long sshdStarts) throws IOException {
-        server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-        Thread thread = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket s = server.accept();
-                    accepted.add(s);
-                    if (System.nanoTime() - sshdStarts >= 0) {
-                        OutputStream out = s.getOutputStream();
-                        out.write("SSH-2.0-Test\r\n".getBytes(StandardCharsets.US_ASCII));
-                        out.flush();
-                    }
-                } catch (IOException e) {
-                    return;
-                }
+        serve("silent-forwarder", s -> {
+            if (System.nanoTime() - sshdStarts >= 0) {
+                sendBanner(s);
             }
-        }, "silent-forwarder");
-        thread.setDaemon(true);
-        thread.start();
+        });
     }
 
     /** Accepts every connection and sends the banner {@code late} after accepting it. */
     private void slowSshd(Duration late) throws IOException {
+        serve("slow-sshd", s -> {
+            Thread banner = new Thread(() -> {
+                try {
+                    Thread.sleep(late.toMillis());
+                    sendBanner(s);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "slow-banner");
+            banner.setDaemon(true);
+            banner.start();
+        });
+    }
+
+    /** Accepts connections on loopback in a thread of its own, handing each to {@code accepted}. */
+    private void serve(String name, java.util.function.Consumer<Socket> onAccept) throws IOException {
         server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
         Thread thread = new Thread(() -> {
             while (!server.isClosed()) {
                 try {
                     Socket s = server.accept();
                     accepted.add(s);
-                    Thread banner = new Thread(() -> {
-                        try {
-                            Thread.sleep(late.toMillis());
-                            OutputStream out = s.getOutputStream();
-                            out.write("SSH-2.0-Slow\r\n".getBytes(StandardCharsets.US_ASCII));
-                            out.flush();
-                        } catch (IOException | InterruptedException e) {
-                            // the probe closed it first
-                        }
-                    }, "slow-banner");
-                    banner.setDaemon(true);
-                    banner.start();
+                    onAccept.accept(s);
                 } catch (IOException e) {
                     return;
                 }
             }
-        }, "slow-sshd");
+        }, name);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    private static void sendBanner(Socket socket) {
+        try {
+            OutputStream out = socket.getOutputStream();
+            out.write("SSH-2.0-Test\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        } catch (IOException e) {
+            // the probe closed it first
+        }
     }
 
     private SshTarget target() {
