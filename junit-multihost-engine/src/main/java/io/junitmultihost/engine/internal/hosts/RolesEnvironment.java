@@ -8,8 +8,9 @@ import java.util.stream.Collectors;
 
 /**
  * lkp-tests' roles_ip as the environment of every command on a class's hosts: {@code node_roles}
- * (the host's role) and {@code direct_ROLE_ips} (the addresses of each role's hosts, separated by
- * blanks), so that a host's shell knows its peers without asking anyone. Internal.
+ * (the host's role) and {@code direct_ROLE_ips} (the addresses other hosts reach each role's hosts
+ * at, separated by blanks: a QEMU guest's on the guests' network, not its SSH forward), so that a
+ * host's shell knows its peers without asking anyone. Internal.
  */
 final class RolesEnvironment {
 
@@ -26,7 +27,7 @@ final class RolesEnvironment {
         Map<String, String> env = new LinkedHashMap<>();
         env.put(OWN_ROLE, role);
         hosts.forEach((r, specs) -> env.put(variable(r),
-                specs.stream().map(HostSpec::address).collect(Collectors.joining(" "))));
+                specs.stream().map(HostSpec::networkAddress).collect(Collectors.joining(" "))));
         return Map.copyOf(env);
     }
 
