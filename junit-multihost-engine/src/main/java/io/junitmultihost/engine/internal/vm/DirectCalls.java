@@ -59,28 +59,38 @@ final class DirectCalls implements AutoCloseable {
         idle.push(connect());
     }
 
+    /**
+     * A new connection, greeted. A greeting the VM closed is tried once more: the VM closes the
+     * oldest greetings when many arrive at once (its {@link GreetingGate}).
+     */
     private DirectLine connect() throws IOException {
-        Socket socket = new Socket();
-        // bounded by watches, not timeouts: a socket given one reads more slowly for good (see SocketWatch)
-        SocketWatch connecting = SocketWatch.start(socket, CONNECT_TIMEOUT);
-        try {
-            socket.connect(new InetSocketAddress(address, port));
-        } catch (IOException e) {
-            socket.close();
-            throw connecting.expired() ? new SocketTimeoutException("connect timed out") : e;
-        } finally {
-            connecting.close();
-        }
-        SocketWatch greeting = SocketWatch.start(socket, HANDSHAKE);
-        try {
-            socket.setTcpNoDelay(true);
-            return DirectLine.open(socket, token, vmId);
-        } catch (IOException e) {
-            socket.close();
-            throw greeting.expired() ? new SocketTimeoutException("no greeting within [" + HANDSHAKE.toMillis()
-                    + " ms]") : e;
-        } finally {
-            greeting.close();
+        for (int attempt = 1; ; attempt++) {
+            Socket socket = new Socket();
+            // bounded by watches, not timeouts: a socket given one reads more slowly for good (see SocketWatch)
+            SocketWatch connecting = SocketWatch.start(socket, CONNECT_TIMEOUT);
+            try {
+                socket.connect(new InetSocketAddress(address, port));
+            } catch (IOException e) {
+                socket.close();
+                throw connecting.expired() ? new SocketTimeoutException("connect timed out") : e;
+            } finally {
+                connecting.close();
+            }
+            SocketWatch greeting = SocketWatch.start(socket, HANDSHAKE);
+            try {
+                socket.setTcpNoDelay(true);
+                return DirectLine.open(socket, token, vmId);
+            } catch (IOException e) {
+                socket.close();
+                if (greeting.expired()) {
+                    throw new SocketTimeoutException("no greeting within [" + HANDSHAKE.toMillis() + " ms]");
+                }
+                if (attempt == 2 || e instanceof DirectLine.Refused) {
+                    throw e;
+                }
+            } finally {
+                greeting.close();
+            }
         }
     }
 
@@ -100,14 +110,7 @@ final class DirectCalls implements AutoCloseable {
         }
         DirectLine line = idle.poll();
         if (line == null) {
-            try {
-                line = connect();
-            } catch (SocketTimeoutException e) {
-                throw e;
-            } catch (IOException e) {
-                // The VM closes the oldest greetings when many arrive at once (its GreetingGate): once more.
-                line = connect();
-            }
+            line = connect();
         }
         busy.add(line);
         long call = CALLS.incrementAndGet();
