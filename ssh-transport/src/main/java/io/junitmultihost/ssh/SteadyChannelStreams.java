@@ -64,9 +64,7 @@ final class SteadyChannelStreams {
                             if (timeout != 0 && left <= 0) {
                                 throw new SocketTimeoutException("Read timed out");
                             }
-                            interrupted |= Thread.interrupted(); // an interrupt would only wake the select
-                            readable.select(timeout == 0 ? 0 : Math.max(1, left));
-                            readable.selectedKeys().clear();
+                            interrupted |= await(readable, timeout == 0 ? 0 : Math.max(1, left));
                         }
                     } finally {
                         if (interrupted) {
@@ -98,9 +96,7 @@ final class SteadyChannelStreams {
                     try {
                         while (buffer.hasRemaining()) {
                             if (channel.write(buffer) == 0) {
-                                interrupted |= Thread.interrupted();
-                                writable.select(1000);
-                                writable.selectedKeys().clear();
+                                interrupted |= await(writable, 1000);
                             }
                         }
                     } finally {
@@ -116,6 +112,17 @@ final class SteadyChannelStreams {
                 SteadyChannelStreams.this.close();
             }
         };
+    }
+
+    /**
+     * Waits in {@code selector} up to {@code millis} (0: until ready); whether the thread had been
+     * interrupted, which is cleared first, as an interrupt would only wake the select at once.
+     */
+    private static boolean await(Selector selector, long millis) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        selector.select(millis);
+        selector.selectedKeys().clear();
+        return interrupted;
     }
 
     /** Closes the channel, and the selectors, which wakes a thread waiting in one: it then finds the channel closed. */
