@@ -39,11 +39,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -68,6 +71,7 @@ import java.util.stream.Collectors;
 public final class RebootBenchmark {
 
     private static final Duration WAIT = Duration.ofMinutes(5);
+    private static final Pattern AFTER_BANNER = Pattern.compile("in \\[(\\d+) ms\\] once sshd sent its banner");
     private static final RebootOptions OPTIONS = RebootOptions.defaults().withDownTimeout(Duration.ofMinutes(2))
             .withUpTimeout(Duration.ofMinutes(3));
     private static final RemoteCommand BOOT_ID = RemoteCommand.argv("cat", "/proc/sys/kernel/random/boot_id");
@@ -100,9 +104,15 @@ public final class RebootBenchmark {
             Cluster cluster = lease.cluster();
             List<Host> hosts = cluster.hosts();
             Map<String, Long> ready = new ConcurrentHashMap<>();
+            // how long the handshake and the boot read took once the banner came, from UP's detail
+            Map<String, Long> afterBanner = new ConcurrentHashMap<>();
             pool.events().subscribe(e -> {
                 if (e.to() == HostState.READY) {
                     ready.put(e.host(), System.nanoTime());
+                }
+                Matcher m = AFTER_BANNER.matcher(e.detail());
+                if (e.to() == HostState.UP && m.find()) {
+                    afterBanner.put(e.host(), Long.parseLong(m.group(1)));
                 }
             });
             Set<String> sample = new HashSet<>();
@@ -142,6 +152,7 @@ public final class RebootBenchmark {
                 List<Long> ansible = new ArrayList<>();
                 List<Double> paired = new ArrayList<>();
                 List<Long> hundredDetect = new ArrayList<>();
+                List<Long> hundredAfterBanner = new ArrayList<>();
                 List<Long> ansibleDetect = new ArrayList<>();
                 Cpu spent = new Cpu(0, 0);
                 for (int round = 0; round < rounds; round++) {
@@ -165,8 +176,10 @@ public final class RebootBenchmark {
                             .collect(Collectors.toMap(h -> h, ready::get)));
                     hundred.add(wall);
                     hundredDetect.addAll(detect);
-                    log("round %d, %d hosts: %.2f s, up seen %s ms after sshd accepted (sample)", round + 1, count,
-                            wall / 1e9, millis(detect));
+                    List<Long> handshakes = sample.stream().map(afterBanner::get).filter(Objects::nonNull).toList();
+                    hundredAfterBanner.addAll(handshakes);
+                    log("round %d, %d hosts: %.2f s, up seen %s ms after sshd accepted (sample), of which %s ms from"
+                            + " the banner to the boot read", round + 1, count, wall / 1e9, millis(detect), handshakes);
 
                     AnsibleStyle peer = AnsibleStyle.run(lab, sshd, sample);
                     ansible.add(peer.wallNanos());
@@ -204,6 +217,8 @@ public final class RebootBenchmark {
                 json.put("down_mode", downMode.name().toLowerCase(Locale.ROOT));
                 json.put("detect_p50_one_host_ms", round(median(oneDetect)));
                 json.put("detect_p50_hundred_hosts_ms", round(median(hundredDetect)));
+                json.put("banner_to_up_p50_hundred_hosts_ms", round(median(hundredAfterBanner.stream()
+                        .map(ms -> ms * 1_000_000).toList())));
                 json.put("ansible_style_detect_p50_ms", round(median(ansibleDetect)));
                 json.put("detect_samples", oneDetect.size() + hundredDetect.size() + ansibleDetect.size());
                 json.put("detect_missed", sshd.missed());
@@ -517,7 +532,7 @@ public final class RebootBenchmark {
             for (java.util.Iterator<Long> it = candidates.iterator(); it.hasNext();) {
                 long pid = it.next();
                 try {
-                    // the init is exactly: /bin/sh <lab dir>/junit-multihost-lab-init <lab dir>/hosts/<name>
+                    // the init is: /bin/sh <lab dir>/junit-multihost-lab-init <lab dir>/hosts/<name> [niceness]
                     String cmdline = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
                             StandardCharsets.UTF_8);
                     if (cmdline.isEmpty() && emptySince.computeIfAbsent(pid, p -> System.nanoTime())
@@ -532,7 +547,7 @@ public final class RebootBenchmark {
                         continue;
                     }
                     String[] argv = cmdline.split("\0");
-                    if (argv.length == 3 && argv[0].equals("/bin/sh") && argv[1].endsWith("/junit-multihost-lab-init")
+                    if (argv.length >= 3 && argv[0].equals("/bin/sh") && argv[1].endsWith("/junit-multihost-lab-init")
                             && argv[2].startsWith(prefix) && isNamespaceInit(Long.toString(pid))) {
                         initPid.put(argv[2].substring(prefix.length()), pid);
                         it.remove();
