@@ -314,10 +314,14 @@ final class Forwarding {
 
         private SshException failed(Throwable cause) {
             return new SshException("Could not set up " + describe() + " through host [" + target.describe()
-                    + "]: " + cause.getMessage() + ". " + (local
+                    + "]: " + withoutFullStop(cause.getMessage()) + ". " + (local
                     ? "Port [" + port + "] of the test JVM's 127.0.0.1 cannot be bound: pick another local port, or 0 for any."
                     : "Port [" + port + "] on the host's 127.0.0.1 may be taken there; else its sshd refuses remote"
                             + " forwarding: " + String.format(SSHD_SETTINGS, "remote") + "."), cause);
+        }
+
+        private static String withoutFullStop(String message) {
+            return message != null && message.endsWith(".") ? message.substring(0, message.length() - 1) : message;
         }
 
         /** A forward granted after the caller gave up: kept when it is still wanted, else closed, as nobody would. */
@@ -335,8 +339,9 @@ final class Forwarding {
         }
 
         private String describe() {
-            return local ? "local forward [127.0.0.1:" + port + " -> " + toHost + ":" + toPort + " on the host]"
-                    : "remote forward [127.0.0.1:" + port + " on the host -> " + toHost + ":" + toPort + "]";
+            String at = port == 0 ? "any port" : Integer.toString(port);
+            return local ? "local forward [127.0.0.1:" + at + " -> " + toHost + ":" + toPort + " on the host]"
+                    : "remote forward [127.0.0.1:" + at + " on the host -> " + toHost + ":" + toPort + "]";
         }
 
         @Override

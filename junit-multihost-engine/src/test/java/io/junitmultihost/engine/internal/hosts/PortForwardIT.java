@@ -172,6 +172,24 @@ class PortForwardIT {
     }
 
     @Test
+    void forwardsKeepWorkingOnTheirPortsAfterTheConnectionWasLostAndMadeAgain() throws IOException {
+        try (PortForward local = host.forwardLocal(22);
+                PortForward remote = host.forwardRemote(server.getLocalPort())) {
+            int localPort = local.port();
+            int remotePort = remote.port();
+
+            reconnectAfterACutLink(host);
+
+            assertThat(banner(local)).isEqualTo("SSH-2.0");
+            // the host's sshd frees the old port once it notices the lost connection; until then it is asked for again
+            Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> greetingThrough(remote).equals("hello host-side"));
+            assertThat(local.port()).isEqualTo(localPort);
+            assertThat(remote.port()).isEqualTo(remotePort);
+        }
+    }
+
+    @Test
     void aHostWhoseSshdSaysAllowTcpForwardingNoFailsBothForwardsNamingHostForwardAndSetting() {
         refuseForwarding(refusesTcpForwarding, "AllowTcpForwarding no");
 
@@ -203,12 +221,17 @@ class PortForwardIT {
         // the lab's init starts sshd again with the new config
         refusing.execShell("grep -qx '" + setting + "' /run/multihost-lab/sshd_config || { echo '" + setting
                 + "' >> /run/multihost-lab/sshd_config && kill $(cat /run/sshd.pid); }").assertSuccess();
-        RebootMachineIT.control(refusing).cutLink();
-        org.assertj.core.api.Assertions.catchThrowable(() -> refusing.exec(Command.shell("true")
+        reconnectAfterACutLink(refusing);
+    }
+
+    /** Cuts the host's link until a call finds the connection dead and drops it, restores it and reconnects. */
+    private static void reconnectAfterACutLink(Host host) {
+        RebootMachineIT.control(host).cutLink();
+        org.assertj.core.api.Assertions.catchThrowable(() -> host.exec(Command.shell("true")
                 .withDeadline(Duration.ofSeconds(3))));
-        RebootMachineIT.control(refusing).restoreLink();
+        RebootMachineIT.control(host).restoreLink();
         Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                .until(() -> refusing.exec(Command.shell("true").withDeadline(STEP)).exitCode() == 0);
+                .until(() -> host.exec(Command.shell("true").withDeadline(STEP)).exitCode() == 0);
     }
 
     /** The first 7 bytes read through a local forward. */
