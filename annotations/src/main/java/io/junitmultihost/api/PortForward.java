@@ -43,7 +43,11 @@ public interface PortForward extends AutoCloseable {
      */
     String target();
 
-    /** Whether it still forwards: false once closed, by {@link #close()} or by the end of its test class. */
+    /**
+     * Whether it is open: false once closed, by {@link #close()} or by the end of its test class. A
+     * forward that a reconnect could not set up again stays open (the library logs a WARN naming
+     * it), so that the next reconnect tries again.
+     */
     boolean isOpen();
 
     /** Stops listening on the port and frees it; new connections are refused. Never throws; closing again does nothing. */
