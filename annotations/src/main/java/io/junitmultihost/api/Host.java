@@ -107,6 +107,55 @@ public interface Host {
     void download(String remotePath, Path local, Duration deadline);
 
     /**
+     * Forwards a port of the test JVM to the host, like {@code ssh -L}, with the default deadline:
+     * connections to 127.0.0.1:{@link PortForward#port()} in the test JVM reach
+     * 127.0.0.1:{@code hostPort} on the host, so a service the host serves only on its loopback (or
+     * that the test JVM cannot reach: a NAT, a jump host, a QEMU guest) is reachable from the test.
+     * The local port is any free one. See {@link #forwardLocal(int, String, int, Duration)}.
+     */
+    PortForward forwardLocal(int hostPort);
+
+    /**
+     * Forwards any free port of the test JVM to {@code toHost:toPort} as seen from the host, within
+     * {@code deadline}. See {@link #forwardLocal(int, String, int, Duration)}.
+     */
+    default PortForward forwardLocal(String toHost, int toPort, Duration deadline) {
+        return forwardLocal(0, toHost, toPort, deadline);
+    }
+
+    /**
+     * Forwards 127.0.0.1:{@code localPort} in the test JVM ({@code 0}: any free port) to
+     * {@code toHost:toPort} as seen from the host ({@code ssh -L localPort:toHost:toPort}), within
+     * {@code deadline}. The host connects to the target when a connection arrives, not before: a
+     * server that is not up yet is no error here.
+     *
+     * @throws MultiHostException the local port cannot be bound (naming it), or the host's sshd
+     *     refuses forwarding (naming the host and the sshd setting to change)
+     * @throws CommandTimeoutException it is not set up within {@code deadline}
+     */
+    PortForward forwardLocal(int localPort, String toHost, int toPort, Duration deadline);
+
+    /**
+     * Forwards a port of the host to the test JVM's machine, like {@code ssh -R}, with the default
+     * deadline: connections to 127.0.0.1:{@link PortForward#port()} on the host reach
+     * 127.0.0.1:{@code localPort} here, so the host reaches a server the test started even when it
+     * listens on loopback only or the host cannot route to the test JVM. The host's port is a
+     * free one between 20000 and 31999. See {@link #forwardRemote(int, String, int, Duration)}.
+     */
+    PortForward forwardRemote(int localPort);
+
+    /**
+     * Forwards 127.0.0.1:{@code hostPort} on the host ({@code 0}: a free one between 20000 and
+     * 31999) to {@code toHost:toPort} as seen from the test JVM
+     * ({@code ssh -R hostPort:toHost:toPort}), within {@code deadline}.
+     *
+     * @throws MultiHostException the host's sshd refuses the forward: the port is taken there, or
+     *     forwarding is turned off (the message names the host, the forward and the sshd setting)
+     * @throws CommandTimeoutException it is not set up within {@code deadline}
+     */
+    PortForward forwardRemote(int hostPort, String toHost, int toPort, Duration deadline);
+
+    /**
      * The host's current boot id, read from {@code /proc/sys/kernel/random/boot_id} and checked
      * to be a UUID: a failing command's output is never taken for a boot id.
      */

@@ -59,7 +59,8 @@ class ReadmeSnippetsTest {
             "EchoTest", List.of("rebootIsSeenByBootId"),   // clientsReachTheServer runs my-server: compiled only
             "NodeTest", List.of(),                          // every test
             "AppLogsTest", List.of(),                       // every test
-            "GreetingTest", List.of());                     // every part, on each host of its role
+            "GreetingTest", List.of(),                      // every part, on each host of its role
+            "ForwardTest", List.of());                      // every test
     /** Snippet classes that are only compiled, and why. */
     private static final Map<String, String> COMPILE_ONLY = Map.of(
             "RollingTest", "it needs 100 app hosts (85 at least) and the embedded hosts are 32 at most",

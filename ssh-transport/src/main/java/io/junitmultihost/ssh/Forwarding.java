@@ -1,5 +1,6 @@
 package io.junitmultihost.ssh;
 
+import com.jcraft.jsch.Channel;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
 import java.util.List;
@@ -23,6 +24,11 @@ final class Forwarding {
     /** How long a remote forward nobody listens to is asked for again on its old port after a reconnect. */
     static final java.time.Duration RESTORE_WITHIN = java.time.Duration.ofMinutes(2);
     private static final long RETRY_MILLIS = 1000;
+    /** The reason code of a channel open the server refuses by its configuration (RFC 4254, 5.1). */
+    private static final int ADMINISTRATIVELY_PROHIBITED = 1;
+    /** What the host's sshd must allow for forwards: named in every refusal. */
+    private static final String SSHD_SETTINGS = "in the host's sshd_config set AllowTcpForwarding yes (or %s) and"
+            + " remove DisableForwarding yes, then restart sshd";
 
     private final SshTarget target;
     private final List<Forward> active = new CopyOnWriteArrayList<>();
@@ -35,6 +41,12 @@ final class Forwarding {
     PortForward local(Session session, int localPort, String remoteHost, int remotePort, Deadline deadline) {
         Forward forward = new Forward(true, localPort, remoteHost, remotePort);
         forward.apply(session, deadline, false);
+        try {
+            forward.checkAllowed(session, deadline);
+        } catch (RuntimeException e) {
+            forward.close();
+            throw e;
+        }
         active.add(forward);
         return forward;
     }
@@ -187,6 +199,43 @@ final class Forwarding {
             }
         }
 
+        /**
+         * A local forward is a listening socket here, and a host that refuses forwarding only drops
+         * each connection through it; so the host is asked for a channel at once. One to
+         * 127.0.0.1:0 touches no service: an sshd that forwards answers "connect failed", one that
+         * does not "administratively prohibited". Only then is the real target asked (a PermitOpen
+         * may allow it alone): that opens a connection to it, closed at once.
+         */
+        void checkAllowed(Session on, Deadline deadline) {
+            if (!prohibited(on, "127.0.0.1", 0, deadline) || !prohibited(on, toHost, toPort, deadline)) {
+                return;
+            }
+            throw new SshException("Could not set up " + describe() + " through host [" + target.describe()
+                    + "]: its sshd refuses to forward connections (administratively prohibited). To allow it, "
+                    + String.format(SSHD_SETTINGS, "local") + " (a PermitOpen there must list [" + toHost + ":"
+                    + toPort + "]).");
+        }
+
+        /** Whether the host refuses a channel to {@code host:port} by its configuration; a timeout fails. */
+        private boolean prohibited(Session on, String host, int port, Deadline deadline) {
+            Channel probe = null;
+            try {
+                probe = on.getStreamForwarder(host, port);
+                probe.connect(deadline.remainingMillisCapped(Integer.MAX_VALUE));
+                return false;
+            } catch (JSchException e) {
+                int reason = probe == null ? -1 : probe.getExitStatus();
+                if (reason == -1 && deadline.expired()) {
+                    throw notWithin(deadline, "");
+                }
+                return reason == ADMINISTRATIVELY_PROHIBITED;
+            } finally {
+                if (probe != null) {
+                    probe.disconnect();
+                }
+            }
+        }
+
         /** Local forwards are a listening socket in this JVM: nothing to wait for. */
         private int requestLocal(Session on) {
             try {
@@ -206,7 +255,8 @@ final class Forwarding {
                 return askRemote(on, port, deadline, keepIfLate);
             }
             SshException taken = null;
-            for (int attempt = 0; attempt < PORT_ATTEMPTS && !deadline.expired(); attempt++) {
+            int attempt = 0;
+            for (; attempt < PORT_ATTEMPTS && !deadline.expired(); attempt++) {
                 int candidate = FIRST_PORT + ThreadLocalRandom.current().nextInt(PORT_SPAN);
                 try {
                     return askRemote(on, candidate, deadline, keepIfLate);
@@ -216,7 +266,13 @@ final class Forwarding {
                     taken = e; // most likely in use on the host: another one
                 }
             }
-            throw taken != null ? taken : notWithin(deadline, "");
+            if (taken == null) {
+                throw notWithin(deadline, "");
+            }
+            throw new SshException("Could not set up " + describe() + " through host [" + target.describe()
+                    + "]: the host refused " + attempt + " free-looking ports in a row (" + reason(taken)
+                    + "), so its sshd most likely refuses remote forwarding. To allow it, "
+                    + String.format(SSHD_SETTINGS, "remote") + ".", taken);
         }
 
         /**
@@ -258,8 +314,14 @@ final class Forwarding {
 
         private SshException failed(Throwable cause) {
             return new SshException("Could not set up " + describe() + " through host [" + target.describe()
-                    + "]: " + cause.getMessage() + ". " + (local ? "Pick another local port."
-                    : "Check AllowTcpForwarding in the host's sshd_config, and that the port is free there."), cause);
+                    + "]: " + withoutFullStop(cause.getMessage()) + ". " + (local
+                    ? "Port [" + port + "] of the test JVM's 127.0.0.1 cannot be bound: pick another local port, or 0 for any."
+                    : "Port [" + port + "] on the host's 127.0.0.1 may be taken there; else its sshd refuses remote"
+                            + " forwarding: " + String.format(SSHD_SETTINGS, "remote") + "."), cause);
+        }
+
+        private static String withoutFullStop(String message) {
+            return message != null && message.endsWith(".") ? message.substring(0, message.length() - 1) : message;
         }
 
         /** A forward granted after the caller gave up: kept when it is still wanted, else closed, as nobody would. */
@@ -277,8 +339,9 @@ final class Forwarding {
         }
 
         private String describe() {
-            return local ? "local forward [127.0.0.1:" + port + " -> " + toHost + ":" + toPort + " on the host]"
-                    : "remote forward [127.0.0.1:" + port + " on the host -> " + toHost + ":" + toPort + "]";
+            String at = port == 0 ? "any port" : Integer.toString(port);
+            return local ? "local forward [127.0.0.1:" + at + " -> " + toHost + ":" + toPort + " on the host]"
+                    : "remote forward [127.0.0.1:" + at + " on the host -> " + toHost + ":" + toPort + "]";
         }
 
         @Override

@@ -139,10 +139,10 @@ final class PooledSshHost implements SshHost {
     }
 
     @Override
-    public PortForward forwardLocal(String remoteHost, int remotePort, Duration deadline) {
+    public PortForward forwardLocal(int localPort, String remoteHost, int remotePort, Duration deadline) {
         Objects.requireNonNull(remoteHost, "remoteHost");
         Deadline d = Deadline.after(deadline);
-        return forwarding.local(session(d), 0, remoteHost, remotePort, d);
+        return forwarding.local(session(d), localPort, remoteHost, remotePort, d);
     }
 
     @Override

@@ -70,7 +70,16 @@ public interface SshHost {
      * Forwards a port of this JVM to the host: connections to 127.0.0.1:{@link PortForward#port()}
      * here reach {@code remoteHost:remotePort} as seen from the host (e.g. "127.0.0.1", 5432).
      */
-    PortForward forwardLocal(String remoteHost, int remotePort, Duration deadline);
+    default PortForward forwardLocal(String remoteHost, int remotePort, Duration deadline) {
+        return forwardLocal(0, remoteHost, remotePort, deadline);
+    }
+
+    /**
+     * As {@link #forwardLocal(String, int, Duration)}, on 127.0.0.1:{@code localPort} here (0: any
+     * free port). Fails at once, naming the host and the sshd setting, when the host's sshd refuses
+     * forwarding: it is asked for a channel before this returns.
+     */
+    PortForward forwardLocal(int localPort, String remoteHost, int remotePort, Duration deadline);
 
     /**
      * Forwards a port of the host to this JVM: connections to 127.0.0.1:{@link PortForward#port()} on

@@ -97,6 +97,21 @@ class ForwardingIT {
     }
 
     @Test
+    void aLocalForwardListensOnTheLocalPortAskedFor() throws IOException {
+        int free;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            free = probe.getLocalPort();
+        }
+        try (PortForward forward = host.forwardLocal(free, "127.0.0.1", server.getLocalPort(), DEADLINE);
+                Socket socket = new Socket(InetAddress.getLoopbackAddress(), free)) {
+            socket.getOutputStream().write("test".getBytes(StandardCharsets.UTF_8));
+
+            assertThat(forward.port()).isEqualTo(free);
+            assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hello test");
+        }
+    }
+
+    @Test
     void aPortOnTheHostIsReachableFromTheTestJvmThroughALocalForward() throws IOException {
         try (PortForward forward = host.forwardLocal("127.0.0.1", LocalSshd.shared().port(), DEADLINE);
                 Socket socket = new Socket(InetAddress.getLoopbackAddress(), forward.port())) {

@@ -292,6 +292,44 @@ final class RemoteHost implements Host, SyncReachable, io.junitmultihost.engine.
     }
 
     @Override
+    public io.junitmultihost.api.PortForward forwardLocal(int hostPort) {
+        return forwardLocal(0, "127.0.0.1", hostPort, settings.execTimeout());
+    }
+
+    @Override
+    public io.junitmultihost.api.PortForward forwardLocal(int localPort, String toHost, int toPort, Duration deadline) {
+        checkForward(localPort, toHost, toPort, deadline);
+        PortForward forward = SshFailures.translated(name(),
+                () -> ssh.forwardLocal(localPort, toHost, toPort, deadline));
+        return OwnedForward.own(this, true, toHost, toPort, forward, owner, stopBound());
+    }
+
+    @Override
+    public io.junitmultihost.api.PortForward forwardRemote(int localPort) {
+        return forwardRemote(0, "127.0.0.1", localPort, settings.execTimeout());
+    }
+
+    @Override
+    public io.junitmultihost.api.PortForward forwardRemote(int hostPort, String toHost, int toPort, Duration deadline) {
+        checkForward(hostPort, toHost, toPort, deadline);
+        PortForward forward = SshFailures.translated(name(),
+                () -> ssh.forwardRemote(hostPort, toHost, toPort, deadline));
+        return OwnedForward.own(this, false, toHost, toPort, forward, owner, stopBound());
+    }
+
+    private static void checkForward(int port, String toHost, int toPort, Duration deadline) {
+        java.util.Objects.requireNonNull(toHost, "toHost");
+        java.util.Objects.requireNonNull(deadline, "deadline");
+        if (port < 0 || port > 65535 || toPort < 1 || toPort > 65535) {
+            throw new IllegalArgumentException("A forward needs a port in 0..65535 (0: any) and a target port in"
+                    + " 1..65535; got [" + port + "] to [" + toHost + ":" + toPort + "].");
+        }
+        if (deadline.isNegative() || deadline.isZero()) {
+            throw new IllegalArgumentException("A forward's deadline must be positive; got [" + deadline + "].");
+        }
+    }
+
+    @Override
     public String bootId() {
         String id = BootId.require(exec(Command.of("cat", BootId.PATH)));
         events.bootIdSeen(name(), id, "Host.bootId()");
