@@ -15,6 +15,13 @@ record Boot(String host, String user, HostFiles files, String bootId, HostProces
     static final String HOST_VARIABLE = "MULTIHOST_HOST";
     /** The name of the variable naming the file that sets the command line of the next boots. */
     static final String NEXT_CMDLINE_VARIABLE = "MULTIHOST_NEXT_CMDLINE";
+    /**
+     * Variables naming the files that stand for {@code /proc/sys/kernel/random/boot_id} and
+     * {@code /proc/cmdline} on this host: the engine's boot read redirects from them, where the
+     * {@code cat} shims cannot map a path.
+     */
+    static final String BOOT_ID_FILE_VARIABLE = "MULTIHOST_BOOT_ID_FILE";
+    static final String CMDLINE_FILE_VARIABLE = "MULTIHOST_CMDLINE_FILE";
 
     /**
      * The environment of a command: a login-like one for this host (as sshd builds it: HOME, USER,
@@ -35,6 +42,8 @@ record Boot(String host, String user, HostFiles files, String bootId, HostProces
         env.put("PATH", files.bin() + ":" + Platform.jvmPath());
         env.put(HOST_VARIABLE, host);
         env.put(NEXT_CMDLINE_VARIABLE, files.nextCmdlineFile().toString());
+        env.put(BOOT_ID_FILE_VARIABLE, files.bootIdFile().toString());
+        env.put(CMDLINE_FILE_VARIABLE, files.cmdlineFile().toString());
         if (client instanceof InetSocketAddress c && server instanceof InetSocketAddress s) {
             String from = c.getAddress().getHostAddress() + " " + c.getPort();
             env.put("SSH_CLIENT", from + " " + s.getPort());

@@ -19,6 +19,15 @@ final class BootCheck {
     /** How long one safety check over SSH may take. */
     private static final Duration CHECK = Duration.ofSeconds(15);
     private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
+    /**
+     * Between looks at a boot that has no sshd listening yet: from 20 ms, times 1.5, up to 100 ms.
+     * Each look reads a few {@code /proc} files; a hundred hosts booting at once would otherwise
+     * read them 5000 times a second for as long as the boots queue for the CPU. The engine's reboots
+     * do not wait for this check (they watch sshd themselves); a lab start or power on waits at most
+     * the cap more.
+     */
+    private static final long FIRST_LOOK_MILLIS = 20;
+    private static final long MAX_LOOK_MILLIS = 100;
 
     private final LabHost host;
     private final HostPower power;
@@ -30,22 +39,22 @@ final class BootCheck {
 
     /** Starts checking boot {@code boot} (boot id {@code expected}), failing it past {@code deadline} (nanoTime). */
     void start(long boot, String expected, long deadline) {
-        host.lab().executor().execute(() -> step(boot, expected, deadline, "no answer yet"));
+        host.lab().executor().execute(() -> step(boot, expected, deadline, "no answer yet", FIRST_LOOK_MILLIS));
     }
 
     /** One step of checking a boot. */
-    private void step(long boot, String expected, long deadline, String last) {
+    private void step(long boot, String expected, long deadline, String last, long pause) {
         long pid = power.booting(boot, deadline, last);
         if (pid < 0) {
             return;
         }
         Optional<Long> init = SafetyCheck.initOf(pid);
         if (init.isEmpty()) {
-            retry(boot, expected, deadline, "its init has not started sshd yet", 20);
+            retry(boot, expected, deadline, "its init has not started sshd yet", pause);
             return;
         }
         if (!sshdListens(init.get())) {
-            retry(boot, expected, deadline, "sshd is not listening yet", 20);
+            retry(boot, expected, deadline, "sshd is not listening yet", pause);
             return;
         }
         Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000));
@@ -58,8 +67,9 @@ final class BootCheck {
     }
 
     private void retry(long boot, String expected, long deadline, String last, long delayMillis) {
+        long next = Math.min(delayMillis * 3 / 2, MAX_LOOK_MILLIS);
         try {
-            host.lab().executor().schedule(() -> step(boot, expected, deadline, last), delayMillis, TimeUnit.MILLISECONDS);
+            host.lab().executor().schedule(() -> step(boot, expected, deadline, last, next), delayMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // the lab is closing
         }
