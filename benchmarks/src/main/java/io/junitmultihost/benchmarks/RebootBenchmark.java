@@ -65,6 +65,7 @@ import java.util.stream.Collectors;
  * fast real machine's reboot), {@code down-mode=refuse|link} ({@code refuse}: connections to a down
  * host are refused, so the Ansible-style loop waits by its backoff rather than by the kernel's SYN
  * retries within its 10 s connect timeout), {@code runs=N} (single-host reboots, 3),
+ * {@code boot-niceness=N} (the lab's {@code multihost.lab.boot-niceness}, 10),
  * {@code rounds=N} (100-host reboots, each followed by the Ansible-style peer's, 3; the figures are
  * the medians), {@code subnet=...}.
  */
@@ -88,7 +89,8 @@ public final class RebootBenchmark {
         Duration down = ProviderConfig.parseDuration("down", options.getOrDefault("down", "15s"));
         DownMode downMode = DownMode.valueOf(options.getOrDefault("down-mode", "refuse").toUpperCase(Locale.ROOT));
         LabOptions.Builder labOptions = LabOptions.builder().hosts(count).maxHosts(count).downTime(down)
-                .downMode(downMode).bootTimeout(Duration.ofSeconds(180));
+                .downMode(downMode).bootTimeout(Duration.ofSeconds(180))
+                .bootNiceness(intArg(options, "boot-niceness", LabOptions.DEFAULT_BOOT_NICENESS));
         if (options.containsKey("subnet")) {
             labOptions.subnet(options.get("subnet"));
         }
@@ -215,6 +217,7 @@ public final class RebootBenchmark {
                 json.put("rounds", rounds);
                 json.put("down_s", round(down.toMillis() / 1000.0));
                 json.put("down_mode", downMode.name().toLowerCase(Locale.ROOT));
+                json.put("boot_niceness", labOptions.build().bootNiceness());
                 json.put("detect_p50_one_host_ms", round(median(oneDetect)));
                 json.put("detect_p50_hundred_hosts_ms", round(median(hundredDetect)));
                 json.put("banner_to_up_p50_hundred_hosts_ms", round(median(hundredAfterBanner.stream()

@@ -35,13 +35,6 @@ final class HostPower {
 
     /** How long stopping a host's processes may take. */
     static final Duration STOP = Duration.ofSeconds(10);
-    /**
-     * How much nicer than the lab a host's boot work runs (its init, mounts and the boot's safety
-     * check), while its sshd, and so every session, runs as the lab does: real machines boot on CPUs
-     * of their own, and here a hundred booting hosts would otherwise queue the controller and the
-     * hosts already up behind their mounts (docs/LAB.md).
-     */
-    static final int BOOT_NICENESS = 10;
 
     /** Why the lab itself ends a host's init, so that its exit is read right. */
     private enum Stop { NONE, CRASH, POWER_OFF, CLOSE }
@@ -146,10 +139,14 @@ final class HostPower {
         bootId = UUID.randomUUID().toString();
         dir.prepareBoot(bootId, dir.requestedCmdline().orElse(lab.options().cmdline(name)));
         faults.up();
-        ProcessBuilder builder = new ProcessBuilder(List.of("nice", "-n", Integer.toString(BOOT_NICENESS),
+        // The boot's work runs nicer than the lab, its sshd (and so every session) as the lab does: real
+        // machines boot on CPUs of their own, and here a hundred booting hosts would otherwise queue the
+        // test JVM and the hosts already up behind their mounts (docs/LAB.md).
+        String niceness = Integer.toString(lab.options().bootNiceness());
+        ProcessBuilder builder = new ProcessBuilder(List.of("nice", "-n", niceness,
                 "ip", "netns", "exec", namespace,
                 "unshare", "--fork", "--pid", "--mount", "--uts", "--ipc", "--mount-proc", "--kill-child",
-                "/bin/sh", lab.initScript().toString(), dir.dir().toString(), Integer.toString(BOOT_NICENESS)))
+                "/bin/sh", lab.initScript().toString(), dir.dir().toString(), niceness))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.console().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

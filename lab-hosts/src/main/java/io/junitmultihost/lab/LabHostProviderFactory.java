@@ -50,6 +50,12 @@ public final class LabHostProviderFactory implements HostProviderFactory {
     /** How long a host's boot may take until SSH answers and the safety check passes: {@value}; default 60s. */
     public static final String BOOT_TIMEOUT = "multihost.lab.boot-timeout";
 
+    /**
+     * How much nicer than the lab a host's boot work runs (its init, mounts and the boot's safety
+     * check; never its sshd or sessions): {@value}; 0 to 19, default 10 (docs/LAB.md).
+     */
+    public static final String BOOT_NICENESS = "multihost.lab.boot-niceness";
+
     /** Where labs keep their files: {@value}; default {@value LabOptions#DEFAULT_STATE_DIR}. */
     public static final String STATE_DIR = "multihost.lab.state-dir";
 

@@ -1,5 +1,6 @@
 package io.junitmultihost.lab;
 
+import static io.junitmultihost.lab.LabHostProviderFactory.BOOT_NICENESS;
 import static io.junitmultihost.lab.LabHostProviderFactory.BOOT_TIMEOUT;
 import static io.junitmultihost.lab.LabHostProviderFactory.BRIDGE;
 import static io.junitmultihost.lab.LabHostProviderFactory.CMDLINE;
@@ -38,6 +39,9 @@ public final class LabOptions {
     /** The kernel command line hosts boot with by default; {@code {host}} is the host's name. */
     public static final String DEFAULT_CMDLINE = "BOOT_IMAGE=/boot/vmlinuz-lab root=/dev/lab ro quiet multihost.host={host}";
 
+    /** How much nicer than the lab boots run unless set (docs/LAB.md). */
+    public static final int DEFAULT_BOOT_NICENESS = 10;
+
     private static final Pattern BRIDGE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
 
     private final int hosts;
@@ -47,6 +51,7 @@ public final class LabOptions {
     private final Duration downTime;
     private final DownMode downMode;
     private final Duration bootTimeout;
+    private final int bootNiceness;
     private final Path stateDir;
     private final String cmdline;
     private final Map<String, String> hostCmdlines;
@@ -73,6 +78,10 @@ public final class LabOptions {
         }
         requirePositive(DOWN_TIME, b.downTime, true);
         requirePositive(BOOT_TIMEOUT, b.bootTimeout, false);
+        if (b.bootNiceness < 0 || b.bootNiceness > 19) {
+            throw new ConfigurationException("Configuration parameter [" + BOOT_NICENESS + "] must be 0 to 19 (0: boots at the"
+                    + " lab's own priority), was [" + b.bootNiceness + "].");
+        }
         if (!b.stateDir.isAbsolute()) {
             throw new ConfigurationException("Configuration parameter [" + STATE_DIR + "] must be an absolute path, was [" + b.stateDir + "].");
         }
@@ -83,6 +92,7 @@ public final class LabOptions {
         this.downTime = b.downTime;
         this.downMode = Objects.requireNonNull(b.downMode, "downMode");
         this.bootTimeout = b.bootTimeout;
+        this.bootNiceness = b.bootNiceness;
         this.stateDir = b.stateDir.normalize();
         this.cmdline = Objects.requireNonNull(b.cmdline, "cmdline");
         this.hostCmdlines = Map.copyOf(b.hostCmdlines);
@@ -100,6 +110,7 @@ public final class LabOptions {
                 .maxHosts(config.getInt(MAX_HOSTS, 100))
                 .downTime(config.getDuration(DOWN_TIME, Duration.ofSeconds(2)))
                 .bootTimeout(config.getDuration(BOOT_TIMEOUT, Duration.ofSeconds(60)))
+                .bootNiceness(config.getInt(BOOT_NICENESS, DEFAULT_BOOT_NICENESS))
                 .stateDir(Path.of(config.get(STATE_DIR, DEFAULT_STATE_DIR)))
                 .cmdline(config.get(CMDLINE, DEFAULT_CMDLINE));
         config.get(SUBNET).ifPresent(b::subnet);
@@ -149,6 +160,11 @@ public final class LabOptions {
         return bootTimeout;
     }
 
+    /** How much nicer than the lab a host's boot work runs; its sshd and sessions run as the lab does. */
+    public int bootNiceness() {
+        return bootNiceness;
+    }
+
     /** The directory under which labs keep their files (one directory per lab). */
     public Path stateDir() {
         return stateDir;
@@ -162,7 +178,7 @@ public final class LabOptions {
     /** A builder starting from these options. */
     public Builder toBuilder() {
         Builder b = builder().hosts(hosts).maxHosts(maxHosts).downTime(downTime).downMode(downMode)
-                .bootTimeout(bootTimeout).stateDir(stateDir).cmdline(cmdline);
+                .bootTimeout(bootTimeout).bootNiceness(bootNiceness).stateDir(stateDir).cmdline(cmdline);
         b.subnet = subnet;
         b.bridge = bridge;
         b.hostCmdlines.putAll(hostCmdlines);
@@ -173,7 +189,7 @@ public final class LabOptions {
     public String toString() {
         return "LabOptions[hosts=" + hosts + ", maxHosts=" + maxHosts + ", subnet=" + (subnet == null ? "default" : subnet)
                 + ", bridge=" + (bridge == null ? "default" : bridge) + ", downTime=" + downTime + ", downMode=" + downMode
-                + ", bootTimeout=" + bootTimeout + ", stateDir=" + stateDir + "]";
+                + ", bootTimeout=" + bootTimeout + ", bootNiceness=" + bootNiceness + ", stateDir=" + stateDir + "]";
     }
 
     private static void requirePositive(String key, Duration value, boolean zeroAllowed) {
@@ -191,6 +207,7 @@ public final class LabOptions {
         private Duration downTime = Duration.ofSeconds(2);
         private DownMode downMode = DownMode.LINK;
         private Duration bootTimeout = Duration.ofSeconds(60);
+        private int bootNiceness = DEFAULT_BOOT_NICENESS;
         private Path stateDir = Path.of(DEFAULT_STATE_DIR);
         private String cmdline = DEFAULT_CMDLINE;
         private final Map<String, String> hostCmdlines = new LinkedHashMap<>();
@@ -237,6 +254,16 @@ public final class LabOptions {
         /** How long one boot may take; 60 s unless set. */
         public Builder bootTimeout(Duration bootTimeout) {
             this.bootTimeout = bootTimeout;
+            return this;
+        }
+
+        /**
+         * How much nicer than the lab a host's boot work runs (init, mounts, the boot's safety check),
+         * 0 to 19; {@value LabOptions#DEFAULT_BOOT_NICENESS} unless set. Its sshd, and so every
+         * session, runs as the lab does.
+         */
+        public Builder bootNiceness(int bootNiceness) {
+            this.bootNiceness = bootNiceness;
             return this;
         }
 

@@ -73,7 +73,7 @@ final class SafetyCheck {
      */
     static Outcome runInside(LabHost host, long initPid, String expectedBootId, Duration deadline) {
         // The environment sshd gives root's sessions, set here rather than by an `env -i` in between.
-        Exec.Result result = Exec.run(deadline, List.of("nice", "-n", Integer.toString(HostPower.BOOT_NICENESS),
+        Exec.Result result = Exec.run(deadline, List.of("nice", "-n", Integer.toString(host.lab().options().bootNiceness()),
                 "nsenter", "-t", Long.toString(initPid), "-m", "-u", "-i", "-n", "-p", "--", "/bin/sh", "-c", SCRIPT), null, Map.of("PATH", SESSION_PATH, "HOME", "/root"));
         Map<String, String> seen = parse(result.output());
         boolean complete = seen.keySet().containsAll(List.of("hostname", "boot_id", "pid1", "pidns"))

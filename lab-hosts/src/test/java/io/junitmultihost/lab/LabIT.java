@@ -86,6 +86,19 @@ class LabIT {
     }
 
     @Test
+    void aHostsBootWorkRunsNicerThanTheLabWhileItsSshdAndSessionsRunAsTheLabDoes() {
+        int own = niceness("/proc/self/stat");
+        for (LabHost host : lab.hosts()) {
+            // field 19 of /proc/PID/stat; the command names here (sh, sshd, cat) hold no spaces
+            String nice = host.exec("echo $(cut -d' ' -f19 /proc/1/stat) $(cut -d' ' -f19 /proc/$(cat /run/sshd.pid)/stat)"
+                    + " $(cut -d' ' -f19 /proc/$$/stat)", SSH).strip();
+
+            assertThat(nice).as("the niceness of the init, sshd and a session on [%s]", host.name())
+                    .isEqualTo((own + LabOptions.DEFAULT_BOOT_NICENESS) + " " + own + " " + own);
+        }
+    }
+
+    @Test
     void aHostWhoseKeyDoesNotMatchKnownHostsIsRefusedByStrictChecking() throws Exception {
         Path wrong = lab.directory().resolve("wrong_known_hosts");
         Files.writeString(wrong, one.address() + " " + two.knownHostsLine().split(" ", 2)[1] + "\n");
@@ -329,6 +342,15 @@ class LabIT {
             assertThat(mounts).as("on [%s]", host.name()).contains(
                     "/tmp " + limits.tmpMib() * 1024 + "k\n", "/dev/shm " + limits.shmMib() * 1024 + "k\n",
                     "/run " + limits.runMib() * 1024 + "k\n");
+        }
+    }
+
+    private static int niceness(String stat) {
+        try {
+            String text = Files.readString(Path.of(stat));
+            return Integer.parseInt(text.substring(text.lastIndexOf(')') + 2).split(" ")[16]);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }
