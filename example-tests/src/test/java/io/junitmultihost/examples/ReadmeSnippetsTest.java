@@ -60,7 +60,8 @@ class ReadmeSnippetsTest {
             "NodeTest", List.of(),                          // every test
             "AppLogsTest", List.of(),                       // every test
             "GreetingTest", List.of(),                      // every part, on each host of its role
-            "ForwardTest", List.of());                      // every test
+            "ForwardTest", List.of(),                       // every test
+            "FilesTest", List.of());                        // every test
     /** Snippet classes that are not run on embedded hosts, and why (ReadmeSnippetsLabTest runs some on the lab). */
     static final Map<String, String> COMPILE_ONLY = Map.of(
             "RollingTest", "it needs 100 app hosts (85 at least) and the embedded hosts are 32 at most; run on the lab",
