@@ -94,8 +94,10 @@ public interface Host {
     HostProcess process(String id);
 
     /**
-     * Copies a local file to {@code remotePath} on the host (SFTP; over exec with {@code cat} where
-     * the host has no SFTP subsystem), keeping its permissions.
+     * Copies a local file, or a directory with everything under it, to {@code remotePath} on the
+     * host (SFTP; over exec with {@code cat} where the host has no SFTP subsystem), keeping its
+     * permissions. Directories missing above {@code remotePath} are made; a relative
+     * {@code remotePath} is relative to the user's home directory.
      */
     void upload(Path local, String remotePath, Duration deadline);
 

@@ -14,8 +14,10 @@ import java.util.Optional;
  * Immutable.
  *
  * <pre>{@code
- * // 100 hosts wanted, 85 are enough; wait up to 2 more minutes for stragglers once 85 are back
- * RebootResults results = cluster.reboot(cluster.role("node"), Quorum.of(100, 85, Duration.ofMinutes(2)));
+ * // every host of the role wanted (a role with min may have fewer than its count), 85 are enough;
+ * // wait up to 2 more minutes for stragglers once 85 are back
+ * List<Host> nodes = cluster.role("node");
+ * RebootResults results = cluster.reboot(nodes, Quorum.of(nodes.size(), 85, Duration.ofMinutes(2)));
  * }</pre>
  */
 public final class Quorum {

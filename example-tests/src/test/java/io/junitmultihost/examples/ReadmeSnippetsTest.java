@@ -60,14 +60,15 @@ class ReadmeSnippetsTest {
             "NodeTest", List.of(),                          // every test
             "AppLogsTest", List.of(),                       // every test
             "GreetingTest", List.of(),                      // every part, on each host of its role
-            "ForwardTest", List.of());                      // every test
-    /** Snippet classes that are only compiled, and why. */
-    private static final Map<String, String> COMPILE_ONLY = Map.of(
-            "RollingTest", "it needs 100 app hosts (85 at least) and the embedded hosts are 32 at most",
+            "ForwardTest", List.of(),                       // every test
+            "FilesTest", List.of());                        // every test
+    /** Snippet classes that are not run on embedded hosts, and why (ReadmeSnippetsLabTest runs some on the lab). */
+    static final Map<String, String> COMPILE_ONLY = Map.of(
+            "RollingTest", "it needs 100 app hosts (85 at least) and the embedded hosts are 32 at most; run on the lab",
             "ChaosTest", "its lambdas run in remote JVMs, which get the test's classpath, not the directory this test"
                     + " compiles the snippets into; RemoteJvmsTest makes the same calls",
             "PartitionTest", "network faults need hosts of their own network (lab, inventory, QEMU), and embedded hosts"
-                    + " refuse them; FaultsIT makes the same calls on lab hosts");
+                    + " refuse them; run on the lab");
     /** The artifact of the README's dependency list that brings each imported package. */
     private static final Map<String, String> ARTIFACT_OF_PACKAGE = Map.of(
             "io.junitmultihost.", "junit-multihost-engine",
@@ -125,6 +126,16 @@ class ReadmeSnippetsTest {
 
     @Test
     void theReadmeTestsThatNeedOnlyHostsPassOnEmbeddedHosts() throws Exception {
+        runAndExpectEveryTestToPass(classes, RUN, Map.of("multihost.embedded.reboot-down-time", "300ms"));
+    }
+
+    /**
+     * Compiles every snippet into {@code classes} and runs, of each class named in {@code run}, the
+     * methods it lists (every test and part when the list is empty), with {@code parameters}; every
+     * one of them must pass.
+     */
+    static void runAndExpectEveryTestToPass(Path classes, Map<String, List<String>> run, Map<String, String> parameters)
+            throws Exception {
         List<Snippet> snippets = blocks("java");
         List<URL> urls = new ArrayList<>();
         for (int i = 0; i < snippets.size(); i++) {
@@ -133,43 +144,43 @@ class ReadmeSnippetsTest {
             assertThat(problem).isNull();
             urls.add(out.toUri().toURL());
         }
-        try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), getClass().getClassLoader())) {
+        try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), ReadmeSnippetsTest.class.getClassLoader())) {
             List<DiscoverySelector> selectors = new ArrayList<>();
             int expected = 0;
-            for (Map.Entry<String, List<String>> run : new TreeMap<>(RUN).entrySet()) {
-                Class<?> test = loader.loadClass(run.getKey());
-                if (run.getValue().isEmpty()) {
+            for (Map.Entry<String, List<String>> entry : new TreeMap<>(run).entrySet()) {
+                Class<?> test = loader.loadClass(entry.getKey());
+                if (entry.getValue().isEmpty()) {
                     selectors.add(selectClass(test));
                     expected += (int) java.util.Arrays.stream(test.getDeclaredMethods())
                             .filter(m -> m.isAnnotationPresent(Test.class)
                                     || m.isAnnotationPresent(io.junitmultihost.api.MultiHostTest.class)).count();
                     expected += partsOf(test);
                 } else {
-                    for (String name : run.getValue()) {
+                    for (String name : entry.getValue()) {
                         java.lang.reflect.Method method = java.util.Arrays.stream(test.getDeclaredMethods())
                                 .filter(m -> m.getName().equals(name)).findFirst()
                                 .orElseThrow(() -> new AssertionError("README class [" + test.getName()
                                         + "] has no method [" + name + "] any more; update RUN."));
                         selectors.add(selectMethod(test, method));
                     }
-                    expected += run.getValue().size();
+                    expected += entry.getValue().size();
                 }
             }
             LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectors)
-                    .configurationParameter("multihost.embedded.reboot-down-time", "300ms").build();
+                    .configurationParameters(parameters).build();
             SummaryGeneratingListener listener = new SummaryGeneratingListener();
             Thread.currentThread().setContextClassLoader(loader);
             try {
                 LauncherFactory.create().execute(request, listener);
             } finally {
-                Thread.currentThread().setContextClassLoader(getClass().getClassLoader());
+                Thread.currentThread().setContextClassLoader(ReadmeSnippetsTest.class.getClassLoader());
             }
             TestExecutionSummary summary = listener.getSummary();
             StringWriter failures = new StringWriter();
             summary.printFailuresTo(new java.io.PrintWriter(failures), 20);
 
             assertThat(summary.getTestsFailedCount()).as("failed README tests:%n%s", failures).isZero();
-            assertThat(summary.getTestsAbortedCount()).as("README tests skipped (aborted)").isZero();
+            assertThat(summary.getTestsAbortedCount()).as("README tests skipped (aborted):%n%s", failures).isZero();
             assertThat(summary.getTestsSucceededCount()).as("README tests that passed").isEqualTo(expected);
         }
     }
@@ -212,7 +223,7 @@ class ReadmeSnippetsTest {
     }
 
     /** Compiles one snippet on its own; null when it compiles, else a sentence naming it and its errors. */
-    private static String compile(Snippet snippet, Path out) throws IOException {
+    static String compile(Snippet snippet, Path out) throws IOException {
         String className = snippet.className();
         if (className == null) {
             return snippet.where() + " declares no top-level class, so it cannot be pasted into a file as it is";
@@ -250,7 +261,7 @@ class ReadmeSnippetsTest {
     }
 
     /** The fenced blocks of this language, each named by the heading above it and its number there. */
-    private static List<Snippet> blocks(String language) throws IOException {
+    static List<Snippet> blocks(String language) throws IOException {
         assertThat(README).as("the README beside this module").isRegularFile();
         String text = Files.readString(README, StandardCharsets.UTF_8);
         List<Snippet> found = new ArrayList<>();

@@ -46,6 +46,10 @@ class OlderPlatformTest {
                         + " or later, but the class path has JUnit Platform [1.14.4]")
                 .contains("import org.junit:junit-bom 6.x")
                 .doesNotContain("LinkageError", "NoSuchMethodError", "NoClassDefFoundError", "AbstractMethodError");
+        // Maven Surefire shows only the launcher's own line on the console and hides the cause in a
+        // .dump file: the message is printed on standard error too, on a line of its own.
+        assertThat(out).containsPattern("(?m)^junit-multihost \\[development\\] needs JUnit Platform \\[6\\.0\\.0\\] or later.*"
+                + "import org\\.junit:junit-bom 6\\.x");
     }
 
     @Test

@@ -71,7 +71,10 @@ final class ExecTransfer {
     private void uploadFile(Path local, String remote) throws Exception {
         String target = ShellQuote.quote(remote);
         String part = ShellQuote.quote(remote + ".jmh-upload.part");
-        String script = "cat > " + part + " && chmod " + octal(DownloadTarget.mode(local)) + " -- " + part
+        int slash = remote.lastIndexOf('/');
+        // Its directory is made when missing, as a tree upload makes its root.
+        String mkdir = slash > 0 ? "mkdir -p -- " + ShellQuote.quote(remote.substring(0, slash)) + " && " : "";
+        String script = mkdir + "cat > " + part + " && chmod " + octal(DownloadTarget.mode(local)) + " -- " + part
                 + " && mv -f -- " + part + " " + target + " || { s=$?; rm -f -- " + part + "; exit $s; }";
         try (InputStream in = Files.newInputStream(local)) {
             check(run(script, in, OutputStream.nullOutputStream()), "writing [" + remote + "]");

@@ -206,10 +206,26 @@ final class Transfer {
     }
 
     private void uploadFile(ChannelSftp sftp, Path local, String remote) throws SftpException, IOException {
+        try {
+            put(sftp, local, remote);
+        } catch (SftpException e) {
+            // Its directory does not exist yet: made as a tree upload makes its root (cp would refuse,
+            // but a test writing /opt/app/app.conf means it). Tried after the put, so that the
+            // common case costs no stat.
+            int slash = remote.lastIndexOf('/');
+            if (e.id != ChannelSftp.SSH_FX_NO_SUCH_FILE || slash <= 0) {
+                throw e;
+            }
+            mkdirs(sftp, remote.substring(0, slash));
+            put(sftp, local, remote);
+        }
+        sftp.chmod(mode(local), remote);
+    }
+
+    private static void put(ChannelSftp sftp, Path local, String remote) throws SftpException, IOException {
         try (InputStream in = Files.newInputStream(local)) {
             sftp.put(in, remote, ChannelSftp.OVERWRITE);
         }
-        sftp.chmod(mode(local), remote);
     }
 
     private static void mkdirs(ChannelSftp sftp, String remote) throws SftpException {

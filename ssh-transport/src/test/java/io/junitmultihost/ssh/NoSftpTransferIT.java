@@ -57,6 +57,16 @@ class NoSftpTransferIT {
     }
 
     @Test
+    void aFileUploadedIntoDirectoriesThatDoNotExistYetCreatesThemAsATreeUploadDoes() throws Exception {
+        Path file = Files.writeString(local.resolve("app.conf"), "key=value\n");
+        String remote = sshd.directory() + "/new dir/etc/app.conf";
+
+        host.upload(file, remote, DEADLINE);
+
+        assertThat(host.exec(RemoteCommand.argv("cat", remote), DEADLINE).stdoutText()).isEqualTo("key=value\n");
+    }
+
+    @Test
     void aTreeGoesUpAndComesBackWithModesButWithoutWorldWrite() throws Exception {
         Path tree = local.resolve("tree");
         Files.createDirectories(tree.resolve("sub/deeper"));

@@ -66,6 +66,16 @@ class TransferIT {
     }
 
     @Test
+    void aFileUploadedIntoDirectoriesThatDoNotExistYetCreatesThemAsATreeUploadDoes() throws Exception {
+        Path file = Files.writeString(local.resolve("app.conf"), "key=value\n");
+        String remote = remoteDir() + "/etc/app/app.conf";
+
+        host.upload(file, remote, DEADLINE);
+
+        assertThat(host.exec(RemoteCommand.argv("cat", remote), DEADLINE).stdoutText()).isEqualTo("key=value\n");
+    }
+
+    @Test
     void anExistingRemoteFileIsReplaced() throws Exception {
         String remote = remoteDir() + "/f";
         host.exec(RemoteCommand.shell("echo old-and-longer > " + ShellQuote.quote(remote)), DEADLINE);

@@ -26,11 +26,16 @@ final class PlatformCheck {
             Class.forName(NEEDED_CLASS, false, TestEngine.class.getClassLoader());
         } catch (ClassNotFoundException e) {
             String found = TestEngine.class.getPackage().getImplementationVersion();
-            throw new ConfigurationException("junit-multihost [" + EngineVersion.get() + "] needs JUnit Platform [" + MINIMUM
+            ConfigurationException tooOld = new ConfigurationException("junit-multihost [" + EngineVersion.get() + "] needs JUnit Platform [" + MINIMUM
                     + "] or later, but the class path has JUnit Platform [" + (found == null ? "older than " + MINIMUM : found)
                     + "] (junit-platform-engine, without [" + NEEDED_CLASS + "]). Use JUnit 6: import org.junit:junit-bom"
                     + " 6.x in dependencyManagement before any BOM that pins JUnit 5 (with Spring Boot's parent, set the"
                     + " property junit-jupiter.version to 6.x), and keep junit-platform-launcher on the same version.");
+            // Platform 1.x makes this fatal, and Maven Surefire then shows only "TestEngine with ID
+            // 'multihost' failed to discover tests", hiding this cause in a .dump file; standard error
+            // reaches the console (and no SLF4J binding is needed for it).
+            System.err.println(tooOld.getMessage());
+            throw tooOld;
         }
     }
 }

@@ -259,6 +259,11 @@ final class RemoteHost implements Host, SyncReachable, io.junitmultihost.engine.
                     if (started != null) {
                         StartedProcesses.end(started);
                     }
+                }, () -> {
+                    // a detached process's end is seen only when asked (it may have exited, or died in
+                    // a reboot, long ago); an attached one's is seen as it comes, so one still held may run
+                    HostProcess started = process.get();
+                    return !(started instanceof DetachedProcess detached) || detached.isAlive();
                 });
     }
 

@@ -1,6 +1,7 @@
 package io.junitmultihost.engine.internal.owner;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -13,14 +14,17 @@ public final class Owned {
     private final Stage stage;
     private final Supplier<Duration> bound;
     private final AutoCloseable stop;
+    private final BooleanSupplier stillRunning;
     private volatile Owner owner;
 
-    Owned(Owner owner, Stage stage, String name, Supplier<Duration> bound, AutoCloseable stop) {
+    Owned(Owner owner, Stage stage, String name, Supplier<Duration> bound, AutoCloseable stop,
+            BooleanSupplier stillRunning) {
         this.owner = owner;
         this.stage = stage;
         this.name = name;
         this.bound = bound;
         this.stop = stop;
+        this.stillRunning = stillRunning;
     }
 
     /** What it is, for logs: {@code command [sleep 5] on host [lab-1]}. */
@@ -36,6 +40,26 @@ public final class Owned {
     /** At most how long stopping it may take. */
     Duration bound() {
         return bound.get();
+    }
+
+    /**
+     * Whether it may still run: what is held and has no probe is taken as running; a probe that
+     * fails (its host cannot be asked) says it may.
+     */
+    boolean stillRunning() {
+        if (stillRunning == null) {
+            return true;
+        }
+        try {
+            return stillRunning.getAsBoolean();
+        } catch (RuntimeException cannotTell) {
+            return true;
+        }
+    }
+
+    /** Whether it was registered with a probe that tells whether it still runs. */
+    boolean hasProbe() {
+        return stillRunning != null;
     }
 
     /** Stops it. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -63,7 +64,7 @@ public final class Owner implements AutoCloseable {
      */
     public Owner child(String childName) {
         Owner child = new Owner(childName);
-        child.inParent = register(Stage.ACTIONS, childName, child::closeBound, child::close);
+        child.inParent = register(Stage.ACTIONS, childName, child::closeBound, child::close, null);
         return child;
     }
 
@@ -80,11 +81,25 @@ public final class Owner implements AutoCloseable {
      */
     public Owned register(Stage stage, String what, Duration bound, AutoCloseable stop) {
         Objects.requireNonNull(bound, "bound");
-        return register(stage, what, () -> bound, stop);
+        return register(stage, what, () -> bound, stop, null);
     }
 
-    private Owned register(Stage stage, String what, Supplier<Duration> bound, AutoCloseable stop) {
-        Owned owned = new Owned(this, stage, what, bound, stop);
+    /**
+     * As {@link #register(Stage, String, Duration, AutoCloseable)}, for what may end without anyone
+     * seeing it (a detached process: it exits, or a reboot ends it, while nobody asks): when this
+     * owner closes, {@code stillRunning} is asked first (off this thread, within {@code bound}), and
+     * what had ended is stopped all the same (its leftovers cleaned up) but named closed, not
+     * cancelled, so that no WARN claims it was still running.
+     */
+    public Owned register(Stage stage, String what, Duration bound, AutoCloseable stop, BooleanSupplier stillRunning) {
+        Objects.requireNonNull(bound, "bound");
+        Objects.requireNonNull(stillRunning, "stillRunning");
+        return register(stage, what, () -> bound, stop, stillRunning);
+    }
+
+    private Owned register(Stage stage, String what, Supplier<Duration> bound, AutoCloseable stop,
+            BooleanSupplier stillRunning) {
+        Owned owned = new Owned(this, stage, what, bound, stop, stillRunning);
         synchronized (this) {
             if (closed) {
                 throw new MultiHostException("Cannot start " + what + ": " + name + " has ended, and what it"
@@ -223,14 +238,30 @@ public final class Owner implements AutoCloseable {
         }
         List<Thread> stopping = new ArrayList<>();
         for (Owned owned : now) {
-            if (inFlight) {
-                LOG.warn("{} {} with {} still running; cancelling it.", capitalized(name), why, owned.name());
-                cancelled.add(owned.name());
-            } else {
-                LOG.debug("{} {}; closing {}.", capitalized(name), why, owned.name());
-                closedNormally.add(owned.name());
+            // what may have ended unseen is asked first, on its stopping thread (asking may take a round trip)
+            Runnable tell = () -> {
+                if (inFlight && owned.stillRunning()) {
+                    LOG.warn("{} {} with {} still running; cancelling it.", capitalized(name), why, owned.name());
+                    synchronized (cancelled) {
+                        cancelled.add(owned.name());
+                    }
+                } else {
+                    LOG.debug("{} {}; closing {}{}.", capitalized(name), why, owned.name(),
+                            inFlight ? ", which had ended" : "");
+                    synchronized (closedNormally) {
+                        closedNormally.add(owned.name());
+                    }
+                }
+            };
+            if (!owned.hasProbe()) {
+                tell.run();
             }
-            Thread thread = new Thread(() -> stop(owned), "multihost-stop " + owned.name());
+            Thread thread = new Thread(() -> {
+                if (owned.hasProbe()) {
+                    tell.run();
+                }
+                stop(owned);
+            }, "multihost-stop " + owned.name());
             thread.setDaemon(true);
             thread.start();
             stopping.add(thread);

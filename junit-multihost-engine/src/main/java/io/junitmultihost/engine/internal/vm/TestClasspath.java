@@ -37,6 +37,7 @@ import java.util.zip.ZipOutputStream;
 final class TestClasspath {
 
     static final String REMOTE_DIR = ".junit-multihost/classpath";
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private static volatile List<Path> cached;
 
@@ -144,9 +145,20 @@ final class TestClasspath {
         for (Path jar : jars) {
             String name = jar.getFileName().toString();
             if (!present.contains(name)) {
-                String partial = dir + "/." + name + ".part";
-                host.upload(jar, partial, deadline);
-                host.exec(List.of("mv", "-f", partial, dir + "/" + name), deadline).assertSuccess();
+                // A name of this upload's own: hosts that share the home (an NFS home, two inventory
+                // entries for one machine) fill the cache at once, and mv of a full jar over another is harmless.
+                String partial = dir + "/." + name + "." + Long.toHexString(RANDOM.nextLong()) + ".part";
+                try {
+                    host.upload(jar, partial, deadline);
+                    host.exec(List.of("mv", "-f", partial, dir + "/" + name), deadline).assertSuccess();
+                } catch (RuntimeException e) {
+                    try {
+                        host.exec(List.of("rm", "-f", partial), deadline);
+                    } catch (RuntimeException cleanup) {
+                        e.addSuppressed(cleanup);
+                    }
+                    throw e;
+                }
                 count++;
             }
         }

@@ -52,6 +52,24 @@ class OwnerTest {
     }
 
     @Test
+    void whatEndedUnseenIsStillStoppedButNamedClosedNotCancelled() {
+        Owner owner = Owner.standalone("class [A]");
+        // a detached process that exited (or died in a reboot) with nobody asking: only a probe knows
+        owner.register(Stage.PROCESSES, "process 1", BOUND, () -> stopped.add("process 1"), () -> false);
+        owner.register(Stage.PROCESSES, "process 2", BOUND, () -> stopped.add("process 2"), () -> true);
+        owner.register(Stage.PROCESSES, "process 3", BOUND, () -> stopped.add("process 3"), () -> {
+            throw new MultiHostException("host unreachable");
+        });
+
+        Owner.Ending ending = owner.closing();
+
+        assertThat(stopped).as("its files are cleaned up all the same")
+                .containsExactlyInAnyOrder("process 1", "process 2", "process 3");
+        assertThat(ending.cancelled()).as("what may still run").containsExactlyInAnyOrder("process 2", "process 3");
+        assertThat(ending.closed()).containsExactly("process 1");
+    }
+
+    @Test
     void whatEndsWhileAnEarlierStageStopsIsNotCancelledAgain() {
         Owner owner = Owner.standalone("class [A]");
         Owned command = owner.register(Stage.PROCESSES, "command 1", BOUND, () -> stopped.add("command 1"));
