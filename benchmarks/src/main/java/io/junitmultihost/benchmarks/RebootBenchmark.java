@@ -65,7 +65,7 @@ import java.util.stream.Collectors;
  * fast real machine's reboot), {@code down-mode=refuse|link} ({@code refuse}: connections to a down
  * host are refused, so the Ansible-style loop waits by its backoff rather than by the kernel's SYN
  * retries within its 10 s connect timeout), {@code runs=N} (single-host reboots, 3),
- * {@code boot-niceness=N} (the lab's {@code multihost.lab.boot-niceness}, 10),
+ * {@code boot-niceness=N} (the lab's {@code multihost.lab.boot-niceness}, 5),
  * {@code rounds=N} (100-host reboots, each followed by the Ansible-style peer's, 3; the figures are
  * the medians), {@code subnet=...}.
  */

@@ -52,7 +52,7 @@ public final class LabHostProviderFactory implements HostProviderFactory {
 
     /**
      * How much nicer than the lab a host's boot work runs (its init, mounts and the boot's safety
-     * check; never its sshd or sessions): {@value}; 0 to 19, default 10 (docs/LAB.md).
+     * check; never its sshd or sessions): {@value}; 0 to 19, default 5 (docs/LAB.md).
      */
     public static final String BOOT_NICENESS = "multihost.lab.boot-niceness";
 

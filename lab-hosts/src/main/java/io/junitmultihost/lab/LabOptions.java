@@ -40,7 +40,7 @@ public final class LabOptions {
     public static final String DEFAULT_CMDLINE = "BOOT_IMAGE=/boot/vmlinuz-lab root=/dev/lab ro quiet multihost.host={host}";
 
     /** How much nicer than the lab boots run unless set (docs/LAB.md). */
-    public static final int DEFAULT_BOOT_NICENESS = 10;
+    public static final int DEFAULT_BOOT_NICENESS = 5;
 
     private static final Pattern BRIDGE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
 

@@ -22,7 +22,7 @@ class LabOptionsTest {
         assertThat(options.downTime()).isEqualTo(Duration.ofSeconds(2));
         assertThat(options.downMode()).isEqualTo(DownMode.LINK);
         assertThat(options.bootTimeout()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(options.bootNiceness()).isEqualTo(10);
+        assertThat(options.bootNiceness()).isEqualTo(5);
         assertThat(options.stateDir()).isEqualTo(Path.of("/run/junit-multihost-lab"));
         assertThat(options.cmdline("lab-1")).isEqualTo("BOOT_IMAGE=/boot/vmlinuz-lab root=/dev/lab ro quiet multihost.host=lab-1");
     }
