@@ -35,8 +35,10 @@ public interface HostProvider extends AutoCloseable {
      * The most hosts this provider can ever give at once, all roles together: the hosts it may
      * start (embedded, lab) or lists (inventory), leased or not. Cheap, and starts nothing: the
      * engine asks before it asks for hosts, and skips a class whose roles need more (the sum of
-     * their minimums) without starting any. {@link Integer#MAX_VALUE} (the default) when the
-     * provider cannot tell.
+     * their minimums) without starting any; a role with a quorum that has all the hosts this (and
+     * {@link #maxHosts(String)}) allows starts at once rather than waiting out the countdown for
+     * more. {@link Integer#MAX_VALUE} (the default) when the provider cannot tell: the engine then
+     * waits as long as other classes hold hosts.
      */
     default int maxHosts() {
         return Integer.MAX_VALUE;

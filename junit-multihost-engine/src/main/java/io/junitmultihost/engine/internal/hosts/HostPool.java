@@ -340,7 +340,9 @@ public final class HostPool implements AutoCloseable {
                 got = answered;
                 anySilent |= !silent.isEmpty();
             }
-            boolean more = !heldByOthersLocked(claim).isEmpty() || !silent.isEmpty() || !claim.elsewhere.isEmpty();
+            // A host held elsewhere or silent may come only while the provider could still give this role more.
+            boolean more = got.size() < capacity(claim.owner(), role, chosen)
+                    && (!heldByOthersLocked(claim).isEmpty() || !silent.isEmpty() || !claim.elsewhere.isEmpty());
             if (got.size() < role.min()) {
                 return new Gathered(chosen, new Shortfall(role, got, List.copyOf(silent)), false, anySilent);
             }
@@ -352,6 +354,22 @@ public final class HostPool implements AutoCloseable {
             chosen.put(role.name(), got);
         }
         return new Gathered(chosen, null, waitForMore, anySilent);
+    }
+
+    /**
+     * The most hosts {@code role} could ever get in this class: what the provider can ever give it
+     * ({@link HostProvider#maxHosts(String)}), and no more than it can give at all less what the
+     * class's roles gathered before it hold. Cheap, starts nothing.
+     */
+    private int capacity(String owner, RoleDeclaration role, Map<String, List<HostSpec>> before) {
+        int forRole;
+        try {
+            forRole = provider.maxHosts(role.name());
+        } catch (ConfigurationException e) {
+            throw cannotServe(owner, role, e);
+        }
+        long heldBefore = before.values().stream().mapToLong(List::size).sum();
+        return (int) Math.max(0, Math.min(forRole, provider.maxHosts() - heldBefore));
     }
 
     /** Aborts a class whose roles need more hosts than the provider can ever give, before asking it for any. */
@@ -493,12 +511,19 @@ public final class HostPool implements AutoCloseable {
 
     private void logQuorum(String owner, List<RoleDeclaration> roles, Map<String, List<HostSpec>> chosen,
             Map<String, Set<String>> silentByRole) {
+        Map<String, List<HostSpec>> before = new LinkedHashMap<>();
         for (RoleDeclaration role : roles) {
-            int got = chosen.getOrDefault(role.name(), List.of()).size();
+            List<HostSpec> hosts = chosen.getOrDefault(role.name(), List.of());
+            int got = hosts.size();
             if (got < role.count() && role.min() < role.count()) {
+                int capacity = capacity(owner, role, before);
+                // why it went on with fewer: the provider can give no more, or the rest did not come in time
+                String why = got >= capacity ? ": provider [" + settings.provider() + "] can give it at most [" + capacity
+                        + "], so no more can come" : silentNote(List.copyOf(silentByRole.getOrDefault(role.name(), Set.of())));
                 LOG.info("Class [{}] starts role [{}] with [{}] of [{}] hosts (min [{}]){}.", owner, role.name(), got,
-                        role.count(), role.min(), silentNote(List.copyOf(silentByRole.getOrDefault(role.name(), Set.of()))));
+                        role.count(), role.min(), why);
             }
+            before.put(role.name(), hosts);
         }
     }
 

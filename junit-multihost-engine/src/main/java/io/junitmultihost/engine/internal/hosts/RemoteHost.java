@@ -250,10 +250,13 @@ final class RemoteHost implements Host, SyncReachable, io.junitmultihost.engine.
         }
     }
 
-    /** Registers a started process with the class's owner, which ends it (and a detached one's files) with the class. */
+    /**
+     * Registers a started process with the class's owner, which ends it (and a detached one's files) with the
+     * class: left to the class's end, the documented way to end it, so ending it is no WARN.
+     */
     private Owned own(String id, String command, Supplier<? extends HostProcess> process) {
         // Names the process and the host, not the command: its arguments may hold secrets (see docs/RELIABILITY.md).
-        return owner.register(Stage.PROCESSES, "process [" + id + "] on host [" + name() + "]",
+        return owner.registerLeftToTheEnd(Stage.PROCESSES, "process [" + id + "] on host [" + name() + "]",
                 stopBound().plus(StartedProcesses.KILL_GRACE), () -> {
                     HostProcess started = process.get();
                     if (started != null) {

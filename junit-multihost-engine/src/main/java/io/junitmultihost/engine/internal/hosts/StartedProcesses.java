@@ -31,7 +31,8 @@ final class StartedProcesses {
         try {
             boolean alive = process.isAlive();
             if (alive) {
-                LOG.info("Killing process [{}] (pid [{}]) on host [{}]: its class ended while it still ran.",
+                // the owner's INFO line already names it and its class: this adds the pid, for debugging
+                LOG.debug("Killing process [{}] (pid [{}]) on host [{}]: its class ended while it still ran.",
                         process.id(), process.pid(), process.host().name());
                 LOG.debug("Process [{}] runs [{}].", process.id(), process.command());
             }

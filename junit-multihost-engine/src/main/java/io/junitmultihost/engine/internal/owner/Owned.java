@@ -15,16 +15,18 @@ public final class Owned {
     private final Supplier<Duration> bound;
     private final AutoCloseable stop;
     private final BooleanSupplier stillRunning;
+    private final boolean leftToTheEnd;
     private volatile Owner owner;
 
     Owned(Owner owner, Stage stage, String name, Supplier<Duration> bound, AutoCloseable stop,
-            BooleanSupplier stillRunning) {
+            BooleanSupplier stillRunning, boolean leftToTheEnd) {
         this.owner = owner;
         this.stage = stage;
         this.name = name;
         this.bound = bound;
         this.stop = stop;
         this.stillRunning = stillRunning;
+        this.leftToTheEnd = leftToTheEnd;
     }
 
     /** What it is, for logs: {@code command [sleep 5] on host [lab-1]}. */
@@ -60,6 +62,14 @@ public final class Owned {
     /** Whether it was registered with a probe that tells whether it still runs. */
     boolean hasProbe() {
         return stillRunning != null;
+    }
+
+    /**
+     * Whether its owner's end is the documented way to end it (a process from {@code Host.start}):
+     * then ending it is no cancel, and nobody waits on it.
+     */
+    boolean leftToTheEnd() {
+        return leftToTheEnd;
     }
 
     /** Stops it. */

@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
  * Everything one test class (or the run) started and that may still run or be open: registered as
  * it starts, released as it ends on its own, and stopped when the owner closes. Closing goes
  * stage by stage ({@link Stage}: actions, processes, sync, forwards), newest first within a stage,
- * all of a stage at once, each waited for at most its own bound; whatever was still running is
- * logged by name at WARN, whatever did not stop within its bound is logged as left behind. Once
+ * all of a stage at once, each waited for at most its own bound; whatever the class was still
+ * waiting on (a command, a call, a reboot) is logged by name at WARN, whatever it left running to
+ * its end on purpose (a process from {@code Host.start}) is ended with an INFO line, whatever did
+ * not stop within its bound is logged as left behind. Once
  * closed, an owner refuses to register anything new, so nothing of a class starts after it ended.
  * Thread-safe. Internal.
  */
@@ -64,7 +66,7 @@ public final class Owner implements AutoCloseable {
      */
     public Owner child(String childName) {
         Owner child = new Owner(childName);
-        child.inParent = register(Stage.ACTIONS, childName, child::closeBound, child::close, null);
+        child.inParent = register(Stage.ACTIONS, childName, child::closeBound, child::close, null, false);
         return child;
     }
 
@@ -81,7 +83,7 @@ public final class Owner implements AutoCloseable {
      */
     public Owned register(Stage stage, String what, Duration bound, AutoCloseable stop) {
         Objects.requireNonNull(bound, "bound");
-        return register(stage, what, () -> bound, stop, null);
+        return register(stage, what, () -> bound, stop, null, false);
     }
 
     /**
@@ -94,12 +96,25 @@ public final class Owner implements AutoCloseable {
     public Owned register(Stage stage, String what, Duration bound, AutoCloseable stop, BooleanSupplier stillRunning) {
         Objects.requireNonNull(bound, "bound");
         Objects.requireNonNull(stillRunning, "stillRunning");
-        return register(stage, what, () -> bound, stop, stillRunning);
+        return register(stage, what, () -> bound, stop, stillRunning, false);
+    }
+
+    /**
+     * As {@link #register(Stage, String, Duration, AutoCloseable, BooleanSupplier)}, for what the
+     * class may start and leave running until its end, which is the documented way to end it (a
+     * process from {@code Host.start} or {@code Host.startDetached}): nobody waits on it, so ending
+     * it is logged at INFO and named {@link Ending#ended() ended}, not cancelled with a WARN.
+     */
+    public Owned registerLeftToTheEnd(Stage stage, String what, Duration bound, AutoCloseable stop,
+            BooleanSupplier stillRunning) {
+        Objects.requireNonNull(bound, "bound");
+        Objects.requireNonNull(stillRunning, "stillRunning");
+        return register(stage, what, () -> bound, stop, stillRunning, true);
     }
 
     private Owned register(Stage stage, String what, Supplier<Duration> bound, AutoCloseable stop,
-            BooleanSupplier stillRunning) {
-        Owned owned = new Owned(this, stage, what, bound, stop, stillRunning);
+            BooleanSupplier stillRunning, boolean leftToTheEnd) {
+        Owned owned = new Owned(this, stage, what, bound, stop, stillRunning, leftToTheEnd);
         synchronized (this) {
             if (closed) {
                 throw new MultiHostException("Cannot start " + what + ": " + name + " has ended, and what it"
@@ -168,13 +183,11 @@ public final class Owner implements AutoCloseable {
             return ending.join(); // bounded: the first caller stops each thing within its bound
         }
         removeShutdownHook();
-        List<String> cancelled = new ArrayList<>();
-        List<String> closedNormally = new ArrayList<>();
-        List<String> leftBehind = new ArrayList<>();
+        Tally tally = new Tally();
         for (Stage stage : Stage.values()) {
-            stopStage(stage, "ended", cap, capEnd, cancelled, closedNormally, leftBehind);
+            stop(take(stage, o -> true), stage.inFlight(), "ended", cap, capEnd, tally);
         }
-        Ending result = new Ending(List.copyOf(cancelled), List.copyOf(closedNormally), List.copyOf(leftBehind));
+        Ending result = tally.ending();
         ending.complete(result);
         Owned parentEntry = inParent;
         if (parentEntry != null) {
@@ -186,7 +199,8 @@ public final class Owner implements AutoCloseable {
     /**
      * Stops what runs now on the owner's behalf (stages whose work is in flight: reboots, prepare
      * steps, fan-out calls, commands and processes), but stays open, so that the class can still
-     * clean up after itself; for a run that was cancelled. Returns what it cancelled. Never throws.
+     * clean up after itself; for a run that was cancelled. Returns what it cancelled (what it
+     * ended that the class had left running to its end is logged at INFO, not returned). Never throws.
      */
     public List<String> cancelInFlight() {
         synchronized (this) {
@@ -200,14 +214,13 @@ public final class Owner implements AutoCloseable {
         synchronized (this) {
             inFlight = Set.copyOf(held.stream().filter(o -> o.stage().inFlight()).toList());
         }
-        List<String> cancelled = new ArrayList<>();
+        Tally tally = new Tally();
         for (Stage stage : Stage.values()) {
             if (stage.inFlight()) {
-                stop(take(stage, inFlight::contains), true, "was cancelled", null, 0, cancelled, new ArrayList<>(),
-                        new ArrayList<>());
+                stop(take(stage, inFlight::contains), true, "was cancelled", null, 0, tally);
             }
         }
-        return cancelled;
+        return tally.ending().cancelled();
     }
 
     /**
@@ -224,15 +237,8 @@ public final class Owner implements AutoCloseable {
         return now;
     }
 
-    /** Stops what it holds in {@code stage}, all at once, newest first, each waited for within its bound. */
-    private void stopStage(Stage stage, String why, Duration cap, long capEnd, List<String> cancelled, List<String> closedNormally,
-            List<String> leftBehind) {
-        stop(take(stage, o -> true), stage.inFlight(), why, cap, capEnd, cancelled, closedNormally, leftBehind);
-    }
-
     /** Stops {@code now}, all at once, each waited for within its bound. */
-    private void stop(List<Owned> now, boolean inFlight, String why, Duration cap, long capEnd, List<String> cancelled,
-            List<String> closedNormally, List<String> leftBehind) {
+    private void stop(List<Owned> now, boolean inFlight, String why, Duration cap, long capEnd, Tally tally) {
         if (now.isEmpty()) {
             return;
         }
@@ -241,16 +247,19 @@ public final class Owner implements AutoCloseable {
             // what may have ended unseen is asked first, on its stopping thread (asking may take a round trip)
             Runnable tell = () -> {
                 if (inFlight && owned.stillRunning()) {
-                    LOG.warn("{} {} with {} still running; cancelling it.", capitalized(name), why, owned.name());
-                    synchronized (cancelled) {
-                        cancelled.add(owned.name());
+                    if (owned.leftToTheEnd()) {
+                        // the documented way to end it: the class waits on nothing here, so no WARN
+                        LOG.info("{} {}; ending {}, which it started and left running.", capitalized(name), why,
+                                owned.name());
+                        tally.add(tally.ended, owned);
+                    } else {
+                        LOG.warn("{} {} with {} still running; cancelling it.", capitalized(name), why, owned.name());
+                        tally.add(tally.cancelled, owned);
                     }
                 } else {
                     LOG.debug("{} {}; closing {}{}.", capitalized(name), why, owned.name(),
                             inFlight ? ", which had ended" : "");
-                    synchronized (closedNormally) {
-                        closedNormally.add(owned.name());
-                    }
+                    tally.add(tally.closed, owned);
                 }
             };
             if (!owned.hasProbe()) {
@@ -284,7 +293,7 @@ public final class Owner implements AutoCloseable {
             if (stopping.get(i).isAlive()) {
                 LOG.warn("{}: {} did not stop within [{}]; it is left behind.", capitalized(name), owned.name(),
                         owned.bound());
-                leftBehind.add(owned.name());
+                tally.add(tally.leftBehind, owned);
             }
         }
     }
@@ -318,13 +327,30 @@ public final class Owner implements AutoCloseable {
         return "Owner[" + name + "]";
     }
 
+    /** What closing found, by name, filled in from the stopping threads. */
+    private static final class Tally {
+        final List<String> cancelled = new ArrayList<>();
+        final List<String> ended = new ArrayList<>();
+        final List<String> closed = new ArrayList<>();
+        final List<String> leftBehind = new ArrayList<>();
+
+        synchronized void add(List<String> list, Owned owned) {
+            list.add(owned.name());
+        }
+
+        synchronized Ending ending() {
+            return new Ending(List.copyOf(cancelled), List.copyOf(ended), List.copyOf(closed), List.copyOf(leftBehind));
+        }
+    }
+
     /**
      * How an owner ended.
      *
-     * @param cancelled what was still running and had to be cancelled, by name
-     * @param closed what was held for the owner's life and closed
+     * @param cancelled what the class was still waiting on and had to be cancelled (logged at WARN), by name
+     * @param ended what the class had left running to its end on purpose and that was ended (logged at INFO)
+     * @param closed what was held for the owner's life and closed, or had ended by itself
      * @param leftBehind what did not stop within its bound
      */
-    public record Ending(List<String> cancelled, List<String> closed, List<String> leftBehind) {
+    public record Ending(List<String> cancelled, List<String> ended, List<String> closed, List<String> leftBehind) {
     }
 }

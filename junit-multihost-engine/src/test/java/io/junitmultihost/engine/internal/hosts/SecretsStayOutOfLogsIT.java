@@ -37,7 +37,7 @@ class SecretsStayOutOfLogsIT {
         }
         String logged = captured.toString(StandardCharsets.UTF_8);
         err.print(logged);
-        assertThat(logged).as("the class end warns about what it cancels").contains("still running");
+        assertThat(logged).as("the class end names what it ends").contains("which it started and left running");
         assertThat(logged).doesNotContain(secret);
     }
 }

@@ -70,6 +70,31 @@ class OwnerTest {
     }
 
     @Test
+    void whatTheClassLeftRunningToItsEndIsEndedNotCancelledWhileWhatItStillWaitedOnIsCancelled() {
+        Owner owner = Owner.standalone("class [A]");
+        owner.registerLeftToTheEnd(Stage.PROCESSES, "server", BOUND, () -> stopped.add("server"), () -> true);
+        owner.registerLeftToTheEnd(Stage.PROCESSES, "exited", BOUND, () -> stopped.add("exited"), () -> false);
+        owner.register(Stage.PROCESSES, "command", BOUND, () -> stopped.add("command"));
+
+        Owner.Ending ending = owner.closing();
+
+        assertThat(stopped).containsExactlyInAnyOrder("server", "exited", "command");
+        assertThat(ending.ended()).containsExactly("server");
+        assertThat(ending.cancelled()).containsExactly("command");
+        assertThat(ending.closed()).containsExactly("exited");
+    }
+
+    @Test
+    void cancellingTheRunEndsWhatTheClassLeftRunningWithoutCountingItAsCancelled() {
+        Owner owner = Owner.standalone("class [A]");
+        owner.registerLeftToTheEnd(Stage.PROCESSES, "server", BOUND, () -> stopped.add("server"), () -> true);
+        owner.register(Stage.PROCESSES, "command", BOUND, () -> stopped.add("command"));
+
+        assertThat(owner.cancelInFlight()).containsExactly("command");
+        assertThat(stopped).containsExactlyInAnyOrder("server", "command");
+    }
+
+    @Test
     void whatEndsWhileAnEarlierStageStopsIsNotCancelledAgain() {
         Owner owner = Owner.standalone("class [A]");
         Owned command = owner.register(Stage.PROCESSES, "command 1", BOUND, () -> stopped.add("command 1"));
