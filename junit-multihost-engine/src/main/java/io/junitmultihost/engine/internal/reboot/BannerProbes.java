@@ -21,7 +21,8 @@ import java.util.function.Function;
  * QEMU's user network, that accepts for a host not up yet and holds the connection until its own
  * retry to the guest): a new connection every {@link #SPACING} then, so that sshd starting is seen
  * within that, not after a silent connection's whole banner wait (or a gap while every waiting
- * connection still had time left). One accepted connection is kept beside them for longer, the
+ * connection still had time left); further apart, up to {@link #MAX_SPACING}, while they all stay
+ * silent, so that a host that takes long to boot is not buried in connections when its sshd starts. One accepted connection is kept beside them for longer, the
  * patient one: on a machine starved of CPU (an emulated guest on a loaded host) sshd may take more
  * than a probe's wait to send its banner, and probes that all gave up before it would never see
  * the host come up. The connection the banner arrives on is handed on for the handshake. Used by
@@ -37,6 +38,17 @@ final class BannerProbes implements AutoCloseable {
      * that followed up to 1.4 s on an emulated guest, 4 a second kept it at 0.3-0.4 s).
      */
     static final Duration SPACING = Duration.ofMillis(250);
+    /**
+     * The spacing grows by half with each overlapping connection up to this while connections stay
+     * silent, and drops back to {@link #SPACING} when one is closed without a banner. A silent
+     * connection is one the forwarder still tries to deliver: QEMU's user network retries its SYN
+     * for up to 75 s even after the probe closed it, and each that lands once sshd listens costs the
+     * guest an sshd process. Four a second over an emulated guest's whole boot left it, on a loaded
+     * machine, serving dozens of such connections at once, slower than new probes came: sshd never
+     * sent a banner in time again. A close without a banner means the host's network is up and its
+     * sshd not yet listening, so fast probing pays again then (and such a connection is gone).
+     */
+    static final Duration MAX_SPACING = Duration.ofSeconds(2);
     static final int MAX_OPEN = 4;
     /** An accepted connection without a banner for this long is joined by others. */
     static final Duration SLOW_BANNER = Duration.ofMillis(500);
@@ -50,6 +62,8 @@ final class BannerProbes implements AutoCloseable {
     private final Selector selector;
     private final List<Attempt> open = new ArrayList<>();
     private boolean overlap;
+    private long spacingNanos = SPACING.toNanos();
+    private long lastStarted;
 
     BannerProbes(InetSocketAddress address, Duration connect, Duration banner, Duration patient,
             Function<Exception, BootProbe.Tcp> classify) throws IOException {
@@ -80,7 +94,8 @@ final class BannerProbes implements AutoCloseable {
                 return new BootProbe.Banner(expired, null);
             }
             boolean overlapNow = overlaps(now);
-            boolean due = !open.isEmpty() && now - open.get(open.size() - 1).started >= SPACING.toNanos();
+            // overlapping connections keep their spacing even when none is open: each may still land on sshd
+            boolean due = now - lastStarted >= spacingNanos;
             if (overlapNow && due && rolling() >= MAX_OPEN) {
                 // a rolling window: the oldest silent connection makes room for a new one
                 Attempt oldest = open.stream().filter(a -> !a.patient).findFirst().orElseThrow();
@@ -88,7 +103,11 @@ final class BannerProbes implements AutoCloseable {
                     end(oldest);
                 }
             }
-            if (open.isEmpty() || (overlapNow && due && rolling() < MAX_OPEN)) {
+            if (overlapNow ? due && rolling() < MAX_OPEN : open.isEmpty()) {
+                if (overlapNow) {
+                    spacingNanos = Math.min(spacingNanos * 3 / 2, MAX_SPACING.toNanos());
+                }
+                lastStarted = now;
                 BootProbe.Tcp failed = start(now);
                 if (failed != null) {
                     return new BootProbe.Banner(failed, null);
@@ -99,7 +118,7 @@ final class BannerProbes implements AutoCloseable {
                 wake = Math.min(wake, a.expires());
             }
             if (overlapNow) {
-                wake = Math.min(wake, open.get(open.size() - 1).started + SPACING.toNanos());
+                wake = Math.min(wake, lastStarted + spacingNanos);
             } else if (rolling() < MAX_OPEN) {
                 for (Attempt a : open) {
                     if (a.connected != 0) {
@@ -195,6 +214,7 @@ final class BannerProbes implements AutoCloseable {
             if (n < 0) {
                 end(attempt);
                 overlap = true; // accepted, then closed without a banner: something forwards for the host
+                spacingNanos = SPACING.toNanos();
                 return new BootProbe.Banner(BootProbe.Tcp.CLOSED, null);
             }
             attempt.read.write(buffer.array(), 0, n);
@@ -211,6 +231,7 @@ final class BannerProbes implements AutoCloseable {
             BootProbe.Tcp tcp = classify.apply(e);
             if (tcp == BootProbe.Tcp.CLOSED) {
                 overlap = true;
+                spacingNanos = SPACING.toNanos();
             }
             return new BootProbe.Banner(tcp, null);
         }

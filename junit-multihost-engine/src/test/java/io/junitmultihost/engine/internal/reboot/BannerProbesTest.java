@@ -53,6 +53,43 @@ class BannerProbesTest {
     }
 
     @Test
+    void behindAForwarderWhoseHostStaysSilentTheProbesOpenEverFewerConnections() throws Exception {
+        // QEMU's user network delivers each of them once sshd listens, closed by the probe or not
+        forwarder(System.nanoTime() + Duration.ofMinutes(1).toNanos());
+        BootProbe probe = new BootProbe(pool.host(target()));
+
+        BootProbe.Banner banner = awaitBanner(probe, Duration.ofSeconds(6));
+
+        assertThat(banner.tcp()).isNotEqualTo(BootProbe.Tcp.ACCEPTING);
+        // at a steady four a second it would have been 23
+        assertThat(accepted).hasSizeBetween(5, 10);
+    }
+
+    @Test
+    void onceTheForwarderClosesConnectionsWithoutABannerProbingIsFastAgain() throws Exception {
+        // the host's network came up at 3 s (its port refuses), its sshd listens from 5.5 s on
+        long start = System.nanoTime();
+        long networkUp = start + Duration.ofSeconds(3).toNanos();
+        long sshdStarts = start + Duration.ofMillis(5500).toNanos();
+        serve("refusing-forwarder", s -> {
+            long now = System.nanoTime();
+            if (now - sshdStarts >= 0) {
+                sendBanner(s);
+            } else if (now - networkUp >= 0) {
+                closeQuietly(s);
+            }
+        });
+        BootProbe probe = new BootProbe(pool.host(target()));
+
+        BootProbe.Banner banner = awaitBanner(probe, Duration.ofSeconds(10));
+        long late = System.nanoTime() - sshdStarts;
+
+        assertThat(banner.tcp()).isEqualTo(BootProbe.Tcp.ACCEPTING);
+        assertThat(Duration.ofNanos(late)).isLessThan(Duration.ofMillis(450));
+        banner.connection().close();
+    }
+
+    @Test
     void anSshdSlowerToSendItsBannerThanEachProbeWaitsIsStillSeen() throws Exception {
         // A guest starved of CPU: sshd sends its banner 1.6 s after it accepts, more than a probe's 1 s.
         slowSshd(Duration.ofMillis(1600));
@@ -135,6 +172,14 @@ class BannerProbesTest {
         }, name);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // the probe closed it first
+        }
     }
 
     private static void sendBanner(Socket socket) {
