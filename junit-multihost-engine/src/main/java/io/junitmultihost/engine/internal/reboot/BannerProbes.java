@@ -49,6 +49,14 @@ final class BannerProbes implements AutoCloseable {
      * sshd not yet listening, so fast probing pays again then (and such a connection is gone).
      */
     static final Duration MAX_SPACING = Duration.ofSeconds(2);
+    /**
+     * A connection started this soon after one was closed without a banner is the host's next
+     * answer: while the host refused (its network up, sshd not yet listening) every connection was
+     * closed within milliseconds, so one that now stays silent most likely reached sshd, which is
+     * slow to answer (an emulated guest forking and loading sshd). It waits alone, up to the patient
+     * time: each further connection would be one more sshd for that host to start before it answers.
+     */
+    static final Duration SUCCESSOR = Duration.ofSeconds(1);
     static final int MAX_OPEN = 4;
     /** An accepted connection without a banner for this long is joined by others. */
     static final Duration SLOW_BANNER = Duration.ofMillis(500);
@@ -64,6 +72,10 @@ final class BannerProbes implements AutoCloseable {
     private boolean overlap;
     private long spacingNanos = SPACING.toNanos();
     private long lastStarted;
+    /** When a connection was last closed without a banner (System.nanoTime()); 0 before. */
+    private long closedAt;
+    /** A banner came on one of these probes: sshd listens, and later connections wait for it alone. */
+    private boolean bannerSeen;
 
     BannerProbes(InetSocketAddress address, Duration connect, Duration banner, Duration patient,
             Function<Exception, BootProbe.Tcp> classify) throws IOException {
@@ -93,7 +105,9 @@ final class BannerProbes implements AutoCloseable {
             if (expired != null && open.isEmpty()) {
                 return new BootProbe.Banner(expired, null);
             }
-            boolean overlapNow = overlaps(now);
+            // a connection waiting alone for sshd: no others beside it, until it ends
+            boolean alone = open.stream().anyMatch(a -> a.alone);
+            boolean overlapNow = !alone && overlaps(now);
             // overlapping connections keep their spacing even when none is open: each may still land on sshd
             boolean due = now - lastStarted >= spacingNanos;
             if (overlapNow && due && rolling() >= MAX_OPEN) {
@@ -119,7 +133,7 @@ final class BannerProbes implements AutoCloseable {
             }
             if (overlapNow) {
                 wake = Math.min(wake, lastStarted + spacingNanos);
-            } else if (rolling() < MAX_OPEN) {
+            } else if (!alone && rolling() < MAX_OPEN) {
                 for (Attempt a : open) {
                     if (a.connected != 0) {
                         wake = Math.min(wake, a.connected + SLOW_BANNER.toNanos());
@@ -186,6 +200,8 @@ final class BannerProbes implements AutoCloseable {
             channel = SocketChannel.open();
             channel.configureBlocking(false);
             Attempt attempt = new Attempt(channel, now);
+            attempt.alone = bannerSeen || closedAt != 0 && now - closedAt < SUCCESSOR.toNanos();
+            attempt.patient = attempt.alone;
             if (channel.connect(address)) {
                 attempt.connected = now;
                 channel.register(selector, SelectionKey.OP_READ, attempt);
@@ -214,7 +230,7 @@ final class BannerProbes implements AutoCloseable {
             if (n < 0) {
                 end(attempt);
                 overlap = true; // accepted, then closed without a banner: something forwards for the host
-                spacingNanos = SPACING.toNanos();
+                closed();
                 return new BootProbe.Banner(BootProbe.Tcp.CLOSED, null);
             }
             attempt.read.write(buffer.array(), 0, n);
@@ -231,13 +247,20 @@ final class BannerProbes implements AutoCloseable {
             BootProbe.Tcp tcp = classify.apply(e);
             if (tcp == BootProbe.Tcp.CLOSED) {
                 overlap = true;
-                spacingNanos = SPACING.toNanos();
+                closed();
             }
             return new BootProbe.Banner(tcp, null);
         }
     }
 
+    /** A connection was closed without a banner: the host's network is up, its sshd not yet listening. */
+    private void closed() {
+        spacingNanos = SPACING.toNanos();
+        closedAt = System.nanoTime();
+    }
+
     private BootProbe.Banner handOn(Attempt attempt) throws IOException {
+        bannerSeen = true;
         open.remove(attempt);
         for (Attempt other : List.copyOf(open)) {
             end(other); // else sshd serves it too, beside the handshake that matters
@@ -304,6 +327,8 @@ final class BannerProbes implements AutoCloseable {
         long connected;
         /** Waits for its banner up to the patient time rather than the banner time. */
         boolean patient;
+        /** Waits with no other connection started beside it ({@link #SUCCESSOR}, or sshd seen listening). */
+        boolean alone;
 
         Attempt(SocketChannel channel, long started) {
             this.channel = channel;

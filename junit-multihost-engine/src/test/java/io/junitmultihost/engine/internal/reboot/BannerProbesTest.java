@@ -90,6 +90,38 @@ class BannerProbesTest {
     }
 
     @Test
+    void aConnectionThatStaysSilentRightAfterOthersWereRefusedWaitsAloneForTheSlowSshd() throws Exception {
+        // the host refuses (through its forwarder) for 1 s, then its sshd listens and takes 2.5 s to answer
+        long sshdListens = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        List<Socket> reachedSshd = new CopyOnWriteArrayList<>();
+        serve("slow-guest", s -> {
+            if (System.nanoTime() - sshdListens < 0) {
+                closeQuietly(s);
+                return;
+            }
+            reachedSshd.add(s);
+            Thread banner = new Thread(() -> {
+                try {
+                    Thread.sleep(2500);
+                    sendBanner(s);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "slow-banner");
+            banner.setDaemon(true);
+            banner.start();
+        });
+        BootProbe probe = new BootProbe(pool.host(target()));
+
+        BootProbe.Banner banner = awaitBanner(probe, Duration.ofSeconds(8));
+
+        assertThat(banner.tcp()).isEqualTo(BootProbe.Tcp.ACCEPTING);
+        // each connection beside it would be one more sshd for the guest to start before it answers
+        assertThat(reachedSshd).hasSize(1);
+        banner.connection().close();
+    }
+
+    @Test
     void anSshdSlowerToSendItsBannerThanEachProbeWaitsIsStillSeen() throws Exception {
         // A guest starved of CPU: sshd sends its banner 1.6 s after it accepts, more than a probe's 1 s.
         slowSshd(Duration.ofMillis(1600));
