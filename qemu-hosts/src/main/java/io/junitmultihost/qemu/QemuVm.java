@@ -35,6 +35,9 @@ final class QemuVm {
     /** util-linux's setpriv, which gives QEMU its parent-death signal. */
     static final String SETPRIV = "setpriv";
 
+    /** What the guest's sshd script prints on the console once sshd listens (guest-sshd). */
+    static final String SSHD_LISTENS = "junit-multihost: sshd listens";
+
     /** SHUTDOWN reasons after which a real machine boots again. */
     private static final Set<String> RESETS = Set.of("guest-reset", "host-qmp-system-reset", "guest-panic", "subsystem-reset");
 
@@ -64,6 +67,8 @@ final class QemuVm {
     private String failure;
     private BootDisk.Entry entry;
     private long bootStartedNanos;
+    /** Where this boot's part of the serial console starts. */
+    private long consoleFrom;
     /** The netdevs whose link is down ({@link #USER_NET}, {@link #LAN}): set again at every boot, as a pulled cable stays pulled. */
     private Set<String> linksDown = Set.of();
 
@@ -252,6 +257,7 @@ final class QemuVm {
         try {
             appendConsole("junit-multihost: boot [" + boot + "] of [" + name + "]: kernel [" + entry.kernel() + "] from the "
                     + entry.source() + ", command line [" + entry.cmdline() + "]");
+            consoleFrom = ConsoleMarker.end(dir.resolve("console.log"));
             process = launch(command);
         } catch (IOException e) {
             state = State.FAILED;
@@ -334,22 +340,33 @@ final class QemuVm {
         return command;
     }
 
-    /** Polls the port forward until the guest's sshd sends its banner (the forward itself accepts at once). */
+    /**
+     * Waits for the guest to print {@link #SSHD_LISTENS} on its console, then polls the port forward
+     * until sshd sends its banner. Nothing connects before: QEMU's user network accepts at once and
+     * retries a connection's SYN towards the guest until it answers, even after the connection was
+     * closed, so every probe made while the guest boots would reach its sshd later, each one an sshd
+     * process for the emulated guest to start (about 0.4 s of its CPU) beside the connections that
+     * matter.
+     */
     private void checkBoot(long boot) {
         long end = bootStartedNanos + options.bootTimeout().toNanos();
+        ConsoleMarker listens = new ConsoleMarker(dir.resolve("console.log"), consoleFrom, SSHD_LISTENS);
+        boolean listening = false;
         while (true) {
             synchronized (this) {
                 if (generation != boot || state != State.BOOTING) {
                     return;
                 }
                 if (System.nanoTime() > end) {
-                    failure = "its sshd did not answer within [" + HumanDuration.of(options.bootTimeout()) + "] ("
-                            + QemuHostProviderFactory.BOOT_TIMEOUT + ")";
+                    failure = (listening ? "its sshd did not answer within [" : "its sshd did not start within [")
+                            + HumanDuration.of(options.bootTimeout()) + "] (" + QemuHostProviderFactory.BOOT_TIMEOUT + ")"
+                            + (listening ? "" : ": the console never said it listens");
                     LOG.warn("QEMU host [{}]: boot [{}] {}; {}", name, boot, failure, consoleTail(3));
                     return;
                 }
             }
-            if (bannerSeen()) {
+            listening = listening || listens.seen();
+            if (listening && bannerSeen()) {
                 synchronized (this) {
                     if (generation == boot && state == State.BOOTING) {
                         state = State.UP;
@@ -371,7 +388,8 @@ final class QemuVm {
     private boolean bannerSeen() {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            socket.setSoTimeout(1000);
+            // sshd listens: a slow guest's banner is awaited rather than asked for again
+            socket.setSoTimeout(5000);
             InputStream in = socket.getInputStream();
             byte[] banner = in.readNBytes(4);
             return new String(banner, StandardCharsets.US_ASCII).equals("SSH-");

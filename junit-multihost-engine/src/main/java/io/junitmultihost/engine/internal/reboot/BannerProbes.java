@@ -22,11 +22,12 @@ import java.util.function.Function;
  * retry to the guest): a new connection every {@link #SPACING} then, so that sshd starting is seen
  * within that, not after a silent connection's whole banner wait (or a gap while every waiting
  * connection still had time left); further apart, up to {@link #MAX_SPACING}, while they all stay
- * silent, so that a host that takes long to boot is not buried in connections when its sshd starts. One accepted connection is kept beside them for longer, the
- * patient one: on a machine starved of CPU (an emulated guest on a loaded host) sshd may take more
- * than a probe's wait to send its banner, and probes that all gave up before it would never see
- * the host come up. The connection the banner arrives on is handed on for the handshake. Used by
- * the machine's thread only.
+ * silent, so that a host that takes long to boot is not buried in connections when its sshd
+ * starts. One accepted connection is kept beside them for longer, the patient one: on a machine
+ * starved of CPU (an emulated guest on a loaded host) sshd may take more than a probe's wait to
+ * send its banner, and probes that all gave up before it would never see the host come up. A
+ * connection that most likely reached sshd waits alone ({@link #SUCCESSOR}). The connection the
+ * banner arrives on is handed on for the handshake. Used by the machine's thread only.
  */
 final class BannerProbes implements AutoCloseable {
 
@@ -71,8 +72,9 @@ final class BannerProbes implements AutoCloseable {
     private final List<Attempt> open = new ArrayList<>();
     private boolean overlap;
     private long spacingNanos = SPACING.toNanos();
-    private long lastStarted;
-    /** When a connection was last closed without a banner (System.nanoTime()); 0 before. */
+    private long lastStarted = System.nanoTime() - MAX_SPACING.toNanos();
+    /** Whether a connection was closed without a banner yet, and when last (System.nanoTime()). */
+    private boolean closedOnce;
     private long closedAt;
     /** A banner came on one of these probes: sshd listens, and later connections wait for it alone. */
     private boolean bannerSeen;
@@ -200,7 +202,7 @@ final class BannerProbes implements AutoCloseable {
             channel = SocketChannel.open();
             channel.configureBlocking(false);
             Attempt attempt = new Attempt(channel, now);
-            attempt.alone = bannerSeen || closedAt != 0 && now - closedAt < SUCCESSOR.toNanos();
+            attempt.alone = bannerSeen || closedOnce && now - closedAt < SUCCESSOR.toNanos();
             attempt.patient = attempt.alone;
             if (channel.connect(address)) {
                 attempt.connected = now;
@@ -256,6 +258,7 @@ final class BannerProbes implements AutoCloseable {
     /** A connection was closed without a banner: the host's network is up, its sshd not yet listening. */
     private void closed() {
         spacingNanos = SPACING.toNanos();
+        closedOnce = true;
         closedAt = System.nanoTime();
     }
 
