@@ -14,15 +14,15 @@ import java.nio.file.Path;
 final class ConsoleMarker {
 
     private final Path console;
-    private final byte[] marker;
+    private final String marker;
     private long position;
-    /** The bytes read last time that could still be the start of the marker. */
-    private byte[] carry = new byte[0];
+    /** The text read last time that could still be the start of the marker. */
+    private String carry = "";
 
     ConsoleMarker(Path console, long from, String marker) {
         this.console = console;
         this.position = from;
-        this.marker = marker.getBytes(StandardCharsets.US_ASCII);
+        this.marker = marker;
     }
 
     /** The console's size now, the offset from which a boot about to start writes. */
@@ -45,30 +45,14 @@ final class ConsoleMarker {
             file.seek(position);
             file.readFully(added);
             position += added.length;
-            byte[] text = new byte[carry.length + added.length];
-            System.arraycopy(carry, 0, text, 0, carry.length);
-            System.arraycopy(added, 0, text, carry.length, added.length);
-            if (indexOf(text) >= 0) {
+            String text = carry + new String(added, StandardCharsets.ISO_8859_1);
+            if (text.contains(marker)) {
                 return true;
             }
-            int keep = Math.min(text.length, marker.length - 1);
-            carry = java.util.Arrays.copyOfRange(text, text.length - keep, text.length);
+            carry = text.substring(Math.max(0, text.length() - (marker.length() - 1)));
             return false;
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private int indexOf(byte[] text) {
-        outer:
-        for (int i = 0; i + marker.length <= text.length; i++) {
-            for (int j = 0; j < marker.length; j++) {
-                if (text[i + j] != marker[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }
