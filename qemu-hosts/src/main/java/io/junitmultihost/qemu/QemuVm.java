@@ -67,8 +67,6 @@ final class QemuVm {
     private String failure;
     private BootDisk.Entry entry;
     private long bootStartedNanos;
-    /** Where this boot's part of the serial console starts. */
-    private long consoleFrom;
     /** The netdevs whose link is down ({@link #USER_NET}, {@link #LAN}): set again at every boot, as a pulled cable stays pulled. */
     private Set<String> linksDown = Set.of();
 
@@ -254,10 +252,12 @@ final class QemuVm {
         }
         List<String> command = command(entry);
         bootStartedNanos = System.nanoTime();
+        ConsoleMarker listens;
         try {
             appendConsole("junit-multihost: boot [" + boot + "] of [" + name + "]: kernel [" + entry.kernel() + "] from the "
                     + entry.source() + ", command line [" + entry.cmdline() + "]");
-            consoleFrom = ConsoleMarker.end(dir.resolve("console.log"));
+            // this boot's part of the console starts here
+            listens = new ConsoleMarker(dir.resolve("console.log"), ConsoleMarker.end(dir.resolve("console.log")), SSHD_LISTENS);
             process = launch(command);
         } catch (IOException e) {
             state = State.FAILED;
@@ -287,7 +287,7 @@ final class QemuVm {
         LOG.info("QEMU host [{}]: boot [{}] started ({}): kernel [{}] from the {}, command line [{}]", name, boot, accel.name(),
                 entry.kernel(), entry.source(), entry.cmdline());
         started.onExit().thenRunAsync(() -> onExit(boot, started, events), QemuThreads.IO);
-        QemuThreads.IO.execute(() -> checkBoot(boot));
+        QemuThreads.IO.execute(() -> checkBoot(boot, listens));
         notifyAll();
     }
 
@@ -348,9 +348,8 @@ final class QemuVm {
      * process for the emulated guest to start (about 0.4 s of its CPU) beside the connections that
      * matter.
      */
-    private void checkBoot(long boot) {
+    private void checkBoot(long boot, ConsoleMarker listens) {
         long end = bootStartedNanos + options.bootTimeout().toNanos();
-        ConsoleMarker listens = new ConsoleMarker(dir.resolve("console.log"), consoleFrom, SSHD_LISTENS);
         boolean listening = false;
         while (true) {
             synchronized (this) {

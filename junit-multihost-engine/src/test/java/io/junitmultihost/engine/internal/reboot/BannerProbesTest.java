@@ -100,16 +100,7 @@ class BannerProbesTest {
                 return;
             }
             reachedSshd.add(s);
-            Thread banner = new Thread(() -> {
-                try {
-                    Thread.sleep(2500);
-                    sendBanner(s);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "slow-banner");
-            banner.setDaemon(true);
-            banner.start();
+            sendBannerLater(s, Duration.ofMillis(2500));
         });
         BootProbe probe = new BootProbe(pool.host(target()));
 
@@ -174,18 +165,7 @@ class BannerProbesTest {
 
     /** Accepts every connection and sends the banner {@code late} after accepting it. */
     private void slowSshd(Duration late) throws IOException {
-        serve("slow-sshd", s -> {
-            Thread banner = new Thread(() -> {
-                try {
-                    Thread.sleep(late.toMillis());
-                    sendBanner(s);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "slow-banner");
-            banner.setDaemon(true);
-            banner.start();
-        });
+        serve("slow-sshd", s -> sendBannerLater(s, late));
     }
 
     /** Accepts connections on loopback in a thread of its own, handing each to {@code accepted}. */
@@ -204,6 +184,20 @@ class BannerProbesTest {
         }, name);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Sends the banner on {@code socket} {@code late} from now, from a thread of its own: a slow sshd. */
+    private static void sendBannerLater(Socket socket, Duration late) {
+        Thread banner = new Thread(() -> {
+            try {
+                Thread.sleep(late.toMillis());
+                sendBanner(socket);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "slow-banner");
+        banner.setDaemon(true);
+        banner.start();
     }
 
     private static void closeQuietly(Socket socket) {
