@@ -19,8 +19,8 @@ import java.util.function.Function;
  * connections are refused (a host reached directly), several overlapping once one was accepted
  * and then closed without a banner or stayed silent for {@link #SLOW_BANNER} (a forwarder, such as
  * QEMU's user network, that accepts for a host not up yet and holds the connection until its own
- * retry to the guest): a new connection every {@link #SPACING} then, so that sshd starting is seen
- * within that, not after a silent connection's whole banner wait (or a gap while every waiting
+ * retry to the guest): a new connection every {@link #SPACING} then ({@link #CLOSED_SPACING} while
+ * the forwarder closes them at once), so that sshd starting is seen within that, not after a silent connection's whole banner wait (or a gap while every waiting
  * connection still had time left); further apart, up to {@link #MAX_SPACING}, while they all stay
  * silent, so that a host that takes long to boot is not buried in connections when its sshd
  * starts. One accepted connection is kept beside them for longer, the patient one: on a machine
@@ -41,7 +41,7 @@ final class BannerProbes implements AutoCloseable {
     static final Duration SPACING = Duration.ofMillis(250);
     /**
      * The spacing grows by half with each overlapping connection up to this while connections stay
-     * silent, and drops back to {@link #SPACING} when one is closed without a banner. A silent
+     * silent, and drops to {@link #CLOSED_SPACING} when one is closed without a banner. A silent
      * connection is one the forwarder still tries to deliver: QEMU's user network retries its SYN
      * for up to 75 s even after the probe closed it, and each that lands once sshd listens costs the
      * guest an sshd process. Four a second over an emulated guest's whole boot left it, on a loaded
@@ -50,6 +50,13 @@ final class BannerProbes implements AutoCloseable {
      * sshd not yet listening, so fast probing pays again then (and such a connection is gone).
      */
     static final Duration MAX_SPACING = Duration.ofSeconds(2);
+    /**
+     * Between connections while the forwarder closes them without a banner (the host refuses): such
+     * a connection is gone at once and cost the host one reset, so probing as often as a host
+     * reached directly is retried (100 ms) sees its sshd starting as soon, where every 250 ms added
+     * a median 125 ms to an emulated guest's coming up.
+     */
+    static final Duration CLOSED_SPACING = Duration.ofMillis(100);
     /**
      * A connection started this soon after one was closed without a banner is the host's next
      * answer: while the host refused (its network up, sshd not yet listening) every connection was
@@ -214,8 +221,22 @@ final class BannerProbes implements AutoCloseable {
             return null;
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
-            return classify.apply(e instanceof Exception ? e : new IOException(e));
+            return failed(e instanceof Exception ? e : new IOException(e));
         }
+    }
+
+    /** What a connection that failed with {@code e} saw, noted for the probes that follow. */
+    private BootProbe.Tcp failed(Exception e) {
+        BootProbe.Tcp tcp = classify.apply(e);
+        if (tcp == BootProbe.Tcp.CLOSED) {
+            overlap = true;
+            closed();
+        } else if (tcp == BootProbe.Tcp.REFUSED) {
+            // Nothing listens for the host now (a forwarder restarting with its VM): a connection
+            // that stays silent after this reached no sshd, so it does not wait alone.
+            closedOnce = false;
+        }
+        return tcp;
     }
 
     /** What a ready connection shows: null while it still waits. */
@@ -246,18 +267,13 @@ final class BannerProbes implements AutoCloseable {
             return null;
         } catch (IOException e) {
             end(attempt);
-            BootProbe.Tcp tcp = classify.apply(e);
-            if (tcp == BootProbe.Tcp.CLOSED) {
-                overlap = true;
-                closed();
-            }
-            return new BootProbe.Banner(tcp, null);
+            return new BootProbe.Banner(failed(e), null);
         }
     }
 
     /** A connection was closed without a banner: the host's network is up, its sshd not yet listening. */
     private void closed() {
-        spacingNanos = SPACING.toNanos();
+        spacingNanos = CLOSED_SPACING.toNanos();
         closedOnce = true;
         closedAt = System.nanoTime();
     }
