@@ -48,12 +48,6 @@ final class GuestImage {
      * remote JVMs failed on it under emulation.
      */
     static final Path SSHD = Path.of("/usr/sbin/sshd");
-    /**
-     * Where OpenSSH 9.8 and later keep the program a connection is served by; before, sshd
-     * re-executed itself for each connection, and {@code -r} (which guests use: a re-execution
-     * costs an emulated guest about 0.35 s before the banner) served it from a fork instead.
-     */
-    static final Path SSHD_SESSION = Path.of("/usr/lib/openssh/sshd-session");
     /** For the engine's sync script on hosts (mh-sync), which talks HTTP through curl. */
     static final Path CURL = Path.of("/usr/bin/curl");
     /*
@@ -175,10 +169,19 @@ final class GuestImage {
         write(root.resolve("etc/resolv.conf"), "nameserver 10.0.2.3\n", false);
         write(root.resolve("etc/inittab"), resource("guest-inittab"), false);
         write(root.resolve("etc/rc"), resource("guest-rc"), true);
-        write(root.resolve("etc/sshd"), resource("guest-sshd").replace("@NO_REEXEC@", Files.exists(SSHD_SESSION) ? "" : "-r "), true);
+        write(root.resolve("etc/sshd"), resource("guest-sshd").replace("@NO_REEXEC@", noReexec()), true);
         write(root.resolve("bin/nohup"), resource("guest-nohup"), true);
         common = root;
         return root;
+    }
+
+    /**
+     * {@code -r} where this machine's sshd still takes it, as the lab's hosts: a connection is then
+     * served by a fork of the listener rather than by an sshd it re-executes, which costs an emulated
+     * guest about 0.35 s of CPU before the banner, each connection (a third of a whole command).
+     */
+    private static String noReexec() {
+        return Exec.run(STEP, List.of(SSHD.toString(), "-r", "-V")).ok() ? "-r " : "";
     }
 
     /** PAM's pam_permit.so of this machine, where there is one. */

@@ -209,6 +209,11 @@ final class QemuHostProvider implements HostProvider {
             GuestImage.write(etc.resolve("hostname"), name + "\n", false);
             GuestLan.Plug plug = lan.plug(hosts.size() + 1);
             GuestImage.write(etc.resolve("lan-address"), plug.address() + "/" + GuestLan.PREFIX + "\n", false);
+            if (accel.name().equals("tcg")) {
+                // No address-space randomisation under emulation: QEMU translates a program's code
+                // per address, so one started at new addresses is translated anew (docs/QEMU.md).
+                GuestImage.write(etc.resolve("randomize_va_space"), "0\n", false);
+            }
             Files.copy(clientKey.resolveSibling(clientKey.getFileName() + ".pub"), etc.resolve("authorized_keys"));
             Path hostKey = etc.resolve("ssh_host_ed25519_key");
             Exec.run(STEP, List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", hostKey.toString()))
