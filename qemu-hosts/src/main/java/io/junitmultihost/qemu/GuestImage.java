@@ -180,7 +180,7 @@ final class GuestImage {
      * served by a fork of the listener rather than by an sshd it re-executes, which costs an emulated
      * guest about 0.35 s of CPU before the banner, each connection (a third of a whole command).
      */
-    private static String noReexec() {
+    static String noReexec() {
         return Exec.run(STEP, List.of(SSHD.toString(), "-r", "-V")).ok() ? "-r " : "";
     }
 

@@ -345,8 +345,8 @@ final class QemuVm {
      * until sshd sends its banner. Nothing connects before: QEMU's user network accepts at once and
      * retries a connection's SYN towards the guest until it answers, even after the connection was
      * closed, so every probe made while the guest boots would reach its sshd later, each one an sshd
-     * process for the emulated guest to start (about 0.4 s of its CPU) beside the connections that
-     * matter.
+     * process for the emulated guest to start (a fork with {@code -r}; about 0.4 s of its CPU for
+     * an sshd that re-executes itself) beside the connections that matter.
      */
     private void checkBoot(long boot, ConsoleMarker listens) {
         long end = bootStartedNanos + options.bootTimeout().toNanos();

@@ -85,6 +85,17 @@ class QemuHostProviderIT {
     }
 
     @Test
+    void underEmulationTheGuestRunsWithoutAddressSpaceRandomisationAndItsSshdWithoutReexecution() {
+        String out = ssh("cat /proc/sys/kernel/randomize_va_space; for f in /proc/[0-9]*/cmdline; do"
+                + " tr '\\0' ' ' < \"$f\"; echo; done 2>/dev/null | grep -F '[listener]'");
+        List<String> lines = out.lines().toList();
+        // QEMU's TCG translates code per address: a program started at new addresses is translated anew
+        assertThat(lines.get(0)).isEqualTo(host.labels().get("qemu.accel").equals("tcg") ? "0" : "2");
+        // each connection served by a fork of the listener, not a re-executed sshd (where this machine's sshd has -r)
+        assertThat(lines.get(1)).contains("/bin/sshd " + GuestImage.noReexec() + "-D ");
+    }
+
+    @Test
     void theGuestHasWhatTheEnginesNetworkFaultsUse() {
         String out = ssh("tc -V; ip -V; nft --version; nft list ruleset; echo nft=$?; tc qdisc show dev eth0 root; echo tc=$?; "
                 + "nft -f - <<'EOF'\ntable inet probe {\n  chain c {\n    type filter hook input priority -310; policy accept;\n"

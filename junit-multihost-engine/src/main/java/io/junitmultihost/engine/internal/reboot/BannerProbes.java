@@ -20,8 +20,9 @@ import java.util.function.Function;
  * and then closed without a banner or stayed silent for {@link #SLOW_BANNER} (a forwarder, such as
  * QEMU's user network, that accepts for a host not up yet and holds the connection until its own
  * retry to the guest): a new connection every {@link #SPACING} then ({@link #CLOSED_SPACING} while
- * the forwarder closes them at once), so that sshd starting is seen within that, not after a silent connection's whole banner wait (or a gap while every waiting
- * connection still had time left); further apart, up to {@link #MAX_SPACING}, while they all stay
+ * the forwarder closes them at once), so that sshd starting is seen within that, not after a
+ * silent connection's whole banner wait (or a gap while every waiting connection still had time
+ * left); further apart, up to {@link #MAX_SPACING}, while they all stay
  * silent, so that a host that takes long to boot is not buried in connections when its sshd
  * starts. One accepted connection is kept beside them for longer, the patient one: on a machine
  * starved of CPU (an emulated guest on a loaded host) sshd may take more than a probe's wait to
