@@ -41,8 +41,7 @@ enum MatrixOperation {
     EXEC("exec", Duration.ofSeconds(10)) {
         @Override
         InFlight start(Context c) {
-            c.calling();
-            CompletableFuture<ExecResult> call = CompletableFuture.supplyAsync(() -> c.host.exec(Command.shell(
+            CompletableFuture<ExecResult> call = c.callAsync(() -> c.host.exec(Command.shell(
                     "touch /tmp/mx-inflight; sleep " + c.workSeconds() + "; echo done").withDeadline(deadline())));
             c.awaitOnHost("test -e /tmp/mx-inflight");
             return bound -> checked(get(call, bound));
@@ -69,8 +68,10 @@ enum MatrixOperation {
             if (!c.finite && c.lab != null) {
                 c.lab.limitBandwidth(ENDLESS_BITS_PER_SECOND);
             }
-            c.calling();
-            CompletableFuture<Void> call = CompletableFuture.runAsync(() -> c.host.upload(local, "/root/mx-up/data.bin", deadline()));
+            CompletableFuture<Void> call = c.callAsync(() -> {
+                c.host.upload(local, "/root/mx-up/data.bin", deadline());
+                return null;
+            });
             c.awaitOnHost("find /root/mx-up -type f -size +0 | grep -q .");
             return bound -> {
                 get(call, bound);
@@ -91,8 +92,10 @@ enum MatrixOperation {
                 c.lab.limitBandwidth(ENDLESS_BITS_PER_SECOND);
             }
             Path target = Files.createDirectories(c.dir.resolve("download")).resolve("data.bin");
-            c.calling();
-            CompletableFuture<Void> call = CompletableFuture.runAsync(() -> c.host.download("/root/mx-down.bin", target, deadline()));
+            CompletableFuture<Void> call = c.callAsync(() -> {
+                c.host.download("/root/mx-down.bin", target, deadline());
+                return null;
+            });
             if (c.waitInFlight) {
                 await().atMost(IN_FLIGHT).until(() -> sizeUnder(target.getParent()) > 0);
             }
@@ -149,9 +152,7 @@ enum MatrixOperation {
             HostProcess onHost = c.host.start(Command.shell("\"$MH\" ready --participants " + String.join(",", members)
                     + " --timeout 60s").withEnv("MH", sync.script(c.host)).withDeadline(Duration.ofSeconds(90)));
             c.awaitOnHost("pgrep -f '[c]luster/ready' >/dev/null");
-            c.calling();
-            CompletableFuture<Map<String, String>> controller = CompletableFuture.supplyAsync(
-                    () -> sync.clusterState().waitReady(members, deadline()));
+            CompletableFuture<Map<String, String>> controller = c.callAsync(() -> sync.clusterState().waitReady(members, deadline()));
             return bound -> {
                 Map<String, String> states = get(controller, bound);
                 if (c.finite) {
@@ -269,6 +270,18 @@ enum MatrixOperation {
             this.waitInFlight = waitInFlight;
             this.dir = dir;
             this.beforeTheCall = beforeTheCall;
+        }
+
+        /**
+         * Makes the call the deadline bounds on a thread of its own, noted as starting right there:
+         * a test thread held up between noting and calling (a stall of this shared machine) would
+         * count against the call's deadline time the call never had.
+         */
+        <T> CompletableFuture<T> callAsync(java.util.function.Supplier<T> call) {
+            return CompletableFuture.supplyAsync(() -> {
+                calling();
+                return call.get();
+            });
         }
 
         /** Notes that the call the deadline bounds starts now. */
