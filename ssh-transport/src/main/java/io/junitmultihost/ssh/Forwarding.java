@@ -24,6 +24,9 @@ final class Forwarding {
     /** How long a remote forward nobody listens to is asked for again on its old port after a reconnect. */
     static final java.time.Duration RESTORE_WITHIN = java.time.Duration.ofMinutes(2);
     private static final long RETRY_MILLIS = 1000;
+    /** How long a remote forward's old port is asked for again after its holder was made to notice the lost connection. */
+    static final java.time.Duration RECLAIM_WITHIN = java.time.Duration.ofSeconds(3);
+    private static final long RECLAIM_STEP_MILLIS = 100;
     /** The reason code of a channel open the server refuses by its configuration (RFC 4254, 5.1). */
     private static final int ADMINISTRATIVELY_PROHIBITED = 1;
     /** What the host's sshd must allow for forwards: named in every refusal. */
@@ -62,8 +65,9 @@ final class Forwarding {
     /**
      * Sets every open forward up again on a new session, on its old port. The host's sshd may still
      * hold a remote forward's old port for the lost connection (until it notices that connection is
-     * gone, which without ClientAliveInterval can take hours): such a forward moves to a new port
-     * when someone listens for that, else its old port is asked for again in the background until
+     * gone, which without ClientAliveInterval can take hours): that session is made to notice (see
+     * {@code reclaim}) and the port asked for again. Should it stay held, such a forward moves to a new
+     * port when someone listens for that, else its old port is asked for again in the background until
      * {@link #RESTORE_WITHIN}. Listeners run here, before the caller that reconnected goes on.
      */
     void reapply(Session session, Deadline deadline) {
@@ -105,6 +109,11 @@ final class Forwarding {
                 return;
             } catch (SshException e) {
                 refused = e;
+            }
+            if (!local && !(refused instanceof SshTimeoutException) && active.contains(this) && reclaim(on, deadline)) {
+                LOG.info("{} of host [{}] has its port back after reconnecting: the host's sshd held it for the lost"
+                        + " connection until it was made to notice that connection was gone.", this, target.describe());
+                return;
             }
             if (refused instanceof SshTimeoutException && !local) {
                 // still asked for: a late grant keeps it (see askRemote), so it is not lost
@@ -156,6 +165,44 @@ final class Forwarding {
                             + e.getMessage());
                 }
             }
+        }
+
+        /**
+         * Takes the old port back from the sshd session that still serves the lost connection. That
+         * session holds it until it writes to the connection (without ClientAliveInterval, possibly for
+         * hours); a connection to the port makes it write, as it opens a channel back to this machine,
+         * which answers with a reset, and the session ends. So one connection is made to the port through
+         * the new session and closed at once, and the port is asked for again for up to
+         * {@link #RECLAIM_WITHIN}. False when it stays held: its holder did not hear the reset, or is not sshd.
+         */
+        private boolean reclaim(Session on, Deadline deadline) {
+            Deadline within = deadline.min(RECLAIM_WITHIN);
+            Channel wake = null;
+            try {
+                wake = on.getStreamForwarder("127.0.0.1", port);
+                wake.connect(within.remainingMillisCapped(Integer.MAX_VALUE));
+            } catch (JSchException e) {
+                LOG.debug("Could not connect to the old port of [{}] on host [{}]: {}", this, target.describe(), e.toString());
+            } finally {
+                if (wake != null) {
+                    wake.disconnect();
+                }
+            }
+            while (!within.expired()) {
+                try {
+                    Thread.sleep(RECLAIM_STEP_MILLIS);
+                    apply(on, within, false);
+                    return true;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                } catch (SshTimeoutException e) {
+                    return false;
+                } catch (SshException e) {
+                    // still held
+                }
+            }
+            return false;
         }
 
         /** Asks for the old port until the host frees it, the session goes, the forward is closed or {@code until}. */

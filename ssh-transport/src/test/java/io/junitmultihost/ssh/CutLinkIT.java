@@ -45,7 +45,7 @@ class CutLinkIT {
     @BeforeAll
     static void startLab() {
         try {
-            lab = Lab.start(LabOptions.builder().hosts(7).build());
+            lab = Lab.start(LabOptions.builder().hosts(8).build());
         } catch (ConfigurationException e) {
             MustNotSkip.reason().ifPresent(reason -> {
                 throw new AssertionError(reason + " and the lab cannot run here: " + e.getMessage(), e);
@@ -236,35 +236,50 @@ class CutLinkIT {
     }
 
     @Test
-    void aRemoteForwardWorksAgainAfterTheLinkWasCutThoughTheHostStillHoldsItsOldPort() throws Exception {
+    void aRemoteForwardGetsItsOldPortBackAfterTheLinkWasCutAndNoSshdIsLeftHoldingIt() throws Exception {
         SshHost host = host(1);
-        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Thread answering = new Thread(() -> answerHello(server), "hello-server");
-            answering.setDaemon(true);
-            answering.start();
+        try (ServerSocket server = helloServer()) {
             PortForward forward = host.forwardRemote(0, "127.0.0.1", server.getLocalPort(), DEADLINE);
-            List<String> changes = new CopyOnWriteArrayList<>();
-            forward.onChange(new PortForward.Listener() {
-                @Override
-                public void moved(int from, int to) {
-                    changes.add("moved " + from + " " + to);
-                }
-
-                @Override
-                public void lost(String why) {
-                    changes.add("lost " + why);
-                }
-            });
+            List<String> changes = recordChanges(forward);
             int before = forward.port();
             assertThat(hello(host, before)).isEqualTo("hello");
 
-            labHost.cutLink();
-            await().atMost(Duration.ofSeconds(30)).until(() -> !((PooledSshHost) host).isConnected());
+            cutUntilDropped(host);
             labHost.restoreLink();
             host.exec(RemoteCommand.argv("true"), DEADLINE);
 
-            assertThat(hello(host, forward.port())).as("through the forward after the cut").isEqualTo("hello");
-            assertThat(changes).containsExactly("moved " + before + " " + forward.port());
+            assertThat(forward.port()).isEqualTo(before);
+            assertThat(changes).isEmpty();
+            assertThat(hello(host, before)).as("through the forward after the cut").isEqualTo("hello");
+            assertThat(labHost.exec("ss -Htlnp 'sport = :" + before + "'", DEADLINE).strip().lines())
+                    .as("listeners on the forward's port").hasSize(1);
+            forward.close();
+        }
+    }
+
+    @Test
+    void aRemoteForwardMovesToANewPortWhenTheSessionHoldingItsOldOneCannotBeMadeToLetGo() throws Exception {
+        SshHost host = host(7);
+        try (ServerSocket server = helloServer()) {
+            PortForward forward = host.forwardRemote(0, "127.0.0.1", server.getLocalPort(), DEADLINE);
+            List<String> changes = recordChanges(forward);
+            int before = forward.port();
+            // the sshd session serving the connection (and holding the port) stops: it neither answers the
+            // keepalives, so the pool drops the connection, nor writes when the port is connected to, as a
+            // session whose reset a firewall drops would not end
+            String holder = labHost.exec("ss -Htlnp 'sport = :" + before + "' | grep -o 'pid=[0-9]*' | cut -d= -f2",
+                    DEADLINE).strip();
+            assertThat(holder).matches("[0-9]+");
+            labHost.exec("kill -STOP " + holder, DEADLINE);
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> !((PooledSshHost) host).isConnected());
+                host.exec(RemoteCommand.argv("true"), DEADLINE);
+
+                assertThat(changes).containsExactly("moved " + before + " " + forward.port());
+                assertThat(hello(host, forward.port())).as("through the forward after the reconnect").isEqualTo("hello");
+            } finally {
+                labHost.exec("kill -CONT " + holder, DEADLINE);
+            }
             forward.close();
         }
     }
@@ -290,8 +305,7 @@ class CutLinkIT {
             host.exec(RemoteCommand.shell("echo 'AllowTcpForwarding no' >> /run/multihost-lab/sshd_config"
                     + " && kill $(cat /run/sshd.pid)"), DEADLINE);
 
-            labHost.cutLink();
-            await().atMost(Duration.ofSeconds(30)).until(() -> !((PooledSshHost) host).isConnected());
+            cutUntilDropped(host);
             labHost.restoreLink();
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                     .until(() -> host.exec(RemoteCommand.argv("true"), DEADLINE).exitCode() == 0);
@@ -300,6 +314,38 @@ class CutLinkIT {
             assertThat(changes.get(0)).contains(labHost.name(), "Could not set remote forward", "up again");
             forward.close();
         }
+    }
+
+    /** Cuts the link of the host in use until the pool finds the connection to {@code host} dead and drops it. */
+    private void cutUntilDropped(SshHost host) {
+        labHost.cutLink();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !((PooledSshHost) host).isConnected());
+    }
+
+    /** A loopback server that says "hello" to each connection, on a thread of its own. */
+    private static ServerSocket helloServer() throws IOException {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread answering = new Thread(() -> answerHello(server), "hello-server");
+        answering.setDaemon(true);
+        answering.start();
+        return server;
+    }
+
+    /** The moves ("moved FROM TO") and losses ("lost WHY") of {@code forward}, as they are told. */
+    private static List<String> recordChanges(PortForward forward) {
+        List<String> changes = new CopyOnWriteArrayList<>();
+        forward.onChange(new PortForward.Listener() {
+            @Override
+            public void moved(int from, int to) {
+                changes.add("moved " + from + " " + to);
+            }
+
+            @Override
+            public void lost(String why) {
+                changes.add("lost " + why);
+            }
+        });
+        return changes;
     }
 
     /** What the host reads from 127.0.0.1:port (bash's /dev/tcp). */
