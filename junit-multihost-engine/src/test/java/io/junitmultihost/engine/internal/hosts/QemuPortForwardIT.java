@@ -6,6 +6,7 @@ import io.junitmultihost.api.Command;
 import io.junitmultihost.api.Host;
 import io.junitmultihost.api.PortForward;
 import io.junitmultihost.engine.internal.model.RoleDeclaration;
+import io.junitmultihost.spi.LinkControl;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,6 +88,31 @@ class QemuPortForwardIT {
                     .withStdin("").withDeadline(STEP)).assertSuccess().stdout();
 
             assertThat(read).isEqualTo("hello guest");
+        }
+    }
+
+    /**
+     * Behind QEMU's NAT the guest's sshd sees the lost connection as one from QEMU itself, which
+     * ends it once the link is back: the forward has its port again, and no session of the lost
+     * connection is left holding it (on the lab the engine has to make that session notice, CutLinkIT).
+     */
+    @Test
+    void aRemoteForwardKeepsItsPortAfterTheGuestsLinkWasPulledAndNoOldSessionHoldsIt() throws IOException {
+        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+                PortForward forward = guest.forwardRemote(server.getLocalPort())) {
+            int before = forward.port();
+            LinkControl links = RebootMachineIT.control(guest).linkControl().orElseThrow();
+            try (LinkControl.Cut cut = links.cut(Set.of(LinkControl.Link.TEST_JVM), Duration.ofMinutes(2))) {
+                // a call on the pulled link finds the connection dead and drops it
+                org.assertj.core.api.Assertions.catchThrowable(() -> guest.exec(Command.shell("true")
+                        .withDeadline(Duration.ofSeconds(5))));
+            }
+            Awaitility.await().atMost(STEP).ignoreExceptions()
+                    .until(() -> guest.exec(Command.shell("true").withDeadline(STEP)).exitCode() == 0);
+
+            assertThat(forward.port()).isEqualTo(before);
+            assertThat(guest.execShell("busybox netstat -tln | grep ':" + before + " '").assertSuccess().stdout().strip().lines())
+                    .as("listeners on the forward's port").hasSize(1);
         }
     }
 }
