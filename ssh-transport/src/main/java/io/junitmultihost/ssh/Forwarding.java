@@ -24,7 +24,7 @@ final class Forwarding {
     /** How long a remote forward nobody listens to is asked for again on its old port after a reconnect. */
     static final java.time.Duration RESTORE_WITHIN = java.time.Duration.ofMinutes(2);
     private static final long RETRY_MILLIS = 1000;
-    /** How long a remote forward's old port is asked for again after its holder was made to notice the lost connection. */
+    /** How long the remote forwards' old ports are asked for again, all together, after their holders were made to notice the lost connection. */
     static final java.time.Duration RECLAIM_WITHIN = java.time.Duration.ofSeconds(3);
     private static final long RECLAIM_STEP_MILLIS = 100;
     /** The reason code of a channel open the server refuses by its configuration (RFC 4254, 5.1). */
@@ -71,8 +71,9 @@ final class Forwarding {
      * {@link #RESTORE_WITHIN}. Listeners run here, before the caller that reconnected goes on.
      */
     void reapply(Session session, Deadline deadline) {
+        Deadline reclaiming = deadline.min(RECLAIM_WITHIN); // one window for all: the caller waits on it
         for (Forward forward : active) {
-            forward.restore(session, deadline);
+            forward.restore(session, deadline, reclaiming);
         }
     }
 
@@ -100,7 +101,7 @@ final class Forwarding {
         }
 
         /** Sets the forward up again on a new session; see {@link Forwarding#reapply}. */
-        void restore(Session on, Deadline deadline) {
+        void restore(Session on, Deadline deadline, Deadline reclaiming) {
             int old = port;
             SshException refused;
             try {
@@ -110,7 +111,7 @@ final class Forwarding {
             } catch (SshException e) {
                 refused = e;
             }
-            if (!local && !(refused instanceof SshTimeoutException) && active.contains(this) && reclaim(on, deadline)) {
+            if (!local && !(refused instanceof SshTimeoutException) && active.contains(this) && reclaim(on, reclaiming)) {
                 LOG.info("{} of host [{}] has its port back after reconnecting: the host's sshd held it for the lost"
                         + " connection until it was made to notice that connection was gone.", this, target.describe());
                 return;
@@ -172,15 +173,16 @@ final class Forwarding {
          * session holds it until it writes to the connection (without ClientAliveInterval, possibly for
          * hours); a connection to the port makes it write, as it opens a channel back to this machine,
          * which answers with a reset, and the session ends. So one connection is made to the port through
-         * the new session and closed at once, and the port is asked for again for up to
-         * {@link #RECLAIM_WITHIN}. False when it stays held: its holder did not hear the reset, or is not sshd.
+         * the new session and closed at once, and the port is asked for again until {@code within}
+         * (at least once). False when it stays held: its holder did not hear the reset, or is not sshd.
          */
-        private boolean reclaim(Session on, Deadline deadline) {
-            Deadline within = deadline.min(RECLAIM_WITHIN);
+        private boolean reclaim(Session on, Deadline within) {
+            // forwards whose turn comes once the window is over still get one short try
+            Deadline each = within.expired() ? Deadline.after(java.time.Duration.ofSeconds(1)) : within;
             Channel wake = null;
             try {
                 wake = on.getStreamForwarder("127.0.0.1", port);
-                wake.connect(within.remainingMillisCapped(Integer.MAX_VALUE));
+                wake.connect(each.remainingMillisCapped(Integer.MAX_VALUE));
             } catch (JSchException e) {
                 LOG.debug("Could not connect to the old port of [{}] on host [{}]: {}", this, target.describe(), e.toString());
             } finally {
@@ -188,10 +190,10 @@ final class Forwarding {
                     wake.disconnect();
                 }
             }
-            while (!within.expired()) {
+            do {
                 try {
                     Thread.sleep(RECLAIM_STEP_MILLIS);
-                    apply(on, within, false);
+                    apply(on, each, false);
                     return true;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -201,7 +203,7 @@ final class Forwarding {
                 } catch (SshException e) {
                     // still held
                 }
-            }
+            } while (!each.expired());
             return false;
         }
 
