@@ -29,6 +29,9 @@ final class Forwarding {
     private static final long RECLAIM_STEP_MILLIS = 100;
     /** The reason code of a channel open the server refuses by its configuration (RFC 4254, 5.1). */
     private static final int ADMINISTRATIVELY_PROHIBITED = 1;
+    /** What {@code openAndClose} gives for a channel that opened, and for a refusal without a reason code (JSch's -1). */
+    private static final int OPENED = 0;
+    private static final int NO_REASON = -1;
     /** What the host's sshd must allow for forwards: named in every refusal. */
     private static final String SSHD_SETTINGS = "in the host's sshd_config set AllowTcpForwarding yes (or %s) and"
             + " remove DisableForwarding yes, then restart sshd";
@@ -179,16 +182,10 @@ final class Forwarding {
         private boolean reclaim(Session on, Deadline within) {
             // forwards whose turn comes once the window is over still get one short try
             Deadline each = within.expired() ? Deadline.after(java.time.Duration.ofSeconds(1)) : within;
-            Channel wake = null;
-            try {
-                wake = on.getStreamForwarder("127.0.0.1", port);
-                wake.connect(each.remainingMillisCapped(Integer.MAX_VALUE));
-            } catch (JSchException e) {
-                LOG.debug("Could not connect to the old port of [{}] on host [{}]: {}", this, target.describe(), e.toString());
-            } finally {
-                if (wake != null) {
-                    wake.disconnect();
-                }
+            int refusal = openAndClose(on, "127.0.0.1", port, each);
+            if (refusal != OPENED) {
+                LOG.debug("Could not connect to the old port of [{}] on host [{}] (reason code {}).", this,
+                        target.describe(), refusal);
             }
             do {
                 try {
@@ -267,20 +264,29 @@ final class Forwarding {
 
         /** Whether the host refuses a channel to {@code host:port} by its configuration; a timeout fails. */
         private boolean prohibited(Session on, String host, int port, Deadline deadline) {
-            Channel probe = null;
+            int reason = openAndClose(on, host, port, deadline);
+            if (reason == NO_REASON && deadline.expired()) {
+                throw notWithin(deadline, "");
+            }
+            return reason == ADMINISTRATIVELY_PROHIBITED;
+        }
+
+        /**
+         * Opens a channel to {@code host:port} as seen from the host, through {@code on}, and closes it
+         * at once: {@link #OPENED}, else the host's reason code for refusing it ({@link #NO_REASON}: none
+         * came, as when the deadline passed).
+         */
+        private static int openAndClose(Session on, String host, int port, Deadline deadline) {
+            Channel channel = null;
             try {
-                probe = on.getStreamForwarder(host, port);
-                probe.connect(deadline.remainingMillisCapped(Integer.MAX_VALUE));
-                return false;
+                channel = on.getStreamForwarder(host, port);
+                channel.connect(deadline.remainingMillisCapped(Integer.MAX_VALUE));
+                return OPENED;
             } catch (JSchException e) {
-                int reason = probe == null ? -1 : probe.getExitStatus();
-                if (reason == -1 && deadline.expired()) {
-                    throw notWithin(deadline, "");
-                }
-                return reason == ADMINISTRATIVELY_PROHIBITED;
+                return channel == null ? NO_REASON : channel.getExitStatus();
             } finally {
-                if (probe != null) {
-                    probe.disconnect();
+                if (channel != null) {
+                    channel.disconnect();
                 }
             }
         }

@@ -272,7 +272,7 @@ class CutLinkIT {
             assertThat(holder).matches("[0-9]+");
             labHost.exec("kill -STOP " + holder, DEADLINE);
             try {
-                await().atMost(Duration.ofSeconds(30)).until(() -> !((PooledSshHost) host).isConnected());
+                awaitDropped(host);
                 host.exec(RemoteCommand.argv("true"), DEADLINE);
 
                 assertThat(changes).containsExactly("moved " + before + " " + forward.port());
@@ -319,6 +319,11 @@ class CutLinkIT {
     /** Cuts the link of the host in use until the pool finds the connection to {@code host} dead and drops it. */
     private void cutUntilDropped(SshHost host) {
         labHost.cutLink();
+        awaitDropped(host);
+    }
+
+    /** Waits until the pool finds the connection to {@code host} dead and drops it. */
+    private static void awaitDropped(SshHost host) {
         await().atMost(Duration.ofSeconds(30)).until(() -> !((PooledSshHost) host).isConnected());
     }
 
