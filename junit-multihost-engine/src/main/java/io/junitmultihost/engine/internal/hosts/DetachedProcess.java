@@ -116,7 +116,7 @@ final class DetachedProcess implements HostProcess {
                 Status status = Status.read(host, id, tenths, ask);
                 see(status);
                 if (end != null) {
-                    return result(status);
+                    return result(status, until);
                 }
                 unreachable = null;
             } catch (HostUnavailableException | CommandTimeoutException e) {
@@ -148,21 +148,27 @@ final class DetachedProcess implements HostProcess {
         }
     }
 
-    private ExecResult result(Status status) {
+    /** The process's result; its output is read within what is left until {@code until} (System.nanoTime). */
+    private ExecResult result(Status status, long until) {
         if (end.exitCode().isEmpty() || end.reason() == ProcessEnd.Reason.REBOOT) {
             throw new ProcessLostException("Process [" + id + "] ([" + command + "]) on host [" + host.name() + "] "
                     + end + ".", end);
         }
-        byte[] out = read("out");
-        byte[] err = read("err");
+        byte[] out = read("out", within(until));
+        byte[] err = read("err", within(until));
         Duration took = status.started > 0 && status.ended >= status.started
                 ? Duration.ofSeconds(status.ended - status.started) : Duration.ZERO;
         return new ExecResult(host.name(), command, end.exitCode().getAsInt(), out, err, took);
     }
 
-    private byte[] read(String stream) {
-        return host.execToCleanUp(Command.shell(DetachedScripts.tail(id, stream, OUTPUT_LIMIT)).withDeadline(callDeadline))
+    private byte[] read(String stream, Duration deadline) {
+        return host.execToCleanUp(Command.shell(DetachedScripts.tail(id, stream, OUTPUT_LIMIT)).withDeadline(deadline))
                 .stdoutBytes();
+    }
+
+    /** A call's deadline, but no later than {@code until} (System.nanoTime), and at least {@link #MIN_ASK}. */
+    private Duration within(long until) {
+        return Duration.ofNanos(Math.max(MIN_ASK.toNanos(), Math.min(until - System.nanoTime(), callDeadline.toNanos())));
     }
 
     /** Runs {@code action} once its end has been seen (by any call that asked the host). */
@@ -235,10 +241,10 @@ final class DetachedProcess implements HostProcess {
     @Override
     public List<Line> output() {
         List<Line> lines = new ArrayList<>();
-        for (String text : new String(read("out"), StandardCharsets.UTF_8).lines().toList()) {
+        for (String text : new String(read("out", callDeadline), StandardCharsets.UTF_8).lines().toList()) {
             lines.add(new Line(Stream.STDOUT, text));
         }
-        for (String text : new String(read("err"), StandardCharsets.UTF_8).lines().toList()) {
+        for (String text : new String(read("err", callDeadline), StandardCharsets.UTF_8).lines().toList()) {
             lines.add(new Line(Stream.STDERR, text));
         }
         return lines;
