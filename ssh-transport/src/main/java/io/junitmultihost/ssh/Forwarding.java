@@ -294,7 +294,7 @@ final class Forwarding {
         /** Local forwards are a listening socket in this JVM: nothing to wait for. */
         private int requestLocal(Session on) {
             try {
-                return on.setPortForwardingL("127.0.0.1", port, toHost, toPort);
+                return on.setPortForwardingL("127.0.0.1", port, toHost, toPort, PromptlyClosedServerSocket.FACTORY);
             } catch (JSchException e) {
                 throw failed(e);
             }
