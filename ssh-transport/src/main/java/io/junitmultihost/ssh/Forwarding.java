@@ -87,6 +87,8 @@ final class Forwarding {
         private final int toPort;
         private volatile int port;
         private volatile Session session;
+        /** Set by close; a reconnect that took this forward to set up again before that then leaves it be. */
+        private boolean closed; // guarded by this
         private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
         Forward(boolean local, int port, String toHost, int toPort) {
@@ -98,6 +100,9 @@ final class Forwarding {
 
         /** Sets the forward up on {@code on}; {@code keepIfLate}: a remote forward granted after the deadline still counts. */
         synchronized void apply(Session on, Deadline deadline, boolean keepIfLate) {
+            if (closed) {
+                return;
+            }
             port = local ? requestLocal(on) : requestRemote(on, deadline, keepIfLate);
             session = on;
             LOG.debug("Forward [{}] of host [{}] is up.", this, target.describe());
@@ -140,6 +145,9 @@ final class Forwarding {
             int moved;
             try {
                 synchronized (this) {
+                    if (closed) {
+                        return;
+                    }
                     port = 0;
                     try {
                         moved = requestRemote(on, deadline, true);
@@ -411,6 +419,7 @@ final class Forwarding {
 
         @Override
         public synchronized void close() {
+            closed = true;
             active.remove(this);
             Session on = session;
             if (on == null || !on.isConnected()) {

@@ -7,10 +7,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,6 +123,51 @@ class ForwardingIT {
             int n = socket.getInputStream().readNBytes(banner, 0, banner.length);
 
             assertThat(new String(banner, 0, n, StandardCharsets.US_ASCII)).isEqualTo("SSH-2.0");
+        }
+    }
+
+    /**
+     * A reconnect sets the forwards up again one after another; one closed meanwhile, after the
+     * reconnect took it in hand, stays closed. The remote forward goes first and is held up: its
+     * old port is taken (the host's loopback is this machine's), so the reconnect spends its
+     * reclaim window on it, and the local forward is closed while that lasts.
+     */
+    @Test
+    void aForwardClosedWhileAReconnectSetsTheForwardsUpAgainIsNotSetUpAgain() throws Exception {
+        PortForward remote = host.forwardRemote(0, "127.0.0.1", server.getLocalPort(), DEADLINE);
+        PortForward local = host.forwardLocal("127.0.0.1", LocalSshd.shared().port(), DEADLINE);
+        int localPort = local.port();
+        host.disconnect(); // the forwards go with the session; the next call sets them up again
+        try (ServerSocket squatter = bindOnceFreed(remote.port())) {
+            squatter.setSoTimeout((int) DEADLINE.toMillis());
+            CompletableFuture<RemoteResult> reconnecting = CompletableFuture.supplyAsync(
+                    () -> host.exec(RemoteCommand.shell("true"), DEADLINE));
+            squatter.accept().close(); // the reclaim's connection: the reconnect is setting the remote forward up again
+
+            local.close();
+
+            assertThat(reconnecting.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS).exitCode()).isZero();
+            assertThat(firstBytesOn(localPort)).as("port [%d] no longer reaches the host's sshd", localPort)
+                    .doesNotStartWith("SSH-");
+        } finally {
+            remote.close();
+        }
+    }
+
+    /** Binds {@code port} on the loopback once the host's sshd let go of it. */
+    private static ServerSocket bindOnceFreed(int port) {
+        return Awaitility.await().atMost(DEADLINE).ignoreExceptions()
+                .until(() -> new ServerSocket(port, 50, InetAddress.getLoopbackAddress()), java.util.Objects::nonNull);
+    }
+
+    /** The first bytes served on {@code port} of the loopback, or "" when nothing listens or says anything within a second. */
+    private static String firstBytesOn(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+            socket.setSoTimeout(1000);
+            return new String(socket.getInputStream().readNBytes(4), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            return "";
         }
     }
 }
