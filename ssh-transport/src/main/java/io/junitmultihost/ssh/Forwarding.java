@@ -98,14 +98,22 @@ final class Forwarding {
             this.toPort = toPort;
         }
 
-        /** Sets the forward up on {@code on}; {@code keepIfLate}: a remote forward granted after the deadline still counts. */
-        synchronized void apply(Session on, Deadline deadline, boolean keepIfLate) {
+        /**
+         * Sets the forward up on {@code on}; {@code keepIfLate}: a remote forward granted after the
+         * deadline still counts. False when it was closed (then nothing is asked for).
+         */
+        synchronized boolean apply(Session on, Deadline deadline, boolean keepIfLate) {
             if (closed) {
-                return;
+                return false;
             }
             port = local ? requestLocal(on) : requestRemote(on, deadline, keepIfLate);
             session = on;
             LOG.debug("Forward [{}] of host [{}] is up.", this, target.describe());
+            return true;
+        }
+
+        private synchronized boolean isClosed() {
+            return closed;
         }
 
         /** Sets the forward up again on a new session; see {@link Forwarding#reapply}. */
@@ -113,16 +121,22 @@ final class Forwarding {
             int old = port;
             SshException refused;
             try {
-                apply(on, deadline, true);
-                LOG.debug("Forward [{}] of host [{}] set up again after reconnecting.", this, target.describe());
+                if (apply(on, deadline, true)) {
+                    LOG.debug("Forward [{}] of host [{}] set up again after reconnecting.", this, target.describe());
+                }
                 return;
             } catch (SshException e) {
                 refused = e;
             }
-            if (!local && !(refused instanceof SshTimeoutException) && active.contains(this) && reclaim(on, reclaiming)) {
-                LOG.info("{} of host [{}] has its port back after reconnecting: the host's sshd held it for the lost"
-                        + " connection until it was made to notice that connection was gone.", this, target.describe());
+            if (!local && !(refused instanceof SshTimeoutException) && reclaim(on, reclaiming)) {
+                if (!isClosed()) {
+                    LOG.info("{} of host [{}] has its port back after reconnecting: the host's sshd held it for the lost"
+                            + " connection until it was made to notice that connection was gone.", this, target.describe());
+                }
                 return;
+            }
+            if (isClosed()) {
+                return; // closed meanwhile: there is nothing to set up or to tell
             }
             if (refused instanceof SshTimeoutException && !local) {
                 // still asked for: a late grant keeps it (see askRemote), so it is not lost
@@ -130,7 +144,7 @@ final class Forwarding {
                         this, target.describe(), refused.getMessage());
                 return;
             }
-            if (local || !active.contains(this)) {
+            if (local) {
                 lost("Could not set " + this + " of host [" + target.describe() + "] up again after reconnecting: "
                         + refused.getMessage());
                 return;
@@ -186,6 +200,7 @@ final class Forwarding {
          * which answers with a reset, and the session ends. So one connection is made to the port through
          * the new session and closed at once, and the port is asked for again until {@code within}
          * (at least once). False when it stays held: its holder did not hear the reset, or is not sshd.
+         * True too when the forward was closed meanwhile (it is then not asked for).
          */
         private boolean reclaim(Session on, Deadline within) {
             // forwards whose turn comes once the window is over still get one short try
@@ -198,7 +213,7 @@ final class Forwarding {
             do {
                 try {
                     Thread.sleep(RECLAIM_STEP_MILLIS);
-                    apply(on, each, false);
+                    apply(on, each, false); // false: closed meanwhile, so done too
                     return true;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -216,11 +231,12 @@ final class Forwarding {
         private void retryInBackground(Session on, Deadline until, SshException first) {
             Thread retrying = new Thread(() -> {
                 SshException last = first;
-                while (!until.expired() && on.isConnected() && active.contains(this)) {
+                while (!until.expired() && on.isConnected() && !isClosed()) {
                     try {
                         Thread.sleep(RETRY_MILLIS);
-                        apply(on, until.min(java.time.Duration.ofSeconds(10)), false);
-                        LOG.info("{} of host [{}] is up again after reconnecting.", this, target.describe());
+                        if (apply(on, until.min(java.time.Duration.ofSeconds(10)), false)) {
+                            LOG.info("{} of host [{}] is up again after reconnecting.", this, target.describe());
+                        }
                         return;
                     } catch (InterruptedException e) {
                         return;
@@ -228,7 +244,7 @@ final class Forwarding {
                         last = e;
                     }
                 }
-                if (on.isConnected() && active.contains(this)) {
+                if (on.isConnected() && !isClosed()) {
                     lost("Could not set " + this + " of host [" + target.describe() + "] up again within ["
                             + HumanDuration.of(RESTORE_WITHIN) + "] after reconnecting: " + last.getMessage());
                 }
@@ -389,7 +405,7 @@ final class Forwarding {
 
         /** A forward granted after the caller gave up: kept when it is still wanted, else closed, as nobody would. */
         private synchronized void late(Session on, int granted, boolean keepIfLate) {
-            if (keepIfLate && active.contains(this)) {
+            if (keepIfLate && !closed) {
                 session = on;
                 LOG.debug("Forward [{}] of host [{}] is up, after its deadline.", this, target.describe());
                 return;

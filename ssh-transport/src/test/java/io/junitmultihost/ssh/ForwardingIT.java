@@ -127,30 +127,33 @@ class ForwardingIT {
     }
 
     /**
-     * A reconnect sets the forwards up again one after another; one closed meanwhile, after the
-     * reconnect took it in hand, stays closed. The remote forward goes first and is held up: its
-     * old port is taken (the host's loopback is this machine's), so the reconnect spends its
-     * reclaim window on it, and the local forward is closed while that lasts.
+     * A reconnect sets the forwards up again one after another; those closed meanwhile, after the
+     * reconnect took them in hand, stay closed. The remote forward goes first and is held up: its old
+     * port is taken (the host's loopback is this machine's), so the reconnect asks for it again and
+     * again within its reclaim window. Both forwards are closed while that lasts, and the port is
+     * freed, so a reconnect that still asked for it would get it.
      */
     @Test
-    void aForwardClosedWhileAReconnectSetsTheForwardsUpAgainIsNotSetUpAgain() throws Exception {
+    void forwardsClosedWhileAReconnectSetsThemUpAgainAreNotSetUpAgain() throws Exception {
         PortForward remote = host.forwardRemote(0, "127.0.0.1", server.getLocalPort(), DEADLINE);
         PortForward local = host.forwardLocal("127.0.0.1", LocalSshd.shared().port(), DEADLINE);
         int localPort = local.port();
+        int remotePort = remote.port();
         host.disconnect(); // the forwards go with the session; the next call sets them up again
-        try (ServerSocket squatter = bindOnceFreed(remote.port())) {
+        try (ServerSocket squatter = bindOnceFreed(remotePort)) {
             squatter.setSoTimeout((int) DEADLINE.toMillis());
             CompletableFuture<RemoteResult> reconnecting = CompletableFuture.supplyAsync(
                     () -> host.exec(RemoteCommand.shell("true"), DEADLINE));
-            squatter.accept().close(); // the reclaim's connection: the reconnect is setting the remote forward up again
+            squatter.accept().close(); // the reclaim's connection: the reconnect is on the remote forward
 
             local.close();
+            remote.close();
+            squatter.close();
 
             assertThat(reconnecting.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS).exitCode()).isZero();
             assertThat(firstBytesOn(localPort)).as("port [%d] no longer reaches the host's sshd", localPort)
                     .doesNotStartWith("SSH-");
-        } finally {
-            remote.close();
+            assertThat(bindable(remotePort)).as("nothing on the host holds port [%d]", remotePort).isTrue();
         }
     }
 
@@ -158,6 +161,14 @@ class ForwardingIT {
     private static ServerSocket bindOnceFreed(int port) {
         return Awaitility.await().atMost(DEADLINE).ignoreExceptions()
                 .until(() -> new ServerSocket(port, 50, InetAddress.getLoopbackAddress()), java.util.Objects::nonNull);
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket free = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The first bytes served on {@code port} of the loopback, or "" when nothing listens or says anything within a second. */
