@@ -135,6 +135,11 @@ final class ExecRun {
                 long tookMillis = (System.nanoTime() - openStarted) / 1_000_000;
                 throw new NotStarted(e, !session.isConnected() || tookMillis >= openTimeout * 9L / 10);
             }
+            if (e.getCause() instanceof java.io.IOException) {
+                // the open or the request could not be written: the connection broke under JSch
+                // before it noticed (a write of ours met the host's reset), and the command was not sent
+                throw new NotStarted(e, true);
+            }
             if (!session.isConnected()) {
                 throw lost(e);
             }

@@ -21,13 +21,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * SFTP upload and download of files and directory trees with permission bits, under a deadline:
- * SFTP calls can block forever on a dead link, so a watchdog closes the channel at the deadline.
+ * at the deadline the transfer is told to stop ({@link TransferStop}), and as SFTP calls can block
+ * forever on a dead link, a watchdog closes the channel of one that did not stop.
  * A host whose sshd has no SFTP subsystem gets the same transfers over exec ({@link ExecTransfer}).
  */
 final class Transfer {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.junitmultihost.ssh.sftp");
-    /** How long a transfer past its deadline may take to come out before its connection is closed under it. */
+    /** How long a transfer past its deadline may take to stop by itself before its channel is closed under it. */
+    static final java.time.Duration STOP_WITHIN = java.time.Duration.ofMillis(250);
+    /** How long a transfer whose channel was closed may take to come out before its connection is closed under it. */
     static final java.time.Duration STUCK = java.time.Duration.ofMillis(500);
     private final SshTarget target;
     private final PoolSettings settings;
@@ -44,7 +47,7 @@ final class Transfer {
 
     /** An SFTP step that may throw. */
     private interface SftpWork {
-        void run(ChannelSftp sftp) throws Exception;
+        void run(ChannelSftp sftp, TransferStop stop) throws Exception;
     }
 
     /** The same step over exec, for hosts without SFTP. */
@@ -58,23 +61,23 @@ final class Transfer {
                     + target.describe() + "].");
         }
         String what = "Upload of [" + local + "] to [" + remotePath + "] on host [" + target.describe() + "]";
-        withSftp(session, deadline, what, sftp -> {
+        withSftp(session, deadline, what, (sftp, stop) -> {
             if (Files.isDirectory(local)) {
-                uploadTree(sftp, local, remotePath);
+                uploadTree(sftp, local, remotePath, stop);
             } else {
-                uploadFile(sftp, local, remotePath);
+                uploadFile(sftp, local, remotePath, stop);
             }
         }, exec -> exec.upload(local, remotePath));
     }
 
     void download(Session session, String remotePath, Path local, Deadline deadline) {
         String what = "Download of [" + remotePath + "] from host [" + target.describe() + "] to [" + local + "]";
-        withSftp(session, deadline, what, sftp -> {
+        withSftp(session, deadline, what, (sftp, stop) -> {
             SftpATTRS attrs = sftp.stat(remotePath);
             if (attrs.isDir()) {
-                downloadTree(sftp, remotePath, local);
+                downloadTree(sftp, remotePath, local, stop);
             } else {
-                downloadFile(sftp, remotePath, local, attrs);
+                downloadFile(sftp, remotePath, local, attrs, stop);
             }
         }, exec -> exec.download(remotePath, local));
     }
@@ -91,19 +94,20 @@ final class Transfer {
             throw new SshSessionLostException(what + " could not start: " + e.getMessage()
                     + ". The connection is down; retry after the host is back.", e);
         }
-        AtomicBoolean timedOut = new AtomicBoolean();
-        AtomicBoolean over = new AtomicBoolean();
+        TransferStop stop = new TransferStop();
+        AtomicBoolean out = new AtomicBoolean();
+        AtomicBoolean closing = new AtomicBoolean();
         ScheduledFuture<?> watchdog = timer.schedule(() -> {
-            timedOut.set(true);
-            endStuck(session, sftp, over, what);
+            stop.deadlinePassed();
+            endStuck(session, sftp, out, closing, what);
         }, Math.max(1, deadline.remainingNanos()), TimeUnit.NANOSECONDS);
         long started = System.nanoTime();
         try {
             try {
                 sftp.connect(deadline.remainingMillisCapped(settings.channelOpenTimeout().toMillis()));
             } catch (JSchException e) {
-                if (timedOut.get() || !session.isConnected()) {
-                    throw e;
+                if (stop.passed() || !session.isConnected() || e.getCause() instanceof IOException) {
+                    throw e; // IOException: the connection broke, which says nothing of the host's SFTP
                 }
                 // OpenSSH refuses the subsystem request ("failed to send channel request"); dropbear
                 // without sftp-server closes the channel ("inputstream is closed").
@@ -115,10 +119,10 @@ final class Transfer {
                 overExec(session, deadline, what, fallback);
                 return;
             }
-            work.run(sftp);
+            work.run(sftp, stop);
             LOG.debug("{} took [{} ms].", what, (System.nanoTime() - started) / 1_000_000);
         } catch (Exception e) {
-            if (timedOut.get()) {
+            if (stop.passed()) {
                 throw new SshTimeoutException(what + " did not finish within [" + HumanDuration.of(deadline.budget())
                         + "]. Raise the deadline or check the link to the host.", new byte[0], new byte[0], e);
             }
@@ -131,28 +135,34 @@ final class Transfer {
             }
             throw new SshException(what + " failed: " + describe(e) + ".", e);
         } finally {
-            over.set(true);
+            out.set(true);
             watchdog.cancel(false);
-            if (!timedOut.get()) {
-                sftp.disconnect(); // at the deadline endStuck does it, off this thread: it may block
+            if (closing.compareAndSet(false, true)) {
+                sftp.disconnect(); // on this thread, after its last write: else endStuck does it
             }
         }
     }
 
     /**
-     * Ends a transfer past its deadline (on a worker of the pool: closing the channel blocks when
-     * the transfer's write is stuck on a dead link, as it holds the session's lock while the
-     * socket's buffers are full); a transfer still not out after {@link #STUCK} gets its session's
-     * socket closed, which fails the stuck write at once. The session is lost then; the host's
-     * next call connects anew.
+     * Ends a transfer past its deadline that did not stop by itself within {@link #STOP_WITHIN}: it
+     * waits on the host. Its channel is closed on a worker of the pool (closing it blocks when the
+     * transfer's write is stuck on a dead link, as it holds the session's lock while the socket's
+     * buffers are full); a transfer still not out after {@link #STUCK} gets its session's socket
+     * closed, which fails the stuck write at once. The session is lost then; the host's next call
+     * connects anew.
      */
-    private void endStuck(Session session, ChannelSftp sftp, AtomicBoolean over, String what) {
+    private void endStuck(Session session, ChannelSftp sftp, AtomicBoolean out, AtomicBoolean closing, String what) {
         timer.schedule(() -> {
-            if (!over.get() && SessionSockets.abort(session)) {
-                LOG.warn("{} was stuck past its deadline (a dead link?): its connection was closed.", what);
+            if (out.get() || !closing.compareAndSet(false, true)) {
+                return;
             }
-        }, STUCK.toMillis(), TimeUnit.MILLISECONDS);
-        sftp.disconnect();
+            timer.schedule(() -> {
+                if (!out.get() && SessionSockets.abort(session)) {
+                    LOG.warn("{} was stuck past its deadline (a dead link?): its connection was closed.", what);
+                }
+            }, STUCK.toMillis(), TimeUnit.MILLISECONDS);
+            sftp.disconnect();
+        }, STOP_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void overExec(Session session, Deadline deadline, String what, ExecWork work) {
@@ -183,13 +193,14 @@ final class Transfer {
         return e.toString();
     }
 
-    private void uploadTree(ChannelSftp sftp, Path root, String remoteRoot) throws SftpException, IOException {
+    private void uploadTree(ChannelSftp sftp, Path root, String remoteRoot, TransferStop stop) throws SftpException, IOException {
         mkdirs(sftp, remoteRoot);
         List<Path> entries;
         try (Stream<Path> walk = Files.walk(root)) {
             entries = walk.toList();
         }
         for (Path path : entries) {
+            stop.check();
             String relative = root.relativize(path).toString().replace('\\', '/');
             String remote = relative.isEmpty() ? remoteRoot : remoteRoot + "/" + relative;
             if (Files.isDirectory(path)) {
@@ -198,16 +209,16 @@ final class Transfer {
                 }
                 sftp.chmod(mode(path), remote);
             } else if (Files.isRegularFile(path)) {
-                uploadFile(sftp, path, remote);
+                uploadFile(sftp, path, remote, stop);
             } else {
                 LOG.debug("Skipping [{}]: neither a file nor a directory.", path);
             }
         }
     }
 
-    private void uploadFile(ChannelSftp sftp, Path local, String remote) throws SftpException, IOException {
+    private void uploadFile(ChannelSftp sftp, Path local, String remote, TransferStop stop) throws SftpException, IOException {
         try {
-            put(sftp, local, remote);
+            put(sftp, local, remote, stop);
         } catch (SftpException e) {
             // Its directory does not exist yet: made as a tree upload makes its root (cp would refuse,
             // but a test writing /opt/app/app.conf means it). Tried after the put, so that the
@@ -217,15 +228,16 @@ final class Transfer {
                 throw e;
             }
             mkdirs(sftp, remote.substring(0, slash));
-            put(sftp, local, remote);
+            put(sftp, local, remote, stop);
         }
         sftp.chmod(mode(local), remote);
     }
 
-    private static void put(ChannelSftp sftp, Path local, String remote) throws SftpException, IOException {
+    private static void put(ChannelSftp sftp, Path local, String remote, TransferStop stop) throws SftpException, IOException {
         try (InputStream in = Files.newInputStream(local)) {
-            sftp.put(in, remote, ChannelSftp.OVERWRITE);
+            sftp.put(in, remote, stop, ChannelSftp.OVERWRITE);
         }
+        stop.check();
     }
 
     private static void mkdirs(ChannelSftp sftp, String remote) throws SftpException {
@@ -245,8 +257,8 @@ final class Transfer {
         sftp.mkdir(remote);
     }
 
-    private void downloadTree(ChannelSftp sftp, String remote, Path local) throws Exception {
-        downloadTree(sftp, remote, new DownloadTarget(local, target.describe()), local);
+    private void downloadTree(ChannelSftp sftp, String remote, Path local, TransferStop stop) throws Exception {
+        downloadTree(sftp, remote, new DownloadTarget(local, target.describe()), local, stop);
     }
 
     /**
@@ -254,12 +266,14 @@ final class Transfer {
      * links to files arrive as files; links to directories are not followed (a link may point at
      * an ancestor, and the tree would never end).
      */
-    private void downloadTree(ChannelSftp sftp, String remote, DownloadTarget into, Path local) throws Exception {
+    private void downloadTree(ChannelSftp sftp, String remote, DownloadTarget into, Path local, TransferStop stop)
+            throws Exception {
         Path dir = into.under(local, remote);
         boolean made = into.makeDirectory(dir);
         @SuppressWarnings("unchecked")
         Vector<ChannelSftp.LsEntry> entries = sftp.ls(remote);
         for (ChannelSftp.LsEntry entry : entries) {
+            stop.check();
             String name = entry.getFilename();
             java.util.Optional<Path> child = into.child(dir, name, remote);
             if (child.isEmpty()) {
@@ -284,21 +298,25 @@ final class Transfer {
                 }
             }
             if (attrs.isDir()) {
-                downloadTree(sftp, remoteChild, into, child.get());
+                downloadTree(sftp, remoteChild, into, child.get(), stop);
             } else if (attrs.isReg()) {
-                downloadFile(sftp, remoteChild, into, child.get(), attrs);
+                downloadFile(sftp, remoteChild, into, child.get(), attrs, stop);
             }
         }
         into.finishDirectory(dir, made, sftp.stat(remote).getPermissions());
     }
 
-    private void downloadFile(ChannelSftp sftp, String remote, Path local, SftpATTRS attrs) throws Exception {
-        downloadFile(sftp, remote, new DownloadTarget(local, target.describe()), local, attrs);
+    private void downloadFile(ChannelSftp sftp, String remote, Path local, SftpATTRS attrs, TransferStop stop)
+            throws Exception {
+        downloadFile(sftp, remote, new DownloadTarget(local, target.describe()), local, attrs, stop);
     }
 
-    private static void downloadFile(ChannelSftp sftp, String remote, DownloadTarget into, Path local, SftpATTRS attrs)
-            throws Exception {
-        into.writeFile(into.under(local, remote), attrs.getPermissions(), out -> sftp.get(remote, out));
+    private static void downloadFile(ChannelSftp sftp, String remote, DownloadTarget into, Path local, SftpATTRS attrs,
+            TransferStop stop) throws Exception {
+        into.writeFile(into.under(local, remote), attrs.getPermissions(), out -> {
+            sftp.get(remote, out, stop);
+            stop.check(); // before the file is kept: one cut short must not count as downloaded
+        });
     }
 
     private static int mode(Path path) throws IOException {

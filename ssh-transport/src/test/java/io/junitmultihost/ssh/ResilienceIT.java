@@ -52,6 +52,23 @@ class ResilienceIT {
         assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofSeconds(10));
     }
 
+    /**
+     * A connection can break under JSch before it notices: a write that met the host's reset (the
+     * host ended the connection) leaves the socket broken while the session still counts as up. The
+     * next command's channel open then fails to write; the command did not run, so it runs on a new
+     * connection rather than failing as refused ("Broken pipe").
+     */
+    @Test
+    void aCommandRightAfterItsConnectionBrokeUnderJschRunsOnANewConnection() {
+        SshHost host = pool.host(sshd.target("broken"));
+        for (int i = 0; i < 20; i++) {
+            host.exec(RemoteCommand.argv("true"), DEADLINE);
+            ((PooledSshHost) host).sessions().forEach(SessionSockets::abort);
+
+            assertThat(host.exec(RemoteCommand.argv("true"), DEADLINE).exitCode()).as("command %d", i).isZero();
+        }
+    }
+
     @Test
     void thePoolReconnectsByItselfAfterSshdRestarts() {
         SshHost host = pool.host(sshd.target("rebooted"));

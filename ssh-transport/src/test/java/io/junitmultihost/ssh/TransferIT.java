@@ -18,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TransferIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
+    /** Uploads cut short in a row: enough that the connection died in every run before the fix. */
+    private static final int CUT_SHORT = 20;
     private static SshPool pool;
     private static SshHost host;
 
@@ -136,6 +138,36 @@ class TransferIT {
         assertThat(e.getMessage()).contains("Upload", "sftp-host", "[300 ms]");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
         assertThat(host.exec(RemoteCommand.argv("true"), DEADLINE).exitCode()).isZero();
+    }
+
+    /**
+     * A transfer past its deadline, up or down, stops on its own thread before its channel is closed: closed
+     * from another thread, its next write followed the close, and OpenSSH ended the whole
+     * connection with every command on it (about one upload in three on a busy machine).
+     */
+    @Test
+    void transfersCutShortByTheirDeadlineLeaveTheConnectionAndTheCommandsOnItRunning() throws Exception {
+        Path big = local.resolve("big");
+        try (RandomAccessFile sparse = new RandomAccessFile(big.toFile(), "rw")) {
+            sparse.setLength(4L << 30);
+        }
+        String remote = remoteDir() + "/big";
+        String hostsBig = remoteDir() + "/sparse";
+        host.exec(RemoteCommand.argv("truncate", "-s", "4G", hostsBig), DEADLINE);
+        RemoteProcess running = host.start(RemoteCommand.argv("sleep", "120"), DEADLINE);
+        try {
+            for (int i = 0; i < CUT_SHORT; i++) {
+                assertThat(catchThrowableOfType(SshTimeoutException.class,
+                        () -> host.upload(big, remote, Duration.ofMillis(200)))).as("upload %d", i).isNotNull();
+                assertThat(catchThrowableOfType(SshTimeoutException.class,
+                        () -> host.download(hostsBig, local.resolve("down"), Duration.ofMillis(200)))).as("download %d", i)
+                        .isNotNull();
+            }
+
+            assertThat(running.isDone()).as("the command started before the transfers is still running").isFalse();
+        } finally {
+            running.cancel();
+        }
     }
 
     private static byte[] randomBytes(int size) {
