@@ -106,8 +106,9 @@ final class Transfer {
             try {
                 sftp.connect(deadline.remainingMillisCapped(settings.channelOpenTimeout().toMillis()));
             } catch (JSchException e) {
-                if (stop.passed() || !session.isConnected() || e.getCause() instanceof IOException) {
-                    throw e; // IOException: the connection broke, which says nothing of the host's SFTP
+                if (stop.passed() || !session.isConnected() || e.getCause() instanceof IOException
+                        || String.valueOf(e.getMessage()).contains("session is down")) {
+                    throw e; // the connection broke (maybe just now), which says nothing of the host's SFTP
                 }
                 // OpenSSH refuses the subsystem request ("failed to send channel request"); dropbear
                 // without sftp-server closes the channel ("inputstream is closed").
@@ -126,12 +127,12 @@ final class Transfer {
                 throw new SshTimeoutException(what + " did not finish within [" + HumanDuration.of(deadline.budget())
                         + "]. Raise the deadline or check the link to the host.", new byte[0], new byte[0], e);
             }
+            if (e instanceof SshException ssh) {
+                throw ssh; // already says what failed (the exec fallback's own failures among them)
+            }
             if (!session.isConnected()) {
                 throw new SshSessionLostException(what + " failed: the connection was lost (" + e.getMessage()
                         + "). Check whether the host rebooted or the link was cut.", e);
-            }
-            if (e instanceof SshException ssh) {
-                throw ssh;
             }
             throw new SshException(what + " failed: " + describe(e) + ".", e);
         } finally {
