@@ -36,13 +36,15 @@ final class AttachedProcess implements HostProcess {
     private final KeptLines lines;
     private final long pid;
     private final Duration callDeadline;
+    /** When the command's own deadline ends it (System.nanoTime), or Long.MAX_VALUE. */
+    private final long endBy;
     private volatile boolean killed;
     private volatile ProcessEnd end;
     /** Whether {@link #end} is a loss seen while the host could not tell its boot id (see {@link #lostEnd}). */
     private volatile boolean bootIdUnknown;
 
     private AttachedProcess(RemoteHost host, SshHost ssh, String id, Command command, String bootIdAtStart,
-            RemoteProcess remote, KeptLines lines, long pid, Duration callDeadline) {
+            RemoteProcess remote, KeptLines lines, long pid, Duration callDeadline, long endBy) {
         this.host = host;
         this.ssh = ssh;
         this.id = id;
@@ -52,6 +54,7 @@ final class AttachedProcess implements HostProcess {
         this.lines = lines;
         this.pid = pid;
         this.callDeadline = callDeadline;
+        this.endBy = endBy;
     }
 
     /** Starts {@code command} and returns once the host reported its process group, within {@code callDeadline}. */
@@ -59,10 +62,12 @@ final class AttachedProcess implements HostProcess {
             Consumer<Line> consumer, Duration callDeadline) {
         String bootId = host.bootIdToCleanUp();
         KeptLines kept = new KeptLines(id, consumer);
+        long started = System.nanoTime();
         RemoteProcess remote = SshFailures.translated(
                 () -> ssh.start(remoteCommand, command.deadline().orElse(NO_DEADLINE), kept));
+        long endBy = command.deadline().map(d -> started + d.toNanos()).orElse(Long.MAX_VALUE);
         long pid = awaitPid(host, remote, command, callDeadline);
-        return new AttachedProcess(host, ssh, id, command, bootId, remote, kept, pid, callDeadline);
+        return new AttachedProcess(host, ssh, id, command, bootId, remote, kept, pid, callDeadline, endBy);
     }
 
     private static long awaitPid(Host host, RemoteProcess remote, Command command, Duration within) {
@@ -122,11 +127,20 @@ final class AttachedProcess implements HostProcess {
 
     @Override
     public ExecResult waitFor(Duration deadline) {
+        return await(deadline, System.nanoTime() + deadline.toNanos());
+    }
+
+    /**
+     * Waits up to {@code wait} for the end; a lost channel's boot id is asked for until
+     * {@code askUntil} (System.nanoTime), and no later than the command's own deadline: a dead host
+     * then fails the call by its deadline, its end provisional (see {@link #lostEnd}).
+     */
+    private ExecResult await(Duration wait, long askUntil) {
         Optional<RemoteResult> result;
         try {
-            result = remote.await(deadline);
+            result = remote.await(wait);
         } catch (io.junitmultihost.ssh.SshSessionLostException | io.junitmultihost.ssh.SshConnectException e) {
-            ProcessEnd lost = lostEnd();
+            ProcessEnd lost = lostEnd(Math.min(askUntil, endBy));
             throw new ProcessLostException(ActiveFaults.named("Process [" + id + "] ([" + command + "]) on host ["
                     + host.name() + "] " + lost + ".", host.name()), lost);
         } catch (io.junitmultihost.ssh.SshException e) {
@@ -137,7 +151,7 @@ final class AttachedProcess implements HostProcess {
         }
         if (result.isEmpty()) {
             throw new CommandTimeoutException(ActiveFaults.named("Process [" + id + "] ([" + command + "]) on host ["
-                    + host.name() + "] still runs after [" + deadline.toMillis() + " ms]; it was left running (kill() ends it).",
+                    + host.name() + "] still runs after [" + wait.toMillis() + " ms]; it was left running (kill() ends it).",
                     host.name()));
         }
         RemoteResult r = result.get();
@@ -154,9 +168,10 @@ final class AttachedProcess implements HostProcess {
      * new boot answers), so an end whose boot id could not be read is provisional: each later call
      * asks the host again, until it answers.
      */
-    private ProcessEnd lostEnd() {
+    private ProcessEnd lostEnd(long askUntil) {
         if (end == null || bootIdUnknown) {
-            Optional<String> now = readBootId();
+            Optional<String> now = readBootId(Duration.ofNanos(Math.max(DetachedProcess.MIN_ASK.toNanos(),
+                    Math.min(askUntil - System.nanoTime(), callDeadline.toNanos()))));
             if (end == null || now.isPresent()) {
                 end = new ProcessEnd(now.isPresent() && !now.get().equals(bootIdAtStart) ? ProcessEnd.Reason.REBOOT
                         : ProcessEnd.Reason.CONNECTION_LOST, OptionalInt.empty(), bootIdAtStart, now);
@@ -166,9 +181,9 @@ final class AttachedProcess implements HostProcess {
         return end;
     }
 
-    private Optional<String> readBootId() {
+    private Optional<String> readBootId(Duration within) {
         try {
-            return Optional.of(host.bootIdToCleanUp());
+            return Optional.of(host.bootIdToCleanUp(within));
         } catch (MultiHostException unreachable) {
             return Optional.empty();
         }
@@ -194,7 +209,7 @@ final class AttachedProcess implements HostProcess {
         if (!mayRun) {
             return;
         }
-        if (remote.isDone() && readBootId().filter(bootIdAtStart::equals).isEmpty()) {
+        if (remote.isDone() && readBootId(callDeadline).filter(bootIdAtStart::equals).isEmpty()) {
             return; // a lost channel on a host that rebooted since: nothing of it can run
         }
         // sshd does not signal a command whose channel is gone, so a lost one may still run: killed the same way
@@ -224,7 +239,7 @@ final class AttachedProcess implements HostProcess {
     public Optional<ProcessEnd> end() {
         if (end == null && remote.isDone()) {
             try {
-                waitFor(Duration.ZERO);
+                await(Duration.ZERO, System.nanoTime() + callDeadline.toNanos());
             } catch (MultiHostException alreadyKnown) {
                 // the end is recorded by waitFor where it can be
             }

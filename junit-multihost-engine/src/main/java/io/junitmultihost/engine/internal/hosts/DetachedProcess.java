@@ -28,7 +28,7 @@ final class DetachedProcess implements HostProcess {
     /** The most of each output file read back. */
     static final int OUTPUT_LIMIT = 4 * 1024 * 1024;
     /** The least time one ask of waitFor gets, so that a deadline all but spent still asks once. */
-    private static final Duration MIN_ASK = Duration.ofMillis(200);
+    static final Duration MIN_ASK = Duration.ofMillis(200);
 
     private final RemoteHost host;
     private final String id;

@@ -354,6 +354,11 @@ final class RemoteHost implements Host, SyncReachable, io.junitmultihost.engine.
         return BootId.require(execToCleanUp(Command.of("cat", BootId.PATH)));
     }
 
+    /** As {@link #bootIdToCleanUp()}, within {@code deadline} (a reconnect included). */
+    String bootIdToCleanUp(Duration deadline) {
+        return BootId.require(execToCleanUp(Command.of("cat", BootId.PATH).withDeadline(deadline)));
+    }
+
     @Override
     public String cmdline() {
         String text = exec(Command.of("cat", "/proc/cmdline")).assertSuccess().stdout();

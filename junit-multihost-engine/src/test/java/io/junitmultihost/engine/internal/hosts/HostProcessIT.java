@@ -154,6 +154,30 @@ class HostProcessIT {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not the id of a detached process");
     }
 
+    /**
+     * A process whose host powers off before the process's own deadline: its connection is lost at
+     * once, and waitFor fails by that deadline, not a whole exec timeout later. Asking the host for
+     * its boot id (a reboot, or a lost connection?) gets what is left of the deadline; the fault
+     * matrix saw 14.2 s for 10 s.
+     */
+    @Test
+    void aProcessWhoseHostPowersOffFailsItsWaitByItsOwnDeadline() {
+        HostProcess process = host.start(Command.of("sleep", "307").withDeadline(Duration.ofSeconds(5)));
+        long started = System.nanoTime();
+        LabControl lab = LabControl.of(host);
+        lab.powerOff();
+        try {
+            assertThatThrownBy(() -> process.waitFor(WAIT)).isInstanceOf(ProcessLostException.class)
+                    .hasMessageContaining(host.name());
+            // a read of the boot id under the connect timeout took 10 s
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the wait, for a deadline of 5 s")
+                    .isLessThan(Duration.ofSeconds(8));
+        } finally {
+            lab.powerOn(WAIT);
+            lab.awaitUp(WAIT);
+        }
+    }
+
     @Test
     void aRebootEndsBothKindsAndTheHandlesSaySoWithTheBootIds() {
         String before = host.bootId();
