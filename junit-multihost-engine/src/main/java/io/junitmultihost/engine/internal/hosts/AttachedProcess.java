@@ -127,20 +127,23 @@ final class AttachedProcess implements HostProcess {
 
     @Override
     public ExecResult waitFor(Duration deadline) {
-        return await(deadline, System.nanoTime() + deadline.toNanos());
+        long now = System.nanoTime();
+        long until = now + deadline.toNanos();
+        // a wait begun while the process may still run ends by the process's own deadline
+        return await(deadline, now < endBy ? Math.min(until, endBy) : until);
     }
 
     /**
      * Waits up to {@code wait} for the end; a lost channel's boot id is asked for until
-     * {@code askUntil} (System.nanoTime), and no later than the command's own deadline: a dead host
-     * then fails the call by its deadline, its end provisional (see {@link #lostEnd}).
+     * {@code askUntil} (System.nanoTime): a dead host then fails the call by then, its end
+     * provisional (see {@link #lostEnd}).
      */
     private ExecResult await(Duration wait, long askUntil) {
         Optional<RemoteResult> result;
         try {
             result = remote.await(wait);
         } catch (io.junitmultihost.ssh.SshSessionLostException | io.junitmultihost.ssh.SshConnectException e) {
-            ProcessEnd lost = lostEnd(Math.min(askUntil, endBy));
+            ProcessEnd lost = lostEnd(askUntil);
             throw new ProcessLostException(ActiveFaults.named("Process [" + id + "] ([" + command + "]) on host ["
                     + host.name() + "] " + lost + ".", host.name()), lost);
         } catch (io.junitmultihost.ssh.SshException e) {
