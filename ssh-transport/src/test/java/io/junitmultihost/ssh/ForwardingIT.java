@@ -3,11 +3,11 @@ package io.junitmultihost.ssh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.junitmultihost.ssh.fixtures.LocalSshd;
+import io.junitmultihost.testsupport.Loopback;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -151,7 +151,7 @@ class ForwardingIT {
             squatter.close();
 
             assertThat(reconnecting.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS).exitCode()).isZero();
-            assertThat(firstBytesOn(localPort)).as("port [%d] no longer reaches the host's sshd", localPort)
+            assertThat(Loopback.firstBytesOn(localPort)).as("port [%d] no longer reaches the host's sshd", localPort)
                     .doesNotStartWith("SSH-");
             assertThat(bindable(remotePort)).as("nothing on the host holds port [%d]", remotePort).isTrue();
         }
@@ -168,17 +168,6 @@ class ForwardingIT {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    /** The first bytes served on {@code port} of the loopback, or "" when nothing listens or says anything within a second. */
-    private static String firstBytesOn(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
-            socket.setSoTimeout(1000);
-            return new String(socket.getInputStream().readNBytes(4), StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            return "";
         }
     }
 }

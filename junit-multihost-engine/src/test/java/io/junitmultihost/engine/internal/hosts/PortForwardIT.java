@@ -9,6 +9,7 @@ import io.junitmultihost.api.HostProcess;
 import io.junitmultihost.api.MultiHostException;
 import io.junitmultihost.api.PortForward;
 import io.junitmultihost.engine.internal.model.RoleDeclaration;
+import io.junitmultihost.testsupport.Loopback;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -134,7 +135,7 @@ class PortForwardIT {
 
         assertThat(local.isOpen()).isFalse();
         assertThat(remote.isOpen()).isFalse();
-        assertThat(whatAnswersOn(localPort)).as("port [%d] no longer reaches the host's sshd", localPort)
+        assertThat(Loopback.firstBytesOn(localPort)).as("port [%d] no longer reaches the host's sshd", localPort)
                 .doesNotStartWith("SSH-");
         assertThat(host.execShell("ss -Htln 'sport = :" + remotePort + "'").assertSuccess().stdout()).isBlank();
     }
@@ -241,21 +242,6 @@ class PortForwardIT {
             socket.setSoTimeout(10_000);
             byte[] banner = socket.getInputStream().readNBytes(7);
             return new String(banner, StandardCharsets.US_ASCII);
-        }
-    }
-
-    /**
-     * The first bytes served on {@code port} of this machine's loopback, or "" when nothing listens
-     * or says anything within a second. Refusal alone cannot be asserted: once freed, the port may be
-     * bound by any process here, or a connection to it may meet itself (TCP simultaneous open).
-     */
-    private static String whatAnswersOn(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
-            socket.setSoTimeout(1000);
-            return new String(socket.getInputStream().readNBytes(4), StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            return "";
         }
     }
 
