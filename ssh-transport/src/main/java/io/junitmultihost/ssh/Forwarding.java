@@ -128,15 +128,14 @@ final class Forwarding {
             } catch (SshException e) {
                 refused = e;
             }
-            if (!local && !(refused instanceof SshTimeoutException) && reclaim(on, reclaiming)) {
-                if (!isClosed()) {
-                    LOG.info("{} of host [{}] has its port back after reconnecting: the host's sshd held it for the lost"
-                            + " connection until it was made to notice that connection was gone.", this, target.describe());
-                }
-                return;
-            }
+            boolean back = !local && !(refused instanceof SshTimeoutException) && reclaim(on, reclaiming);
             if (isClosed()) {
                 return; // closed meanwhile: there is nothing to set up or to tell
+            }
+            if (back) {
+                LOG.info("{} of host [{}] has its port back after reconnecting: the host's sshd held it for the lost"
+                        + " connection until it was made to notice that connection was gone.", this, target.describe());
+                return;
             }
             if (refused instanceof SshTimeoutException && !local) {
                 // still asked for: a late grant keeps it (see askRemote), so it is not lost
